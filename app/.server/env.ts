@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilename } from "../../db/client.ts";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .default(DEFAULT_DATABASE_URL)
+      .refine((url) => {
+        try {
+          databaseKind(url);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must start with file: (SQLite) or postgres:// (PostgreSQL)"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    BASE_URL: z.url().optional(),
+    BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+    DEMO_SEED: flag.optional(),
+    TRUST_PROXY: flag.default(false),
+    SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+    SMTP_URL: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BETTER_AUTH_SECRET"],
+        message: "is required when NODE_ENV=production (generate one with: openssl rand -base64 32)",
+      });
+    }
+  });
+
+export interface Env {
+  production: boolean;
+  databaseUrl: string;
+  port: number;
+  host: string;
+  baseUrl: string;
+  authSecret: string;
+  demoSeed: boolean;
+  trustProxy: boolean;
+  signInAttemptsPerMinute: number;
+  smtpUrl: string | undefined;
+}
+
+export class EnvError extends Error {}
+
+/**
+ * Reads and checks configuration once. Production refuses to start without BETTER_AUTH_SECRET;
+ * development gets a secret generated once and kept beside the SQLite file, so sessions survive a
+ * restart without anyone committing a secret.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
+    throw new EnvError(`NCM Assure cannot start: its configuration has problems:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  return {
+    production,
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    authSecret: e.BETTER_AUTH_SECRET ?? developmentSecret(e.DATABASE_URL),
+    demoSeed: e.DEMO_SEED ?? !production,
+    trustProxy: e.TRUST_PROXY,
+    signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    smtpUrl: e.SMTP_URL,
+  };
+}
+
+function developmentSecret(databaseUrl: string): string {
+  const dir =
+    databaseKind(databaseUrl) === "sqlite" && sqliteFilename(databaseUrl) !== ":memory:"
+      ? path.dirname(path.resolve(sqliteFilename(databaseUrl)))
+      : path.resolve("data");
+  const file = path.join(dir, ".auth-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+let current: Env | undefined;
+export function env(): Env {
+  current ??= loadEnv();
+  return current;
+}

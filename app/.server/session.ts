@@ -1,0 +1,80 @@
+import { redirect } from "react-router";
+import type { Role } from "../../db/schema.ts";
+import { findUserProfile, type UserProfile } from "../../db/users.ts";
+import { auth, CLIENT_IP_HEADER } from "./auth.ts";
+import { db } from "./db.ts";
+import { env } from "./env.ts";
+
+export type CurrentUser = UserProfile;
+
+/** The signed-in user, or null. Reads the session cookie through better-auth. */
+export async function getUser(request: Request): Promise<CurrentUser | null> {
+  const session = await auth().api.getSession({ headers: request.headers });
+  if (!session) return null;
+  return (await findUserProfile(db(), session.user.id)) ?? null;
+}
+
+/** The signed-in user; an anonymous visitor is sent to sign in and brought back afterwards. */
+export async function requireUser(request: Request): Promise<CurrentUser> {
+  const user = await getUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    const params = new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` });
+    throw redirect(`/sign-in?${params}`);
+  }
+  return user;
+}
+
+/** The signed-in user if they hold one of the roles; otherwise a 403 page. */
+export async function requireRole(request: Request, ...roles: Role[]): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (!roles.includes(user.role)) {
+    throw new Response("You do not have permission to see this page.", { status: 403, statusText: "Forbidden" });
+  }
+  return user;
+}
+
+/** A same-site path to return to after signing in; anything else (other hosts, `//evil`) goes home. */
+export function safeRedirectTo(value: unknown): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+    return "/";
+  }
+  return value;
+}
+
+export type SignInOutcome =
+  | { ok: true; setCookies: string[] }
+  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
+
+/**
+ * Signs in through better-auth's own HTTP handler rather than `auth.api`, so its per-client rate
+ * limit applies to our no-JavaScript form exactly as it does to `POST /api/auth/sign-in/email`.
+ */
+export async function signIn(request: Request, credentials: { email: string; password: string }): Promise<SignInOutcome> {
+  const { baseUrl } = env();
+  const headers = new Headers({ "content-type": "application/json", origin: baseUrl });
+  const clientIp = request.headers.get(CLIENT_IP_HEADER);
+  if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
+  const userAgent = request.headers.get("user-agent");
+  if (userAgent) headers.set("user-agent", userAgent);
+
+  const response = await auth().handler(
+    new Request(`${baseUrl}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email: credentials.email, password: credentials.password }),
+    }),
+  );
+  if (response.ok) return { ok: true, setCookies: response.headers.getSetCookie() };
+  if (response.status === 429) {
+    const retry = Number(response.headers.get("x-retry-after") ?? response.headers.get("retry-after"));
+    return { ok: false, reason: "throttled", retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : 60 };
+  }
+  return { ok: false, reason: "invalid" };
+}
+
+/** Ends the session in the database and returns the cookies that clear it in the browser. */
+export async function signOut(request: Request): Promise<string[]> {
+  const response = await auth().api.signOut({ headers: request.headers, asResponse: true });
+  return response.headers.getSetCookie();
+}

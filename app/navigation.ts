@@ -1,0 +1,21 @@
+import type { Role } from "../db/schema.ts";
+
+export interface NavigationItem {
+  href: string;
+  text: string;
+}
+
+/**
+ * The header's navigation for each role. Only pages that exist are listed; each journey adds its
+ * own (the lead's submissions, the reviewer's reviews, the admin's pipeline) as it is built.
+ */
+export function navigationFor(role: Role | undefined): NavigationItem[] {
+  if (!role) return [];
+  return [{ href: "/", text: "Home" }];
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  lead: "System lead",
+  reviewer: "National reviewer",
+  admin: "Programme administrator",
+};

@@ -1,0 +1,145 @@
+import { useEffect } from "react";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteLoaderData,
+} from "react-router";
+import type { Route } from "./+types/root";
+import { Footer, Header } from "./components/Header.tsx";
+import { navigationFor } from "./navigation.ts";
+import { getUser } from "./.server/session.ts";
+import stylesheet from "./styles/app.scss?url";
+
+/**
+ * Public on purpose: the layout shows the header whether or not anyone is signed in. It reveals
+ * only the signed-in user's own name and role; every page below guards itself.
+ */
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const user = await getUser(request);
+  return {
+    user: user ? { name: user.name, role: user.role } : null,
+    // Shown on the error page so a user can quote it; the same id is in the server's log line.
+    requestId: context.requestId,
+  };
+}
+
+// Every navigation re-reads the session, so the header never shows a user who has signed out
+// and the error page shows the id of the request that failed (loaders share one request).
+export const shouldRevalidate = () => true;
+
+export const links: Route.LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/nhsuk/images/favicon.ico", sizes: "48x48" },
+  { rel: "icon", href: "/nhsuk/images/favicon.svg", type: "image/svg+xml" },
+];
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  useEffect(() => {
+    // nhsuk-frontend's behaviours (header menu, error summary focus); the pages work without them.
+    import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll());
+  }, []);
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body suppressHydrationWarning>
+        <script
+          // The NHS template's snippet: lets the CSS know JavaScript is available before hydration.
+          // biome-ignore lint: static string, no user data
+          dangerouslySetInnerHTML={{
+            __html:
+              "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');",
+          }}
+        />
+        <a className="nhsuk-skip-link" href="#maincontent" data-module="nhsuk-skip-link">
+          Skip to main content
+        </a>
+        <Header user={data?.user ?? null} navigation={navigationFor(data?.user?.role)} />
+        <div className="nhsuk-width-container">
+          <main className="nhsuk-main-wrapper" id="maincontent">
+            {children}
+          </main>
+        </div>
+        <Footer />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "NCM Assure" }];
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+
+  if (status === 404) {
+    return (
+      <ErrorPage title="Page not found">
+        <p>If you typed the web address, check it is correct.</p>
+        <p>If you pasted the web address, check you copied the entire address.</p>
+        <p>
+          If the address is right, the page may belong to a submission you cannot see. <a href="/">Go to your home page</a>.
+        </p>
+      </ErrorPage>
+    );
+  }
+  if (status === 403) {
+    return (
+      <ErrorPage title="You do not have permission to see this page">
+        <p>Your account does not have the role this page needs.</p>
+        <p>
+          If you think you should have access, contact your programme administrator. <a href="/">Go to your home page</a>.
+        </p>
+      </ErrorPage>
+    );
+  }
+  if (status === 400 && isRouteErrorResponse(error)) {
+    return (
+      <ErrorPage title="There is a problem with that request">
+        <p>{typeof error.data === "string" ? error.data : "The request could not be understood."}</p>
+        <p>
+          <a href="/">Go to your home page</a>
+        </p>
+      </ErrorPage>
+    );
+  }
+  return (
+    <ErrorPage title="Sorry, there is a problem with the service">
+      <p>Try again later. Anything you saved before this happened is safe.</p>
+      {data?.requestId ? (
+        <p>
+          If you contact the service desk, quote error ID <strong data-testid="error-id">{data.requestId}</strong>.
+        </p>
+      ) : null}
+    </ErrorPage>
+  );
+}
+
+function ErrorPage({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <>
+      <title>{`${title} – NCM Assure`}</title>
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-two-thirds">
+          <h1>{title}</h1>
+          {children}
+        </div>
+      </div>
+    </>
+  );
+}

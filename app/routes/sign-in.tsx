@@ -1,0 +1,129 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, redirect, useNavigation } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/sign-in";
+import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { getUser, safeRedirectTo, signIn } from "../.server/session.ts";
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const url = new URL(request.url);
+  const redirectTo = safeRedirectTo(url.searchParams.get("redirectTo") ?? "/");
+  if (await getUser(request)) throw redirect(redirectTo);
+  return { redirectTo, signedOut: url.searchParams.has("signedOut") };
+}
+
+const SignInSchema = z.object({
+  email: z.email({
+    error: (issue) =>
+      issue.input === undefined
+        ? "Enter your email address"
+        : "Enter an email address in the correct format, like name@example.nhs.uk",
+  }),
+  password: z.string({ error: "Enter your password" }).max(512, "Password must be 512 characters or fewer"),
+  redirectTo: z.string().optional(),
+});
+
+// The same words whether the email is unknown or the password wrong, so the page never reveals
+// which email addresses have accounts.
+const WRONG_CREDENTIALS = "Enter a correct email address and password";
+
+export async function action({ request }: Route.ActionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: SignInSchema });
+  if (submission.status !== "success") {
+    return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  const outcome = await signIn(request, submission.value);
+  if (!outcome.ok) {
+    const message =
+      outcome.reason === "throttled"
+        ? `Too many attempts to sign in from your connection. Wait ${outcome.retryAfterSeconds} seconds, then try again.`
+        : WRONG_CREDENTIALS;
+    return data(submission.reply({ formErrors: [message], hideFields: ["password"] }), {
+      status: outcome.reason === "throttled" ? 429 : 401,
+    });
+  }
+  const headers = new Headers();
+  for (const cookie of outcome.setCookies) headers.append("Set-Cookie", cookie);
+  return redirect(safeRedirectTo(submission.value.redirectTo), { headers });
+}
+
+export default function SignIn({ loaderData, actionData }: Route.ComponentProps) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData,
+    constraint: { email: { required: true }, password: { required: true } },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const { key: emailKey, ...emailProps } = getInputProps(fields.email, { type: "email" });
+  const { key: passwordKey, ...passwordProps } = getInputProps(fields.password, { type: "password" });
+
+  const summary = [
+    ...(form.errors ?? []).map((message) => ({ fieldId: fields.email.id, message })),
+    ...(fields.email.errors ?? []).map((message) => ({ fieldId: fields.email.id, message })),
+    ...(fields.password.errors ?? []).map((message) => ({ fieldId: fields.password.id, message })),
+  ];
+
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <ErrorSummary errors={summary} />
+        {loaderData.signedOut && summary.length === 0 ? (
+          <div className="nhsuk-inset-text">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>You have signed out.</p>
+          </div>
+        ) : null}
+        <h1>Sign in to NCM Assure</h1>
+        <p>
+          Use the email address and password your programme administrator gave you. There is no public sign-up: ask
+          your administrator for an account.
+        </p>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
+          <div className={`nhsuk-form-group${fields.email.errors || form.errors ? " nhsuk-form-group--error" : ""}`}>
+            <label className="nhsuk-label" htmlFor={fields.email.id}>
+              Email address
+            </label>
+            {fields.email.errors ? (
+              <span className="nhsuk-error-message" id={fields.email.errorId}>
+                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.email.errors.join(". ")}
+              </span>
+            ) : null}
+            <input
+              key={emailKey}
+              className={`nhsuk-input${fields.email.errors ? " nhsuk-input--error" : ""}`}
+              autoComplete="username"
+              spellCheck={false}
+              {...emailProps}
+            />
+          </div>
+          <div className={`nhsuk-form-group${fields.password.errors ? " nhsuk-form-group--error" : ""}`}>
+            <label className="nhsuk-label" htmlFor={fields.password.id}>
+              Password
+            </label>
+            {fields.password.errors ? (
+              <span className="nhsuk-error-message" id={fields.password.errorId}>
+                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.password.errors.join(". ")}
+              </span>
+            ) : null}
+            <input
+              key={passwordKey}
+              className={`nhsuk-input${fields.password.errors ? " nhsuk-input--error" : ""}`}
+              autoComplete="current-password"
+              {...passwordProps}
+            />
+          </div>
+          <button className="nhsuk-button" type="submit" data-module="nhsuk-button" disabled={navigation.state === "submitting"}>
+            Sign in
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Sign in – NCM Assure" }];

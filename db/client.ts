@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+export type Db = Kysely<Database>;
+export type DbKind = "sqlite" | "postgres";
+
+export const DEFAULT_DATABASE_URL = "file:data/app.db";
+
+/**
+ * Which engine a DATABASE_URL names. `file:` (or nothing) is the embedded SQLite default;
+ * `postgres://` / `postgresql://` is the scale-out option shared by several app instances.
+ */
+export function databaseKind(url: string | undefined): DbKind {
+  if (!url || url.startsWith("file:") || url === ":memory:") return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  throw new Error(
+    `DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL); got "${url.split(":")[0]}:…"`,
+  );
+}
+
+/** The SQLite file a `file:` URL names, or ":memory:". Relative paths are relative to the working directory. */
+export function sqliteFilename(url: string | undefined): string {
+  const target = !url ? DEFAULT_DATABASE_URL.slice(5) : url === ":memory:" ? url : url.slice(5);
+  return target === "" ? DEFAULT_DATABASE_URL.slice(5) : target;
+}
+
+// pg hands back bigint (count(*), sums) as strings; every such value here is well within 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
+
+export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
+  if (databaseKind(url) === "postgres") {
+    return new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+    });
+  }
+  const filename = sqliteFilename(url);
+  if (filename !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  const sqlite = new SQLite(filename);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  // Several app processes may share one file (tests, a second instance); wait rather than fail.
+  sqlite.pragma("busy_timeout = 5000");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** The engine behind an open handle, for the few places that differ (column types, better-auth). */
+export function dialectOf(db: Kysely<any>): DbKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
+/** A round trip to the database, for /healthz. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.selectFrom("region").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+}

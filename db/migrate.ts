@@ -1,0 +1,24 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import * as referenceData from "./migrations/2026-11-24T0100-reference-data.ts";
+import * as betterAuth from "./migrations/2026-11-24T0200-better-auth.ts";
+import * as membership from "./migrations/2026-11-24T0300-footprint-membership-and-conflicts.ts";
+
+/**
+ * Every migration, in order. Listed in code rather than read from a folder so the production
+ * bundle carries them and nothing depends on the working directory.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026-11-24T0100-reference-data": referenceData,
+  "2026-11-24T0200-better-auth": betterAuth,
+  "2026-11-24T0300-footprint-membership-and-conflicts": membership,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`Migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+  }
+  return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

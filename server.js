@@ -1,0 +1,62 @@
+// NCM Assure's HTTP server. In production it serves the build (build/server/index.js bundles
+// server/app.ts with the app); with --dev it serves through Vite with hot reload.
+import compression from "compression";
+import express from "express";
+
+const development = process.argv.includes("--dev");
+const BUILD = "./build/server/index.js";
+
+async function main() {
+  const server = express();
+  server.disable("x-powered-by");
+  server.use(compression());
+
+  let appModule;
+  if (development) {
+    const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+    server.use(vite.middlewares);
+    appModule = await vite.ssrLoadModule("./server/app.ts");
+    server.use(async (req, res, next) => {
+      try {
+        const fresh = await vite.ssrLoadModule("./server/app.ts");
+        return fresh.app(req, res, next);
+      } catch (error) {
+        if (typeof error === "object" && error instanceof Error) vite.ssrFixStacktrace(error);
+        next(error);
+      }
+    });
+  } else {
+    appModule = await import(BUILD);
+    server.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    server.use(express.static("build/client", { maxAge: "1h" }));
+    server.use(appModule.app);
+  }
+
+  let ready;
+  try {
+    ready = await appModule.prepare();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  const { config } = ready;
+  const listener = server.listen(config.port, config.host, () => {
+    const engine = config.databaseUrl.startsWith("file:") ? `SQLite (${config.databaseUrl.slice(5)})` : "PostgreSQL";
+    const lines = [
+      `NCM Assure is running on ${config.baseUrl}`,
+      `  database: ${engine}; migrations applied this start: ${ready.applied.length}; ` +
+        `${ready.reference.regions} regions, ${ready.reference.footprints} footprints, ${ready.reference.vanguards} vanguards`,
+    ];
+    if (ready.demoAccounts.length > 0) {
+      lines.push(`  demo accounts${ready.seeded ? " (seeded now)" : ""}, password "${ready.demoPassword}":`);
+      for (const a of ready.demoAccounts) lines.push(`    ${a.email.padEnd(34)} ${a.role}`);
+    }
+    console.log(lines.join("\n"));
+  });
+
+  const stop = () => listener.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main();

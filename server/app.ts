@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { createRequestHandler } from "@react-router/express";
+import express from "express";
+import "react-router";
+import { countReferenceData } from "../db/reference.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.ts";
+import { CLIENT_IP_HEADER } from "../app/.server/auth.ts";
+import { db } from "../app/.server/db.ts";
+import { env } from "../app/.server/env.ts";
+
+declare module "react-router" {
+  interface AppLoadContext {
+    requestId: string;
+  }
+}
+
+/**
+ * Everything that must be true before the first request: configuration valid, schema migrated,
+ * demo accounts seeded into an empty database when demo seeding is on.
+ */
+export async function prepare() {
+  const config = env();
+  const database = db();
+  const applied = await migrateToLatest(database);
+  const seeded = config.demoSeed ? await seedDemoAccounts(database) : false;
+  return {
+    config,
+    applied,
+    seeded,
+    reference: await countReferenceData(database),
+    demoAccounts: config.demoSeed ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: a.role })) : [],
+    demoPassword: DEMO_PASSWORD,
+  };
+}
+
+export const app = express();
+app.disable("x-powered-by");
+
+app.use((req, res, next) => {
+  const config = env();
+  // The client's address, for per-client sign-in throttling. Whatever the client sent in this
+  // header is discarded; behind a proxy (TRUST_PROXY=1) express reads X-Forwarded-For instead.
+  const ip = (config.trustProxy ? req.ip : req.socket.remoteAddress) ?? "unknown";
+  req.headers[CLIENT_IP_HEADER] = ip;
+
+  const requestId = randomUUID();
+  res.locals.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+
+  // Refuse state-changing requests from other sites (CSRF): the Origin a browser sends must be
+  // this server's own. Requests without Origin or Fetch Metadata (curl, scripts) carry no ambient cookies risk.
+  if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) {
+    const origin = req.get("origin");
+    const sameOrigin = origin === undefined || origin === `${req.protocol}://${req.get("host")}` || origin === config.baseUrl;
+    const site = req.get("sec-fetch-site");
+    if (!sameOrigin || site === "cross-site") {
+      res.status(403).type("text/plain").send("This request came from another site and was refused.");
+      return;
+    }
+  }
+  next();
+});
+
+app.use(
+  createRequestHandler({
+    build: () => import("virtual:react-router/server-build"),
+    getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string }),
+  }),
+);
