@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { createContext, useContext, useEffect } from "react";
 import {
   isRouteErrorResponse,
   Links,
@@ -11,7 +11,7 @@ import {
 import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
 import { navigationFor } from "./navigation.ts";
-import { getUser } from "./.server/session.ts";
+import { getSessionUser } from "./.server/session.ts";
 import stylesheet from "./styles/app.scss?url";
 
 /**
@@ -19,7 +19,7 @@ import stylesheet from "./styles/app.scss?url";
  * only the signed-in user's own name and role; every page below guards itself.
  */
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = await getUser(request);
+  const user = await getSessionUser(request);
   return {
     user: user ? { name: user.name, role: user.role } : null,
     // Shown on the error page so a user can quote it; the same id is in the server's log line.
@@ -36,6 +36,10 @@ export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "/nhsuk/images/favicon.ico", sizes: "48x48" },
   { rel: "icon", href: "/nhsuk/images/favicon.svg", type: "image/svg+xml" },
 ];
+
+// The error boundary renders inside Layout but cannot read the root loader's data itself once a
+// route below has failed, so Layout hands the request id down.
+const RequestIdContext = createContext<string | undefined>(undefined);
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
@@ -66,7 +70,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Header user={data?.user ?? null} navigation={navigationFor(data?.user?.role)} />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent">
-            {children}
+            <RequestIdContext.Provider value={data?.requestId}>{children}</RequestIdContext.Provider>
           </main>
         </div>
         <Footer />
@@ -84,7 +88,7 @@ export default function App() {
 export const meta: Route.MetaFunction = () => [{ title: "NCM Assure" }];
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  const data = useRouteLoaderData<typeof loader>("root");
+  const requestId = useContext(RequestIdContext);
   const status = isRouteErrorResponse(error) ? error.status : 500;
 
   if (status === 404) {
@@ -121,9 +125,9 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   return (
     <ErrorPage title="Sorry, there is a problem with the service">
       <p>Try again later. Anything you saved before this happened is safe.</p>
-      {data?.requestId ? (
+      {requestId ? (
         <p>
-          If you contact the service desk, quote error ID <strong data-testid="error-id">{data.requestId}</strong>.
+          If you contact the service desk, quote error ID <strong data-testid="error-id">{requestId}</strong>.
         </p>
       ) : null}
     </ErrorPage>

@@ -45,6 +45,8 @@ export function createAuth(database: Db, config: Pick<Env, "baseUrl" | "authSecr
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
     telemetry: { enabled: false },
+    // Its warnings ("User not found", "Invalid password") are expected traffic, not faults.
+    logger: { level: "error" },
   });
 }
 

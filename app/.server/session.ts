@@ -7,7 +7,17 @@ import { env } from "./env.ts";
 
 export type CurrentUser = UserProfile;
 
-/** The signed-in user, or null. Reads the session cookie through better-auth. */
+/**
+ * Who the session cookie belongs to, from the session alone (one lookup), for the page header.
+ * Pages that act on the user's behalf use requireUser, which also loads footprints and conflicts.
+ */
+export async function getSessionUser(request: Request): Promise<{ id: string; name: string; role: Role } | null> {
+  const session = await auth().api.getSession({ headers: request.headers });
+  if (!session) return null;
+  return { id: session.user.id, name: session.user.name, role: session.user.role as Role };
+}
+
+/** The signed-in user with their footprints and conflicts, or null. */
 export async function getUser(request: Request): Promise<CurrentUser | null> {
   const session = await auth().api.getSession({ headers: request.headers });
   if (!session) return null;

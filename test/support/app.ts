@@ -1,0 +1,60 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CLIENT_IP_HEADER } from "../../app/.server/auth.ts";
+import { createDb } from "../../db/client.ts";
+import { migrateToLatest } from "../../db/migrate.ts";
+import { DEMO_PASSWORD, seedDemoAccounts } from "../../db/seed/demo.ts";
+
+export const BASE_URL = "http://localhost:3000";
+
+/**
+ * Points this test file's process at a fresh SQLite database with the demo accounts, before any
+ * app module reads its configuration. Each test file runs in its own worker, so this is private to it.
+ */
+export async function prepareAppDatabase(): Promise<{ url: string; cleanup(): void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-app-test-"));
+  const url = `file:${path.join(dir, "app.db")}`;
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATABASE_URL: url,
+    BASE_URL,
+    BETTER_AUTH_SECRET: "app-test-secret-".padEnd(48, "y"),
+    SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+  });
+  const db = createDb(url);
+  await migrateToLatest(db);
+  await seedDemoAccounts(db);
+  await db.destroy();
+  return { url, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function appRequest(pathname: string, init: RequestInit & { cookie?: string; ip?: string } = {}): Request {
+  const headers = new Headers(init.headers);
+  headers.set(CLIENT_IP_HEADER, init.ip ?? "127.0.0.1");
+  if (init.cookie) headers.set("cookie", init.cookie);
+  return new Request(new URL(pathname, BASE_URL), { ...init, headers });
+}
+
+export function formPost(pathname: string, fields: Record<string, string>, init: { cookie?: string; ip?: string } = {}) {
+  return appRequest(pathname, { method: "POST", body: new URLSearchParams(fields), ...init });
+}
+
+/** Signs in through the app's own service and returns the Cookie header a browser would send. */
+export async function sessionCookieFor(email: string): Promise<string> {
+  const { signIn } = await import("../../app/.server/session.ts");
+  const outcome = await signIn(appRequest("/sign-in"), { email, password: DEMO_PASSWORD });
+  if (!outcome.ok) throw new Error(`could not sign in ${email}: ${outcome.reason}`);
+  return outcome.setCookies.map((c) => c.split(";")[0]).join("; ");
+}
+
+/** Runs a loader or action and returns its Response, whether it was returned or thrown. */
+export async function settle(run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (thrown) {
+    return thrown;
+  }
+}
+
+export const context = { requestId: "test-request" };
