@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { clockFor, isWorkingDay, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+
+const d = (iso: string) => new Date(iso);
+
+describe("working days", () => {
+  it("skips weekends and English bank holidays", () => {
+    expect(isWorkingDay("2017-04-13")).toBe(true); // Thursday before Easter
+    expect(isWorkingDay("2017-04-14")).toBe(false); // Good Friday
+    expect(isWorkingDay("2017-04-15")).toBe(false); // Saturday
+    expect(isWorkingDay("2017-04-17")).toBe(false); // Easter Monday
+    expect(isWorkingDay("2017-04-18")).toBe(true);
+  });
+
+  it("counts whole and part days", () => {
+    // Monday 09:00 to Friday 09:00 is four working days.
+    expect(workingDaysBetween(d("2017-03-06T09:00:00Z"), d("2017-03-10T09:00:00Z"))).toBeCloseTo(4);
+    // Friday noon to Monday noon spans half of Friday and half of Monday.
+    expect(workingDaysBetween(d("2017-03-10T12:00:00Z"), d("2017-03-13T12:00:00Z"))).toBeCloseTo(1);
+    // Over Easter 2017 (Thursday noon to Tuesday noon): half Thursday + half Tuesday.
+    expect(workingDaysBetween(d("2017-04-13T12:00:00Z"), d("2017-04-18T12:00:00Z"))).toBeCloseTo(1);
+    expect(workingDaysBetween(d("2017-03-10T00:00:00Z"), d("2017-03-01T00:00:00Z"))).toBe(0);
+  });
+
+  it("rates against the target: at risk from 80%, breached past 100%", () => {
+    expect(slaStatus(15.9, 20)).toBe("within");
+    expect(slaStatus(16, 20)).toBe("at_risk");
+    expect(slaStatus(20, 20)).toBe("at_risk");
+    expect(slaStatus(20.1, 20)).toBe("breached");
+  });
+});
+
+describe("the national clock", () => {
+  const trail = [
+    { at: "2017-03-01T09:00:00Z", state: "draft" },
+    { at: "2017-03-06T09:00:00Z", state: "checkpoint1.awaiting_assignment" }, // Monday
+    { at: "2017-03-08T09:00:00Z", state: "checkpoint1.in_review" }, // 2 days waiting
+    { at: "2017-03-13T09:00:00Z", state: "checkpoint1.awaiting_countersign" }, // 3 more
+    { at: "2017-03-14T09:00:00Z", state: "checkpoint1.returned" }, // 1 more: 6 in all, then local
+    { at: "2017-04-03T09:00:00Z", state: "checkpoint1.in_review" }, // resubmitted Monday
+  ];
+
+  it("runs only while the checkpoint waits on the national team, and keeps counting after a resubmission", () => {
+    const clock = clockFor(trail, d("2017-04-05T09:00:00Z"));
+    expect(clock.whoseTurn).toBe("national");
+    expect(clock.checkpoint).toEqual({
+      checkpoint: 1,
+      nationalWorkingDaysUsed: 8,
+      targetWorkingDays: 20,
+      status: "within",
+      running: true,
+    });
+    expect(clock.daysInState).toBe(2);
+  });
+
+  it("stops while the submission is with the local system", () => {
+    const returned = trail.slice(0, 5);
+    const early = clockFor(returned, d("2017-03-20T09:00:00Z"));
+    const late = clockFor(returned, d("2017-03-31T09:00:00Z"));
+    expect(early.whoseTurn).toBe("local");
+    expect(early.checkpoint?.nationalWorkingDaysUsed).toBe(6);
+    expect(late.checkpoint?.nationalWorkingDaysUsed).toBe(6);
+    expect(late.checkpoint?.running).toBe(false);
+    expect(late.daysInState).toBe(17);
+  });
+
+  it("stops while paused", () => {
+    const paused = [...trail.slice(0, 3), { at: "2017-03-09T09:00:00Z", state: "paused" }];
+    const clock = clockFor(paused, d("2017-06-01T09:00:00Z"));
+    expect(clock.whoseTurn).toBe("paused");
+    expect(clock.checkpoint?.nationalWorkingDaysUsed).toBe(3);
+  });
+
+  it("flags a checkpoint at risk and then breached, with a configurable target", () => {
+    expect(clockFor(trail, d("2017-04-13T09:00:00Z")).checkpoint?.status).toBe("within"); // 14 days
+    expect(clockFor(trail, d("2017-04-20T09:00:00Z")).checkpoint?.status).toBe("at_risk"); // 17 (Easter skipped)
+    expect(clockFor(trail, d("2017-05-03T09:00:00Z")).checkpoint?.status).toBe("breached");
+    expect(clockFor(trail, d("2017-04-05T09:00:00Z"), { targetWorkingDays: 10 }).checkpoint?.status).toBe("at_risk");
+  });
+
+  it("keeps each checkpoint's figure separately", () => {
+    const later = [
+      ...trail,
+      { at: "2017-04-10T09:00:00Z", state: "checkpoint1.awaiting_countersign" },
+      { at: "2017-04-11T09:00:00Z", state: "procurement" },
+      { at: "2017-09-04T09:00:00Z", state: "checkpoint2.awaiting_assignment" },
+    ];
+    const clock = clockFor(later, d("2017-09-06T09:00:00Z"));
+    expect(clock.checkpoints.map((c) => [c.checkpoint, c.nationalWorkingDaysUsed, c.running])).toEqual([
+      [1, 12, false],
+      [2, 2, true],
+    ]);
+    expect(clock.checkpoint?.checkpoint).toBe(2);
+  });
+
+  it("has no checkpoint before the first submission", () => {
+    const clock = clockFor([{ at: "2017-03-01T09:00:00Z", state: "draft" }], d("2017-03-03T09:00:00Z"));
+    expect(clock).toMatchObject({ state: "draft", whoseTurn: "local", checkpoint: null, checkpoints: [], daysInState: 2 });
+  });
+});
