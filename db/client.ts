@@ -1,7 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+} from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
@@ -34,9 +43,13 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
 export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
   if (databaseKind(url) === "postgres") {
-    return new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection that the server drops (restart, failover, admin shutdown) must not crash
+    // the process: pg discards it and the next query opens a fresh one.
+    pool.on("error", (error) => {
+      process.stderr.write(`${JSON.stringify({ level: "warn", at: new Date().toISOString(), message: "idle PostgreSQL connection closed", error: error.message })}\n`);
     });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const filename = sqliteFilename(url);
   if (filename !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
@@ -46,7 +59,30 @@ export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
   sqlite.pragma("foreign_keys = ON");
   // Several app processes may share one file (tests, a second instance); wait rather than fail.
   sqlite.pragma("busy_timeout = 5000");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin. A plain (deferred) BEGIN reads
+ * first and upgrades later; when two processes do that at once, one gets SQLITE_BUSY at once,
+ * without waiting on busy_timeout. BEGIN IMMEDIATE waits its turn instead, so two app instances
+ * on one file behave like two on PostgreSQL: the version check, not a lock error, decides.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 /** The engine behind an open handle, for the few places that differ (column types, better-auth). */

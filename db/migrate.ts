@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as referenceData from "./migrations/2026-11-24T0100-reference-data.ts";
 import * as betterAuth from "./migrations/2026-11-24T0200-better-auth.ts";
 import * as membership from "./migrations/2026-11-24T0300-footprint-membership-and-conflicts.ts";
+import * as submissions from "./migrations/2026-11-24T0400-submissions-and-audit.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0100-reference-data": referenceData,
   "2026-11-24T0200-better-auth": betterAuth,
   "2026-11-24T0300-footprint-membership-and-conflicts": membership,
+  "2026-11-24T0400-submissions-and-audit": submissions,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

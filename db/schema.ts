@@ -16,6 +16,10 @@ export interface Database {
   rateLimit: RateLimitTable;
   footprint_member: FootprintMemberTable;
   reviewer_conflict: ReviewerConflictTable;
+  submission: SubmissionTable;
+  submission_section: SubmissionSectionTable;
+  submission_version: SubmissionVersionTable;
+  audit_event: AuditEventTable;
 }
 
 export type Role = "lead" | "reviewer" | "admin";
@@ -114,4 +118,67 @@ export interface ReviewerConflictTable {
   footprint_code: string;
   reason: string;
   declared_at: string;
+}
+
+export interface SubmissionTable {
+  id: string;
+  footprint_code: string;
+  title: string;
+  model_type: "MCP" | "PACS";
+  vanguard_number: number | null;
+  /** The criteria set the submission is pinned to (e.g. "2017-19"); moved only by an audited admin action. */
+  criteria_set: string;
+  /** The machine's state as a queryable string (`checkpoint1.in_review`); the snapshot is the truth. */
+  state: string;
+  checkpoint: number;
+  whose_turn: "local" | "national" | "paused" | "closed";
+  /** Optimistic lock: every workflow change is `UPDATE … WHERE version = expected`. */
+  version: number;
+  workflow_snapshot: string;
+  state_entered_at: string;
+  /** National working days used in the current checkpoint when the state was entered. */
+  national_days_used: number;
+  failing_blocking: number;
+  failing_warnings: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubmissionSectionTable {
+  submission_id: string;
+  section: string;
+  /** The section's answers as JSON, exactly as the lead last saved them. */
+  data: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface SubmissionVersionTable {
+  id: string;
+  submission_id: string;
+  number: number;
+  checkpoint: number;
+  criteria_set: string;
+  /** The whole submission as submitted, frozen. */
+  content: string;
+  /** The criteria results it was judged on when submitted. */
+  evaluation: string;
+  submitted_by: string;
+  submitted_at: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  chain: string;
+  seq: number;
+  submission_id: string | null;
+  actor_id: string | null;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  payload: string;
+  at: string;
+  prev_hash: string;
+  hash: string;
 }

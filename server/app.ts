@@ -7,6 +7,7 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.ts";
 import { CLIENT_IP_HEADER } from "../app/.server/auth.ts";
 import { db } from "../app/.server/db.ts";
+import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { env } from "../app/.server/env.ts";
 
 declare module "react-router" {
@@ -24,10 +25,13 @@ export async function prepare() {
   const database = db();
   const applied = await migrateToLatest(database);
   const seeded = config.demoSeed ? await seedDemoAccounts(database) : false;
+  // Demo submissions go with the demo accounts: only into the database the accounts were just seeded into.
+  const demoSubmissions = seeded ? await seedDemoSubmissions(database) : 0;
   return {
     config,
     applied,
     seeded,
+    demoSubmissions,
     reference: await countReferenceData(database),
     demoAccounts: config.demoSeed ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: a.role })) : [],
     demoPassword: DEMO_PASSWORD,

@@ -1,4 +1,7 @@
 import { assign, type SnapshotFrom, setup, type StateValue } from "xstate";
+import { type Checkpoint, isKnownFieldPath, type ModelType } from "./submission.ts";
+
+export type { Checkpoint, ModelType };
 
 /**
  * The assurance workflow of one submission (product.md, "The assurance workflow"; the ISAP
@@ -8,8 +11,6 @@ import { assign, type SnapshotFrom, setup, type StateValue } from "xstate";
  */
 
 export type Role = "lead" | "reviewer" | "admin";
-export type Checkpoint = 1 | 2 | 3;
-export type ModelType = "MCP" | "PACS";
 
 /** Whoever sends an event, as the server knows them (never as the browser claims). */
 export interface Actor {
@@ -205,6 +206,9 @@ export function checkPropose(ctx: AssuranceContext, event: EventOf<"PROPOSE_DECI
   if (event.decision === "changes_requested" && (event.changeRequests ?? []).some((c) => !c.fieldPath && !c.criterionId)) {
     return "Tie each change request to a field or a criterion, so the lead knows what to change.";
   }
+  const targets = [...(event.conditions ?? []), ...(event.changeRequests ?? [])];
+  const unknown = targets.find((t) => t.fieldPath !== undefined && !isKnownFieldPath(t.fieldPath));
+  if (unknown) return `"${unknown.fieldPath}" is not a field of the submission. Choose the field the request is about.`;
   return null;
 }
 

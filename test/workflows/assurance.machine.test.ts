@@ -62,7 +62,7 @@ const propose = (decision: "proceed" | "proceed_with_conditions" | "changes_requ
   decision,
   confidence: "amber_green",
   rationale: "The case is credible and the governing body has scrutinised it.",
-  conditions: decision === "proceed_with_conditions" ? [{ id: "c1", text: "Agree the acute risk share", fieldPath: "finance.riskShareDescription" }] : [],
+  conditions: decision === "proceed_with_conditions" ? [{ id: "c1", text: "Agree the acute risk share", fieldPath: "finance.riskGainShare.description" }] : [],
   changeRequests: decision === "changes_requested" ? [{ id: "r1", text: "Add the practices' list sizes", fieldPath: "population.practices" }] : [],
 });
 const countersign = (by = reviewerB, agree = true, reason?: string): AssuranceEvent => ({ type: "COUNTERSIGN", actor: by, agree, reason });
@@ -228,6 +228,9 @@ describe("the process rules refuse with a reason a person can read", () => {
     expect(explainRefusal(s, { ...propose("changes_requested"), changeRequests: [{ id: "x", text: "Fix it" }] } as AssuranceEvent)).toBe(
       "Tie each change request to a field or a criterion, so the lead knows what to change.",
     );
+    expect(
+      explainRefusal(s, { ...propose("changes_requested"), changeRequests: [{ id: "x", text: "Fix it", fieldPath: "population.nonsense" }] } as AssuranceEvent),
+    ).toBe('"population.nonsense" is not a field of the submission. Choose the field the request is about.');
   });
 });
 

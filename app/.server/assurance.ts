@@ -1,0 +1,257 @@
+import { randomUUID } from "node:crypto";
+import { createActor } from "xstate";
+import type { Db } from "../../db/client.ts";
+import { appendAuditEvent } from "../../db/audit.ts";
+import type { Role } from "../../db/schema.ts";
+import {
+  findSubmission,
+  insertSubmission,
+  insertVersion,
+  readSections,
+  type SubmissionRow,
+  stateEntries,
+  updateSubmissionWorkflow,
+} from "../../db/submissions.ts";
+import { findUserProfile, type UserProfile } from "../../db/users.ts";
+import {
+  type Actor,
+  type AssuranceEvent,
+  type AssuranceSnapshot,
+  assuranceMachine,
+  type Checkpoint,
+  checkpointOf,
+  explainRefusal,
+  type ModelType,
+  stateKey,
+  whoseTurn,
+} from "../../workflows/assurance.machine.ts";
+import { clockFor } from "../../workflows/clock.ts";
+import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
+import { evaluate } from "../../workflows/evaluate.ts";
+import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
+import { referenceForCriteria } from "./reference.ts";
+
+/**
+ * The workflow runtime: restore the machine from the stored snapshot, let it decide, and store
+ * the outcome in one transaction guarded by the submission's version, with a hash-chained audit
+ * entry. Nothing here trusts what a browser sends about people or content: who the actor is,
+ * who the reviewers are and whether the content passes its criteria are all read from the database.
+ */
+
+/** What a caller asks for; the runtime adds the actor and everything it must not take on trust. */
+export type WorkflowCommand =
+  | { type: "SUBMIT"; declaration: boolean }
+  | { type: "RESUBMIT"; declaration: boolean }
+  | { type: "ASSIGN"; leadReviewerId: string; secondReviewerId: string }
+  | DistributiveOmit<Exclude<AssuranceEvent, { type: "SUBMIT" | "RESUBMIT" | "ASSIGN" }>, "actor">;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type ApplyResult =
+  | { ok: true; state: string; version: number; versionNumber?: number; auditHash: string }
+  | { ok: false; kind: "not_found" | "refused" | "conflict"; reason: string };
+
+export const CHANGED_BY_SOMEONE_ELSE =
+  "Someone else changed this submission while you were working on it. Reload the page to see the latest, then try again.";
+
+export function actorFrom(user: Pick<UserProfile, "id" | "role" | "footprints" | "conflicts">): Actor {
+  return {
+    id: user.id,
+    role: user.role,
+    footprints: user.footprints.map((f) => f.code),
+    conflicts: user.conflicts.map((c) => c.footprintCode),
+  };
+}
+
+/**
+ * Who may see a submission at all. Leads see their own footprints' only; reviewers and admins
+ * see every submission (the pipeline), and the machine decides what each may do to it.
+ */
+export function canViewSubmission(actor: Pick<Actor, "role" | "footprints">, submission: Pick<SubmissionRow, "footprint_code">): boolean {
+  if (actor.role === "admin" || actor.role === "reviewer") return true;
+  return actor.footprints.includes(submission.footprint_code);
+}
+
+function restore(row: SubmissionRow) {
+  const snapshot = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
+  const input = {
+    submissionId: row.id,
+    footprintCode: row.footprint_code,
+    modelType: row.model_type as ModelType,
+    createdBy: row.created_by,
+  };
+  return createActor(assuranceMachine, { snapshot, input });
+}
+
+export async function startSubmission(
+  db: Db,
+  actor: Actor,
+  input: { footprintCode: string; title: string; modelType: ModelType; vanguardNumber?: number | null; at?: Date },
+): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
+  if (actor.role !== "lead" || !actor.footprints.includes(input.footprintCode)) {
+    return { ok: false, reason: "Only a system lead of this footprint can start a submission for it." };
+  }
+  const id = randomUUID();
+  const at = (input.at ?? new Date()).toISOString();
+  const machine = createActor(assuranceMachine, {
+    input: { submissionId: id, footprintCode: input.footprintCode, modelType: input.modelType, createdBy: actor.id },
+  });
+  machine.start();
+  const snapshot = machine.getSnapshot();
+  const persisted = JSON.stringify(machine.getPersistedSnapshot());
+  machine.stop();
+  const state = stateKey(snapshot.value);
+
+  await db.transaction().execute(async (trx) => {
+    await insertSubmission(trx, {
+      id,
+      footprint_code: input.footprintCode,
+      title: input.title,
+      model_type: input.modelType,
+      vanguard_number: input.vanguardNumber ?? null,
+      criteria_set: LATEST_CRITERIA_SET,
+      state,
+      checkpoint: 0,
+      whose_turn: whoseTurn(state),
+      version: 1,
+      workflow_snapshot: persisted,
+      state_entered_at: at,
+      national_days_used: 0,
+      failing_blocking: 0,
+      failing_warnings: 0,
+      created_by: actor.id,
+      created_at: at,
+      updated_at: at,
+    });
+    await appendAuditEvent(trx, {
+      chain: id,
+      submissionId: id,
+      actorId: actor.id,
+      action: "CREATE",
+      fromState: null,
+      toState: state,
+      payload: { title: input.title, modelType: input.modelType, footprintCode: input.footprintCode, criteriaSet: LATEST_CRITERIA_SET },
+      at,
+    });
+  });
+  return { ok: true, id };
+}
+
+/** The people named in an ASSIGN, as the database knows them. */
+async function candidate(db: Db, userId: string) {
+  const profile = await findUserProfile(db, userId);
+  if (!profile) return null;
+  return {
+    id: profile.id,
+    name: profile.name,
+    role: profile.role as Role,
+    conflicts: profile.conflicts.map((c) => c.footprintCode),
+  };
+}
+
+/**
+ * Applies one workflow event to one submission. `expectedVersion`, when given, is the version the
+ * person was looking at: if the submission has moved on since, they are told rather than overruled.
+ */
+export async function applyEvent(
+  db: Db,
+  submissionId: string,
+  actor: Actor,
+  command: WorkflowCommand,
+  options: { expectedVersion?: number; at?: Date } = {},
+): Promise<ApplyResult> {
+  const row = await findSubmission(db, submissionId);
+  if (!row || !canViewSubmission(actor, row)) return { ok: false, kind: "not_found", reason: "Submission not found." };
+  if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
+    return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
+  }
+
+  const machine = restore(row);
+  machine.start();
+  try {
+    const before = machine.getSnapshot();
+    const fromState = stateKey(before.value);
+
+    let event: AssuranceEvent;
+    let frozen: { content: SubmissionContent; evaluation: ReturnType<typeof evaluate>; checkpoint: Checkpoint } | null = null;
+    if (command.type === "SUBMIT" || command.type === "RESUBMIT") {
+      const checkpoint = (command.type === "SUBMIT" ? before.context.checkpoint + 1 : before.context.checkpoint) as Checkpoint;
+      // Drafts keep whatever was typed; only the part that fits the schemas is judged and frozen.
+      const { content } = parseSubmissionContent(await readSections(db, submissionId));
+      const set = criteriaSets[row.criteria_set as keyof typeof criteriaSets];
+      if (!set) return { ok: false, kind: "refused", reason: `This submission is pinned to an unknown criteria set (${row.criteria_set}).` };
+      const evaluation = evaluate(content, set, { checkpoint: Math.min(Math.max(checkpoint, 1), 3) as Checkpoint, reference: await referenceForCriteria(db) });
+      frozen = { content, evaluation, checkpoint };
+      event = { type: command.type, actor, declaration: command.declaration, blockingFailures: evaluation.blockingFailures.length };
+    } else if (command.type === "ASSIGN") {
+      const [leadReviewer, secondReviewer] = await Promise.all([
+        candidate(db, command.leadReviewerId),
+        candidate(db, command.secondReviewerId),
+      ]);
+      if (!leadReviewer || !secondReviewer) return { ok: false, kind: "refused", reason: "Choose reviewers who have accounts." };
+      event = { type: "ASSIGN", actor, leadReviewer, secondReviewer };
+    } else {
+      event = { ...command, actor } as AssuranceEvent;
+    }
+
+    const refusal = explainRefusal(before, event);
+    if (refusal) return { ok: false, kind: "refused", reason: refusal };
+
+    machine.send(event);
+    const after = machine.getSnapshot();
+    const toState = stateKey(after.value);
+    const changedState = toState !== fromState;
+    const at = (options.at ?? new Date()).toISOString();
+
+    const applied = await db.transaction().execute(async (trx) => {
+      const entries = [...(await stateEntries(trx, submissionId)), ...(changedState ? [{ at, state: toState }] : [])];
+      const clock = clockFor(entries, new Date(at));
+      const updated = await updateSubmissionWorkflow(trx, {
+        id: submissionId,
+        expectedVersion: row.version,
+        snapshot: JSON.stringify(machine.getPersistedSnapshot()),
+        state: toState,
+        checkpoint: after.context.checkpoint,
+        whoseTurn: whoseTurn(toState),
+        stateEnteredAt: changedState ? at : row.state_entered_at,
+        nationalDaysUsed: clock.checkpoint && checkpointOf(toState) ? clock.checkpoint.nationalWorkingDaysUsed : 0,
+        ...(frozen
+          ? { failingBlocking: frozen.evaluation.blockingFailures.length, failingWarnings: frozen.evaluation.warnings.length }
+          : {}),
+      });
+      if (!updated) return null;
+
+      let versionNumber: number | undefined;
+      if (frozen) {
+        versionNumber = after.context.versionsSubmitted;
+        await insertVersion(trx, {
+          submission_id: submissionId,
+          number: versionNumber,
+          checkpoint: frozen.checkpoint,
+          criteria_set: row.criteria_set,
+          content: JSON.stringify(frozen.content),
+          evaluation: JSON.stringify(frozen.evaluation),
+          submitted_by: actor.id,
+          submitted_at: at,
+        });
+      }
+      const { actor: _actor, ...details } = event as AssuranceEvent & Record<string, unknown>;
+      const audit = await appendAuditEvent(trx, {
+        chain: submissionId,
+        submissionId,
+        actorId: actor.id,
+        action: event.type,
+        fromState,
+        toState: changedState ? toState : null,
+        payload: { ...details, actorRole: actor.role, ...(versionNumber ? { versionNumber } : {}) },
+        at,
+      });
+      return { version: row.version + 1, versionNumber, auditHash: audit.hash };
+    });
+
+    if (!applied) return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
+    return { ok: true, state: toState, ...applied };
+  } finally {
+    machine.stop();
+  }
+}

@@ -1,0 +1,50 @@
+// How long one evaluation of a full submission takes, per criteria set. The task list re-evaluates on
+// every save and the impact simulation evaluates every live submission, so the target is a median of
+// at most 1 ms. Run with `npx tsx bench/evaluate.bench.ts`; it prints one line per set and writes nothing.
+import { performance } from "node:perf_hooks";
+import { CRITERIA_SET_IDS, criteriaSets } from "../workflows/criteria/index.ts";
+import { evaluate } from "../workflows/evaluate.ts";
+import { exampleSubmission } from "../workflows/fixtures.ts";
+
+const WARM_UP = 2_000;
+const RUNS = 10_000;
+
+// A PACS at checkpoint 3 is the largest content there is: the most practices, every approval.
+const content = exampleSubmission({
+  modelType: "PACS",
+  footprintName: "Greater Manchester",
+  footprintCode: "E54000007",
+  vanguardNumber: 5,
+  checkpoint: 3,
+  seed: 1,
+});
+const options = {
+  checkpoint: 3 as const,
+  reference: {
+    footprintCodes: Array.from({ length: 44 }, (_, i) => `E540000${String(i + 5).padStart(2, "0")}`),
+    vanguardNumbers: Array.from({ length: 50 }, (_, i) => i + 1),
+  },
+};
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+let sink = 0;
+for (const id of CRITERIA_SET_IDS) {
+  const set = criteriaSets[id];
+  for (let i = 0; i < WARM_UP; i += 1) sink += evaluate(content, set, options).results.length;
+  const timings = new Float64Array(RUNS);
+  for (let i = 0; i < RUNS; i += 1) {
+    const started = performance.now();
+    sink += evaluate(content, set, options).results.length;
+    timings[i] = (performance.now() - started) * 1_000;
+  }
+  timings.sort();
+  console.log(
+    `${id}: median ${percentile(timings, 50).toFixed(1)} µs, p95 ${percentile(timings, 95).toFixed(1)} µs ` +
+      `(${RUNS} runs, ${content.population?.practices?.length ?? 0} practices)`,
+  );
+}
+// Keeps the work observable so no engine can optimise the calls away.
+if (sink === 0) process.exitCode = 1;

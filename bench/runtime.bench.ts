@@ -1,0 +1,90 @@
+// Workflow events committed per second by the runtime (restore snapshot, machine decides, one
+// transaction with the version check and a hash-chained audit entry), beside a raw
+// UPDATE + INSERT transaction on the same tables for reference. SQLite always; PostgreSQL when
+// BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a throwaway database is created).
+// Run: npx tsx bench/runtime.bench.ts
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { actorFrom, applyEvent, startSubmission } from "../app/.server/assurance.ts";
+import { createDb, type Db } from "../db/client.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { seedDemoAccounts } from "../db/seed/demo.ts";
+import { findUserProfile } from "../db/users.ts";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
+
+async function measure(db: Db) {
+  await migrateToLatest(db);
+  await seedDemoAccounts(db);
+  const ids = await db.selectFrom("user").select(["id", "email"]).execute();
+  const profile = async (email: string) => actorFrom((await findUserProfile(db, ids.find((u) => u.email === email)!.id))!);
+  const lead = await profile("lead.kent@example.nhs.uk");
+  const admin = await profile("admin@example.nhs.uk");
+
+  // Spread events over 20 submissions, as real traffic is.
+  const submissions: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const s = await startSubmission(db, lead, { footprintCode: "E54000032", title: `Bench ${i}`, modelType: "MCP" });
+    if (s.ok) submissions.push(s.id);
+  }
+  const started = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const id = submissions[i % submissions.length]!;
+    const paused = Math.floor(i / submissions.length) % 2 === 0;
+    const result = await applyEvent(db, id, admin, paused ? { type: "PAUSE", reason: "bench" } : { type: "RESUME", reason: "bench" });
+    if (!result.ok) throw new Error(result.reason);
+  }
+  const runtimePerSecond = EVENTS / ((performance.now() - started) / 1000);
+
+  const rawStarted = performance.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const id = submissions[i % submissions.length]!;
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable("submission").set((eb) => ({ updated_at: new Date().toISOString(), national_days_used: eb("national_days_used", "+", 0) })).where("id", "=", id).execute();
+      await trx.insertInto("audit_event").values({
+        id: randomUUID(), chain: `raw-${i}`, seq: 1, submission_id: id, actor_id: admin.id, action: "RAW", from_state: null,
+        to_state: null, payload: "{}", at: new Date().toISOString(), prev_hash: "0", hash: "0",
+      }).execute();
+    });
+  }
+  const rawPerSecond = EVENTS / ((performance.now() - rawStarted) / 1000);
+  return { runtimePerSecond, rawPerSecond };
+}
+
+function report(engine: string, r: { runtimePerSecond: number; rawPerSecond: number }) {
+  console.log(
+    `${engine.padEnd(10)} runtime ${r.runtimePerSecond.toFixed(0).padStart(6)} events/s   raw UPDATE+INSERT ${r.rawPerSecond.toFixed(0).padStart(6)} tx/s   ratio ${(100 * r.runtimePerSecond / r.rawPerSecond).toFixed(0)}%`,
+  );
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-"));
+const sqlite = createDb(`file:${path.join(dir, "bench.db")}`);
+try {
+  report("SQLite", await measure(sqlite));
+} finally {
+  await sqlite.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (pgUrl) {
+  const name = `ncm_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString());
+  try {
+    report("PostgreSQL", await measure(db));
+  } finally {
+    await db.destroy();
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+} else {
+  console.log("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL");
+}

@@ -1,0 +1,129 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Transaction } from "kysely";
+import type { Db } from "./client.ts";
+import type { AuditEventTable, Database } from "./schema.ts";
+
+/** The chain for actions that concern no single submission (users, criteria sets). */
+export const ADMIN_CHAIN = "admin";
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface AuditEntryInput {
+  chain: string;
+  submissionId: string | null;
+  actorId: string | null;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  payload: unknown;
+  at: string;
+}
+
+type StoredEntry = Omit<AuditEventTable, "id"> & { id?: string };
+
+/**
+ * The hash of an entry: SHA-256 over its fields and the previous entry's hash, in a fixed order,
+ * so changing any stored field, or removing or reordering an entry, breaks every hash after it.
+ */
+export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
+  const canonical = JSON.stringify([
+    e.chain,
+    e.seq,
+    e.submission_id,
+    e.actor_id,
+    e.action,
+    e.from_state,
+    e.to_state,
+    e.payload,
+    e.at,
+    e.prev_hash,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/**
+ * Appends to a chain inside the caller's transaction. For a submission's chain the caller has
+ * already won the optimistic version check, so no one else appends to that chain concurrently;
+ * a clash on (chain, seq) aborts the transaction rather than forking the chain.
+ */
+export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventTable> {
+  const last = await trx
+    .selectFrom("audit_event")
+    .select(["seq", "hash"])
+    .where("chain", "=", input.chain)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const entry = {
+    chain: input.chain,
+    seq: (last?.seq ?? 0) + 1,
+    submission_id: input.submissionId,
+    actor_id: input.actorId,
+    action: input.action,
+    from_state: input.fromState,
+    to_state: input.toState,
+    payload: JSON.stringify(input.payload ?? {}),
+    at: input.at,
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  const row: AuditEventTable = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
+  await trx.insertInto("audit_event").values(row).execute();
+  return row;
+}
+
+/** A submission's trail, oldest first. */
+export async function auditTrail(db: Db, submissionId: string): Promise<AuditEventTable[]> {
+  return db.selectFrom("audit_event").selectAll().where("chain", "=", submissionId).orderBy("seq").execute();
+}
+
+export type ChainVerdict =
+  | { intact: true; chains: number; entries: number }
+  | {
+      intact: false;
+      chains: number;
+      entries: number;
+      firstBroken: { chain: string; seq: number; id: string; problem: string };
+    };
+
+/**
+ * Recomputes every chain (or one) from its first entry and reports the first broken link: an
+ * entry whose content no longer matches its hash, that does not point at its predecessor's hash,
+ * or that follows a gap in the sequence.
+ */
+export async function verifyAuditChains(db: Db, options: { chain?: string; pageSize?: number } = {}): Promise<ChainVerdict> {
+  const pageSize = options.pageSize ?? 5000;
+  let chains = 0;
+  let entries = 0;
+  let previous: { chain: string; seq: number; hash: string } | null = null;
+  let after: { chain: string; seq: number } | null = null;
+  for (;;) {
+    let query = db.selectFrom("audit_event").selectAll().orderBy("chain").orderBy("seq").limit(pageSize);
+    if (options.chain) query = query.where("chain", "=", options.chain);
+    if (after) {
+      const { chain, seq } = after;
+      query = query.where((eb) => eb.or([eb("chain", ">", chain), eb.and([eb("chain", "=", chain), eb("seq", ">", seq)])]));
+    }
+    const page = await query.execute();
+    for (const row of page) {
+      entries += 1;
+      const startsChain: boolean = previous?.chain !== row.chain;
+      if (startsChain) chains += 1;
+      const broken = (problem: string): ChainVerdict => ({
+        intact: false,
+        chains,
+        entries,
+        firstBroken: { chain: row.chain, seq: row.seq, id: row.id, problem },
+      });
+      const expectedSeq: number = startsChain ? 1 : previous!.seq + 1;
+      if (row.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing (found ${row.seq} next)`);
+      const expectedPrev: string = startsChain ? GENESIS_HASH : previous!.hash;
+      if (row.prev_hash !== expectedPrev) return broken("it does not point at the previous entry's hash");
+      const { id: _id, hash, ...content } = row;
+      if (hashAuditEntry(content) !== hash) return broken("its content does not match its hash (it was changed)");
+      previous = { chain: row.chain, seq: row.seq, hash: row.hash };
+    }
+    if (page.length < pageSize) break;
+    const last = page.at(-1)!;
+    after = { chain: last.chain, seq: last.seq };
+  }
+  return { intact: true, chains, entries };
+}

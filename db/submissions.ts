@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import type { Transaction } from "kysely";
+import type { Db } from "./client.ts";
+import type { Database, SubmissionTable, SubmissionVersionTable } from "./schema.ts";
+
+export type SubmissionRow = SubmissionTable;
+
+export async function findSubmission(db: Db, id: string): Promise<SubmissionRow | undefined> {
+  return db.selectFrom("submission").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertSubmission(trx: Transaction<Database>, row: SubmissionRow): Promise<void> {
+  await trx.insertInto("submission").values(row).execute();
+}
+
+/**
+ * Writes the workflow's new state only if nobody changed the submission since `expectedVersion`
+ * was read. Returns false when someone else got there first: the caller must not overwrite.
+ */
+export async function updateSubmissionWorkflow(
+  trx: Transaction<Database>,
+  change: {
+    id: string;
+    expectedVersion: number;
+    snapshot: string;
+    state: string;
+    checkpoint: number;
+    whoseTurn: SubmissionRow["whose_turn"];
+    stateEnteredAt: string;
+    nationalDaysUsed: number;
+    failingBlocking?: number;
+    failingWarnings?: number;
+  },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable("submission")
+    .set({
+      workflow_snapshot: change.snapshot,
+      state: change.state,
+      checkpoint: change.checkpoint,
+      whose_turn: change.whoseTurn,
+      state_entered_at: change.stateEnteredAt,
+      national_days_used: change.nationalDaysUsed,
+      ...(change.failingBlocking === undefined ? {} : { failing_blocking: change.failingBlocking }),
+      ...(change.failingWarnings === undefined ? {} : { failing_warnings: change.failingWarnings }),
+      updated_at: change.stateEnteredAt,
+      version: change.expectedVersion + 1,
+    })
+    .where("id", "=", change.id)
+    .where("version", "=", change.expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The working draft: each saved section's answers, keyed by section slug. */
+export async function readSections(db: Db | Transaction<Database>, submissionId: string): Promise<Record<string, unknown>> {
+  const rows = await db
+    .selectFrom("submission_section")
+    .select(["section", "data"])
+    .where("submission_id", "=", submissionId)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.section, JSON.parse(r.data) as unknown]));
+}
+
+export async function saveSection(
+  db: Db | Transaction<Database>,
+  input: { submissionId: string; section: string; data: unknown; updatedBy: string; at: string },
+): Promise<void> {
+  const row = {
+    submission_id: input.submissionId,
+    section: input.section,
+    data: JSON.stringify(input.data),
+    updated_by: input.updatedBy,
+    updated_at: input.at,
+  };
+  await db
+    .insertInto("submission_section")
+    .values(row)
+    .onConflict((oc) => oc.columns(["submission_id", "section"]).doUpdateSet({ data: row.data, updated_by: row.updated_by, updated_at: row.updated_at }))
+    .execute();
+}
+
+export async function insertVersion(
+  trx: Transaction<Database>,
+  input: Omit<SubmissionVersionTable, "id">,
+): Promise<SubmissionVersionTable> {
+  const row = { id: randomUUID(), ...input };
+  await trx.insertInto("submission_version").values(row).execute();
+  return row;
+}
+
+export async function listVersions(db: Db, submissionId: string) {
+  return db
+    .selectFrom("submission_version")
+    .select(["id", "number", "checkpoint", "criteria_set", "submitted_by", "submitted_at"])
+    .where("submission_id", "=", submissionId)
+    .orderBy("number")
+    .execute();
+}
+
+export async function findVersion(db: Db, submissionId: string, number: number) {
+  return db
+    .selectFrom("submission_version")
+    .selectAll()
+    .where("submission_id", "=", submissionId)
+    .where("number", "=", number)
+    .executeTakeFirst();
+}
+
+/** The state entries of a submission's trail (for its clock), oldest first. */
+export async function stateEntries(db: Db | Transaction<Database>, submissionId: string) {
+  return db
+    .selectFrom("audit_event")
+    .select(["at", "to_state as state"])
+    .where("chain", "=", submissionId)
+    .where("to_state", "is not", null)
+    .orderBy("seq")
+    .execute() as Promise<{ at: string; state: string }[]>;
+}
