@@ -11,7 +11,9 @@ export interface NavigationItem {
  */
 export function navigationFor(role: Role | undefined): NavigationItem[] {
   if (!role) return [];
-  return [{ href: "/", text: "Home" }];
+  const items: NavigationItem[] = [{ href: "/", text: "Home" }];
+  if (role === "lead") items.push({ href: "/submissions", text: "Your submissions" });
+  return items;
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -6,5 +6,19 @@ export default [
   route("sign-out", "routes/sign-out.tsx"),
   route("healthz", "routes/healthz.ts"),
   route("api/auth/*", "routes/api.auth.ts"),
+
+  // The lead's journey.
+  route("submissions", "routes/submissions.tsx"),
+  route("submissions/new", "routes/submissions.new.tsx"),
+  route("submissions/:id", "routes/submission.tsx"),
+  route("submissions/:id/sections/evidence", "routes/submission-evidence.tsx"),
+  route("submissions/:id/sections/:section", "routes/submission-section.tsx"),
+  route("submissions/:id/evidence/:documentId", "routes/submission-evidence-download.ts"),
+  route("submissions/:id/check", "routes/submission-check.tsx"),
+  route("submissions/:id/submitted", "routes/submission-submitted.tsx"),
+  route("submissions/:id/conditions", "routes/submission-conditions.tsx"),
+  route("submissions/:id/versions", "routes/submission-versions.tsx"),
+  route("submissions/:id/withdraw", "routes/submission-withdraw.tsx"),
+
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -21,3 +21,12 @@ export async function countReferenceData(db: Db) {
   ]);
   return { regions: Number(regions.n), footprints: Number(footprints.n), vanguards: Number(vanguards.n) };
 }
+
+export async function findFootprint(db: Db, code: string) {
+  return db
+    .selectFrom("footprint")
+    .innerJoin("region", "region.code", "footprint.region_code")
+    .select(["footprint.code", "footprint.name", "region.name as regionName"])
+    .where("footprint.code", "=", code)
+    .executeTakeFirst();
+}

@@ -117,3 +117,74 @@ export async function stateEntries(db: Db | Transaction<Database>, submissionId:
     .orderBy("seq")
     .execute() as Promise<{ at: string; state: string }[]>;
 }
+
+/** The draft's section rows as stored (answers as JSON text, who saved them and when). */
+export async function readSectionRows(db: Db | Transaction<Database>, submissionId: string) {
+  return db
+    .selectFrom("submission_section")
+    .select(["section", "data", "updated_by", "updated_at"])
+    .where("submission_id", "=", submissionId)
+    .execute();
+}
+
+/** Keeps the pipeline's count of failing checks in step with the draft after each save. */
+export async function updateDraftChecks(
+  db: Db,
+  submissionId: string,
+  checks: { failingBlocking: number; failingWarnings: number; at: string },
+): Promise<void> {
+  await db
+    .updateTable("submission")
+    .set({ failing_blocking: checks.failingBlocking, failing_warnings: checks.failingWarnings, updated_at: checks.at })
+    .where("id", "=", submissionId)
+    .execute();
+}
+
+export interface SubmissionListItem {
+  id: string;
+  title: string;
+  footprintCode: string;
+  footprintName: string;
+  modelType: string;
+  state: string;
+  checkpoint: number;
+  whoseTurn: string;
+  failingBlocking: number;
+  updatedAt: string;
+}
+
+/** A lead's list: the submissions of their footprints, most recently changed first. */
+export async function listSubmissionsForFootprints(db: Db, footprintCodes: string[]): Promise<SubmissionListItem[]> {
+  if (footprintCodes.length === 0) return [];
+  return db
+    .selectFrom("submission")
+    .innerJoin("footprint", "footprint.code", "submission.footprint_code")
+    .select([
+      "submission.id",
+      "submission.title",
+      "submission.footprint_code as footprintCode",
+      "footprint.name as footprintName",
+      "submission.model_type as modelType",
+      "submission.state",
+      "submission.checkpoint",
+      "submission.whose_turn as whoseTurn",
+      "submission.failing_blocking as failingBlocking",
+      "submission.updated_at as updatedAt",
+    ])
+    .where("submission.footprint_code", "in", footprintCodes)
+    .orderBy("submission.updated_at", "desc")
+    .execute();
+}
+
+/** The list columns that mirror "About the proposal". */
+export async function updateSubmissionSummary(
+  db: Db,
+  submissionId: string,
+  summary: { title: string; modelType: "MCP" | "PACS"; vanguardNumber: number | null },
+): Promise<void> {
+  await db
+    .updateTable("submission")
+    .set({ title: summary.title, model_type: summary.modelType, vanguard_number: summary.vanguardNumber })
+    .where("id", "=", submissionId)
+    .execute();
+}

@@ -118,3 +118,11 @@ export async function declareReviewerConflict(
     })
     .execute();
 }
+
+/** Display names for a set of user ids (for timelines and signers). */
+export async function userNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter(Boolean))];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom("user").select(["id", "name"]).where("id", "in", unique).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

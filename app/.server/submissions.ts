@@ -1,0 +1,192 @@
+import { data } from "react-router";
+import type { Db } from "../../db/client.ts";
+import {
+  findSubmission,
+  readSectionRows,
+  saveSection,
+  type SubmissionRow,
+  updateDraftChecks,
+  updateSubmissionSummary,
+} from "../../db/submissions.ts";
+import type { Actor, AssuranceSnapshot, Checkpoint } from "../../workflows/assurance.machine.ts";
+import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
+import { type Evaluation, evaluate } from "../../workflows/evaluate.ts";
+import {
+  parseSubmissionContent,
+  type SectionSlug,
+  sectionSchemas,
+  type SubmissionContent,
+} from "../../workflows/submission.ts";
+import { actorFrom, canViewSubmission, startSubmission } from "./assurance.ts";
+import { referenceForCriteria } from "./reference.ts";
+import type { CurrentUser } from "./session.ts";
+
+/**
+ * The lead's side of a submission: reading it, editing its draft, and judging the draft against
+ * its criteria. Workflow changes go through applyEvent (assurance.ts); this module never moves
+ * the state.
+ */
+
+/** Where a lead may edit the draft: before a checkpoint, or when it came back for changes. */
+const EDITABLE_STATES = new Set([
+  "draft",
+  "procurement",
+  "mobilisation",
+  "checkpoint1.returned",
+  "checkpoint2.returned",
+  "checkpoint3.returned",
+]);
+
+export interface LoadedSubmission {
+  user: CurrentUser;
+  actor: Actor;
+  submission: SubmissionRow;
+  snapshot: AssuranceSnapshot;
+}
+
+/**
+ * The submission, if this user may see it. Anything else (unknown id, another footprint's) is the
+ * same 404, so a guessed id confirms nothing.
+ */
+export async function requireSubmission(db: Db, user: CurrentUser, submissionId: string | undefined): Promise<LoadedSubmission> {
+  const actor = actorFrom(user);
+  const submission = submissionId ? await findSubmission(db, submissionId) : undefined;
+  if (!submission || !canViewSubmission(actor, submission)) {
+    throw data("Submission not found", { status: 404 });
+  }
+  return { user, actor, submission, snapshot: JSON.parse(submission.workflow_snapshot) as AssuranceSnapshot };
+}
+
+export function isLeadOf(actor: Actor, submission: Pick<SubmissionRow, "footprint_code">): boolean {
+  return actor.role === "lead" && actor.footprints.includes(submission.footprint_code);
+}
+
+/** Whether this person may change the draft now; the reason in words when not. */
+export function editRefusal(actor: Actor, submission: Pick<SubmissionRow, "footprint_code" | "state">): string | null {
+  if (!isLeadOf(actor, submission)) return "Only a system lead of this footprint can change the submission.";
+  if (!EDITABLE_STATES.has(submission.state)) {
+    return "The submission is with the national team now, so it cannot be changed until they return it or it passes the checkpoint.";
+  }
+  return null;
+}
+
+/** The checkpoint the draft is being prepared for: the next one, or the one it was returned at. */
+export function targetCheckpoint(snapshot: AssuranceSnapshot, state: string): Checkpoint {
+  const current = snapshot.context.checkpoint;
+  if (state.endsWith(".returned")) return current as Checkpoint;
+  return Math.min(Math.max(current + 1, 1), 3) as Checkpoint;
+}
+
+export interface DraftSections {
+  content: SubmissionContent;
+  /** When each section was last saved and by whom (for "changed since you opened it"). */
+  saved: Partial<Record<SectionSlug, { at: string; by: string }>>;
+}
+
+export async function readDraft(db: Db, submissionId: string): Promise<DraftSections> {
+  const rows = await readSectionRows(db, submissionId);
+  const raw = Object.fromEntries(rows.map((r) => [r.section, JSON.parse(r.data) as unknown]));
+  return {
+    content: parseSubmissionContent(raw).content,
+    saved: Object.fromEntries(rows.map((r) => [r.section, { at: r.updated_at, by: r.updated_by }])),
+  };
+}
+
+/** The draft judged against the submission's pinned criteria set, for the checkpoint it is heading to. */
+export async function evaluateDraft(db: Db, loaded: Pick<LoadedSubmission, "submission" | "snapshot">, content: SubmissionContent): Promise<Evaluation> {
+  const set = criteriaSets[loaded.submission.criteria_set as CriteriaSetId];
+  return evaluate(content, set, {
+    checkpoint: targetCheckpoint(loaded.snapshot, loaded.submission.state),
+    reference: await referenceForCriteria(db),
+  });
+}
+
+export type SaveSectionResult =
+  | { ok: true; evaluation: Evaluation }
+  | { ok: false; kind: "refused"; reason: string }
+  | { ok: false; kind: "invalid"; issues: { fieldPath: string; message: string }[] }
+  | { ok: false; kind: "stale"; reason: string };
+
+/**
+ * Saves one section of the draft. The data must already be typed (the form turns "12,000" into
+ * 12000); anything that still does not fit the section's schema is refused with its field paths,
+ * so the stored draft is always well-typed. Completeness is not checked here: incomplete sections
+ * save, and the criteria say what is missing.
+ *
+ * `openedAt` is when the section was last saved as the person saw it; if someone saved it since,
+ * the save is refused rather than silently overwriting their work.
+ */
+export async function saveSubmissionSection(
+  db: Db,
+  loaded: LoadedSubmission,
+  section: Exclude<SectionSlug, "evidence">,
+  values: unknown,
+  options: { openedAt?: string | null; at?: Date } = {},
+): Promise<SaveSectionResult> {
+  const refusal = editRefusal(loaded.actor, loaded.submission);
+  if (refusal) return { ok: false, kind: "refused", reason: refusal };
+
+  const parsed = sectionSchemas[section].safeParse(values);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      kind: "invalid",
+      issues: parsed.error.issues.map((i) => ({ fieldPath: [section, ...i.path.map(String)].join("."), message: i.message })),
+    };
+  }
+
+  const draft = await readDraft(db, loaded.submission.id);
+  const lastSaved = draft.saved[section]?.at ?? null;
+  if (options.openedAt !== undefined && (options.openedAt || null) !== lastSaved) {
+    return {
+      ok: false,
+      kind: "stale",
+      reason:
+        "Someone else saved this section after you opened it. Your changes are below but not saved: check them against the latest version, then save again.",
+    };
+  }
+
+  const at = (options.at ?? new Date()).toISOString();
+  // The footprint decides who may see the submission, so it is fixed when the draft starts.
+  const data =
+    section === "about" ? { ...(parsed.data as object), footprintCode: loaded.submission.footprint_code } : parsed.data;
+  await saveSection(db, { submissionId: loaded.submission.id, section, data, updatedBy: loaded.actor.id, at });
+  if (section === "about") {
+    const about = data as { title?: string; modelType?: "MCP" | "PACS"; vanguardNumber?: number };
+    await updateSubmissionSummary(db, loaded.submission.id, {
+      title: about.title || loaded.submission.title,
+      modelType: about.modelType ?? (loaded.submission.model_type as "MCP" | "PACS"),
+      vanguardNumber: about.vanguardNumber ?? null,
+    });
+  }
+  const content = { ...draft.content, [section]: data } as SubmissionContent;
+  const evaluation = await evaluateDraft(db, loaded, content);
+  await updateDraftChecks(db, loaded.submission.id, {
+    failingBlocking: evaluation.blockingFailures.length,
+    failingWarnings: evaluation.warnings.length,
+    at,
+  });
+  return { ok: true, evaluation };
+}
+
+/**
+ * Starts a draft for one of the lead's footprints and records the first answers of "About the
+ * proposal" (title, model type, footprint), so the task list starts from what they told us.
+ */
+export async function startSubmissionForLead(
+  db: Db,
+  user: CurrentUser,
+  input: { footprintCode: string; modelType: "MCP" | "PACS"; title: string },
+): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
+  const actor = actorFrom(user);
+  const started = await startSubmission(db, actor, input);
+  if (!started.ok) return started;
+  await saveSection(db, {
+    submissionId: started.id,
+    section: "about",
+    data: { title: input.title.trim(), modelType: input.modelType, footprintCode: input.footprintCode },
+    updatedBy: actor.id,
+    at: new Date().toISOString(),
+  });
+  return started;
+}

@@ -1,0 +1,126 @@
+import type { Db } from "../../db/client.ts";
+import { auditTrail } from "../../db/audit.ts";
+import { findFootprint } from "../../db/reference.ts";
+import { findVersion, listVersions } from "../../db/submissions.ts";
+import { userNames } from "../../db/users.ts";
+import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
+import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
+import { describeAuditEntry, stateLabel } from "../status.ts";
+import { editRefusal, evaluateDraft, isLeadOf, type LoadedSubmission, readDraft, targetCheckpoint } from "./submissions.ts";
+
+/** Where a lead may submit from: a draft, between checkpoints, or returned for changes. */
+const SUBMITTABLE = new Set(["draft", "procurement", "mobilisation"]);
+
+/** The link that opens a section page with one field focused. */
+export function fieldLink(submissionId: string, fieldPath: string): string {
+  const section = fieldPath.split(/[.[]/)[0];
+  return `/submissions/${submissionId}/sections/${section}?field=${encodeURIComponent(fieldPath)}`;
+}
+
+function valueAt(content: unknown, fieldPath: string): unknown {
+  let value: unknown = content;
+  for (const part of fieldPath.split(/\.|\[(\d+)\]/).filter(Boolean)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+function nextSteps(loaded: LoadedSubmission, blocking: number): string {
+  const { submission, actor } = loaded;
+  const state = submission.state;
+  const lead = isLeadOf(actor, submission);
+  const cp = checkpointOf(state);
+  if (state === "draft" || state === "procurement" || state === "mobilisation") {
+    const next = targetCheckpoint(loaded.snapshot, state);
+    if (!lead) return `The local system is preparing the submission for checkpoint ${next}.`;
+    return blocking > 0
+      ? `Complete the sections below. When no blocking check fails, check your answers and submit for checkpoint ${next}.`
+      : `No blocking check fails. Check your answers, then submit for checkpoint ${next}.`;
+  }
+  if (state.endsWith(".returned")) {
+    return lead
+      ? `The reviewers asked for changes at checkpoint ${cp}. Answer each request below, then resubmit.`
+      : `Returned to the local system for changes at checkpoint ${cp}.`;
+  }
+  if (state.endsWith(".awaiting_assignment")) return `Submitted for checkpoint ${cp}. The programme team will assign two national reviewers.`;
+  if (state.endsWith(".in_review")) return `Checkpoint ${cp} is in review by the national team. You will be told when a decision is made.`;
+  if (state.endsWith(".awaiting_countersign")) return `A decision for checkpoint ${cp} has been proposed and is waiting for a second reviewer to countersign it.`;
+  if (state === "final_conditions") return "Checkpoint 3 was passed with conditions. Give evidence for each condition; the model is assured when all are discharged.";
+  if (state === "paused") return "The national team has paused this submission. Nothing can move until it is resumed.";
+  if (state === "assured") return "The care model has passed all three checkpoints and is assured.";
+  if (state === "not_assured") return "The national team decided the proposal should not proceed.";
+  return "The submission was withdrawn. Its history is kept.";
+}
+
+export async function taskListFor(db: Db, loaded: LoadedSubmission) {
+  const { submission, snapshot, actor } = loaded;
+  const draft = await readDraft(db, submission.id);
+  const evaluation = await evaluateDraft(db, loaded, draft.content);
+  const [footprint, trail, versions] = await Promise.all([
+    findFootprint(db, submission.footprint_code),
+    auditTrail(db, submission.id),
+    listVersions(db, submission.id),
+  ]);
+  const names = await userNames(db, trail.map((e) => e.actor_id ?? ""));
+
+  // Change requests are answered against the version that was returned.
+  let returnedContent: SubmissionContent | null = null;
+  const last = versions.at(-1);
+  if (submission.state.endsWith(".returned") && last) {
+    const version = await findVersion(db, submission.id, last.number);
+    returnedContent = version ? parseSubmissionContent(JSON.parse(version.content)).content : null;
+  }
+
+  const lead = isLeadOf(actor, submission);
+  const ctx = snapshot.context;
+  return {
+    submission: {
+      id: submission.id,
+      title: submission.title,
+      modelType: submission.model_type,
+      footprintName: footprint?.name ?? submission.footprint_code,
+      regionName: footprint?.regionName ?? "",
+      state: submission.state,
+      stateLabel: stateLabel(submission.state),
+      whoseTurn: whoseTurn(submission.state),
+      version: submission.version,
+      criteriaSet: submission.criteria_set,
+    },
+    targetCheckpoint: targetCheckpoint(snapshot, submission.state),
+    nextSteps: nextSteps(loaded, evaluation.blockingFailures.length),
+    canEdit: editRefusal(actor, submission) === null,
+    canSubmit: lead && (SUBMITTABLE.has(submission.state) || submission.state.endsWith(".returned")),
+    canWithdraw: (lead || actor.role === "admin") && !["assured", "not_assured", "withdrawn"].includes(submission.state),
+    blocking: evaluation.blockingFailures.length,
+    warnings: evaluation.warnings.length,
+    sections: SECTION_SLUGS.map((slug) => ({ slug, title: SECTION_TITLES[slug], status: evaluation.sections[slug] })),
+    changeRequests: submission.state.endsWith(".returned")
+      ? ctx.changeRequests.map((r) => ({
+          ...r,
+          link: r.fieldPath ? fieldLink(submission.id, r.fieldPath) : null,
+          changed:
+            r.fieldPath && returnedContent
+              ? JSON.stringify(valueAt(returnedContent, r.fieldPath)) !== JSON.stringify(valueAt(draft.content, r.fieldPath))
+              : null,
+        }))
+      : [],
+    conditions: ctx.conditions.map((c) => ({
+      id: c.id,
+      text: c.text,
+      status: c.status,
+      evidence: c.evidence ?? null,
+      rejectionReason: c.rejectionReason ?? null,
+      setAtCheckpoint: c.setAtCheckpoint,
+    })),
+    canGiveConditionEvidence: lead && ["procurement", "mobilisation", "final_conditions"].includes(submission.state),
+    versions: versions.length,
+    timeline: trail
+      .map((e) => ({
+        at: e.at,
+        who: e.actor_id ? (names.get(e.actor_id) ?? "Someone") : "NCM Assure",
+        text: describeAuditEntry(e.action, JSON.parse(e.payload) as Record<string, unknown>),
+      }))
+      .reverse(),
+  };
+}

@@ -1,0 +1,210 @@
+import { data, Form, Link, redirect } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/submission-check";
+import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { summaryRows } from "../format.ts";
+import { applyEvent } from "../.server/assurance.ts";
+import { db } from "../.server/db.ts";
+import { evaluateDraft, readDraft, requireSubmission } from "../.server/submissions.ts";
+import { requireUser } from "../.server/session.ts";
+import { fieldLink, taskListFor } from "../.server/task-list.ts";
+import { SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission.ts";
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireUser(request);
+  const loaded = await requireSubmission(db(), user, params.id);
+  const draft = await readDraft(db(), loaded.submission.id);
+  const evaluation = await evaluateDraft(db(), loaded, draft.content);
+  const summary = await taskListFor(db(), loaded);
+  const id = loaded.submission.id;
+  const withLink = (r: (typeof evaluation.results)[number]) => ({
+    id: r.id,
+    title: r.title,
+    message: r.message,
+    link: r.fieldPath ? fieldLink(id, r.fieldPath) : null,
+  });
+  return {
+    submission: summary.submission,
+    canSubmit: summary.canSubmit,
+    resubmission: loaded.submission.state.endsWith(".returned"),
+    checkpoint: summary.targetCheckpoint,
+    changeRequests: summary.changeRequests,
+    sections: SECTION_SLUGS.filter((s) => s !== "evidence").map((slug) => ({
+      slug,
+      title: SECTION_TITLES[slug],
+      rows: summaryRows(slug, draft.content[slug]),
+    })),
+    evidence: (draft.content.evidence?.documents ?? []).map((d) => ({ id: d.id, fileName: d.fileName, section: SECTION_TITLES[d.section] })),
+    blocking: evaluation.blockingFailures.map(withLink),
+    warnings: evaluation.warnings.map(withLink),
+    passed: evaluation.results.filter((r) => r.outcome === "pass").map((r) => ({ id: r.id, title: r.title })),
+  };
+}
+
+const SubmitSchema = z.object({
+  declaration: z.literal("yes", { error: "Confirm the declaration before you submit" }),
+  version: z.coerce.number().int(),
+});
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const user = await requireUser(request);
+  const loaded = await requireSubmission(db(), user, params.id);
+  const parsed = SubmitSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return data({ error: parsed.error.issues[0]?.message ?? "Confirm the declaration", field: "declaration" }, { status: 400 });
+  }
+  const type = loaded.submission.state.endsWith(".returned") ? "RESUBMIT" : "SUBMIT";
+  const result = await applyEvent(db(), loaded.submission.id, loaded.actor, { type, declaration: true }, { expectedVersion: parsed.data.version });
+  if (!result.ok) {
+    if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
+    return data({ error: result.reason, field: "submit" }, { status: result.kind === "conflict" ? 409 : 403 });
+  }
+  return redirect(`/submissions/${loaded.submission.id}/submitted?version=${result.versionNumber ?? ""}`);
+}
+
+export default function CheckAnswers({ loaderData: d, actionData }: Route.ComponentProps) {
+  const id = d.submission.id;
+  const errors = actionData ? [{ fieldId: actionData.field === "declaration" ? "declaration" : "submit", message: actionData.error }] : [];
+  const verb = d.resubmission ? "Resubmit" : `Submit for checkpoint ${d.checkpoint}`;
+  return (
+    <>
+      <Link className="nhsuk-back-link" to={`/submissions/${id}`}>
+        Back to the task list
+      </Link>
+      <ErrorSummary errors={errors} />
+      <span className="nhsuk-caption-l">{d.submission.title}</span>
+      <h1>Check your answers before {d.resubmission ? "resubmitting" : "submitting"}</h1>
+
+      <h2>National checks ({d.submission.criteriaSet})</h2>
+      {d.blocking.length > 0 ? (
+        <div className="nhsuk-warning-callout">
+          <h3 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>
+              {d.blocking.length} blocking {d.blocking.length === 1 ? "check fails" : "checks fail"}
+            </span>
+          </h3>
+          <p>You cannot submit until {d.blocking.length === 1 ? "it passes" : "they pass"}. Each link opens the field to fix.</p>
+          <ul>
+            {d.blocking.map((r) => (
+              <li key={r.id}>
+                <strong>{r.id}</strong> {r.title}: {r.link ? <Link to={r.link}>{r.message}</Link> : r.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p>
+          <strong className="nhsuk-tag nhsuk-tag--green">No blocking check fails</strong>
+        </p>
+      )}
+      {d.warnings.length > 0 ? (
+        <details className="nhsuk-details" open>
+          <summary className="nhsuk-details__summary">
+            <span className="nhsuk-details__summary-text">
+              {d.warnings.length} {d.warnings.length === 1 ? "warning" : "warnings"} (you can still submit; reviewers will see them)
+            </span>
+          </summary>
+          <div className="nhsuk-details__text">
+            <ul>
+              {d.warnings.map((r) => (
+                <li key={r.id}>
+                  <strong>{r.id}</strong> {r.title}: {r.link ? <Link to={r.link}>{r.message}</Link> : r.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </details>
+      ) : null}
+      <details className="nhsuk-details">
+        <summary className="nhsuk-details__summary">
+          <span className="nhsuk-details__summary-text">{d.passed.length} checks passed</span>
+        </summary>
+        <div className="nhsuk-details__text">
+          <ul>
+            {d.passed.map((r) => (
+              <li key={r.id}>
+                <strong>{r.id}</strong> {r.title}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </details>
+
+      {d.sections.map((section) => (
+        <section key={section.slug}>
+          <h2>{section.title}</h2>
+          {section.rows.length === 0 ? (
+            <p>
+              Not started. <Link to={`/submissions/${id}/sections/${section.slug}`}>Answer {section.title.toLowerCase()}</Link>
+            </p>
+          ) : (
+            <dl className="nhsuk-summary-list">
+              {section.rows.map((row) => (
+                <div className="nhsuk-summary-list__row" key={row.fieldPath}>
+                  <dt className="nhsuk-summary-list__key">{row.label}</dt>
+                  <dd className="nhsuk-summary-list__value">{row.value}</dd>
+                  <dd className="nhsuk-summary-list__actions">
+                    <Link to={`/submissions/${id}/sections/${section.slug}?field=${encodeURIComponent(row.fieldPath)}`}>
+                      Change<span className="nhsuk-u-visually-hidden"> {row.label.toLowerCase()}</span>
+                    </Link>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </section>
+      ))}
+      <h2>Evidence</h2>
+      {d.evidence.length === 0 ? (
+        <p>No documents uploaded.</p>
+      ) : (
+        <ul className="nhsuk-list nhsuk-list--bullet">
+          {d.evidence.map((e) => (
+            <li key={e.id}>
+              {e.fileName} ({e.section})
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <Link to={`/submissions/${id}/sections/evidence`}>Change the evidence</Link>
+      </p>
+
+      {d.canSubmit && d.blocking.length === 0 ? (
+        <Form method="post" id="submit">
+          <input type="hidden" name="version" value={d.submission.version} />
+          <h2>Declaration</h2>
+          <div className={`nhsuk-form-group${actionData?.field === "declaration" ? " nhsuk-form-group--error" : ""}`}>
+            <fieldset className="nhsuk-fieldset">
+              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Confirm before you submit</legend>
+              {actionData?.field === "declaration" ? (
+                <span className="nhsuk-error-message" id="declaration-error">
+                  <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
+                </span>
+              ) : null}
+              <div className="nhsuk-checkboxes">
+                <div className="nhsuk-checkboxes__item">
+                  <input className="nhsuk-checkboxes__input" id="declaration" name="declaration" type="checkbox" value="yes" />
+                  <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="declaration">
+                    I confirm these answers are accurate, and that the commissioners' governing bodies have approved the
+                    proposal as described.
+                  </label>
+                </div>
+              </div>
+            </fieldset>
+          </div>
+          <p>
+            Submitting sends these answers to the national team as a frozen version. Later edits start a new draft, and
+            any two versions can be compared.
+          </p>
+          <button className="nhsuk-button" type="submit">
+            {verb}
+          </button>
+        </Form>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Check your answers – NCM Assure" }];

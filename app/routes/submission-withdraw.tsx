@@ -1,0 +1,90 @@
+import { data, Form, Link, redirect } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/submission-withdraw";
+import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { applyEvent } from "../.server/assurance.ts";
+import { db } from "../.server/db.ts";
+import { isLeadOf, requireSubmission } from "../.server/submissions.ts";
+import { requireUser } from "../.server/session.ts";
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireUser(request);
+  const { submission, actor } = await requireSubmission(db(), user, params.id);
+  if (!isLeadOf(actor, submission) && actor.role !== "admin") {
+    throw data("Only a system lead of this footprint or a programme administrator can withdraw it.", { status: 403 });
+  }
+  return { id: submission.id, title: submission.title, version: submission.version };
+}
+
+const WithdrawSchema = z.object({
+  reason: z.string({ error: "Enter why the submission is being withdrawn" }).trim().min(1, "Enter why the submission is being withdrawn").max(2000, "Reason must be 2,000 characters or fewer"),
+  version: z.coerce.number().int(),
+});
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const user = await requireUser(request);
+  const { submission, actor } = await requireSubmission(db(), user, params.id);
+  const form = Object.fromEntries(await request.formData());
+  const parsed = WithdrawSchema.safeParse(form);
+  if (!parsed.success) return data({ error: parsed.error.issues[0]!.message, reason: String(form.reason ?? "") }, { status: 400 });
+  const result = await applyEvent(db(), submission.id, actor, { type: "WITHDRAW", reason: parsed.data.reason }, { expectedVersion: parsed.data.version });
+  if (!result.ok) {
+    if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
+    return data({ error: result.reason, reason: parsed.data.reason }, { status: result.kind === "conflict" ? 409 : 403 });
+  }
+  return redirect(actor.role === "lead" ? "/submissions?withdrawn=1" : `/submissions/${submission.id}`);
+}
+
+export default function Withdraw({ loaderData: d, actionData }: Route.ComponentProps) {
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <Link className="nhsuk-back-link" to={`/submissions/${d.id}`}>
+          Back to the submission
+        </Link>
+        <ErrorSummary errors={actionData ? [{ fieldId: "reason", message: actionData.error }] : []} />
+        <span className="nhsuk-caption-l">{d.title}</span>
+        <h1>Withdraw this submission?</h1>
+        <div className="nhsuk-warning-callout">
+          <h2 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>This cannot be undone
+            </span>
+          </h2>
+          <p>A withdrawn submission stops for good. Its answers, versions and history are kept, but nothing more can happen to it.</p>
+        </div>
+        <Form method="post">
+          <input type="hidden" name="version" value={d.version} />
+          <div className={`nhsuk-form-group${actionData ? " nhsuk-form-group--error" : ""}`}>
+            <label className="nhsuk-label nhsuk-label--s" htmlFor="reason">
+              Why is it being withdrawn?
+            </label>
+            {actionData ? (
+              <span className="nhsuk-error-message" id="reason-error">
+                <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
+              </span>
+            ) : null}
+            <textarea
+              className={`nhsuk-textarea${actionData ? " nhsuk-textarea--error" : ""}`}
+              id="reason"
+              name="reason"
+              rows={4}
+              defaultValue={actionData?.reason ?? ""}
+              aria-describedby={actionData ? "reason-error" : undefined}
+            />
+          </div>
+          <div className="nhsuk-button-group">
+            <button className="nhsuk-button nhsuk-button--warning" type="submit">
+              Withdraw submission
+            </button>
+            <Link className="nhsuk-link" to={`/submissions/${d.id}`}>
+              Cancel
+            </Link>
+          </div>
+        </Form>
+      </div>
+    </div>
+  );
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Withdraw submission – NCM Assure" }];

@@ -1,0 +1,181 @@
+import { Link } from "react-router";
+import type { Route } from "./+types/submission";
+import { formatDateTime, turnLabel } from "../status.ts";
+import { db } from "../.server/db.ts";
+import { requireSubmission } from "../.server/submissions.ts";
+import { requireUser } from "../.server/session.ts";
+import { taskListFor } from "../.server/task-list.ts";
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireUser(request);
+  const loaded = await requireSubmission(db(), user, params.id);
+  const url = new URL(request.url);
+  return {
+    ...(await taskListFor(db(), loaded)),
+    flash: url.searchParams.has("started") ? "started" : url.searchParams.get("saved") ? "saved" : null,
+  };
+}
+
+const SECTION_STATUS = {
+  not_started: { text: "Not started", className: "nhsuk-tag nhsuk-tag--white" },
+  in_progress: { text: "In progress", className: "nhsuk-tag nhsuk-tag--blue" },
+  has_failing_checks: { text: "Has failing checks", className: "nhsuk-tag nhsuk-tag--red" },
+  // "Ready", never "Completed": only submitting sends anything to the national team.
+  ready: { text: "Ready", className: "nhsuk-tag nhsuk-tag--green" },
+} as const;
+
+const CONDITION_STATUS = {
+  open: { text: "Evidence needed", className: "nhsuk-tag nhsuk-tag--orange" },
+  evidence_submitted: { text: "Evidence given, awaiting review", className: "nhsuk-tag nhsuk-tag--blue" },
+  discharged: { text: "Discharged", className: "nhsuk-tag nhsuk-tag--green" },
+} as const;
+
+export default function TaskList({ loaderData: d }: Route.ComponentProps) {
+  const id = d.submission.id;
+  return (
+    <>
+      <Link className="nhsuk-back-link" to="/submissions">
+        Back to your submissions
+      </Link>
+      {d.flash === "started" ? (
+        <div className="nhsuk-inset-text">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>Your draft has been started. Nothing is sent to the national team until you submit it.</p>
+        </div>
+      ) : null}
+      <span className="nhsuk-caption-l">
+        {d.submission.modelType}, {d.submission.footprintName}
+      </span>
+      <h1>{d.submission.title}</h1>
+
+      <dl className="nhsuk-summary-list">
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Where it is</dt>
+          <dd className="nhsuk-summary-list__value">{d.submission.stateLabel}</dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Whose turn</dt>
+          <dd className="nhsuk-summary-list__value">{turnLabel(d.submission.whoseTurn)}</dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Criteria</dt>
+          <dd className="nhsuk-summary-list__value">National criteria {d.submission.criteriaSet}</dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Submitted versions</dt>
+          <dd className="nhsuk-summary-list__value">
+            {d.versions === 0 ? "None yet" : <Link to={`/submissions/${id}/versions`}>{d.versions} (compare versions)</Link>}
+          </dd>
+        </div>
+      </dl>
+
+      <div className="nhsuk-card nhsuk-card--feature">
+        <div className="nhsuk-card__content nhsuk-card__content--feature">
+          <h2 className="nhsuk-card__heading nhsuk-card__heading--feature">What happens next</h2>
+          <p className="nhsuk-card__description">{d.nextSteps}</p>
+        </div>
+      </div>
+
+      {d.changeRequests.length > 0 ? (
+        <>
+          <h2>Changes the reviewers asked for</h2>
+          <ul className="nhsuk-list">
+            {d.changeRequests.map((r) => (
+              <li key={r.id} className="nhsuk-inset-text">
+                <p>{r.text}</p>
+                <p className="nhsuk-body-s">
+                  {r.link ? <Link to={r.link}>Go to the field{r.fieldPath ? ` (${r.fieldPath})` : ""}</Link> : null}
+                  {r.criterionId ? <> Criterion {r.criterionId}.</> : null}{" "}
+                  {r.changed === null ? null : (
+                    <strong className={r.changed ? "nhsuk-tag nhsuk-tag--green" : "nhsuk-tag nhsuk-tag--grey"}>
+                      {r.changed ? "Changed since the request" : "Not changed yet"}
+                    </strong>
+                  )}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      {d.conditions.length > 0 ? (
+        <>
+          <h2>Conditions</h2>
+          <ul className="nhsuk-task-list">
+            {d.conditions.map((c) => (
+              <li key={c.id} className="nhsuk-task-list__item">
+                <div className="nhsuk-task-list__name-and-hint">
+                  <div>{c.text}</div>
+                  <div className="nhsuk-task-list__hint">
+                    Set at checkpoint {c.setAtCheckpoint}.
+                    {c.rejectionReason ? ` Evidence not accepted: ${c.rejectionReason}` : ""}
+                  </div>
+                </div>
+                <div className="nhsuk-task-list__status">
+                  <strong className={CONDITION_STATUS[c.status].className}>{CONDITION_STATUS[c.status].text}</strong>
+                </div>
+              </li>
+            ))}
+          </ul>
+          {d.canGiveConditionEvidence && d.conditions.some((c) => c.status === "open") ? (
+            <p>
+              <Link to={`/submissions/${id}/conditions`}>Give evidence for the conditions</Link>
+            </p>
+          ) : null}
+        </>
+      ) : null}
+
+      <h2>Sections</h2>
+      <p>
+        {d.blocking === 0
+          ? "No blocking check fails."
+          : `${d.blocking} blocking ${d.blocking === 1 ? "check fails" : "checks fail"}.`}{" "}
+        {d.warnings > 0 ? `${d.warnings} ${d.warnings === 1 ? "warning" : "warnings"} for the reviewers to see.` : null} A
+        section is ready when its answers pass the national criteria for checkpoint {d.targetCheckpoint}.
+      </p>
+      <ul className="nhsuk-task-list">
+        {d.sections.map((s) => (
+          <li key={s.slug} className="nhsuk-task-list__item nhsuk-task-list__item--with-link">
+            <div className="nhsuk-task-list__name-and-hint">
+              <Link
+                className="nhsuk-link nhsuk-task-list__link"
+                to={`/submissions/${id}/sections/${s.slug}`}
+                aria-describedby={`status-${s.slug}`}
+              >
+                {s.title}
+              </Link>
+            </div>
+            <div className="nhsuk-task-list__status" id={`status-${s.slug}`}>
+              <strong className={SECTION_STATUS[s.status].className}>{SECTION_STATUS[s.status].text}</strong>
+            </div>
+          </li>
+        ))}
+      </ul>
+
+      {d.canSubmit ? (
+        <Link className="nhsuk-button" to={`/submissions/${id}/check`} role="button" draggable={false}>
+          Check answers and {d.submission.state.endsWith(".returned") ? "resubmit" : `submit for checkpoint ${d.targetCheckpoint}`}
+        </Link>
+      ) : null}
+
+      <h2>History</h2>
+      <ol className="nhsuk-list">
+        {d.timeline.map((e, i) => (
+          <li key={`${e.at}-${i}`}>
+            <span className="nhsuk-body-s">{formatDateTime(e.at)}</span>
+            <br />
+            <strong>{e.who}</strong>: {e.text}
+          </li>
+        ))}
+      </ol>
+
+      {d.canWithdraw ? (
+        <p>
+          <Link to={`/submissions/${id}/withdraw`}>Withdraw this submission</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.submission.title ?? "Submission"} – NCM Assure` }];

@@ -1,0 +1,84 @@
+import { describeState } from "../workflows/assurance.machine.ts";
+
+/**
+ * Words and tag colours for a submission's place in the process, shared by every list and page.
+ * Never "Completed": a finished section is "Ready", and only the workflow says "Submitted"
+ * (a misleading "Completed" tag is the best-documented failure of the GOV.UK task list).
+ */
+export function stateLabel(state: string): string {
+  const text = describeState(state);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function stateTagClass(state: string): string {
+  if (state === "assured") return "nhsuk-tag nhsuk-tag--green";
+  if (state === "not_assured" || state === "withdrawn") return "nhsuk-tag nhsuk-tag--grey";
+  if (state === "paused") return "nhsuk-tag nhsuk-tag--orange";
+  if (state.endsWith(".returned")) return "nhsuk-tag nhsuk-tag--red";
+  if (state.startsWith("checkpoint")) return "nhsuk-tag nhsuk-tag--blue";
+  return "nhsuk-tag nhsuk-tag--white";
+}
+
+export function turnLabel(whoseTurn: string): string {
+  switch (whoseTurn) {
+    case "local":
+      return "Yours (local system)";
+    case "national":
+      return "National team";
+    case "paused":
+      return "Nobody: paused";
+    default:
+      return "Closed";
+  }
+}
+
+export function formatDateTime(iso: string): string {
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", hour: "numeric", minute: "2-digit", timeZone: "Europe/London" }).format(new Date(iso));
+}
+
+export function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" }).format(new Date(iso));
+}
+
+const DECISION_WORDS: Record<string, string> = {
+  proceed: "proceed",
+  proceed_with_conditions: "proceed with conditions",
+  changes_requested: "changes requested",
+  do_not_proceed: "do not proceed",
+};
+
+export function decisionLabel(decision: string): string {
+  return DECISION_WORDS[decision] ?? decision;
+}
+
+/** One line of a submission's timeline, in words, from an audit entry. */
+export function describeAuditEntry(action: string, payload: Record<string, unknown>): string {
+  switch (action) {
+    case "CREATE":
+      return "Started the draft";
+    case "SUBMIT":
+      return `Submitted version ${payload.versionNumber ?? ""} for assurance`.trim();
+    case "RESUBMIT":
+      return `Resubmitted (version ${payload.versionNumber ?? "?"}) after changes were requested`;
+    case "ASSIGN":
+      return "Assigned the reviewers";
+    case "PROPOSE_DECISION":
+      return `Proposed the decision: ${decisionLabel(String(payload.decision))}`;
+    case "COUNTERSIGN":
+      return payload.agree ? "Countersigned the decision" : "Disagreed with the proposed decision and sent it back to the lead reviewer";
+    case "SUBMIT_CONDITION_EVIDENCE":
+      return "Gave evidence for a condition";
+    case "ACCEPT_CONDITION":
+      return "Accepted the evidence: condition discharged";
+    case "REJECT_CONDITION":
+      return "Did not accept the evidence for a condition";
+    case "PAUSE":
+      return `Paused the submission: ${String(payload.reason ?? "")}`;
+    case "RESUME":
+      return "Resumed the submission";
+    case "WITHDRAW":
+      return `Withdrew the submission: ${String(payload.reason ?? "")}`;
+    default:
+      return action.toLowerCase().replaceAll("_", " ");
+  }
+}
