@@ -3,6 +3,7 @@ import * as referenceData from "./migrations/2026-11-24T0100-reference-data.ts";
 import * as betterAuth from "./migrations/2026-11-24T0200-better-auth.ts";
 import * as membership from "./migrations/2026-11-24T0300-footprint-membership-and-conflicts.ts";
 import * as submissions from "./migrations/2026-11-24T0400-submissions-and-audit.ts";
+import * as reviews from "./migrations/2026-11-24T0500-reviews-and-notifications.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0200-better-auth": betterAuth,
   "2026-11-24T0300-footprint-membership-and-conflicts": membership,
   "2026-11-24T0400-submissions-and-audit": submissions,
+  "2026-11-24T0500-reviews-and-notifications": reviews,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

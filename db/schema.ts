@@ -20,6 +20,11 @@ export interface Database {
   submission_section: SubmissionSectionTable;
   submission_version: SubmissionVersionTable;
   audit_event: AuditEventTable;
+  review_assignment: ReviewAssignmentTable;
+  assessment: AssessmentTable;
+  comment: CommentTable;
+  notification: NotificationTable;
+  outbox: OutboxTable;
 }
 
 export type Role = "lead" | "reviewer" | "admin";
@@ -181,4 +186,66 @@ export interface AuditEventTable {
   at: string;
   prev_hash: string;
   hash: string;
+}
+
+export interface ReviewAssignmentTable {
+  id: string;
+  submission_id: string;
+  checkpoint: number;
+  lead_reviewer_id: string;
+  second_reviewer_id: string;
+  assigned_by: string;
+  assigned_at: string;
+}
+
+export type Rating = "met" | "partly_met" | "not_met";
+
+export interface AssessmentTable {
+  submission_id: string;
+  checkpoint: number;
+  /** A key line of enquiry (judgement criterion), e.g. "J-01". */
+  criterion_id: string;
+  reviewer_id: string;
+  rating: Rating;
+  note: string;
+  updated_at: string;
+}
+
+export interface CommentTable {
+  id: string;
+  submission_id: string;
+  checkpoint: number;
+  /** The submitted version the comment was made on. */
+  version_number: number | null;
+  author_id: string;
+  /** "shared" comments are seen by the lead; "internal" ones only by reviewers and admins. */
+  visibility: "shared" | "internal";
+  field_path: string | null;
+  body: string;
+  created_at: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  submission_id: string | null;
+  kind: string;
+  dedupe_key: string | null;
+  title: string;
+  body: string;
+  link: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  notification_id: string | null;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: string;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
 }

@@ -30,6 +30,7 @@ const EnvSchema = z
     TRUST_PROXY: flag.default(false),
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     SMTP_URL: z.string().optional(),
+    UPLOADS_DIR: z.string().min(1).default("data/uploads"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET) {
@@ -52,6 +53,8 @@ export interface Env {
   trustProxy: boolean;
   signInAttemptsPerMinute: number;
   smtpUrl: string | undefined;
+  /** Where uploaded evidence is kept, by content hash; shared storage when several instances run. */
+  uploadsDir: string;
 }
 
 export class EnvError extends Error {}
@@ -80,6 +83,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     trustProxy: e.TRUST_PROXY,
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
+    uploadsDir: e.UPLOADS_DIR,
   };
 }
 

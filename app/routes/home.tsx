@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import type { Route } from "./+types/home";
 import { ROLE_LABELS } from "../navigation.ts";
 import { requireUser } from "../.server/session.ts";
@@ -21,6 +22,13 @@ export default function Home({ loaderData }: Route.ComponentProps) {
         <span className="nhsuk-caption-l">{ROLE_LABELS[user.role]}</span>
         <h1>Welcome, {user.name}</h1>
         <p className="nhsuk-lede-text">{WHAT_YOU_DO[user.role]}</p>
+        {user.role === "lead" ? (
+          <p>
+            <Link className="nhsuk-action-link__link" to="/submissions">
+              Go to your submissions
+            </Link>
+          </p>
+        ) : null}
 
         <h2 className="nhsuk-heading-m">Your account</h2>
         <dl className="nhsuk-summary-list">

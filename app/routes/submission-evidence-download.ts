@@ -1,9 +1,29 @@
 import { data } from "react-router";
 import type { Route } from "./+types/submission-evidence-download";
+import { db } from "../.server/db.ts";
+import { attachmentDisposition, findEvidenceDocument, openEvidenceFile } from "../.server/evidence.ts";
 import { requireUser } from "../.server/session.ts";
+import { requireSubmission } from "../.server/submissions.ts";
 
-// Being built: answers 404 until downloads exist.
-export async function loader({ request }: Route.LoaderArgs) {
-  await requireUser(request);
-  throw data("Not found", { status: 404 });
+/**
+ * One evidence document, for anyone who may see the submission. The document may be in the draft
+ * or only in a submitted version. Anything else (another footprint's submission, an unknown
+ * document, a file missing from disk) is the same 404.
+ */
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireUser(request);
+  const { submission } = await requireSubmission(db(), user, params.id);
+  const document = await findEvidenceDocument(db(), submission.id, params.documentId);
+  const file = document ? await openEvidenceFile(document) : null;
+  if (!document || !file) throw data("Document not found", { status: 404 });
+  return new Response(file.body, {
+    headers: {
+      // The type recorded at upload, which the file's own bytes were checked against.
+      "Content-Type": document.mediaType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": attachmentDisposition(document.fileName),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
 }

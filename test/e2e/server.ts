@@ -45,6 +45,7 @@ export async function startServer(): Promise<RunningServer> {
       HOST: "127.0.0.1",
       BASE_URL: baseUrl,
       DATABASE_URL: `file:${databaseFile}`,
+      UPLOADS_DIR: path.join(dir, "uploads"),
       BETTER_AUTH_SECRET: "end-to-end-test-secret-".padEnd(48, "z"),
       DEMO_SEED: "1",
       // The suites sign in a dozen times from one address; throttling has its own tests.

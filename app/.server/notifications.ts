@@ -1,0 +1,259 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import type { Transaction } from "kysely";
+import type { Db } from "../../db/client.ts";
+import {
+  claimOutboxRow,
+  markOutboxFailed,
+  markOutboxSent,
+  type NewNotification,
+  queueNotifications,
+  unsentOutbox,
+} from "../../db/notifications.ts";
+import type { Database } from "../../db/schema.ts";
+import type { SubmissionRow } from "../../db/submissions.ts";
+import type { AssuranceContext, AssuranceEvent, Checkpoint } from "../../workflows/assurance.machine.ts";
+import { AT_RISK_SHARE, DEFAULT_TARGET_WORKING_DAYS, workingDaysBetween } from "../../workflows/clock.ts";
+import { decisionLabel } from "../status.ts";
+import { env } from "./env.ts";
+import { logError, logInfo } from "./log.ts";
+
+/**
+ * Who hears about what (product.md, "Notifications"): admins when something is submitted;
+ * reviewers when assigned, when a countersignature is needed and when the national clock nears
+ * its target; leads when a decision or change request is made. Notifications and their emails
+ * are written in the event's own transaction; sending happens after commit, from the outbox.
+ */
+
+type Person = { id: string; email: string };
+
+async function people(trx: Transaction<Database>, where: { role?: string; ids?: string[]; footprint?: string }): Promise<Person[]> {
+  let query = trx.selectFrom("user").select(["user.id", "user.email"]);
+  if (where.role) query = query.where("user.role", "=", where.role as "lead");
+  if (where.ids) {
+    if (where.ids.length === 0) return [];
+    query = query.where("user.id", "in", where.ids);
+  }
+  if (where.footprint) {
+    query = query
+      .innerJoin("footprint_member", "footprint_member.user_id", "user.id")
+      .where("footprint_member.footprint_code", "=", where.footprint);
+  }
+  return query.execute();
+}
+
+function to(persons: Person[], n: Omit<NewNotification, "userId" | "email">): NewNotification[] {
+  return persons.map((p) => ({ ...n, userId: p.id, email: p.email }));
+}
+
+/** The notifications an applied workflow event causes, queued in its transaction. */
+export async function queueEventNotifications(
+  trx: Transaction<Database>,
+  input: { submission: SubmissionRow; event: AssuranceEvent; after: AssuranceContext; at: string },
+): Promise<void> {
+  const { submission, event, after } = input;
+  const title = submission.title;
+  const cp = after.checkpoint;
+  const review = `/reviews/${submission.id}`;
+  const page = `/submissions/${submission.id}`;
+  const reviewers = after.reviewers ? [after.reviewers.lead, after.reviewers.second] : [];
+  const base = { submissionId: submission.id };
+  let queued: NewNotification[] = [];
+
+  switch (event.type) {
+    case "SUBMIT":
+      queued = to(await people(trx, { role: "admin" }), {
+        ...base,
+        kind: "submitted",
+        title: `Submitted for checkpoint ${cp}: ${title}`,
+        body: `${title} has been submitted for checkpoint ${cp} and needs two reviewers assigned.`,
+        link: page,
+      });
+      break;
+    case "RESUBMIT":
+      queued = to(await people(trx, { ids: reviewers }), {
+        ...base,
+        kind: "resubmitted",
+        title: `Resubmitted after changes: ${title}`,
+        body: `${title} has been resubmitted at checkpoint ${cp} with answers to your change requests.`,
+        link: review,
+      });
+      break;
+    case "ASSIGN":
+      queued = [
+        ...to(await people(trx, { ids: [event.leadReviewer.id] }), {
+          ...base,
+          kind: "assigned",
+          title: `Assigned as lead reviewer: ${title}`,
+          body: `You are the lead reviewer of ${title} at checkpoint ${cp}. You propose its decision.`,
+          link: review,
+        }),
+        ...to(await people(trx, { ids: [event.secondReviewer.id] }), {
+          ...base,
+          kind: "assigned",
+          title: `Assigned as second reviewer: ${title}`,
+          body: `You are the second reviewer of ${title} at checkpoint ${cp}. You countersign its decision.`,
+          link: review,
+        }),
+      ];
+      break;
+    case "PROPOSE_DECISION":
+      queued = to(await people(trx, { ids: after.reviewers ? [after.reviewers.second] : [] }), {
+        ...base,
+        kind: "countersign_needed",
+        title: `Countersign needed: ${title}`,
+        body: `The lead reviewer proposes "${decisionLabel(event.decision)}" for ${title} at checkpoint ${cp}. It needs your countersignature.`,
+        link: review,
+      });
+      break;
+    case "COUNTERSIGN": {
+      const decision = after.decisions.at(-1);
+      if (event.agree && decision) {
+        const changes = decision.decision === "changes_requested";
+        queued = to(await people(trx, { role: "lead", footprint: submission.footprint_code }), {
+          ...base,
+          kind: changes ? "changes_requested" : "decision",
+          title: changes ? `Changes requested: ${title}` : `Checkpoint ${decision.checkpoint} decision: ${title}`,
+          body: changes
+            ? `The reviewers have asked for ${decision.changeRequests.length} change${decision.changeRequests.length === 1 ? "" : "s"} to ${title} at checkpoint ${decision.checkpoint}.`
+            : `The decision for ${title} at checkpoint ${decision.checkpoint} is: ${decisionLabel(decision.decision)}.`,
+          link: page,
+        });
+      } else if (!event.agree && after.reviewers) {
+        queued = to(await people(trx, { ids: [after.reviewers.lead] }), {
+          ...base,
+          kind: "countersign_refused",
+          title: `Decision sent back to you: ${title}`,
+          body: `The second reviewer did not countersign your proposal for ${title}: ${event.reason ?? ""}`,
+          link: review,
+        });
+      }
+      break;
+    }
+    case "PAUSE":
+    case "RESUME":
+      queued = to(await people(trx, { role: "lead", footprint: submission.footprint_code }), {
+        ...base,
+        kind: event.type === "PAUSE" ? "paused" : "resumed",
+        title: `${event.type === "PAUSE" ? "Paused" : "Resumed"}: ${title}`,
+        body: `${title} has been ${event.type === "PAUSE" ? "paused" : "resumed"} by the national team: ${event.reason}`,
+        link: page,
+      });
+      break;
+    default:
+      return;
+  }
+  await queueNotifications(trx, queued, input.at, env().baseUrl);
+}
+
+/**
+ * Queues the "national clock at 80%" warning for each submission on the national side that has
+ * used 80% of its target in the current checkpoint, once per submission and checkpoint (the
+ * notification's dedupe key makes a second sweep, or a second app instance, a no-op).
+ */
+export async function sweepClockWarnings(db: Db, now = new Date(), target = DEFAULT_TARGET_WORKING_DAYS): Promise<number> {
+  const rows = await db
+    .selectFrom("submission")
+    .select(["id", "title", "checkpoint", "national_days_used", "state_entered_at"])
+    .where("whose_turn", "=", "national")
+    .execute();
+  const admins = await db.selectFrom("user").select(["id", "email"]).where("role", "=", "admin").execute();
+  let queued = 0;
+  for (const row of rows) {
+    const used = row.national_days_used + workingDaysBetween(new Date(row.state_entered_at), now);
+    if (used < target * AT_RISK_SHARE) continue;
+    const assignment = await db
+      .selectFrom("review_assignment")
+      .select(["lead_reviewer_id", "second_reviewer_id"])
+      .where("submission_id", "=", row.id)
+      .where("checkpoint", "=", row.checkpoint)
+      .executeTakeFirst();
+    const reviewerIds = assignment ? [assignment.lead_reviewer_id, assignment.second_reviewer_id] : [];
+    const reviewers = reviewerIds.length
+      ? await db.selectFrom("user").select(["id", "email"]).where("id", "in", reviewerIds).execute()
+      : [];
+    const checkpoint = row.checkpoint as Checkpoint;
+    queued += await queueNotifications(
+      db,
+      [...reviewers, ...admins].map((p) => ({
+        userId: p.id,
+        email: p.email,
+        submissionId: row.id,
+        kind: "clock_at_risk",
+        dedupeKey: `clock80:${row.id}:${checkpoint}`,
+        title: `National clock at ${Math.floor((100 * used) / target)}%: ${row.title}`,
+        body: `${row.title} has used ${used.toFixed(1)} of ${target} national working days at checkpoint ${checkpoint}.`,
+        link: reviewerIds.includes(p.id) ? `/reviews/${row.id}` : `/submissions/${row.id}`,
+      })),
+      now.toISOString(),
+      env().baseUrl,
+    );
+  }
+  return queued;
+}
+
+let transport: Transporter | null | undefined;
+
+/** The SMTP transport when SMTP_URL is set; otherwise emails stay in the outbox for admins to read. */
+export function mailTransport(): Transporter | null {
+  if (transport === undefined) {
+    const url = env().smtpUrl;
+    transport = url ? nodemailer.createTransport(url) : null;
+  }
+  return transport;
+}
+
+export const MAX_SEND_ATTEMPTS = 10;
+
+/** Sends what the outbox holds; a failure is recorded on the row and retried on the next run. */
+export async function deliverOutbox(
+  db: Db,
+  sender: Transporter | null = mailTransport(),
+  options: { from?: string; limit?: number } = {},
+): Promise<{ sent: number; failed: number }> {
+  if (!sender) return { sent: 0, failed: 0 };
+  let sent = 0;
+  let failed = 0;
+  for (const row of await unsentOutbox(db, { maxAttempts: MAX_SEND_ATTEMPTS, limit: options.limit ?? 50 })) {
+    if (!(await claimOutboxRow(db, row.id, row.attempts))) continue;
+    try {
+      await sender.sendMail({
+        from: options.from ?? "NCM Assure <no-reply@ncm-assure.nhs.uk>",
+        to: row.to_address,
+        subject: row.subject,
+        text: row.body,
+      });
+      await markOutboxSent(db, row.id, new Date().toISOString());
+      sent += 1;
+    } catch (error) {
+      failed += 1;
+      await markOutboxFailed(db, row.id, error instanceof Error ? error.message : String(error));
+      logError("email not sent; it stays in the outbox for another try", { outboxId: row.id, error });
+    }
+  }
+  return { sent, failed };
+}
+
+/** Sends after a commit without holding up the response; errors are logged, never thrown. */
+export function deliverSoon(db: Db): void {
+  if (!mailTransport()) return;
+  setImmediate(() => {
+    deliverOutbox(db).catch((error) => logError("outbox delivery failed", { error }));
+  });
+}
+
+/** The periodic work of one app instance: retry unsent email, and warn about national clocks. */
+export function startBackgroundWork(db: Db, everyMs = 60_000): () => void {
+  const tick = async () => {
+    try {
+      const warned = await sweepClockWarnings(db);
+      const { sent, failed } = await deliverOutbox(db);
+      if (warned || sent || failed) logInfo("background work", { clockWarnings: warned, emailsSent: sent, emailsFailed: failed });
+    } catch (error) {
+      logError("background work failed", { error });
+    }
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import type { Transaction } from "kysely";
+import type { Db } from "./client.ts";
+import type { Database } from "./schema.ts";
+
+export interface NewNotification {
+  userId: string;
+  /** Where the email goes; none means in-app only. */
+  email: string | null;
+  submissionId: string | null;
+  kind: string;
+  /** When set, the same (user, key) is never notified twice. */
+  dedupeKey?: string;
+  title: string;
+  body: string;
+  link: string;
+}
+
+/**
+ * Records notifications and their emails in the caller's transaction, so they exist exactly when
+ * the event that caused them does. Sending happens later, from the outbox.
+ */
+export async function queueNotifications(
+  db: Db | Transaction<Database>,
+  notifications: NewNotification[],
+  at: string,
+  /** The service's address, for the link in each email. */
+  baseUrl: string,
+): Promise<number> {
+  let queued = 0;
+  for (const n of notifications) {
+    const id = randomUUID();
+    const inserted = await db
+      .insertInto("notification")
+      .values({
+        id,
+        user_id: n.userId,
+        submission_id: n.submissionId,
+        kind: n.kind,
+        dedupe_key: n.dedupeKey ?? null,
+        title: n.title,
+        body: n.body,
+        link: n.link,
+        created_at: at,
+        read_at: null,
+      })
+      .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+    queued += 1;
+    if (n.email) {
+      await db
+        .insertInto("outbox")
+        .values({
+          id: randomUUID(),
+          notification_id: id,
+          to_address: n.email,
+          subject: `NCM Assure: ${n.title}`,
+          body: `${n.body}\n\nOpen it in NCM Assure: ${baseUrl}${n.link}\n`,
+          created_at: at,
+          sent_at: null,
+          attempts: 0,
+          last_error: null,
+        })
+        .execute();
+    }
+  }
+  return queued;
+}
+
+export async function listNotifications(db: Db, userId: string, limit = 50) {
+  return db
+    .selectFrom("notification")
+    .select(["id", "kind", "title", "body", "link", "created_at as createdAt", "read_at as readAt"])
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export async function countUnread(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom("notification")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Marks the user's own notifications read (all of them when no ids are given). */
+export async function markRead(db: Db, userId: string, at: string, ids?: string[]): Promise<void> {
+  let query = db.updateTable("notification").set({ read_at: at }).where("user_id", "=", userId).where("read_at", "is", null);
+  if (ids) {
+    if (ids.length === 0) return;
+    query = query.where("id", "in", ids);
+  }
+  await query.execute();
+}
+
+export async function unsentOutbox(db: Db, options: { maxAttempts: number; limit: number }) {
+  return db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("sent_at", "is", null)
+    .where("attempts", "<", options.maxAttempts)
+    .orderBy("created_at")
+    .limit(options.limit)
+    .execute();
+}
+
+/**
+ * Claims one email for sending by bumping its attempt count from what was read; when two app
+ * instances race for the same row only one claim succeeds, so nobody gets the email twice.
+ */
+export async function claimOutboxRow(db: Db, id: string, attempts: number): Promise<boolean> {
+  const result = await db
+    .updateTable("outbox")
+    .set({ attempts: attempts + 1 })
+    .where("id", "=", id)
+    .where("attempts", "=", attempts)
+    .where("sent_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markOutboxSent(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable("outbox").set({ sent_at: at, last_error: null }).where("id", "=", id).execute();
+}
+
+export async function markOutboxFailed(db: Db, id: string, error: string): Promise<void> {
+  await db.updateTable("outbox").set({ last_error: error.slice(0, 1000) }).where("id", "=", id).execute();
+}
+
+export async function listOutbox(db: Db, limit = 200) {
+  return db.selectFrom("outbox").selectAll().orderBy("created_at", "desc").limit(limit).execute();
+}
