@@ -56,7 +56,11 @@ async function main() {
     console.log(lines.join("\n"));
   });
 
-  const stop = () => listener.close(() => process.exit(0));
+  const stopBackground = appModule.startBackground();
+  const stop = () => {
+    stopBackground();
+    listener.close(() => process.exit(0));
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

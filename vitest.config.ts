@@ -8,6 +8,8 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**"],
     environment: "node",
     setupFiles: ["test/support/strict-console.ts"],
+    // Vitest mirrors Vite's BASE_URL ("/") into process.env, which is also the app's own setting.
+    env: { BASE_URL: "http://localhost:3000" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.
 import { CLIENT_IP_HEADER } from "../app/.server/auth.ts";
 import { db } from "../app/.server/db.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
+import { startBackgroundWork } from "../app/.server/notifications.ts";
 import { env } from "../app/.server/env.ts";
 
 declare module "react-router" {
@@ -36,6 +37,11 @@ export async function prepare() {
     demoAccounts: config.demoSeed ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: a.role })) : [],
     demoPassword: DEMO_PASSWORD,
   };
+}
+
+/** Retries unsent email and raises national-clock warnings, once a minute, in every instance. */
+export function startBackground(): () => void {
+  return startBackgroundWork(db());
 }
 
 export const app = express();

@@ -29,7 +29,9 @@ import { clockFor } from "../../workflows/clock.ts";
 import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
 import { evaluate } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
+import { deliverSoon, queueEventNotifications } from "./notifications.ts";
 import { referenceForCriteria } from "./reference.ts";
+import { insertAssignment } from "../../db/reviews.ts";
 
 /**
  * The workflow runtime: restore the machine from the stored snapshot, let it decide, and store
@@ -246,10 +248,23 @@ export async function applyEvent(
         payload: { ...details, actorRole: actor.role, ...(versionNumber ? { versionNumber } : {}) },
         at,
       });
+      if (event.type === "ASSIGN") {
+        await insertAssignment(trx, {
+          submissionId,
+          checkpoint: after.context.checkpoint,
+          leadReviewerId: event.leadReviewer.id,
+          secondReviewerId: event.secondReviewer.id,
+          assignedBy: actor.id,
+          at,
+        });
+      }
+      // In the same transaction: a notification exists exactly when its event does.
+      await queueEventNotifications(trx, { submission: row, event, after: after.context, at });
       return { version: row.version + 1, versionNumber, auditHash: audit.hash };
     });
 
     if (!applied) return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
+    deliverSoon(db);
     return { ok: true, state: toState, ...applied };
   } finally {
     machine.stop();

@@ -65,20 +65,27 @@ export class EnvError extends Error {}
  * restart without anyone committing a secret.
  */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+  // An empty variable (BASE_URL= ) means "not set", as it does in a shell.
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")} ${i.message}`);
     throw new EnvError(`NCM Assure cannot start: its configuration has problems:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
+  let secret = e.BETTER_AUTH_SECRET;
   return {
     production,
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
     host: e.HOST,
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
-    authSecret: e.BETTER_AUTH_SECRET ?? developmentSecret(e.DATABASE_URL),
+    // Generated (and written to disk) only when something needs it, not whenever config is read.
+    get authSecret() {
+      secret ??= developmentSecret(e.DATABASE_URL);
+      return secret;
+    },
     demoSeed: e.DEMO_SEED ?? !production,
     trustProxy: e.TRUST_PROXY,
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,

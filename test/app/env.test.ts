@@ -32,6 +32,10 @@ describe("configuration checked at start-up", () => {
     expect(first.port).toBe(3000);
   });
 
+  it("treats an empty variable as not set", () => {
+    expect(loadEnv({ DATABASE_URL: tmp(), BASE_URL: "", PORT: "" })).toMatchObject({ baseUrl: "http://localhost:3000", port: 3000 });
+  });
+
   it("names the problem with a DATABASE_URL it cannot use", () => {
     expect(() => loadEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with file:/);
   });
