@@ -12,6 +12,8 @@ import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
 import { navigationFor } from "./navigation.ts";
 import { getSessionUser } from "./.server/session.ts";
+import { db } from "./.server/db.ts";
+import { countUnread } from "../db/notifications.ts";
 import stylesheet from "./styles/app.scss?url";
 
 /**
@@ -21,7 +23,7 @@ import stylesheet from "./styles/app.scss?url";
 export async function loader({ request, context }: Route.LoaderArgs) {
   const user = await getSessionUser(request);
   return {
-    user: user ? { name: user.name, role: user.role } : null,
+    user: user ? { name: user.name, role: user.role, unread: await countUnread(db(), user.id) } : null,
     // Shown on the error page so a user can quote it; the same id is in the server's log line.
     requestId: context.requestId,
   };

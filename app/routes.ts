@@ -20,5 +20,18 @@ export default [
   route("submissions/:id/versions", "routes/submission-versions.tsx"),
   route("submissions/:id/withdraw", "routes/submission-withdraw.tsx"),
 
+  route("submissions/:id/decisions/:number", "routes/submission-decision.tsx"),
+  route("submissions/:id/assign", "routes/submission-assign.tsx"),
+
+  // The reviewer's journey.
+  route("reviews", "routes/reviews.tsx"),
+  route("reviews/:id", "routes/review.tsx"),
+  route("account/conflicts", "routes/account-conflicts.tsx"),
+  route("notifications", "routes/notifications.tsx"),
+
+  // Administration.
+  route("admin/assignments", "routes/admin-assignments.tsx"),
+  route("admin/outbox", "routes/admin-outbox.tsx"),
+
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -140,7 +140,7 @@ export async function startSubmission(
 }
 
 /** The people named in an ASSIGN, as the database knows them. */
-async function candidate(db: Db, userId: string) {
+export async function candidate(db: Db, userId: string) {
   const profile = await findUserProfile(db, userId);
   if (!profile) return null;
   return {

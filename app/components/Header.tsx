@@ -1,9 +1,9 @@
-import { Form, NavLink } from "react-router";
+import { Form, Link, NavLink } from "react-router";
 import { type NavigationItem, ROLE_LABELS } from "../navigation.ts";
 import type { Role } from "../../db/schema.ts";
 
 interface Props {
-  user: { name: string; role: Role } | null;
+  user: { name: string; role: Role; unread: number } | null;
   navigation: NavigationItem[];
 }
 
@@ -39,6 +39,11 @@ export function Header({ user, navigation }: Props) {
               <li className="nhsuk-header__account-item">
                 <span className="app-header-account-name">{user.name}</span>
                 <span className="nhsuk-u-visually-hidden">, </span> {ROLE_LABELS[user.role]}
+              </li>
+              <li className="nhsuk-header__account-item">
+                <Link className="nhsuk-header__account-link" to="/notifications">
+                  Notifications{user.unread > 0 ? ` (${user.unread} unread)` : ""}
+                </Link>
               </li>
               <li className="nhsuk-header__account-item">
                 <Form className="nhsuk-header__account-form" action="/sign-out" method="post" reloadDocument>

@@ -84,7 +84,7 @@ describe("signed-in pages", () => {
     expect(anonymous.user).toBeNull();
     const cookie = await sessionCookieFor("reviewer.two@example.nhs.uk");
     const signedIn = await loader({ request: appRequest("/", { cookie }), params: {}, context } as never);
-    expect(signedIn.user).toEqual({ name: "Robin Reviewer", role: "reviewer" });
+    expect(signedIn.user).toEqual({ name: "Robin Reviewer", role: "reviewer", unread: 0 });
     expect(signedIn.requestId).toBe("test-request");
   });
 });
