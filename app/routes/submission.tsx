@@ -37,6 +37,12 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
       <Link className="nhsuk-back-link" to="/submissions">
         Back to your submissions
       </Link>
+      {d.flash === "saved" ? (
+        <div className="nhsuk-inset-text">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>Your answers have been saved. Nothing is sent to the national team until you submit.</p>
+        </div>
+      ) : null}
       {d.flash === "started" ? (
         <div className="nhsuk-inset-text">
           <span className="nhsuk-u-visually-hidden">Information: </span>

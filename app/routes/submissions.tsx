@@ -14,6 +14,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     footprints: user.footprints,
     submissions: await listSubmissionsForFootprints(db(), codes),
     withdrawn: url.searchParams.get("withdrawn"),
+    saved: url.searchParams.has("saved"),
   };
 }
 
@@ -44,9 +45,15 @@ const columns = column.columns([
 ]);
 
 export default function Submissions({ loaderData }: Route.ComponentProps) {
-  const { submissions, footprints, withdrawn } = loaderData;
+  const { submissions, footprints, withdrawn, saved } = loaderData;
   return (
     <>
+      {saved ? (
+        <div className="nhsuk-inset-text">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>Your answers have been saved. You can come back to them at any time.</p>
+        </div>
+      ) : null}
       {withdrawn ? (
         <div className="nhsuk-inset-text">
           <span className="nhsuk-u-visually-hidden">Information: </span>
