@@ -6,6 +6,9 @@ export default defineConfig({
     include: ["test/e2e/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/e2e/global-setup.ts"],
+    // Vitest mirrors Vite's BASE_URL ("/") into process.env, which is also the app's own setting
+    // (read when a test drives the workflow directly).
+    env: { BASE_URL: "http://localhost:3000" },
     // One Chromium at a time on a 2-core machine keeps the runs steady.
     fileParallelism: false,
     testTimeout: 60_000,

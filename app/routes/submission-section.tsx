@@ -164,7 +164,7 @@ const CHECK_TAG = {
 
 function Section({ loaderData: d, actionData }: Route.ComponentProps) {
   const taskList = `/submissions/${d.submission.id}`;
-  useFocusOnHash();
+  useFocusOnArrival(actionData ? null : d.focusId);
   return (
     <>
       <Link className="nhsuk-back-link" to={taskList}>
@@ -295,13 +295,18 @@ function SectionForm({ loaderData: d, actionData }: { loaderData: Route.Componen
   );
 }
 
-/** A link to `#<field id>` from another page of the app focuses that field, as it would on a full page load. */
-function useFocusOnHash() {
-  const { hash } = useLocation();
+/**
+ * A link to `#<field id>` or `?field=<path>` from another page of the app focuses that field, as
+ * it does on a full page load (where the server renders `autofocus`). React does not move focus
+ * for `autofocus` on a client-side navigation, so the page does it.
+ */
+function useFocusOnArrival(focusId: string | null) {
+  const { hash, search } = useLocation();
   useEffect(() => {
     // Field ids need no escaping (field-id.ts), so an anchor that is not one is simply not found.
-    if (/^#f-[\w-]+$/.test(hash)) document.getElementById(hash.slice(1))?.focus();
-  }, [hash]);
+    const target = /^#f-[\w-]+$/.test(hash) ? hash.slice(1) : focusId;
+    if (target) document.getElementById(target)?.focus();
+  }, [hash, search, focusId]);
 }
 
 export const meta: Route.MetaFunction = ({ data }) => [
