@@ -78,6 +78,10 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
       return "Resumed the submission";
     case "WITHDRAW":
       return `Withdrew the submission: ${String(payload.reason ?? "")}`;
+    case "DECLARE_CONFLICT":
+      return `Declared a conflict with ${String(payload.footprintName ?? payload.footprintCode ?? "a footprint")}`;
+    case "WITHDRAW_CONFLICT":
+      return `Withdrew a declared conflict with ${String(payload.footprintCode ?? "a footprint")}`;
     default:
       return action.toLowerCase().replaceAll("_", " ");
   }

@@ -135,3 +135,27 @@ export async function markOutboxFailed(db: Db, id: string, error: string): Promi
 export async function listOutbox(db: Db, limit = 200) {
   return db.selectFrom("outbox").selectAll().orderBy("created_at", "desc").limit(limit).execute();
 }
+
+/** How many emails the outbox holds and how many of them have not been sent. */
+export async function countOutbox(db: Db): Promise<{ total: number; unsent: number }> {
+  const row = await db
+    .selectFrom("outbox")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.count<number>("sent_at").as("sent"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), unsent: Number(row.total) - Number(row.sent) };
+}
+
+/** One page of the outbox, newest first (ties broken by id, so pages never overlap). */
+export async function listOutboxPage(db: Db, page: { limit: number; offset: number }) {
+  return db
+    .selectFrom("outbox")
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}

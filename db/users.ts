@@ -126,3 +126,48 @@ export async function userNames(db: Db, ids: string[]): Promise<Map<string, stri
   const rows = await db.selectFrom("user").select(["id", "name"]).where("id", "in", unique).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** The conflicts a user has declared, with when, by footprint name. */
+export async function listReviewerConflicts(db: Db, userId: string) {
+  return db
+    .selectFrom("reviewer_conflict")
+    .innerJoin("footprint", "footprint.code", "reviewer_conflict.footprint_code")
+    .select([
+      "reviewer_conflict.footprint_code as footprintCode",
+      "footprint.name as footprintName",
+      "reviewer_conflict.reason",
+      "reviewer_conflict.declared_at as declaredAt",
+    ])
+    .where("reviewer_conflict.user_id", "=", userId)
+    .orderBy("footprint.name")
+    .execute();
+}
+
+/**
+ * Records a declared conflict; false, writing nothing, when the user has already declared one with
+ * that footprint. Never throws on a duplicate, so it is safe inside a PostgreSQL transaction.
+ */
+export async function insertReviewerConflict(
+  db: Db,
+  input: { userId: string; footprintCode: string; reason: string; at: string },
+): Promise<boolean> {
+  const result = await db
+    .insertInto("reviewer_conflict")
+    .values({ user_id: input.userId, footprint_code: input.footprintCode, reason: input.reason, declared_at: input.at })
+    .onConflict((oc) => oc.columns(["user_id", "footprint_code"]).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Withdraws a declared conflict and returns what it said, or undefined when there was none. */
+export async function removeReviewerConflict(
+  db: Db,
+  input: { userId: string; footprintCode: string },
+): Promise<{ reason: string; declaredAt: string } | undefined> {
+  return db
+    .deleteFrom("reviewer_conflict")
+    .where("user_id", "=", input.userId)
+    .where("footprint_code", "=", input.footprintCode)
+    .returning(["reason", "declared_at as declaredAt"])
+    .executeTakeFirst();
+}

@@ -116,7 +116,7 @@ export async function queueEventNotifications(
           body: changes
             ? `The reviewers have asked for ${decision.changeRequests.length} change${decision.changeRequests.length === 1 ? "" : "s"} to ${title} at checkpoint ${decision.checkpoint}.`
             : `The decision for ${title} at checkpoint ${decision.checkpoint} is: ${decisionLabel(decision.decision)}.`,
-          link: page,
+          link: changes ? page : `/submissions/${submission.id}/decisions/${decision.number}`,
         });
       } else if (!event.agree && after.reviewers) {
         queued = to(await people(trx, { ids: [after.reviewers.lead] }), {

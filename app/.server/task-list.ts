@@ -5,7 +5,7 @@ import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
 import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
 import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
-import { describeAuditEntry, stateLabel } from "../status.ts";
+import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
 import { editRefusal, evaluateDraft, isLeadOf, type LoadedSubmission, readDraft, targetCheckpoint } from "./submissions.ts";
 
 /** Where a lead may submit from: a draft, between checkpoints, or returned for changes. */
@@ -113,6 +113,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       rejectionReason: c.rejectionReason ?? null,
       setAtCheckpoint: c.setAtCheckpoint,
     })),
+    decisions: ctx.decisions.map((d) => ({ number: d.number, checkpoint: d.checkpoint, decision: decisionLabel(d.decision) })),
     canGiveConditionEvidence: lead && ["procurement", "mobilisation", "final_conditions"].includes(submission.state),
     versions: versions.length,
     timeline: trail

@@ -164,6 +164,21 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         </Link>
       ) : null}
 
+      {d.decisions.length > 0 ? (
+        <>
+          <h2>Decisions</h2>
+          <ul className="nhsuk-list">
+            {d.decisions.map((decision) => (
+              <li key={decision.number}>
+                <Link to={`/submissions/${id}/decisions/${decision.number}`}>
+                  Checkpoint {decision.checkpoint} decision: {decision.decision}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       <h2>History</h2>
       <ol className="nhsuk-list">
         {d.timeline.map((e, i) => (

@@ -1,0 +1,203 @@
+import type { Db } from "../../db/client.ts";
+import { auditTrail } from "../../db/audit.ts";
+import { findFootprint } from "../../db/reference.ts";
+import { listAssessments, listComments } from "../../db/reviews.ts";
+import type { AuditEventTable } from "../../db/schema.ts";
+import { findVersion, listVersions } from "../../db/submissions.ts";
+import { userNames } from "../../db/users.ts";
+import type { DecisionRecord, DeliveryConfidence } from "../../workflows/assurance.machine.ts";
+import { criteriaSets, isCriteriaSetId, judgementCriteria } from "../../workflows/criteria/index.ts";
+import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
+import { parseSubmissionContent } from "../../workflows/submission.ts";
+import { decisionLabel } from "../status.ts";
+import type { LoadedSubmission } from "./submissions.ts";
+
+/**
+ * The decision record: one countersigned decision replayed as its signers saw it. Everything is
+ * read as it stood at the moment of the countersignature (the COUNTERSIGN audit entry's time):
+ * the version then latest, its frozen criteria results, the ratings and comments made by then.
+ */
+
+export interface DecisionEvents {
+  /** The COUNTERSIGN entry (with agreement) that made the decision final; its hash seals it. */
+  countersign: AuditEventTable;
+  /** The PROPOSE_DECISION entry it agreed with. */
+  proposal: AuditEventTable | null;
+}
+
+function payloadOf(entry: AuditEventTable): Record<string, unknown> {
+  try {
+    return JSON.parse(entry.payload) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Decision n's entries in a submission's trail (oldest first). Decisions are numbered in the order
+ * their agreeing countersignatures appear, as the machine numbers `context.decisions`; a
+ * disagreement sends the proposal back, so the proposal agreed with is the last one before.
+ */
+export function decisionEventsIn(trail: readonly AuditEventTable[], number: number): DecisionEvents | null {
+  let count = 0;
+  let proposal: AuditEventTable | null = null;
+  for (const entry of trail) {
+    if (entry.action === "PROPOSE_DECISION") proposal = entry;
+    if (entry.action !== "COUNTERSIGN" || payloadOf(entry).agree !== true) continue;
+    count += 1;
+    if (count === number) return { countersign: entry, proposal };
+    proposal = null;
+  }
+  return null;
+}
+
+/** The COUNTERSIGN audit entry that made decision n of a submission final, if there is one. */
+export async function findDecisionCountersign(db: Db, submissionId: string, number: number): Promise<AuditEventTable | null> {
+  return decisionEventsIn(await auditTrail(db, submissionId), number)?.countersign ?? null;
+}
+
+export const CONFIDENCE_LABELS: Record<DeliveryConfidence, string> = {
+  green: "Green",
+  amber_green: "Amber/green",
+  amber: "Amber",
+  amber_red: "Amber/red",
+  red: "Red",
+};
+
+export const RATING_LABELS: Record<string, string> = {
+  met: "Met",
+  partly_met: "Partly met",
+  not_met: "Not met",
+};
+
+const DECISION_HEADLINES: Record<string, string> = {
+  proceed: "Proceed",
+  proceed_with_conditions: "Proceed with conditions",
+  changes_requested: "Changes requested",
+  do_not_proceed: "Do not proceed",
+};
+
+const result = (r: CriterionResult) => ({ id: r.id, title: r.title, message: r.message, fieldPath: r.fieldPath });
+
+/** A version's stored evaluation, read defensively: an unreadable one shows as missing, never a 500. */
+function frozenResults(json: string) {
+  try {
+    const evaluation = JSON.parse(json) as Evaluation;
+    if (!Array.isArray(evaluation.results)) return null;
+    return {
+      checkpoint: evaluation.checkpoint,
+      blockingFailures: (evaluation.blockingFailures ?? []).map(result),
+      warnings: (evaluation.warnings ?? []).map(result),
+      passed: evaluation.results.filter((r) => r.outcome === "pass").length,
+      notApplicable: evaluation.results.filter((r) => r.outcome === "not_applicable").length,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decision `number` of a loaded submission as its signers saw it, or null when there is no such
+ * decision. Internal comments and reviewers' notes are left out for a lead.
+ */
+export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number: number) {
+  const { submission, snapshot, actor } = loaded;
+  const record: DecisionRecord | undefined = snapshot.context.decisions.find((d) => d.number === number);
+  const trail = await auditTrail(db, submission.id);
+  const events = decisionEventsIn(trail, number);
+  if (!record || !events) return null;
+
+  const decidedAt = events.countersign.at;
+  const national = actor.role !== "lead";
+  const versions = await listVersions(db, submission.id);
+  // ISO-8601 UTC text sorts as time does.
+  const decidedOn = versions.filter((v) => v.submitted_at <= decidedAt).at(-1);
+  const [version, footprint, assessments, comments] = await Promise.all([
+    decidedOn ? findVersion(db, submission.id, decidedOn.number) : undefined,
+    findFootprint(db, submission.footprint_code),
+    listAssessments(db, submission.id, record.checkpoint),
+    listComments(db, submission.id, { includeInternal: national }),
+  ]);
+  const content = version ? parseSubmissionContent(JSON.parse(version.content) as unknown).content : null;
+
+  const proposedBy = events.proposal?.actor_id ?? record.proposedBy;
+  const countersignedBy = events.countersign.actor_id ?? record.countersignedBy;
+  const names = await userNames(db, [proposedBy, countersignedBy, version?.submitted_by ?? ""]);
+
+  const setId = version?.criteria_set ?? submission.criteria_set;
+  const set = isCriteriaSetId(setId) ? criteriaSets[setId] : undefined;
+  const ratedBy = assessments.filter((a) => a.updatedAt <= decidedAt);
+  const linesOfEnquiry = set ? judgementCriteria(set, record.checkpoint) : [];
+  const known = new Set(linesOfEnquiry.map((c) => c.id));
+  const ratings = [
+    ...linesOfEnquiry.map((c) => ({ id: c.id, title: c.title, rule: c.rule as string | null })),
+    // A rating of a line of enquiry the set no longer lists is still part of the record.
+    ...[...new Set(ratedBy.map((a) => a.criterionId))].filter((id) => !known.has(id)).map((id) => ({ id, title: id, rule: null })),
+  ].map((c) => ({
+    ...c,
+    ratings: ratedBy
+      .filter((a) => a.criterionId === c.id)
+      .map((a) => ({
+        reviewerName: a.reviewerName,
+        rating: a.rating,
+        ratingLabel: RATING_LABELS[a.rating] ?? a.rating,
+        note: national && a.note.trim() !== "" ? a.note : null,
+        updatedAt: a.updatedAt,
+      })),
+  }));
+
+  return {
+    submission: {
+      id: submission.id,
+      title: content?.about?.title || submission.title,
+      modelType: content?.about?.modelType ?? submission.model_type,
+      footprintCode: submission.footprint_code,
+      footprintName: footprint?.name ?? submission.footprint_code,
+      regionName: footprint?.regionName ?? "",
+    },
+    decision: {
+      number: record.number,
+      checkpoint: record.checkpoint,
+      decision: record.decision,
+      headline: DECISION_HEADLINES[record.decision] ?? decisionLabel(record.decision),
+      confidence: record.confidence,
+      confidenceLabel: CONFIDENCE_LABELS[record.confidence] ?? record.confidence,
+      rationale: record.rationale,
+      conditions: record.conditions.map((c) => ({ id: c.id, text: c.text, fieldPath: c.fieldPath ?? null, criterionId: c.criterionId ?? null })),
+      changeRequests: record.changeRequests.map((c) => ({ id: c.id, text: c.text, fieldPath: c.fieldPath ?? null, criterionId: c.criterionId ?? null })),
+      decidedAt,
+    },
+    reference: `${submission.id}/${record.number}`,
+    version: version
+      ? {
+          number: version.number,
+          checkpoint: version.checkpoint,
+          submittedAt: version.submitted_at,
+          submittedBy: names.get(version.submitted_by) ?? "A former user",
+        }
+      : null,
+    criteriaSet: { id: setId, title: set?.title ?? `Criteria set ${setId}` },
+    results: version ? frozenResults(version.evaluation) : null,
+    ratings,
+    comments: comments
+      .filter((c) => c.createdAt <= decidedAt)
+      .map((c) => ({
+        id: c.id,
+        authorName: c.authorName,
+        visibility: c.visibility,
+        checkpoint: c.checkpoint,
+        versionNumber: c.versionNumber,
+        fieldPath: c.fieldPath,
+        body: c.body,
+        createdAt: c.createdAt,
+      })),
+    showsInternal: national,
+    signers: {
+      proposer: { name: names.get(proposedBy) ?? "A former user", at: events.proposal?.at ?? null },
+      countersigner: { name: names.get(countersignedBy) ?? "A former user", at: events.countersign.at },
+    },
+    audit: { chain: events.countersign.chain, seq: events.countersign.seq, hash: events.countersign.hash },
+  };
+}
+
+export type DecisionRecordView = NonNullable<Awaited<ReturnType<typeof decisionRecordFor>>>;
