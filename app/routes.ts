@@ -29,9 +29,19 @@ export default [
   route("account/conflicts", "routes/account-conflicts.tsx"),
   route("notifications", "routes/notifications.tsx"),
 
+  // The pipeline (admins and reviewers).
+  route("pipeline", "routes/pipeline.tsx"),
+  route("pipeline.csv", "routes/pipeline.csv.ts"),
+
   // Administration.
   route("admin/assignments", "routes/admin-assignments.tsx"),
   route("admin/outbox", "routes/admin-outbox.tsx"),
+  route("admin/users", "routes/admin-users.tsx"),
+  route("admin/users/invite", "routes/admin-users.invite.tsx"),
+  route("admin/users/:userId", "routes/admin-user.tsx"),
+  route("admin/audit", "routes/admin-audit.tsx"),
+  route("submissions/:id/pause", "routes/submission-pause.tsx"),
+  route("set-password", "routes/set-password.tsx"),
 
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

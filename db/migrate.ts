@@ -4,6 +4,8 @@ import * as betterAuth from "./migrations/2026-11-24T0200-better-auth.ts";
 import * as membership from "./migrations/2026-11-24T0300-footprint-membership-and-conflicts.ts";
 import * as submissions from "./migrations/2026-11-24T0400-submissions-and-audit.ts";
 import * as reviews from "./migrations/2026-11-24T0500-reviews-and-notifications.ts";
+import * as userAdministration from "./migrations/2026-11-24T0600-user-administration.ts";
+import * as pipelineIndexes from "./migrations/2026-11-24T0700-pipeline-indexes.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -15,6 +17,8 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0300-footprint-membership-and-conflicts": membership,
   "2026-11-24T0400-submissions-and-audit": submissions,
   "2026-11-24T0500-reviews-and-notifications": reviews,
+  "2026-11-24T0600-user-administration": userAdministration,
+  "2026-11-24T0700-pipeline-indexes": pipelineIndexes,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -12,6 +12,7 @@ const PUBLIC: Record<string, string> = {
   "routes/sign-in.tsx": "the way in",
   "routes/healthz.ts": "load balancer probe; reports only whether the database answers",
   "routes/api.auth.ts": "better-auth's own API, which checks sessions and origins itself",
+  "routes/set-password.tsx": "reached from a one-time invitation link by someone who has no password yet",
 };
 
 function flatten(entries: RouteConfigEntry[]): RouteConfigEntry[] {
