@@ -127,3 +127,56 @@ export async function verifyAuditChains(db: Db, options: { chain?: string; pageS
   }
   return { intact: true, chains, entries };
 }
+
+export interface AuditFilters {
+  submissionId?: string;
+  actorId?: string;
+  action?: string;
+  /** ISO dates (YYYY-MM-DD), inclusive. */
+  from?: string;
+  to?: string;
+}
+
+/** A page of the audit log, newest first, with the names of actors and submissions. */
+export async function listAuditEvents(db: Db, filters: AuditFilters, page: { offset: number; limit: number }) {
+  let query = db
+    .selectFrom("audit_event")
+    .leftJoin("user", "user.id", "audit_event.actor_id")
+    .leftJoin("submission", "submission.id", "audit_event.submission_id");
+  if (filters.submissionId) query = query.where("audit_event.submission_id", "=", filters.submissionId);
+  if (filters.actorId) query = query.where("audit_event.actor_id", "=", filters.actorId);
+  if (filters.action) query = query.where("audit_event.action", "=", filters.action);
+  // Timestamps are ISO text (decision 002), so date bounds compare as text.
+  if (filters.from) query = query.where("audit_event.at", ">=", filters.from);
+  if (filters.to) query = query.where("audit_event.at", "<", `${filters.to}T99`);
+  const [rows, total] = await Promise.all([
+    query
+      .select([
+        "audit_event.id",
+        "audit_event.chain",
+        "audit_event.seq",
+        "audit_event.submission_id as submissionId",
+        "submission.title as submissionTitle",
+        "audit_event.actor_id as actorId",
+        "user.name as actorName",
+        "audit_event.action",
+        "audit_event.from_state as fromState",
+        "audit_event.to_state as toState",
+        "audit_event.payload",
+        "audit_event.at",
+        "audit_event.hash",
+      ])
+      .orderBy("audit_event.at", "desc")
+      .orderBy("audit_event.seq", "desc")
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function listAuditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("audit_event").select("action").distinct().orderBy("action").execute();
+  return rows.map((r) => r.action);
+}

@@ -91,6 +91,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     nextSteps: nextSteps(loaded, evaluation.blockingFailures.length),
     canEdit: editRefusal(actor, submission) === null,
     canSubmit: lead && (SUBMITTABLE.has(submission.state) || submission.state.endsWith(".returned")),
+    isAdmin: actor.role === "admin",
     canWithdraw: (lead || actor.role === "admin") && !["assured", "not_assured", "withdrawn"].includes(submission.state),
     blocking: evaluation.blockingFailures.length,
     warnings: evaluation.warnings.length,

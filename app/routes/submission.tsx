@@ -190,6 +190,17 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         ))}
       </ol>
 
+      {d.isAdmin ? (
+        <p>
+          <Link to={`/submissions/${id}/pause`}>{d.submission.state === "paused" ? "Resume this submission" : "Pause this submission (national intervention)"}</Link>
+          {d.submission.state.endsWith(".awaiting_assignment") ? (
+            <>
+              {" "}
+              · <Link to={`/submissions/${id}/assign`}>Assign reviewers</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {d.canWithdraw ? (
         <p>
           <Link to={`/submissions/${id}/withdraw`}>Withdraw this submission</Link>
