@@ -229,3 +229,20 @@ export async function listAwaitingAssignment(db: Db): Promise<AssignmentQueueIte
     .orderBy("submission.state_entered_at")
     .execute();
 }
+
+/** Every submitted version of a submission with its frozen content and results, oldest first (JSON text). */
+export async function listVersionContents(db: Db, submissionId: string) {
+  return db
+    .selectFrom("submission_version")
+    .select(["number", "checkpoint", "criteria_set as criteriaSet", "content", "evaluation", "submitted_by as submittedBy", "submitted_at as submittedAt"])
+    .where("submission_id", "=", submissionId)
+    .orderBy("number")
+    .execute();
+}
+
+/** The stored workflow snapshots (JSON text) of some submissions, for what a list must read from their context. */
+export async function workflowSnapshots(db: Db, submissionIds: string[]): Promise<Map<string, string>> {
+  if (submissionIds.length === 0) return new Map();
+  const rows = await db.selectFrom("submission").select(["id", "workflow_snapshot"]).where("id", "in", submissionIds).execute();
+  return new Map(rows.map((r) => [r.id, r.workflow_snapshot]));
+}

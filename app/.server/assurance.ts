@@ -74,7 +74,8 @@ export function canViewSubmission(actor: Pick<Actor, "role" | "footprints">, sub
   return actor.footprints.includes(submission.footprint_code);
 }
 
-function restore(row: SubmissionRow) {
+/** An actor for the submission's machine, restored from its stored snapshot (not yet started). */
+export function restore(row: SubmissionRow) {
   const snapshot = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
   const input = {
     submissionId: row.id,

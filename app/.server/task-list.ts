@@ -3,6 +3,7 @@ import { auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
+import { listComments } from "../../db/reviews.ts";
 import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
 import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
@@ -63,6 +64,8 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     listVersions(db, submission.id),
   ]);
   const names = await userNames(db, trail.map((e) => e.actor_id ?? ""));
+  // Leads see the comments reviewers shared with them; internal ones stay with the national team.
+  const comments = await listComments(db, submission.id, { includeInternal: actor.role !== "lead" });
 
   // Change requests are answered against the version that was returned.
   let returnedContent: SubmissionContent | null = null;
@@ -113,6 +116,15 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       evidence: c.evidence ?? null,
       rejectionReason: c.rejectionReason ?? null,
       setAtCheckpoint: c.setAtCheckpoint,
+    })),
+    comments: comments.map((c) => ({
+      id: c.id,
+      authorName: c.authorName,
+      body: c.body,
+      createdAt: c.createdAt,
+      internal: c.visibility === "internal",
+      link: c.fieldPath ? fieldLink(submission.id, c.fieldPath) : null,
+      fieldPath: c.fieldPath,
     })),
     decisions: ctx.decisions.map((d) => ({ number: d.number, checkpoint: d.checkpoint, decision: decisionLabel(d.decision) })),
     canGiveConditionEvidence: lead && ["procurement", "mobilisation", "final_conditions"].includes(submission.state),

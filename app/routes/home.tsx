@@ -28,7 +28,13 @@ export default function Home({ loaderData }: Route.ComponentProps) {
               Go to your submissions
             </Link>
           </p>
-        ) : null}
+        ) : (
+          <p>
+            <Link className="nhsuk-action-link__link" to="/reviews">
+              Go to your reviews
+            </Link>
+          </p>
+        )}
 
         <h2 className="nhsuk-heading-m">Your account</h2>
         <dl className="nhsuk-summary-list">

@@ -164,6 +164,29 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         </Link>
       ) : null}
 
+      {d.comments.length > 0 ? (
+        <>
+          <h2>Comments from the reviewers</h2>
+          <ul className="nhsuk-list">
+            {d.comments.map((c) => (
+              <li key={c.id} className="nhsuk-inset-text">
+                <p>{c.body}</p>
+                <p className="nhsuk-body-s">
+                  {c.authorName}, {formatDateTime(c.createdAt)}
+                  {c.internal ? " (internal: not shown to the system leads)" : ""}
+                  {c.link ? (
+                    <>
+                      {" "}
+                      · <Link to={c.link}>About {c.fieldPath}</Link>
+                    </>
+                  ) : null}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       {d.decisions.length > 0 ? (
         <>
           <h2>Decisions</h2>

@@ -221,6 +221,19 @@ describe("change requests, conditions and withdrawal", () => {
     expect(after.canSubmit).toBe(true);
   });
 
+  it("shows the lead the comments shared with them, never the internal ones", async () => {
+    const { id, one } = await submittedAndAssigned();
+    const { addComment } = await import("../../db/reviews.ts");
+    const at = new Date().toISOString();
+    await addComment(database, { submissionId: id, checkpoint: 1, versionNumber: 1, authorId: one.id, visibility: "shared", fieldPath: "population.hubs", body: "Say how hubs were drawn", at });
+    await addComment(database, { submissionId: id, checkpoint: 1, versionNumber: 1, authorId: one.id, visibility: "internal", fieldPath: null, body: "Finance looks thin", at });
+    const { loader } = await import("../../app/routes/submission.tsx");
+    const lead = await loader(args(appRequest(`/submissions/${id}`, { cookie: cookies["lead.kent"] }), { id }));
+    expect(lead.comments.map((c) => [c.body, c.link])).toEqual([["Say how hubs were drawn", `/submissions/${id}/sections/population?field=population.hubs`]]);
+    const reviewer = await loader(args(appRequest(`/submissions/${id}`, { cookie: cookies["reviewer.two"] }), { id }));
+    expect(reviewer.comments.map((c) => c.body)).toEqual(["Say how hubs were drawn", "Finance looks thin"]);
+  });
+
   it("lets the lead give evidence for a condition, and refuses a reviewer doing it", async () => {
     const { id, one, two } = await submittedAndAssigned();
     await applyEvent(database, id, one, {

@@ -1,0 +1,535 @@
+import { z } from "zod";
+import type { Db } from "../../db/client.ts";
+import { auditTrail } from "../../db/audit.ts";
+import { findFootprint } from "../../db/reference.ts";
+import {
+  addComment,
+  listAssessments,
+  listComments,
+  listReviewsFor,
+  listVersionContents,
+  type ReviewListItem,
+  upsertAssessment,
+  workflowSnapshots,
+} from "../../db/reviews.ts";
+import type { Rating } from "../../db/schema.ts";
+import type { SubmissionRow } from "../../db/submissions.ts";
+import { userNames } from "../../db/users.ts";
+import {
+  type Actor,
+  type AssuranceContext,
+  type AssuranceEvent,
+  type AssuranceSnapshot,
+  type Checkpoint,
+  checkpointOf,
+  explainRefusal,
+} from "../../workflows/assurance.machine.ts";
+import { DEFAULT_TARGET_WORKING_DAYS, type SlaStatus, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+import { type CriteriaSet, type CriteriaSetId, criteriaSets, criterionById, judgementCriteria } from "../../workflows/criteria/index.ts";
+import { changedSince } from "../../workflows/diff.ts";
+import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
+import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
+import { answerAnchor, CONFIDENCE_LABELS, DECISION_LABELS } from "../components/review/forms.ts";
+import { labelFor, summaryRows } from "../format.ts";
+import { describeAuditEntry, stateLabel } from "../status.ts";
+import { restore } from "./assurance.ts";
+import type { LoadedSubmission } from "./submissions.ts";
+
+/**
+ * The national reviewer's side of a submission: their list of assignments, the review workspace
+ * (everything a reviewer needs on one page), who may rate and comment, and the refusals the
+ * machine would give, computed for the person looking so the page can explain rather than offer
+ * a button that will be refused. Workflow changes still go through applyEvent (assurance.ts).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// The national clock, live
+
+/**
+ * National working days used in the current checkpoint, as of `now`: what was used when the state
+ * was entered, plus the time since while the national clock is still running.
+ */
+export function liveNationalDays(
+  row: { whoseTurn: string; nationalDaysUsed: number; stateEnteredAt: string },
+  now: Date,
+): number {
+  const running = row.whoseTurn === "national" ? workingDaysBetween(new Date(row.stateEnteredAt), now) : 0;
+  return Math.round((row.nationalDaysUsed + running) * 10) / 10;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Your reviews (the list)
+
+export const REVIEW_SORT_KEYS = ["submission", "footprint", "region", "model", "checkpoint", "state", "role", "days", "warnings"] as const;
+export type ReviewSortKey = (typeof REVIEW_SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+
+const DEFAULT_SORT = { sort: "days", dir: "desc" } as const satisfies { sort: ReviewSortKey; dir: SortDir };
+
+const ListQuerySchema = z.object({
+  sort: z.enum(REVIEW_SORT_KEYS).optional().catch(undefined),
+  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+});
+
+/** `?sort=&dir=` from the address; anything unknown falls back to the default order rather than failing. */
+export function parseReviewListQuery(url: URL): { sort: ReviewSortKey; dir: SortDir } {
+  const parsed = ListQuerySchema.parse({ sort: url.searchParams.get("sort") ?? undefined, dir: url.searchParams.get("dir") ?? undefined });
+  if (!parsed.sort) return DEFAULT_SORT;
+  return { sort: parsed.sort, dir: parsed.dir ?? "asc" };
+}
+
+export interface ReviewRow {
+  id: string;
+  title: string;
+  footprintName: string;
+  regionName: string;
+  modelType: string;
+  checkpoint: number;
+  state: string;
+  stateLabel: string;
+  role: "lead" | "second";
+  daysUsed: number;
+  targetDays: number;
+  sla: SlaStatus;
+  failingWarnings: number;
+  /** What this reviewer needs to do now, in words; null when nothing is waiting on them. */
+  action: string | null;
+}
+
+const CONDITION_STATES = new Set(["procurement", "mobilisation", "final_conditions"]);
+
+function actionFor(item: ReviewListItem, context: AssuranceContext | null): string | null {
+  const step = item.state.split(".")[1];
+  if (step === "awaiting_countersign" && item.role === "second") return "Countersign the decision";
+  if (step === "in_review" && item.role === "lead") {
+    return context?.disagreement ? "Reconsider the decision" : "Propose a decision";
+  }
+  if (CONDITION_STATES.has(item.state) && context?.conditions.some((c) => c.status === "evidence_submitted")) {
+    return "Review the evidence for a condition";
+  }
+  return null;
+}
+
+const SORT_VALUES: Record<ReviewSortKey, (r: ReviewRow) => string | number> = {
+  submission: (r) => r.title,
+  footprint: (r) => r.footprintName,
+  region: (r) => r.regionName,
+  model: (r) => r.modelType,
+  checkpoint: (r) => r.checkpoint,
+  state: (r) => r.stateLabel,
+  role: (r) => (r.role === "lead" ? 0 : 1),
+  days: (r) => r.daysUsed,
+  warnings: (r) => r.failingWarnings,
+};
+
+function compareValues(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b), "en-GB", { sensitivity: "base" });
+}
+
+/** A reviewer's assignments with the live clock and what is waiting on them, in the order asked for. */
+export async function reviewListFor(
+  db: Db,
+  reviewerId: string,
+  order: { sort: ReviewSortKey; dir: SortDir },
+  now: Date = new Date(),
+): Promise<ReviewRow[]> {
+  const items = await listReviewsFor(db, reviewerId);
+  const snapshots = await workflowSnapshots(db, items.map((i) => i.id));
+  const rows = items.map((item): ReviewRow => {
+    const stored = snapshots.get(item.id);
+    const context = stored ? (JSON.parse(stored) as AssuranceSnapshot).context : null;
+    const daysUsed = liveNationalDays(item, now);
+    return {
+      id: item.id,
+      title: item.title,
+      footprintName: item.footprintName,
+      regionName: item.regionName,
+      modelType: item.modelType,
+      checkpoint: item.checkpoint,
+      state: item.state,
+      stateLabel: stateLabel(item.state),
+      role: item.role,
+      daysUsed,
+      targetDays: DEFAULT_TARGET_WORKING_DAYS,
+      sla: slaStatus(daysUsed, DEFAULT_TARGET_WORKING_DAYS),
+      failingWarnings: item.failingWarnings,
+      action: actionFor(item, context),
+    };
+  });
+  // Sorted here rather than in SQL: the live clock is computed per row, and a reviewer has tens of
+  // assignments, not thousands. The sort key still comes only from the allow-list above.
+  const value = SORT_VALUES[order.sort];
+  const sign = order.dir === "asc" ? 1 : -1;
+  return rows.sort((a, b) => sign * compareValues(value(a), value(b)) || compareValues(a.title, b.title));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may do what
+
+/** The reviewer's part in the current checkpoint, if they are one of its two assigned reviewers. */
+export function reviewerRole(context: AssuranceContext, actorId: string): "lead" | "second" | null {
+  if (context.reviewers?.lead === actorId) return "lead";
+  if (context.reviewers?.second === actorId) return "second";
+  return null;
+}
+
+const REVIEW_STEPS = new Set(["in_review", "awaiting_countersign"]);
+
+/** Why this person may not rate the key lines of enquiry now; null when they may. */
+export function assessRefusal(actor: Actor, state: string, context: AssuranceContext): string | null {
+  if (!reviewerRole(context, actor.id)) return "Only the two reviewers assigned to this checkpoint can rate its key lines of enquiry.";
+  if (actor.conflicts.includes(context.footprintCode)) return "You have declared a conflict with this footprint, so you cannot assess it.";
+  const cp = checkpointOf(state);
+  if (!cp || !REVIEW_STEPS.has(state.split(".")[1] ?? "")) {
+    return `The key lines of enquiry can be rated only while checkpoint ${context.checkpoint || 1} is in review.`;
+  }
+  return null;
+}
+
+/** Why this person may not comment now; null when they may. */
+export function commentRefusal(actor: Actor, state: string, context: AssuranceContext): string | null {
+  const assigned = actor.role === "reviewer" && reviewerRole(context, actor.id) !== null;
+  if (actor.role !== "admin" && !assigned) {
+    return "Only the reviewers assigned to this checkpoint and programme administrators can comment on it.";
+  }
+  if (actor.role !== "admin" && actor.conflicts.includes(context.footprintCode)) {
+    return "You have declared a conflict with this footprint, so you cannot comment on it.";
+  }
+  if (context.checkpoint === 0) return "The submission has not been submitted yet, so there is nothing to comment on.";
+  if (["assured", "not_assured", "withdrawn"].includes(state)) return "The submission is closed, so no more comments can be added.";
+  return null;
+}
+
+/** The submission's machine as stored, restored so its rules can be asked about an event without sending it. */
+function restoredSnapshot(row: SubmissionRow): AssuranceSnapshot {
+  const machine = restore(row);
+  machine.start();
+  try {
+    return machine.getSnapshot();
+  } finally {
+    machine.stop();
+  }
+}
+
+/** What the machine would say to this person sending this event now (null: it would be accepted). */
+export function machineRefusal(row: SubmissionRow, event: AssuranceEvent): string | null {
+  return explainRefusal(restoredSnapshot(row), event);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing ratings and comments
+
+export type WriteResult = { ok: true } | { ok: false; reason: string };
+
+export async function saveRatings(
+  db: Db,
+  loaded: LoadedSubmission,
+  ratings: { criterionId: string; rating: Rating; note: string }[],
+  at: Date = new Date(),
+): Promise<WriteResult> {
+  const { actor, submission, snapshot } = loaded;
+  const refusal = assessRefusal(actor, submission.state, snapshot.context);
+  if (refusal) return { ok: false, reason: refusal };
+  const checkpoint = snapshot.context.checkpoint as Checkpoint;
+  const known = new Set(judgementCriteria(criteriaSetOf(submission), checkpoint).map((c) => c.id));
+  const unknown = ratings.find((r) => !known.has(r.criterionId));
+  if (unknown) return { ok: false, reason: `${unknown.criterionId} is not a key line of enquiry at checkpoint ${checkpoint}.` };
+  await db.transaction().execute(async (trx) => {
+    for (const r of ratings) {
+      await upsertAssessment(trx, {
+        submissionId: submission.id,
+        checkpoint,
+        criterionId: r.criterionId,
+        reviewerId: actor.id,
+        rating: r.rating,
+        note: r.note.trim(),
+        at: at.toISOString(),
+      });
+    }
+  });
+  return { ok: true };
+}
+
+export async function postComment(
+  db: Db,
+  loaded: LoadedSubmission,
+  input: { body: string; visibility: "shared" | "internal"; fieldPath: string | null },
+  at: Date = new Date(),
+): Promise<WriteResult> {
+  const { actor, submission, snapshot } = loaded;
+  const refusal = commentRefusal(actor, submission.state, snapshot.context);
+  if (refusal) return { ok: false, reason: refusal };
+  const versions = await listVersionContents(db, submission.id);
+  await addComment(db, {
+    submissionId: submission.id,
+    checkpoint: snapshot.context.checkpoint,
+    versionNumber: versions.at(-1)?.number ?? null,
+    authorId: actor.id,
+    visibility: input.visibility,
+    fieldPath: input.fieldPath,
+    body: input.body.trim(),
+    at: at.toISOString(),
+  });
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workspace
+
+function criteriaSetOf(submission: SubmissionRow): CriteriaSet {
+  return criteriaSets[submission.criteria_set as CriteriaSetId] ?? criteriaSets["2017-19"];
+}
+
+/** The criteria a condition or change request may be tied to: those of the pinned set at the checkpoint under review. */
+export function targetCriteria(submission: SubmissionRow, checkpoint: number) {
+  return criteriaSetOf(submission)
+    .criteria.filter((c) => !checkpoint || c.appliesTo.checkpoints.includes(checkpoint as Checkpoint))
+    .map((c) => ({ value: c.id, label: `${c.id} ${c.title}` }));
+}
+
+function safeChangedSince(before: SubmissionContent, after: SubmissionContent, fieldPath: string): boolean | null {
+  try {
+    return changedSince(before, after, fieldPath);
+  } catch {
+    return null;
+  }
+}
+
+function checkLine(r: CriterionResult) {
+  return { id: r.id, title: r.title, message: r.message, fieldPath: r.fieldPath };
+}
+
+export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Date = new Date()) {
+  const { submission, snapshot, actor } = loaded;
+  const ctx = snapshot.context;
+  const set = criteriaSetOf(submission);
+  const [footprint, trail, stored, comments] = await Promise.all([
+    findFootprint(db, submission.footprint_code),
+    auditTrail(db, submission.id),
+    listVersionContents(db, submission.id),
+    listComments(db, submission.id, { includeInternal: true }),
+  ]);
+  const checkpoint = ctx.checkpoint === 0 ? null : (ctx.checkpoint as Checkpoint);
+  const assessments = checkpoint ? await listAssessments(db, submission.id, checkpoint) : [];
+
+  const versions = stored.map((v) => ({
+    number: v.number,
+    checkpoint: v.checkpoint,
+    submittedAt: v.submittedAt,
+    submittedBy: v.submittedBy,
+    content: parseSubmissionContent(JSON.parse(v.content)).content,
+    evaluation: JSON.parse(v.evaluation) as Evaluation,
+  }));
+  const latest = versions.at(-1) ?? null;
+  const previous = versions.at(-2) ?? null;
+
+  const names = await userNames(db, [
+    ...trail.map((e) => e.actor_id ?? ""),
+    ctx.reviewers?.lead ?? "",
+    ctx.reviewers?.second ?? "",
+    ctx.proposal?.proposedBy ?? "",
+    ctx.disagreement?.by ?? "",
+    ...ctx.decisions.flatMap((d) => [d.proposedBy, d.countersignedBy]),
+    ...versions.map((v) => v.submittedBy),
+  ]);
+  const nameOf = (id: string | null | undefined) => (id ? (names.get(id) ?? "Someone") : "NCM Assure");
+
+  // The latest version's answers, section by section, and the labels of its fields.
+  const sections = latest
+    ? SECTION_SLUGS.filter((s) => s !== "evidence").map((slug) => ({
+        slug,
+        title: SECTION_TITLES[slug],
+        rows: summaryRows(slug, latest.content[slug]).map((row) => ({ ...row, anchor: answerAnchor(row.fieldPath) })),
+      }))
+    : [];
+  const rows = sections.flatMap((s) => s.rows.map((r) => ({ ...r, label: `${s.title}: ${r.label}`, section: s.title })));
+  const fieldRef = (fieldPath: string | null | undefined) => {
+    if (!fieldPath) return null;
+    const exact = rows.find((r) => r.fieldPath === fieldPath);
+    if (exact) return { fieldPath, label: exact.label, anchor: exact.anchor };
+    // A whole list or group (`population.hubs`): its first answer, under the list's own name.
+    const first = rows.find((r) => r.fieldPath.startsWith(`${fieldPath}[`) || r.fieldPath.startsWith(`${fieldPath}.`));
+    const name = labelFor(fieldPath.replace(/\[\d+\]$/, "").split(".").at(-1) ?? fieldPath);
+    return { fieldPath, label: first ? `${first.section}: ${name}` : fieldPath, anchor: first?.anchor ?? null };
+  };
+  const criterionRef = (id: string | null | undefined) => {
+    if (!id) return null;
+    const criterion = criterionById(set, id);
+    return { id, title: criterion?.title ?? id };
+  };
+  const targetOf = (t: { fieldPath?: string | undefined; criterionId?: string | undefined }) => ({
+    field: fieldRef(t.fieldPath),
+    criterion: criterionRef(t.criterionId),
+  });
+
+  // A resubmission: the same checkpoint submitted again after its reviewers asked for changes.
+  let resubmission: null | {
+    previousNumber: number;
+    requests: { id: string; text: string; field: ReturnType<typeof fieldRef>; criterion: ReturnType<typeof criterionRef>; changed: boolean | null }[];
+  } = null;
+  if (latest && previous && previous.checkpoint === latest.checkpoint) {
+    const asked = [...ctx.decisions].reverse().find((d) => d.checkpoint === latest.checkpoint && d.decision === "changes_requested");
+    resubmission = {
+      previousNumber: previous.number,
+      requests: (asked?.changeRequests ?? []).map((r) => ({
+        id: r.id,
+        text: r.text,
+        ...targetOf(r),
+        changed: r.fieldPath ? safeChangedSince(previous.content, latest.content, r.fieldPath) : null,
+      })),
+    };
+  }
+
+  const role = reviewerRole(ctx, actor.id);
+  const step = submission.state.split(".")[1] ?? null;
+  const daysUsed = liveNationalDays(
+    { whoseTurn: submission.whose_turn, nationalDaysUsed: submission.national_days_used, stateEnteredAt: submission.state_entered_at },
+    now,
+  );
+
+  // Ratings: both assigned reviewers side by side, and the signed-in reviewer's own to edit.
+  const kloes = checkpoint ? judgementCriteria(set, checkpoint) : [];
+  const ratingOf = (reviewerId: string | undefined, criterionId: string) => {
+    const a = reviewerId ? assessments.find((x) => x.reviewerId === reviewerId && x.criterionId === criterionId) : undefined;
+    return a ? { rating: a.rating, note: a.note, updatedAt: a.updatedAt } : null;
+  };
+
+  const versionContent = new Map(versions.map((v) => [v.number, v.content]));
+
+  const proposeRefusal =
+    step === "in_review"
+      ? machineRefusal(submission, { type: "PROPOSE_DECISION", actor, decision: "proceed", confidence: "green", rationale: "-" })
+      : null;
+  const countersignRefusal =
+    step === "awaiting_countersign" ? machineRefusal(submission, { type: "COUNTERSIGN", actor, agree: true }) : null;
+
+  return {
+    submission: {
+      id: submission.id,
+      title: submission.title,
+      modelType: submission.model_type,
+      footprintName: footprint?.name ?? submission.footprint_code,
+      regionName: footprint?.regionName ?? "",
+      state: submission.state,
+      stateLabel: stateLabel(submission.state),
+      step,
+      whoseTurn: submission.whose_turn,
+      checkpoint,
+      criteriaSet: submission.criteria_set,
+      version: submission.version,
+      daysUsed,
+      targetDays: DEFAULT_TARGET_WORKING_DAYS,
+      sla: slaStatus(daysUsed, DEFAULT_TARGET_WORKING_DAYS),
+      clockRunning: submission.whose_turn === "national",
+    },
+    you: { id: actor.id, role },
+    reviewers: ctx.reviewers
+      ? { lead: { id: ctx.reviewers.lead, name: nameOf(ctx.reviewers.lead) }, second: { id: ctx.reviewers.second, name: nameOf(ctx.reviewers.second) } }
+      : null,
+    version: latest
+      ? {
+          number: latest.number,
+          checkpoint: latest.checkpoint,
+          submittedAt: latest.submittedAt,
+          submittedBy: nameOf(latest.submittedBy),
+          sections,
+          evidence: (latest.content.evidence?.documents ?? []).map((d) => ({
+            id: d.id,
+            fileName: d.fileName,
+            section: SECTION_TITLES[d.section],
+            description: d.description ?? null,
+            sizeBytes: d.sizeBytes,
+          })),
+          checks: {
+            blocking: latest.evaluation.blockingFailures.map(checkLine),
+            warnings: latest.evaluation.warnings.map(checkLine),
+            passed: latest.evaluation.results.filter((r) => r.outcome === "pass").map(checkLine),
+          },
+        }
+      : null,
+    resubmission,
+    fieldOptions: sections.map((s) => ({ section: s.title, options: s.rows.map((r) => ({ value: r.fieldPath, label: r.label })) })),
+    criterionOptions: targetCriteria(submission, ctx.checkpoint),
+    ratings: {
+      refusal: assessRefusal(actor, submission.state, ctx),
+      criteria: kloes.map((c) => ({
+        id: c.id,
+        title: c.title,
+        rule: c.rule,
+        lead: ratingOf(ctx.reviewers?.lead, c.id),
+        second: ratingOf(ctx.reviewers?.second, c.id),
+        mine: ratingOf(actor.id, c.id),
+      })),
+    },
+    comments: {
+      refusal: commentRefusal(actor, submission.state, ctx),
+      items: comments.map((c) => {
+        const at = c.versionNumber ? versionContent.get(c.versionNumber) : undefined;
+        const changed =
+          c.fieldPath && at && latest && c.versionNumber !== latest.number ? safeChangedSince(at, latest.content, c.fieldPath) : false;
+        return {
+          id: c.id,
+          author: c.authorName,
+          createdAt: c.createdAt,
+          visibility: c.visibility,
+          checkpoint: c.checkpoint,
+          versionNumber: c.versionNumber,
+          field: fieldRef(c.fieldPath),
+          changedSince: changed === true,
+          body: c.body,
+        };
+      }),
+    },
+    proposal: ctx.proposal
+      ? {
+          checkpoint: ctx.proposal.checkpoint,
+          decision: ctx.proposal.decision,
+          decisionText: DECISION_LABELS[ctx.proposal.decision],
+          confidence: CONFIDENCE_LABELS[ctx.proposal.confidence],
+          rationale: ctx.proposal.rationale,
+          proposedBy: nameOf(ctx.proposal.proposedBy),
+          conditions: ctx.proposal.conditions.map((c) => ({ id: c.id, text: c.text, ...targetOf(c) })),
+          changeRequests: ctx.proposal.changeRequests.map((r) => ({ id: r.id, text: r.text, ...targetOf(r) })),
+        }
+      : null,
+    disagreement: ctx.disagreement ? { by: nameOf(ctx.disagreement.by), reason: ctx.disagreement.reason } : null,
+    /** Null outside `in_review`; otherwise why this person may not propose (null: they may). */
+    proposeRefusal,
+    canPropose: step === "in_review" && proposeRefusal === null,
+    countersignRefusal,
+    canCountersign: step === "awaiting_countersign" && countersignRefusal === null,
+    conditions: ctx.conditions.map((c) => ({
+      id: c.id,
+      text: c.text,
+      status: c.status,
+      evidence: c.evidence ?? null,
+      rejectionReason: c.rejectionReason ?? null,
+      setAtCheckpoint: c.setAtCheckpoint,
+      ...targetOf(c),
+      reviewRefusal:
+        c.status === "evidence_submitted" ? machineRefusal(submission, { type: "ACCEPT_CONDITION", actor, conditionId: c.id }) : null,
+    })),
+    decisions: ctx.decisions.map((d) => ({
+      number: d.number,
+      checkpoint: d.checkpoint,
+      decisionText: DECISION_LABELS[d.decision],
+      confidence: CONFIDENCE_LABELS[d.confidence],
+      rationale: d.rationale,
+      proposedBy: nameOf(d.proposedBy),
+      countersignedBy: nameOf(d.countersignedBy),
+      conditions: d.conditions.map((c) => c.text),
+      changeRequests: d.changeRequests.map((r) => r.text),
+    })),
+    timeline: trail
+      .map((e) => {
+        const payload = JSON.parse(e.payload) as Record<string, unknown>;
+        const reason =
+          (e.action === "COUNTERSIGN" && payload.agree === false) || e.action === "REJECT_CONDITION" ? String(payload.reason ?? "") : "";
+        return { at: e.at, who: nameOf(e.actor_id), text: `${describeAuditEntry(e.action, payload)}${reason ? `: ${reason}` : ""}` };
+      })
+      .reverse(),
+  };
+}
+
+export type ReviewWorkspace = Awaited<ReturnType<typeof reviewWorkspace>>;
