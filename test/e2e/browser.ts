@@ -1,6 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { createDb, type Db } from "../../db/client.ts";
+import { type RunningServer, startServer } from "./server.ts";
 
 export const baseUrl = inject("baseUrl");
 export const chromiumPath = inject("chromiumPath");
@@ -42,4 +44,48 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * axe once the page has settled: hydrated, and the NHS header's script has finished laying out
+ * its navigation (axe's target-size check reads positions, which move while it does).
+ */
+export async function expectAccessible(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
+  await expectNoAxeViolations(page);
+}
+
+/** A fresh browser context signed in as one of the demo accounts, on its home page. */
+export async function signedInAs(
+  browser: Browser,
+  server: { baseUrl: string },
+  email: string,
+  javaScriptEnabled = true,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await signIn(page, email);
+  await expect.poll(() => new URL(page.url()).pathname).toBe("/");
+  return { context, page };
+}
+
+/**
+ * For a describe block that needs a server of its own (its database to arrange and inspect):
+ * starts one with a Chromium beside it before the tests and stops both after.
+ */
+export function isolatedServer() {
+  const it = {} as { server: RunningServer; database: Db; browser: Browser };
+  beforeAll(async () => {
+    it.server = await startServer();
+    it.database = createDb(`file:${it.server.databaseFile}`);
+    it.browser = await launch();
+  });
+  afterAll(async () => {
+    await it.browser?.close();
+    await it.database?.destroy();
+    await it.server?.stop();
+  });
+  return it;
 }

@@ -1,15 +1,13 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
 import { fieldId } from "../../app/forms/field-id.ts";
-import { createDb, type Db } from "../../db/client.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
 import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
-import { chromiumPath, expectNoAxeViolations, launch, signIn } from "./browser.ts";
-import { type RunningServer, startServer } from "./server.ts";
+import { chromiumPath, expectAccessible, isolatedServer, signedInAs } from "./browser.ts";
 
 /**
  * Two reviewers and an admin take a submission through a checkpoint in the browser, and the lead
@@ -17,54 +15,30 @@ import { type RunningServer, startServer } from "./server.ts";
  * per request, what changed.
  */
 describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and an admin", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let database: Db;
-
-  beforeAll(async () => {
-    server = await startServer();
-    database = createDb(`file:${server.databaseFile}`);
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await database?.destroy();
-    await server?.stop();
-  });
+  const env = isolatedServer();
 
   async function actor(email: string): Promise<Actor> {
-    const user = await database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
-    return actorFrom((await findUserProfile(database, user.id))!);
+    const user = await env.database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+    return actorFrom((await findUserProfile(env.database, user.id))!);
   }
 
-  async function as(email: string, javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled });
-    const page = await context.newPage();
-    await page.goto("/sign-in");
-    await signIn(page, email);
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/");
-    return { context, page };
-  }
+  const as = (email: string, javaScriptEnabled = true) => signedInAs(env.browser, env.server, email, javaScriptEnabled);
 
-  async function accessible(page: Page) {
-    await page.waitForLoadState("networkidle");
-    await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
-    await expectNoAxeViolations(page);
-  }
+  const accessible = (page: Page) => expectAccessible(page);
 
   /** A Kent submission with full content, submitted for checkpoint 1 by its lead. */
   async function submittedKent(title: string, seed: number) {
     const lead = await actor("lead.kent@example.nhs.uk");
-    const started = await startSubmission(database, lead, { footprintCode: "E54000032", title, modelType: "MCP" });
+    const started = await startSubmission(env.database, lead, { footprintCode: "E54000032", title, modelType: "MCP" });
     if (!started.ok) throw new Error(started.reason);
     const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", seed }) as Record<string, unknown>;
     content.about = { ...(content.about as object), title };
     for (const section of SECTION_SLUGS) {
       if (content[section] !== undefined) {
-        await saveSection(database, { submissionId: started.id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
+        await saveSection(env.database, { submissionId: started.id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
       }
     }
-    const submitted = await applyEvent(database, started.id, lead, { type: "SUBMIT", declaration: true });
+    const submitted = await applyEvent(env.database, started.id, lead, { type: "SUBMIT", declaration: true });
     if (!submitted.ok) throw new Error(submitted.reason);
     return started.id;
   }
@@ -90,7 +64,7 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await accessible(admin.page);
     await admin.page.getByRole("button", { name: "Assign reviewers" }).click();
     await expect.poll(() => new URL(admin.page.url()).pathname).toBe("/admin/assignments");
-    expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review" });
+    expect(await findSubmission(env.database, id)).toMatchObject({ state: "checkpoint1.in_review" });
     await admin.context.close();
 
     // The lead reviewer rates, and proposes.
@@ -106,7 +80,7 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await propose.getByLabel("Green", { exact: true }).check();
     await propose.getByLabel("Rationale").fill("The model is credible, the GP engagement is real and the governing bodies scrutinised it.");
     await propose.getByRole("button", { name: "Propose the decision" }).click();
-    await expect.poll(() => findSubmission(database, id).then((s) => s?.state)).toBe("checkpoint1.awaiting_countersign");
+    await expect.poll(() => findSubmission(env.database, id).then((s) => s?.state)).toBe("checkpoint1.awaiting_countersign");
     await accessible(one.page);
     await one.context.close();
 
@@ -116,7 +90,7 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     const countersign = two.page.getByRole("region", { name: "Countersign the decision" });
     await countersign.getByLabel("Yes, countersign the decision").check();
     await countersign.getByRole("button", { name: "Confirm" }).click();
-    expect(await findSubmission(database, id)).toMatchObject({ state: "procurement" });
+    expect(await findSubmission(env.database, id)).toMatchObject({ state: "procurement" });
     await two.context.close();
 
     // The lead sees the decision, its record and a notification.
@@ -127,7 +101,7 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await leadPage.page.goto(`/submissions/${id}`);
     await leadPage.page.getByRole("link", { name: "Checkpoint 1 decision: proceed" }).click();
     await expect.poll(() => new URL(leadPage.page.url()).pathname).toBe(`/submissions/${id}/decisions/1`);
-    const hash = (await database.selectFrom("audit_event").select("hash").where("chain", "=", id).where("action", "=", "COUNTERSIGN").executeTakeFirstOrThrow()).hash;
+    const hash = (await env.database.selectFrom("audit_event").select("hash").where("chain", "=", id).where("action", "=", "COUNTERSIGN").executeTakeFirstOrThrow()).hash;
     // The URL changes before the new page has rendered, so wait for the record itself.
     await expect.poll(() => leadPage.page.locator("main").textContent()).toContain(hash);
     expect(await leadPage.page.locator("main").textContent()).toContain("Robin Reviewer");
@@ -138,8 +112,8 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
   it("changes requested → the lead answers and resubmits → the reviewer sees, per request, what changed", async () => {
     const id = await submittedKent("Canterbury coastal MCP", 37);
     const [admin, one, two] = await Promise.all(["admin", "reviewer.one", "reviewer.two"].map((w) => actor(`${w}@example.nhs.uk`)));
-    await applyEvent(database, id, admin!, { type: "ASSIGN", leadReviewerId: one!.id, secondReviewerId: two!.id });
-    await applyEvent(database, id, one!, {
+    await applyEvent(env.database, id, admin!, { type: "ASSIGN", leadReviewerId: one!.id, secondReviewerId: two!.id });
+    await applyEvent(env.database, id, one!, {
       type: "PROPOSE_DECISION",
       decision: "changes_requested",
       confidence: "amber",
@@ -149,7 +123,7 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
         { id: "r2", text: "Explain the contract term", fieldPath: "contract.contractTermYears" },
       ],
     });
-    await applyEvent(database, id, two!, { type: "COUNTERSIGN", agree: true });
+    await applyEvent(env.database, id, two!, { type: "COUNTERSIGN", agree: true });
 
     const lead = await as("lead.kent@example.nhs.uk");
     await lead.page.goto(`/submissions/${id}`);
@@ -162,7 +136,7 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await lead.page.getByRole("button", { name: "Check answers and resubmit" }).click();
     await lead.page.getByLabel(/I confirm these answers are accurate/).check();
     await lead.page.getByRole("button", { name: "Resubmit" }).click();
-    await expect.poll(() => findSubmission(database, id).then((s) => s?.state)).toBe("checkpoint1.in_review");
+    await expect.poll(() => findSubmission(env.database, id).then((s) => s?.state)).toBe("checkpoint1.in_review");
     await lead.context.close();
 
     const reviewer = await as("reviewer.one@example.nhs.uk");

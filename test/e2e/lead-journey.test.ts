@@ -1,17 +1,15 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
 import { fieldId } from "../../app/forms/field-id.ts";
 import { SECTION_FIELDS, EDITABLE_SECTIONS, type EditableSection } from "../../app/forms/sections.ts";
 import { type FormValues, toFormValues } from "../../app/forms/spec.ts";
-import { createDb, type Db } from "../../db/client.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
 import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS, type SubmissionContent } from "../../workflows/submission.ts";
-import { chromiumPath, expectNoAxeViolations, launch, signIn } from "./browser.ts";
-import { type RunningServer, startServer } from "./server.ts";
+import { chromiumPath, expectAccessible, isolatedServer, signedInAs } from "./browser.ts";
 
 /**
  * The lead's journeys end to end, on a server of their own: a whole MCP proposal typed in from
@@ -19,40 +17,16 @@ import { type RunningServer, startServer } from "./server.ts";
  * request answered and resubmitted with JavaScript off.
  */
 describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let database: Db;
-
-  beforeAll(async () => {
-    server = await startServer();
-    database = createDb(`file:${server.databaseFile}`);
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await database?.destroy();
-    await server?.stop();
-  });
+  const env = isolatedServer();
 
   async function actor(email: string): Promise<Actor> {
-    const user = await database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
-    return actorFrom((await findUserProfile(database, user.id))!);
+    const user = await env.database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+    return actorFrom((await findUserProfile(env.database, user.id))!);
   }
 
-  async function signedIn(email: string, javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled });
-    const page = await context.newPage();
-    await page.goto("/sign-in");
-    await signIn(page, email);
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/");
-    return { context, page };
-  }
+  const signedIn = (email: string, javaScriptEnabled = true) => signedInAs(env.browser, env.server, email, javaScriptEnabled);
 
-  async function accessible(page: Page) {
-    await page.waitForLoadState("networkidle");
-    await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
-    await expectNoAxeViolations(page);
-  }
+  const accessible = (page: Page) => expectAccessible(page);
 
   /** Form field names and the text a person would type, Conform style: `practices[0].name`. */
   function flatten(values: FormValues, prefix = ""): [string, string | string[]][] {
@@ -123,19 +97,19 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
     await page.getByRole("button", { name: "Submit for checkpoint 1" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Submitted for checkpoint 1");
     await accessible(page);
-    expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.awaiting_assignment", failing_blocking: 0 });
-    const saved = await database.selectFrom("submission_section").select("section").where("submission_id", "=", id).execute();
+    expect(await findSubmission(env.database, id)).toMatchObject({ state: "checkpoint1.awaiting_assignment", failing_blocking: 0 });
+    const saved = await env.database.selectFrom("submission_section").select("section").where("submission_id", "=", id).execute();
     expect(saved.map((s) => s.section).sort()).toEqual([...EDITABLE_SECTIONS].sort());
     await context.close();
   });
 
   async function draftWith(email: string, footprint: { code: string; name: string }, modelType: "MCP" | "PACS", content: SubmissionContent) {
     const lead = await actor(email);
-    const started = await startSubmission(database, lead, { footprintCode: footprint.code, title: content.about?.title ?? "Proposal", modelType });
+    const started = await startSubmission(env.database, lead, { footprintCode: footprint.code, title: content.about?.title ?? "Proposal", modelType });
     if (!started.ok) throw new Error(started.reason);
     for (const section of SECTION_SLUGS) {
       const data = (content as Record<string, unknown>)[section];
-      if (data !== undefined) await saveSection(database, { submissionId: started.id, section, data, updatedBy: lead.id, at: new Date().toISOString() });
+      if (data !== undefined) await saveSection(env.database, { submissionId: started.id, section, data, updatedBy: lead.id, at: new Date().toISOString() });
     }
     return { id: started.id, lead };
   }
@@ -180,7 +154,7 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
       [one, { type: "PROPOSE_DECISION", decision: "changes_requested", confidence: "amber", rationale: "Population needs checking", changeRequests: [{ id: "r1", text: "Your registered population does not match the practices' lists: check it", fieldPath: "population.registeredPopulation" }] }],
       [two, { type: "COUNTERSIGN", agree: true }],
     ] as const) {
-      const result = await applyEvent(database, id, who!, command as never);
+      const result = await applyEvent(env.database, id, who!, command as never);
       expect(result.ok, command.type).toBe(true);
     }
 
@@ -203,11 +177,11 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
     await page.getByRole("button", { name: "Resubmit" }).click();
     // Without the declaration the server says so, and nothing moves.
     expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("Confirm the declaration before you submit");
-    expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.returned" });
+    expect(await findSubmission(env.database, id)).toMatchObject({ state: "checkpoint1.returned" });
     await page.getByLabel(/I confirm these answers are accurate/).check();
     await page.getByRole("button", { name: "Resubmit" }).click();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Submitted for checkpoint 1");
-    expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review" });
+    expect(await findSubmission(env.database, id)).toMatchObject({ state: "checkpoint1.in_review" });
     await context.close();
   });
 });

@@ -84,3 +84,4 @@ export async function startServer(): Promise<RunningServer> {
     },
   };
 }
+
