@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
-import type { Db } from "./client.ts";
+import { type Db, dialectOf } from "./client.ts";
 import type { Database, SubmissionTable, SubmissionVersionTable } from "./schema.ts";
 
 export type SubmissionRow = SubmissionTable;
@@ -129,7 +129,7 @@ export async function readSectionRows(db: Db | Transaction<Database>, submission
 
 /** Keeps the pipeline's count of failing checks in step with the draft after each save. */
 export async function updateDraftChecks(
-  db: Db,
+  db: Db | Transaction<Database>,
   submissionId: string,
   checks: { failingBlocking: number; failingWarnings: number; at: string },
 ): Promise<void> {
@@ -178,7 +178,7 @@ export async function listSubmissionsForFootprints(db: Db, footprintCodes: strin
 
 /** The list columns that mirror "About the proposal". */
 export async function updateSubmissionSummary(
-  db: Db,
+  db: Db | Transaction<Database>,
   submissionId: string,
   summary: { title: string; modelType: "MCP" | "PACS"; vanguardNumber: number | null },
 ): Promise<void> {
@@ -187,4 +187,17 @@ export async function updateSubmissionSummary(
     .set({ title: summary.title, model_type: summary.modelType, vanguard_number: summary.vanguardNumber })
     .where("id", "=", submissionId)
     .execute();
+}
+
+/**
+ * The submission's footprint and state, read inside the transaction that edits its draft and, on
+ * PostgreSQL, locked until it ends: two saves to one draft cannot interleave, and a draft submitted
+ * meanwhile is seen as submitted. (SQLite transactions here begin IMMEDIATE: one writer at a time.)
+ */
+export async function lockSubmissionForEdit(
+  trx: Transaction<Database>,
+  submissionId: string,
+): Promise<{ footprint_code: string; state: string } | undefined> {
+  const query = trx.selectFrom("submission").select(["footprint_code", "state"]).where("id", "=", submissionId);
+  return (dialectOf(trx) === "postgres" ? query.forUpdate() : query).executeTakeFirst();
 }

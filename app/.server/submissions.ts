@@ -1,7 +1,10 @@
+import type { Transaction } from "kysely";
 import { data } from "react-router";
 import type { Db } from "../../db/client.ts";
+import type { Database } from "../../db/schema.ts";
 import {
   findSubmission,
+  lockSubmissionForEdit,
   readSectionRows,
   saveSection,
   type SubmissionRow,
@@ -83,7 +86,7 @@ export interface DraftSections {
   saved: Partial<Record<SectionSlug, { at: string; by: string }>>;
 }
 
-export async function readDraft(db: Db, submissionId: string): Promise<DraftSections> {
+export async function readDraft(db: Db | Transaction<Database>, submissionId: string): Promise<DraftSections> {
   const rows = await readSectionRows(db, submissionId);
   const raw = Object.fromEntries(rows.map((r) => [r.section, JSON.parse(r.data) as unknown]));
   return {
@@ -135,38 +138,49 @@ export async function saveSubmissionSection(
     };
   }
 
-  const draft = await readDraft(db, loaded.submission.id);
-  const lastSaved = draft.saved[section]?.at ?? null;
-  if (options.openedAt !== undefined && (options.openedAt || null) !== lastSaved) {
-    return {
-      ok: false,
-      kind: "stale",
-      reason:
-        "Someone else saved this section after you opened it. Your changes are below but not saved: check them against the latest version, then save again.",
-    };
-  }
+  // Everything below happens in one transaction holding the submission: the state is checked
+  // again (it may have been submitted meanwhile), the stale check cannot race another save, and
+  // the section, the list's title and the failing-check counts change together or not at all.
+  const reference = await referenceForCriteria(db);
+  const set = criteriaSets[loaded.submission.criteria_set as CriteriaSetId];
+  return db.transaction().execute(async (trx): Promise<SaveSectionResult> => {
+    const current = await lockSubmissionForEdit(trx, loaded.submission.id);
+    const nowRefused = current ? editRefusal(loaded.actor, current) : "Submission not found.";
+    if (nowRefused) return { ok: false, kind: "refused", reason: nowRefused };
 
-  const at = (options.at ?? new Date()).toISOString();
-  // The footprint decides who may see the submission, so it is fixed when the draft starts.
-  const data =
-    section === "about" ? { ...(parsed.data as object), footprintCode: loaded.submission.footprint_code } : parsed.data;
-  await saveSection(db, { submissionId: loaded.submission.id, section, data, updatedBy: loaded.actor.id, at });
-  if (section === "about") {
-    const about = data as { title?: string; modelType?: "MCP" | "PACS"; vanguardNumber?: number };
-    await updateSubmissionSummary(db, loaded.submission.id, {
-      title: about.title || loaded.submission.title,
-      modelType: about.modelType ?? (loaded.submission.model_type as "MCP" | "PACS"),
-      vanguardNumber: about.vanguardNumber ?? null,
+    const draft = await readDraft(trx, loaded.submission.id);
+    const lastSaved = draft.saved[section]?.at ?? null;
+    if (options.openedAt !== undefined && (options.openedAt || null) !== lastSaved) {
+      return {
+        ok: false,
+        kind: "stale",
+        reason:
+          "Someone else saved this section after you opened it. Your changes are below but not saved: check them against the latest version, then save again.",
+      };
+    }
+
+    const at = (options.at ?? new Date()).toISOString();
+    // The footprint decides who may see the submission, so it is fixed when the draft starts.
+    const data =
+      section === "about" ? { ...(parsed.data as object), footprintCode: loaded.submission.footprint_code } : parsed.data;
+    await saveSection(trx, { submissionId: loaded.submission.id, section, data, updatedBy: loaded.actor.id, at });
+    if (section === "about") {
+      const about = data as { title?: string; modelType?: "MCP" | "PACS"; vanguardNumber?: number };
+      await updateSubmissionSummary(trx, loaded.submission.id, {
+        title: about.title || loaded.submission.title,
+        modelType: about.modelType ?? (loaded.submission.model_type as "MCP" | "PACS"),
+        vanguardNumber: about.vanguardNumber ?? null,
+      });
+    }
+    const content = { ...draft.content, [section]: data } as SubmissionContent;
+    const evaluation = evaluate(content, set, { checkpoint: targetCheckpoint(loaded.snapshot, current!.state), reference });
+    await updateDraftChecks(trx, loaded.submission.id, {
+      failingBlocking: evaluation.blockingFailures.length,
+      failingWarnings: evaluation.warnings.length,
+      at,
     });
-  }
-  const content = { ...draft.content, [section]: data } as SubmissionContent;
-  const evaluation = await evaluateDraft(db, loaded, content);
-  await updateDraftChecks(db, loaded.submission.id, {
-    failingBlocking: evaluation.blockingFailures.length,
-    failingWarnings: evaluation.warnings.length,
-    at,
+    return { ok: true, evaluation };
   });
-  return { ok: true, evaluation };
 }
 
 /**
