@@ -82,6 +82,22 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
       return `Declared a conflict with ${String(payload.footprintName ?? payload.footprintCode ?? "a footprint")}`;
     case "WITHDRAW_CONFLICT":
       return `Withdrew a declared conflict with ${String(payload.footprintCode ?? "a footprint")}`;
+    case "INVITE_USER":
+      return `Invited ${String(payload.email ?? "a user")} as ${String(payload.role ?? "a user")}`;
+    case "RESEND_INVITATION":
+      return `Sent a new invitation to ${String(payload.email ?? "a user")}`;
+    case "SET_PASSWORD":
+      return "Set their password from an invitation link";
+    case "CHANGE_ROLE":
+      return `Changed a role${payload.from && payload.to ? ` from ${String(payload.from)} to ${String(payload.to)}` : ""}`;
+    case "CHANGE_FOOTPRINTS":
+      return "Changed a lead's footprints";
+    case "RECORD_CONFLICT":
+      return `Recorded a reviewer's conflict with ${String(payload.footprintName ?? payload.footprintCode ?? "a footprint")}`;
+    case "DEACTIVATE_USER":
+      return `Deactivated an account${payload.reason ? `: ${String(payload.reason)}` : ""}`;
+    case "REACTIVATE_USER":
+      return "Reactivated an account";
     default:
       return action.toLowerCase().replaceAll("_", " ");
   }

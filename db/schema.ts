@@ -25,6 +25,8 @@ export interface Database {
   comment: CommentTable;
   notification: NotificationTable;
   outbox: OutboxTable;
+  user_status: UserStatusTable;
+  set_password_token: SetPasswordTokenTable;
 }
 
 export type Role = "lead" | "reviewer" | "admin";
@@ -248,4 +250,26 @@ export interface OutboxTable {
   sent_at: string | null;
   attempts: number;
   last_error: string | null;
+}
+
+/** Administration state of an account; no row means active and never signed in. */
+export interface UserStatusTable {
+  user_id: string;
+  /** Set while the account is deactivated: it cannot sign in. */
+  deactivated_at: string | null;
+  deactivated_by: string | null;
+  deactivation_reason: string | null;
+  last_sign_in_at: string | null;
+}
+
+/** A one-time link to set a password, from an invitation. Only the token's SHA-256 is kept. */
+export interface SetPasswordTokenTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
 }

@@ -1,7 +1,10 @@
 import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
 import { dialectOf, type Db } from "../../db/client.ts";
+import { isUserDeactivated, recordSignIn } from "../../db/users.ts";
 import { db } from "./db.ts";
 import { env, type Env } from "./env.ts";
+import { logError } from "./log.ts";
 
 /** The header our HTTP server sets from the TCP peer (or a trusted proxy), overwriting any sent by the client. */
 export const CLIENT_IP_HEADER = "x-ncm-client-ip";
@@ -28,6 +31,28 @@ export function createAuth(database: Db, config: Pick<Env, "baseUrl" | "authSecr
     session: {
       expiresIn: 60 * 60 * 12,
       updateAge: 60 * 60,
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // Every way into a session (our /sign-in form and POST /api/auth/sign-in/email alike) creates
+          // one here, after the password has been checked. A deactivated account gets the very answer
+          // a wrong password gets, so the response never says which accounts exist or are deactivated.
+          before: async (session) => {
+            if (await isUserDeactivated(database, session.userId)) {
+              throw APIError.from("UNAUTHORIZED", { code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password" });
+            }
+          },
+          after: async (session) => {
+            try {
+              await recordSignIn(database, session.userId, new Date().toISOString());
+            } catch (error) {
+              // Only the "last signed in" column is lost; the sign-in itself stands.
+              logError("could not record a sign-in", { error });
+            }
+          },
+        },
+      },
     },
     rateLimit: {
       enabled: true,

@@ -10,7 +10,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirectTo(url.searchParams.get("redirectTo") ?? "/");
   if (await getUser(request)) throw redirect(redirectTo);
-  return { redirectTo, signedOut: url.searchParams.has("signedOut") };
+  return { redirectTo, signedOut: url.searchParams.has("signedOut"), passwordSet: url.searchParams.has("passwordSet") };
 }
 
 const SignInSchema = z.object({
@@ -71,6 +71,12 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <ErrorSummary errors={summary} />
+        {loaderData.passwordSet && summary.length === 0 ? (
+          <div className="nhsuk-inset-text">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>Your password has been set. Sign in with your email address and new password.</p>
+          </div>
+        ) : null}
         {loaderData.signedOut && summary.length === 0 ? (
           <div className="nhsuk-inset-text">
             <span className="nhsuk-u-visually-hidden">Information: </span>
