@@ -14,6 +14,7 @@ export function navigationFor(role: Role | undefined): NavigationItem[] {
   const items: NavigationItem[] = [{ href: "/", text: "Home" }];
   if (role === "lead") items.push({ href: "/submissions", text: "Your submissions" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/reviews", text: "Your reviews" });
+  if (role === "reviewer" || role === "admin") items.push({ href: "/pipeline", text: "Pipeline" });
   if (role === "admin") items.push({ href: "/admin/assignments", text: "Assign reviewers" });
   if (role === "admin") items.push({ href: "/admin/users", text: "Users" });
   if (role === "admin") items.push({ href: "/admin/audit", text: "Audit log" });

@@ -1,9 +1,18 @@
-import { data } from "react-router";
 import type { Route } from "./+types/pipeline.csv";
-import { requireUser } from "../.server/session.ts";
+import { db } from "../.server/db.ts";
+import { csvFilename, parsePipelineParams, pipelineCsv } from "../.server/pipeline.ts";
+import { requireRole } from "../.server/session.ts";
 
-// Being built: answers 404 until the export exists.
+/** The pipeline as filtered and sorted by the same address as /pipeline, as a streamed CSV download. */
 export async function loader({ request }: Route.LoaderArgs) {
-  await requireUser(request);
-  throw data("Not found", { status: 404 });
+  await requireRole(request, "reviewer", "admin");
+  const now = new Date();
+  const body = await pipelineCsv(db(), parsePipelineParams(new URL(request.url).searchParams), now);
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${csvFilename(now)}"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
 }
