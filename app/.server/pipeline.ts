@@ -484,7 +484,7 @@ export async function pipelineCsv(
   const query = await pipelineQuery(db, params, now);
   // The live national sort is computed for every row on each batch (no index can give it), so
   // fewer, larger batches; the others walk an index and stay small.
-  const batches = pipelineBatches(db, query, batchSize ?? (params.sort === "national-days" ? 5000 : 1000));
+  const batches = pipelineBatches(db, query, batchSize ?? (params.sort === "national-days" ? 2500 : 1000));
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     start(controller) {

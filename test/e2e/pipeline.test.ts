@@ -62,13 +62,19 @@ describe.skipIf(!chromiumPath)("the pipeline in Chromium", () => {
     expect(await page.getByLabel("Region").inputValue()).toBe("SE");
 
     // Sort by title, keeping the filter; the header says how it is sorted and offers the other way.
-    await page.locator("thead").getByRole("link", { name: /^Submission/ }).click();
+    await page
+      .locator("thead")
+      .getByRole("link", { name: /^Submission/ })
+      .click();
     await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBe("title");
     expect(new URL(page.url()).searchParams.get("region")).toBe("SE");
     expect(await header(page, /^Submission/).getAttribute("aria-sort")).toBe("ascending");
     const ascending = await titles(page);
     expect(ascending).toEqual([...ascending].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
-    await page.locator("thead").getByRole("link", { name: /^Submission/ }).click();
+    await page
+      .locator("thead")
+      .getByRole("link", { name: /^Submission/ })
+      .click();
     await expect.poll(() => new URL(page.url()).searchParams.get("dir")).toBe("desc");
     expect(await header(page, /^Submission/).getAttribute("aria-sort")).toBe("descending");
     expect(await titles(page)).toEqual([...ascending].reverse());
@@ -121,7 +127,10 @@ describe.skipIf(!chromiumPath)("the pipeline in Chromium", () => {
     await expectAccessible(page);
 
     // Sort by the live national clock, most used first.
-    await page.locator("thead").getByRole("link", { name: /^National working days/ }).click();
+    await page
+      .locator("thead")
+      .getByRole("link", { name: /^National working days/ })
+      .click();
     await expect.poll(() => header(page, /^National working days/).getAttribute("aria-sort")).toBe("descending");
     const used = (await column(page, 9)).map((t) => Number.parseFloat(t));
     expect(used).toEqual([...used].sort((a, b) => b - a));
