@@ -58,43 +58,52 @@ export async function insertCredentialUser(
   db: Db,
   input: { email: string; name: string; role: Role; passwordHash: string },
 ): Promise<string> {
-  // better-auth stores dates as ISO text and booleans as 0/1 on SQLite, native types on PostgreSQL.
-  const sqlite = dialectOf(db) === "sqlite";
-  const now = sqlite ? new Date().toISOString() : new Date();
+  return db.transaction().execute((trx) => writeCredentialUser(trx, { ...input, at: new Date().toISOString() }));
+}
+
+/**
+ * The two rows of an email-and-password account in better-auth's tables: the user, and its
+ * credential account holding the password hash (null for an invited person who has not set one).
+ * better-auth stores dates as ISO text and booleans as 0/1 on SQLite, native types on PostgreSQL.
+ */
+async function writeCredentialUser(
+  trx: Trx,
+  input: { email: string; name: string; role: Role; passwordHash: string | null; at: string },
+): Promise<string> {
+  const sqlite = dialectOf(trx) === "sqlite";
+  const now = authDate(trx, input.at);
   const id = randomUUID();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("user")
-      .values({
-        id,
-        name: input.name,
-        email: input.email.toLowerCase(),
-        emailVerified: sqlite ? 1 : true,
-        image: null,
-        createdAt: now,
-        updatedAt: now,
-        role: input.role,
-      })
-      .execute();
-    await trx
-      .insertInto("account")
-      .values({
-        id: randomUUID(),
-        accountId: id,
-        providerId: "credential",
-        userId: id,
-        accessToken: null,
-        refreshToken: null,
-        idToken: null,
-        accessTokenExpiresAt: null,
-        refreshTokenExpiresAt: null,
-        scope: null,
-        password: input.passwordHash,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
-  });
+  await trx
+    .insertInto("user")
+    .values({
+      id,
+      name: input.name,
+      email: input.email.trim().toLowerCase(),
+      emailVerified: sqlite ? 1 : true,
+      image: null,
+      createdAt: now,
+      updatedAt: now,
+      role: input.role,
+    })
+    .execute();
+  await trx
+    .insertInto("account")
+    .values({
+      id: randomUUID(),
+      accountId: id,
+      providerId: "credential",
+      userId: id,
+      accessToken: null,
+      refreshToken: null,
+      idToken: null,
+      accessTokenExpiresAt: null,
+      refreshTokenExpiresAt: null,
+      scope: null,
+      password: input.passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .execute();
   return id;
 }
 
@@ -195,41 +204,7 @@ export async function findUserIdByEmail(db: Db, email: string): Promise<string |
  * it refuses a wrong one) until the invited person sets one through their one-time link.
  */
 export async function insertInvitedUser(trx: Trx, input: { email: string; name: string; role: Role; at: string }): Promise<string> {
-  const sqlite = dialectOf(trx) === "sqlite";
-  const now = authDate(trx, input.at);
-  const id = randomUUID();
-  await trx
-    .insertInto("user")
-    .values({
-      id,
-      name: input.name,
-      email: input.email.trim().toLowerCase(),
-      emailVerified: sqlite ? 1 : true,
-      image: null,
-      createdAt: now,
-      updatedAt: now,
-      role: input.role,
-    })
-    .execute();
-  await trx
-    .insertInto("account")
-    .values({
-      id: randomUUID(),
-      accountId: id,
-      providerId: "credential",
-      userId: id,
-      accessToken: null,
-      refreshToken: null,
-      idToken: null,
-      accessTokenExpiresAt: null,
-      refreshTokenExpiresAt: null,
-      scope: null,
-      password: null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
-  return id;
+  return writeCredentialUser(trx, { ...input, passwordHash: null });
 }
 
 export type AccountStatus = "active" | "invited" | "deactivated";
