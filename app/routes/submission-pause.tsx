@@ -2,6 +2,7 @@ import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-pause";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ReasonField } from "../components/ReasonField.tsx";
 import { stateLabel } from "../status.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
@@ -75,24 +76,7 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
             <Form method="post">
               <input type="hidden" name="version" value={d.version} />
               <input type="hidden" name="intent" value={d.paused ? "resume" : "pause"} />
-              <div className={`nhsuk-form-group${actionData ? " nhsuk-form-group--error" : ""}`}>
-                <label className="nhsuk-label nhsuk-label--s" htmlFor="reason">
-                  {d.paused ? "Why is it being resumed?" : "Why is it being paused?"}
-                </label>
-                {actionData ? (
-                  <span className="nhsuk-error-message" id="reason-error">
-                    <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
-                  </span>
-                ) : null}
-                <textarea
-                  className={`nhsuk-textarea${actionData ? " nhsuk-textarea--error" : ""}`}
-                  id="reason"
-                  name="reason"
-                  rows={4}
-                  defaultValue={actionData?.reason ?? ""}
-                  aria-describedby={actionData ? "reason-error" : undefined}
-                />
-              </div>
+              <ReasonField label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"} error={actionData?.error} value={actionData?.reason} />
               <button className="nhsuk-button" type="submit">
                 {verb} submission
               </button>

@@ -2,6 +2,7 @@ import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-withdraw";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ReasonField } from "../components/ReasonField.tsx";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { isLeadOf, requireSubmission } from "../.server/submissions.ts";
@@ -55,24 +56,7 @@ export default function Withdraw({ loaderData: d, actionData }: Route.ComponentP
         </div>
         <Form method="post">
           <input type="hidden" name="version" value={d.version} />
-          <div className={`nhsuk-form-group${actionData ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label nhsuk-label--s" htmlFor="reason">
-              Why is it being withdrawn?
-            </label>
-            {actionData ? (
-              <span className="nhsuk-error-message" id="reason-error">
-                <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
-              </span>
-            ) : null}
-            <textarea
-              className={`nhsuk-textarea${actionData ? " nhsuk-textarea--error" : ""}`}
-              id="reason"
-              name="reason"
-              rows={4}
-              defaultValue={actionData?.reason ?? ""}
-              aria-describedby={actionData ? "reason-error" : undefined}
-            />
-          </div>
+          <ReasonField label="Why is it being withdrawn?" error={actionData?.error} value={actionData?.reason} />
           <div className="nhsuk-button-group">
             <button className="nhsuk-button nhsuk-button--warning" type="submit">
               Withdraw submission
