@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    exclude: ["test/e2e/**", "node_modules/**"],
+    exclude: ["test/e2e/**", "test/security/**/*.http.test.ts", "test/reliability/**", "node_modules/**"],
     environment: "node",
     setupFiles: ["test/support/strict-console.ts"],
     // Vitest mirrors Vite's BASE_URL ("/") into process.env, which is also the app's own setting.

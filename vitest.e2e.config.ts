@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 // End-to-end: the production build served by server.js, driven by Chromium through playwright-core.
 export default defineConfig({
   test: {
-    include: ["test/e2e/**/*.test.ts"],
+    // Everything that needs the production build over real HTTP: journeys in Chromium, the HTTP-level
+    // security checks and the reliability suite (several server processes, kill -9).
+    include: ["test/e2e/**/*.test.ts", "test/security/**/*.http.test.ts", "test/reliability/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/e2e/global-setup.ts"],
     // Vitest mirrors Vite's BASE_URL ("/") into process.env, which is also the app's own setting
