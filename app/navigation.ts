@@ -15,6 +15,7 @@ export function navigationFor(role: Role | undefined): NavigationItem[] {
   if (role === "lead") items.push({ href: "/submissions", text: "Your submissions" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/reviews", text: "Your reviews" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/pipeline", text: "Pipeline" });
+  if (role === "reviewer" || role === "admin") items.push({ href: "/pipeline/regions", text: "Regions" });
   if (role === "admin") items.push({ href: "/admin/assignments", text: "Assign reviewers" });
   if (role === "admin") items.push({ href: "/admin/users", text: "Users" });
   if (role === "admin") items.push({ href: "/admin/audit", text: "Audit log" });

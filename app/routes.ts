@@ -32,6 +32,7 @@ export default [
   // The pipeline (admins and reviewers).
   route("pipeline", "routes/pipeline.tsx"),
   route("pipeline.csv", "routes/pipeline.csv.ts"),
+  route("pipeline/regions", "routes/pipeline-regions.tsx"),
 
   // Administration.
   route("admin/assignments", "routes/admin-assignments.tsx"),

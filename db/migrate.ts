@@ -6,6 +6,7 @@ import * as submissions from "./migrations/2026-11-24T0400-submissions-and-audit
 import * as reviews from "./migrations/2026-11-24T0500-reviews-and-notifications.ts";
 import * as userAdministration from "./migrations/2026-11-24T0600-user-administration.ts";
 import * as pipelineIndexes from "./migrations/2026-11-24T0700-pipeline-indexes.ts";
+import * as failingCriteria from "./migrations/2026-11-24T0800-failing-criteria-and-simulations.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0500-reviews-and-notifications": reviews,
   "2026-11-24T0600-user-administration": userAdministration,
   "2026-11-24T0700-pipeline-indexes": pipelineIndexes,
+  "2026-11-24T0800-failing-criteria-and-simulations": failingCriteria,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -27,6 +27,8 @@ export interface Database {
   outbox: OutboxTable;
   user_status: UserStatusTable;
   set_password_token: SetPasswordTokenTable;
+  failing_criterion: FailingCriterionTable;
+  criteria_simulation: CriteriaSimulationTable;
 }
 
 export type Role = "lead" | "reviewer" | "admin";
@@ -272,4 +274,24 @@ export interface SetPasswordTokenTable {
   expires_at: string;
   used_at: string | null;
   revoked_at: string | null;
+}
+
+/** An automatic criterion a submission fails as of its last save or submit (one row per criterion). */
+export interface FailingCriterionTable {
+  submission_id: string;
+  criterion_id: string;
+  severity: "blocking" | "warning";
+}
+
+export interface CriteriaSimulationTable {
+  id: string;
+  target_set: string;
+  status: "running" | "done" | "failed";
+  processed: number;
+  total: number;
+  result: string | null;
+  error: string | null;
+  started_by: string;
+  started_at: string;
+  finished_at: string | null;
 }

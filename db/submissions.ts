@@ -127,16 +127,43 @@ export async function readSectionRows(db: Db | Transaction<Database>, submission
     .execute();
 }
 
-/** Keeps the pipeline's count of failing checks in step with the draft after each save. */
+export interface FailingCriterion {
+  criterionId: string;
+  severity: "blocking" | "warning";
+}
+
+/**
+ * Keeps the pipeline's figures in step with the draft after each save: the counts of failing
+ * checks, and which criteria they are (for the regional view's "fails most").
+ */
 export async function updateDraftChecks(
   db: Db | Transaction<Database>,
   submissionId: string,
-  checks: { failingBlocking: number; failingWarnings: number; at: string },
+  checks: { failing: FailingCriterion[]; at: string },
 ): Promise<void> {
   await db
     .updateTable("submission")
-    .set({ failing_blocking: checks.failingBlocking, failing_warnings: checks.failingWarnings, updated_at: checks.at })
+    .set({
+      failing_blocking: checks.failing.filter((f) => f.severity === "blocking").length,
+      failing_warnings: checks.failing.filter((f) => f.severity === "warning").length,
+      updated_at: checks.at,
+    })
     .where("id", "=", submissionId)
+    .execute();
+  await replaceFailingCriteria(db, submissionId, checks.failing);
+}
+
+/** The criteria a submission fails now, replacing what was recorded before. */
+export async function replaceFailingCriteria(
+  db: Db | Transaction<Database>,
+  submissionId: string,
+  failing: FailingCriterion[],
+): Promise<void> {
+  await db.deleteFrom("failing_criterion").where("submission_id", "=", submissionId).execute();
+  if (failing.length === 0) return;
+  await db
+    .insertInto("failing_criterion")
+    .values(failing.map((f) => ({ submission_id: submissionId, criterion_id: f.criterionId, severity: f.severity })))
     .execute();
 }
 

@@ -142,3 +142,8 @@ function hasData(value: unknown): boolean {
   if (typeof value === "object") return Object.values(value).some(hasData);
   return true;
 }
+
+/** The automatic criteria an evaluation fails, each once, as the pipeline records them. */
+export function failingCriteria(evaluation: Evaluation): { criterionId: string; severity: Severity }[] {
+  return [...evaluation.blockingFailures, ...evaluation.warnings].map((r) => ({ criterionId: r.id, severity: r.severity }));
+}

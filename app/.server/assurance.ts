@@ -10,6 +10,7 @@ import {
   readSections,
   type SubmissionRow,
   stateEntries,
+  replaceFailingCriteria,
   updateSubmissionWorkflow,
 } from "../../db/submissions.ts";
 import { findUserProfile, type UserProfile } from "../../db/users.ts";
@@ -27,7 +28,7 @@ import {
 } from "../../workflows/assurance.machine.ts";
 import { clockFor } from "../../workflows/clock.ts";
 import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
-import { evaluate } from "../../workflows/evaluate.ts";
+import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
 import { deliverSoon, queueEventNotifications } from "./notifications.ts";
 import { referenceForCriteria } from "./reference.ts";
@@ -226,6 +227,7 @@ export async function applyEvent(
 
       let versionNumber: number | undefined;
       if (frozen) {
+        await replaceFailingCriteria(trx, submissionId, failingCriteria(frozen.evaluation));
         versionNumber = after.context.versionsSubmitted;
         await insertVersion(trx, {
           submission_id: submissionId,

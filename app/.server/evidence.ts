@@ -14,6 +14,7 @@ import {
   parseSubmissionContent,
   type SectionSlug,
 } from "../../workflows/submission.ts";
+import { failingCriteria } from "../../workflows/evaluate.ts";
 import { editRefusal, evaluateDraft, type LoadedSubmission, readDraft } from "./submissions.ts";
 
 /**
@@ -429,8 +430,7 @@ async function changeDocuments(
   const draft = await readDraft(db, submissionId);
   const evaluation = await evaluateDraft(db, loaded, draft.content);
   await updateDraftChecks(db, submissionId, {
-    failingBlocking: evaluation.blockingFailures.length,
-    failingWarnings: evaluation.warnings.length,
+    failing: failingCriteria(evaluation),
     at,
   });
   return { ok: true };

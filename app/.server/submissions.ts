@@ -13,7 +13,7 @@ import {
 } from "../../db/submissions.ts";
 import type { Actor, AssuranceSnapshot, Checkpoint } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
-import { type Evaluation, evaluate } from "../../workflows/evaluate.ts";
+import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import {
   parseSubmissionContent,
   type SectionSlug,
@@ -175,8 +175,7 @@ export async function saveSubmissionSection(
     const content = { ...draft.content, [section]: data } as SubmissionContent;
     const evaluation = evaluate(content, set, { checkpoint: targetCheckpoint(loaded.snapshot, current!.state), reference });
     await updateDraftChecks(trx, loaded.submission.id, {
-      failingBlocking: evaluation.blockingFailures.length,
-      failingWarnings: evaluation.warnings.length,
+      failing: failingCriteria(evaluation),
       at,
     });
     return { ok: true, evaluation };

@@ -1,0 +1,71 @@
+import { scaleBand, scaleLinear } from "d3-scale";
+
+/**
+ * Chart geometry, worked out on the server with d3-scale so the browser gets plain numbers and
+ * none of d3's code (the page must stay inside its JavaScript budget). app/components/BarChart.tsx
+ * draws it as SVG. Every bar carries its figure as text and every chart has a table of the same
+ * numbers beside it, so nothing depends on colour or on seeing the picture.
+ */
+
+export interface BarInput {
+  label: string;
+  value: number;
+  /** The figure as the bar's label shows it, e.g. "1,204" or "12.5 days". */
+  valueText: string;
+  href?: string | undefined;
+}
+
+export interface BarChartLayout {
+  width: number;
+  height: number;
+  /** Where the bars start: labels sit to the left of it. */
+  plotLeft: number;
+  plotWidth: number;
+  /** The band the bars occupy, top to bottom (room above it for the marker's label). */
+  plotTop: number;
+  plotBottom: number;
+  bars: { label: string; valueText: string; href: string | null; y: number; barHeight: number; barWidth: number }[];
+  ticks: { x: number; text: string }[];
+  /** A reference line, e.g. the national target, with its label. */
+  marker: { x: number; text: string } | null;
+}
+
+const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
+
+export function barChartLayout(
+  bars: BarInput[],
+  options: { width?: number; labelWidth?: number; barHeight?: number; marker?: { value: number; text: string } } = {},
+): BarChartLayout {
+  const width = options.width ?? 640;
+  const plotLeft = options.labelWidth ?? 240;
+  // Room after the longest bar for its figure.
+  const plotWidth = width - plotLeft - 90;
+  const rowHeight = (options.barHeight ?? 24) + 12;
+  const axisHeight = 28;
+  const plotTop = options.marker ? 22 : 0;
+  const max = Math.max(1, options.marker?.value ?? 0, ...bars.map((b) => b.value));
+  const x = scaleLinear().domain([0, max]).range([0, plotWidth]).nice();
+  const y = scaleBand<number>()
+    .domain(bars.map((_, i) => i))
+    .range([0, bars.length * rowHeight])
+    .paddingInner(0.3)
+    .paddingOuter(0.15);
+  return {
+    width,
+    height: plotTop + bars.length * rowHeight + axisHeight,
+    plotLeft,
+    plotWidth,
+    plotTop,
+    plotBottom: plotTop + bars.length * rowHeight,
+    bars: bars.map((b, i) => ({
+      label: b.label,
+      valueText: b.valueText,
+      href: b.href ?? null,
+      y: plotTop + (y(i) ?? 0),
+      barHeight: y.bandwidth(),
+      barWidth: Math.max(b.value > 0 ? 2 : 0, x(b.value)),
+    })),
+    ticks: x.ticks(5).map((t) => ({ x: x(t), text: NUMBER.format(t) })),
+    marker: options.marker ? { x: x(options.marker.value), text: options.marker.text } : null,
+  };
+}

@@ -1,0 +1,62 @@
+import { useId } from "react";
+import type { BarChartLayout } from "../.server/charts.ts";
+
+/**
+ * A horizontal bar chart from a layout computed on the server (app/.server/charts.ts). Each bar
+ * has its label and its figure written beside it, bars may link to the list they count, and a
+ * reference line (the target) is dashed and labelled: readable in greyscale and when printed.
+ */
+export function BarChart({ layout, title, description }: { layout: BarChartLayout; title: string; description: string }) {
+  const id = useId();
+  return (
+    <svg
+      className="ncm-chart"
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      width="100%"
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      preserveAspectRatio="xMinYMin meet"
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      <g transform={`translate(${layout.plotLeft},0)`}>
+        {layout.ticks.map((t) => (
+          <g key={t.x} transform={`translate(${t.x},0)`} aria-hidden="true">
+            <line y1={layout.plotTop} y2={layout.plotBottom} className="ncm-chart__grid" />
+            <text y={layout.plotBottom + 18} textAnchor="middle" className="ncm-chart__tick">
+              {t.text}
+            </text>
+          </g>
+        ))}
+        {layout.bars.map((b) => {
+          const bar = (
+            <>
+              <text x={-8} y={b.y + b.barHeight / 2} dy="0.35em" textAnchor="end" className="ncm-chart__label">
+                {b.label}
+              </text>
+              <rect y={b.y} width={b.barWidth} height={b.barHeight} className="ncm-chart__bar" />
+              <text x={b.barWidth + 6} y={b.y + b.barHeight / 2} dy="0.35em" className="ncm-chart__value">
+                {b.valueText}
+              </text>
+            </>
+          );
+          return b.href ? (
+            <a key={b.label} href={b.href} aria-label={`${b.label}: ${b.valueText}`}>
+              {bar}
+            </a>
+          ) : (
+            <g key={b.label}>{bar}</g>
+          );
+        })}
+        {layout.marker ? (
+          <g transform={`translate(${layout.marker.x},0)`}>
+            <line y1={layout.plotTop - 4} y2={layout.plotBottom} className="ncm-chart__marker" />
+            <text y={layout.plotTop - 8} textAnchor="middle" className="ncm-chart__marker-text">
+              {layout.marker.text}
+            </text>
+          </g>
+        ) : null}
+      </g>
+    </svg>
+  );
+}

@@ -1,0 +1,83 @@
+import { sql } from "kysely";
+import type { Db } from "./client.ts";
+import type { SubmissionTable } from "./schema.ts";
+
+/**
+ * The regional view's figures (app/.server/regions.ts): small GROUP BYs over the submissions and
+ * the criteria they fail, so the page costs a few scans however many submissions there are.
+ */
+
+export interface StageCountRow {
+  regionCode: string;
+  state: string;
+  checkpoint: number;
+  whoseTurn: SubmissionTable["whose_turn"];
+  n: number;
+}
+
+/** How many submissions are in each (region, state, checkpoint, whose turn). */
+export async function countByRegionAndState(db: Db): Promise<StageCountRow[]> {
+  const rows = await db
+    .selectFrom("submission")
+    .innerJoin("footprint", "footprint.code", "submission.footprint_code")
+    .select([
+      "footprint.region_code as regionCode",
+      "submission.state",
+      "submission.checkpoint",
+      "submission.whose_turn as whoseTurn",
+      (eb) => eb.fn.countAll<number>().as("n"),
+    ])
+    .groupBy(["footprint.region_code", "submission.state", "submission.checkpoint", "submission.whose_turn"])
+    .execute();
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+export interface CheckpointClockRow {
+  regionCode: string;
+  checkpoint: number;
+  whoseTurn: SubmissionTable["whose_turn"];
+  nationalDaysUsed: number;
+  stateEnteredAt: string;
+}
+
+/** The stored clock of every submission part-way through a checkpoint (the live figure is computed by the caller). */
+export async function listCheckpointClocks(db: Db): Promise<CheckpointClockRow[]> {
+  return db
+    .selectFrom("submission")
+    .innerJoin("footprint", "footprint.code", "submission.footprint_code")
+    .select([
+      "footprint.region_code as regionCode",
+      "submission.checkpoint",
+      "submission.whose_turn as whoseTurn",
+      "submission.national_days_used as nationalDaysUsed",
+      "submission.state_entered_at as stateEnteredAt",
+    ])
+    .where("submission.checkpoint", ">=", 1)
+    .where("submission.whose_turn", "in", ["local", "national", "paused"])
+    .execute();
+}
+
+export interface FailureCountRow {
+  regionCode: string;
+  criterionId: string;
+  severity: string;
+  n: number;
+}
+
+/** How many submissions still open fail each criterion, by region. */
+export async function countFailingCriteriaByRegion(db: Db): Promise<FailureCountRow[]> {
+  const rows = await db
+    .selectFrom("failing_criterion")
+    .innerJoin("submission", "submission.id", "failing_criterion.submission_id")
+    .innerJoin("footprint", "footprint.code", "submission.footprint_code")
+    .select([
+      "footprint.region_code as regionCode",
+      "failing_criterion.criterion_id as criterionId",
+      "failing_criterion.severity",
+      sql<number>`count(*)`.as("n"),
+    ])
+    .where("submission.whose_turn", "<>", "closed")
+    .groupBy(["footprint.region_code", "failing_criterion.criterion_id", "failing_criterion.severity"])
+    .execute();
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
