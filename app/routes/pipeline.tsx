@@ -245,6 +245,10 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
         Every submission for assurance and where it stands. The national target is 20 working days per checkpoint; the clock stops while a
         submission is with the local system or paused.
       </p>
+      <p>
+        <Link to="/pipeline/regions">See the pipeline by region</Link>, with charts of stages, national working days and the criteria failing
+        most.
+      </p>
 
       {/* Keyed by the address, so the fields show the view's filters after every navigation. */}
       <Form method="get" key={location.search} className="nhsuk-u-margin-bottom-5" aria-labelledby="filters-heading">
