@@ -18,6 +18,7 @@ export function navigationFor(role: Role | undefined): NavigationItem[] {
   if (role === "reviewer" || role === "admin") items.push({ href: "/pipeline/regions", text: "Regions" });
   if (role === "admin") items.push({ href: "/admin/assignments", text: "Assign reviewers" });
   if (role === "admin") items.push({ href: "/admin/users", text: "Users" });
+  if (role === "admin") items.push({ href: "/admin/criteria", text: "Criteria" });
   if (role === "admin") items.push({ href: "/admin/audit", text: "Audit log" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/account/conflicts", text: "Your conflicts" });
   return items;

@@ -41,6 +41,8 @@ export default [
   route("admin/users/invite", "routes/admin-users.invite.tsx"),
   route("admin/users/:userId", "routes/admin-user.tsx"),
   route("admin/audit", "routes/admin-audit.tsx"),
+  route("admin/criteria", "routes/admin-criteria.tsx"),
+  route("admin/criteria/simulations/:id", "routes/admin-criteria-simulation.tsx"),
   route("submissions/:id/pause", "routes/submission-pause.tsx"),
   route("set-password", "routes/set-password.tsx"),
 

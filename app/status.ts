@@ -98,6 +98,12 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
       return `Deactivated an account${payload.reason ? `: ${String(payload.reason)}` : ""}`;
     case "REACTIVATE_USER":
       return "Reactivated an account";
+    case "SIMULATE_CRITERIA_SET":
+      return `Ran an impact simulation of criteria set ${String(payload.targetSet ?? "")}`.trim();
+    case "MOVE_CRITERIA_SET":
+      return `Moved ${String(payload.moved ?? "")} submissions to criteria set ${String(payload.targetSet ?? "")}: ${String(payload.reason ?? "")}`;
+    case "CHANGE_CRITERIA_SET":
+      return `Moved from criteria set ${String(payload.from ?? "?")} to ${String(payload.to ?? "?")}: ${String(payload.reason ?? "")}`;
     default:
       return action.toLowerCase().replaceAll("_", " ");
   }

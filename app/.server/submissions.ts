@@ -75,9 +75,13 @@ export function editRefusal(actor: Actor, submission: Pick<SubmissionRow, "footp
 
 /** The checkpoint the draft is being prepared for: the next one, or the one it was returned at. */
 export function targetCheckpoint(snapshot: AssuranceSnapshot, state: string): Checkpoint {
-  const current = snapshot.context.checkpoint;
-  if (state.endsWith(".returned")) return current as Checkpoint;
-  return Math.min(Math.max(current + 1, 1), 3) as Checkpoint;
+  return checkpointToJudge(snapshot.context.checkpoint, state);
+}
+
+/** The same, from the stored columns (the `checkpoint` column is the snapshot's context.checkpoint). */
+export function checkpointToJudge(checkpoint: number, state: string): Checkpoint {
+  if (state.endsWith(".returned")) return checkpoint as Checkpoint;
+  return Math.min(Math.max(checkpoint + 1, 1), 3) as Checkpoint;
 }
 
 export interface DraftSections {

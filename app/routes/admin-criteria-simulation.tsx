@@ -1,0 +1,265 @@
+import { useEffect } from "react";
+import { data, Form, Link, redirect, useRevalidator } from "react-router";
+import type { Route } from "./+types/admin-criteria-simulation";
+import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ReasonField } from "../components/ReasonField.tsx";
+import { formatDateTime } from "../status.ts";
+import { loadSimulation, MoveSchema, moveToCriteriaSet } from "../.server/criteria-impact.ts";
+import { db } from "../.server/db.ts";
+import { requireRole } from "../.server/session.ts";
+import type { CriteriaSetId } from "../../workflows/criteria/types.ts";
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  await requireRole(request, "admin");
+  const simulation = await loadSimulation(db(), params.id);
+  if (!simulation) throw data("Simulation not found", { status: 404 });
+  const moved = new URL(request.url).searchParams.get("moved");
+  return { simulation, moved: moved && /^\d+$/.test(moved) ? Number(moved) : null };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const admin = await requireRole(request, "admin");
+  const simulation = await loadSimulation(db(), params.id);
+  if (!simulation) throw data("Simulation not found", { status: 404 });
+  const form = await request.formData();
+  const typed = { scope: String(form.get("scope") ?? ""), reason: String(form.get("reason") ?? ""), submission: form.getAll("submission").map(String) };
+  if (simulation.status !== "done") {
+    return data({ errors: [{ fieldId: "scope-all", message: "Wait for the simulation to finish before moving submissions" }], typed }, { status: 409 });
+  }
+  const parsed = MoveSchema.safeParse({ ...typed, scope: typed.scope || undefined });
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({
+      fieldId: i.path[0] === "reason" ? "reason" : i.path[0] === "submission" ? "chosen" : "scope-all",
+      message: i.message,
+    }));
+    return data({ errors, typed }, { status: 400 });
+  }
+  const { moved } = await moveToCriteriaSet(db(), admin, { ...parsed.data, target: simulation.targetSet as CriteriaSetId, simulationId: simulation.id });
+  return redirect(`/admin/criteria/simulations/${simulation.id}?moved=${moved}`);
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Impact simulation – NCM Assure" }];
+
+type Result = NonNullable<Route.ComponentProps["loaderData"]["simulation"]["result"]>;
+const count = new Intl.NumberFormat("en-GB");
+
+const criterion = plainColumns<Result["byCriterion"][number]>();
+const criterionColumns = [
+  criterion.accessor("criterionId", { header: "Criterion" }),
+  criterion.accessor("title", { header: "What it checks" }),
+  criterion.accessor("severity", { header: "Severity", cell: (i) => (i.getValue() === "blocking" ? "Blocking" : "Warning") }),
+  criterion.accessor("passToFail", { header: "Would start failing", cell: (i) => count.format(i.getValue()) }),
+  criterion.accessor("failToPass", { header: "Would stop failing", cell: (i) => count.format(i.getValue()) }),
+];
+const region = plainColumns<Result["byRegion"][number]>();
+const regionColumns = [
+  region.accessor("regionName", { header: "Region" }),
+  region.accessor("submissions", { header: "Submissions affected", cell: (i) => count.format(i.getValue()) }),
+  region.accessor("passToFail", { header: "Checks that would start failing", cell: (i) => count.format(i.getValue()) }),
+  region.accessor("failToPass", { header: "Checks that would stop failing", cell: (i) => count.format(i.getValue()) }),
+];
+const state = plainColumns<Result["byState"][number]>();
+const stateColumns = [
+  state.accessor("stateText", { header: "State" }),
+  state.accessor("submissions", { header: "Submissions affected", cell: (i) => count.format(i.getValue()) }),
+  state.accessor("passToFail", { header: "Checks that would start failing", cell: (i) => count.format(i.getValue()) }),
+  state.accessor("failToPass", { header: "Checks that would stop failing", cell: (i) => count.format(i.getValue()) }),
+];
+
+function ids(list: string[]) {
+  return list.length === 0 ? "None" : list.join(", ");
+}
+
+export default function Simulation({ loaderData: d, actionData }: Route.ComponentProps) {
+  const s = d.simulation;
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (s.status !== "running") return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") void revalidator.revalidate();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [s.status, revalidator]);
+
+  const chosen = new Set(actionData?.typed.submission ?? []);
+  const listed = plainColumns<Result["listed"][number]>();
+  const listedColumns = [
+    listed.display({
+      id: "choose",
+      header: "Move",
+      cell: (i) => (
+        <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
+          <div className="nhsuk-checkboxes__item">
+            <input
+              className="nhsuk-checkboxes__input"
+              id={`submission-${i.row.original.id}`}
+              name="submission"
+              type="checkbox"
+              value={i.row.original.id}
+              defaultChecked={chosen.has(i.row.original.id)}
+            />
+            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`submission-${i.row.original.id}`}>
+              <span className="nhsuk-u-visually-hidden">Move {i.row.original.title}</span>
+            </label>
+          </div>
+        </div>
+      ),
+    }),
+    listed.accessor("title", {
+      header: "Submission",
+      cell: (i) => <Link to={`/reviews/${i.row.original.id}`}>{i.getValue()}</Link>,
+    }),
+    listed.accessor("regionName", { header: "Region" }),
+    listed.accessor("stateText", { header: "State" }),
+    listed.accessor("newFailures", {
+      header: "Would start failing",
+      cell: (i) => (
+        <>
+          {ids(i.getValue())}
+          {i.row.original.newlyBlocked ? (
+            <>
+              <br />
+              <strong className="nhsuk-tag nhsuk-tag--red">Newly blocked</strong>
+            </>
+          ) : null}
+        </>
+      ),
+    }),
+    listed.accessor("fixed", { header: "Would stop failing", cell: (i) => ids(i.getValue()) }),
+  ];
+
+  const errors = actionData?.errors ?? [];
+  const errorFor = (id: string) => errors.find((e) => e.fieldId === id)?.message;
+
+  return (
+    <>
+      <Link className="nhsuk-back-link" to="/admin/criteria">
+        Back to criteria
+      </Link>
+      <ErrorSummary errors={errors} />
+      <span className="nhsuk-caption-l">Impact simulation, started {formatDateTime(s.startedAt)}</span>
+      <h1>Moving live submissions to {s.targetTitle}</h1>
+
+      {d.moved !== null ? (
+        <div className="nhsuk-card nhsuk-card--feature nhsuk-u-margin-top-6" role="status">
+          <div className="nhsuk-card__content nhsuk-card__content--feature">
+            <h2 className="nhsuk-card__heading nhsuk-card__heading--feature">Submissions moved</h2>
+            <p className="nhsuk-card__description">
+              {count.format(d.moved)} {d.moved === 1 ? "submission was" : "submissions were"} moved to {s.targetSet}, each with an entry in its audit
+              log. Run a new simulation to see where things stand now.
+            </p>
+          </div>
+        </div>
+      ) : null}
+
+      {s.status === "running" ? (
+        <div role="status" aria-live="polite">
+          {/* Without JavaScript the page reloads itself until the simulation is done. */}
+          <noscript dangerouslySetInnerHTML={{ __html: '<meta http-equiv="refresh" content="2">' }} />
+          <label className="nhsuk-label" htmlFor="simulation-progress">
+            Checked {count.format(s.processed)} of {count.format(s.total)} live submissions ({s.percent}%)
+          </label>
+          <progress id="simulation-progress" className="ncm-progress" max={s.total || 1} value={s.processed}>
+            {s.percent}%
+          </progress>
+          <p>This page updates itself. You can leave it and come back from the criteria page.</p>
+        </div>
+      ) : null}
+
+      {s.status === "failed" || s.status === "abandoned" ? (
+        <div className="nhsuk-warning-callout">
+          <h2 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>The simulation did not finish
+            </span>
+          </h2>
+          <p>{s.error ?? "It stopped before finishing, perhaps because the server restarted."}</p>
+          <p>
+            <Link to="/admin/criteria#simulate">Run it again</Link>
+          </p>
+        </div>
+      ) : null}
+
+      {s.result ? (
+        <>
+          <dl className="nhsuk-summary-list">
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Live submissions checked</dt>
+              <dd className="nhsuk-summary-list__value">
+                {count.format(s.result.live)} ({count.format(s.result.alreadyOnTarget)} already on {s.targetSet})
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Would change</dt>
+              <dd className="nhsuk-summary-list__value">
+                {count.format(s.result.affected)} {s.result.affected === 1 ? "submission" : "submissions"} would start or stop failing a check
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Newly blocked</dt>
+              <dd className="nhsuk-summary-list__value">
+                {count.format(s.result.newlyBlocked)} could be submitted now but not under {s.targetSet}
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Finished</dt>
+              <dd className="nhsuk-summary-list__value">{s.finishedAt ? formatDateTime(s.finishedAt) : ""}</dd>
+            </div>
+          </dl>
+
+          <h2>By criterion</h2>
+          <DataTable caption="Checks that would flip, by criterion" columns={criterionColumns} data={s.result.byCriterion} rowHeader="criterionId" empty={<p>No check would flip.</p>} />
+          <h2>By region</h2>
+          <DataTable caption="Checks that would flip, by region" columns={regionColumns} data={s.result.byRegion} rowHeader="regionName" empty={<p>No region is affected.</p>} />
+          <h2>By state</h2>
+          <DataTable caption="Checks that would flip, by state" columns={stateColumns} data={s.result.byState} rowHeader="stateText" empty={<p>No state is affected.</p>} />
+
+          <h2 id="move">Move submissions to {s.targetSet}</h2>
+          <Form method="post" aria-labelledby="move">
+            <div className={`nhsuk-form-group${errorFor("scope-all") ? " nhsuk-form-group--error" : ""}`}>
+              <fieldset className="nhsuk-fieldset">
+                <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Which submissions?</legend>
+                {errorFor("scope-all") ? (
+                  <span className="nhsuk-error-message">
+                    <span className="nhsuk-u-visually-hidden">Error:</span> {errorFor("scope-all")}
+                  </span>
+                ) : null}
+                <div className="nhsuk-radios">
+                  <div className="nhsuk-radios__item">
+                    <input className="nhsuk-radios__input" id="scope-all" name="scope" type="radio" value="all" defaultChecked={actionData?.typed.scope === "all"} />
+                    <label className="nhsuk-label nhsuk-radios__label" htmlFor="scope-all">
+                      All {count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on {s.targetSet}
+                    </label>
+                  </div>
+                  <div className="nhsuk-radios__item">
+                    <input className="nhsuk-radios__input" id="scope-chosen" name="scope" type="radio" value="chosen" defaultChecked={actionData?.typed.scope === "chosen"} />
+                    <label className="nhsuk-label nhsuk-radios__label" htmlFor="scope-chosen">
+                      Only the ones I tick below
+                    </label>
+                  </div>
+                </div>
+              </fieldset>
+            </div>
+            <div className={`nhsuk-form-group${errorFor("chosen") ? " nhsuk-form-group--error" : ""}`} id="chosen" tabIndex={-1}>
+              <h3 className="nhsuk-heading-s">
+                Submissions that would change
+                {s.result.affected > s.result.listed.length ? ` (the ${s.result.listed.length} most affected of ${count.format(s.result.affected)})` : ""}
+              </h3>
+              {errorFor("chosen") ? (
+                <span className="nhsuk-error-message">
+                  <span className="nhsuk-u-visually-hidden">Error:</span> {errorFor("chosen")}
+                </span>
+              ) : null}
+              <DataTable caption="Submissions that would change" columns={listedColumns} data={s.result.listed} empty={<p>No submission would change.</p>} />
+            </div>
+            <ReasonField label="Why are they being moved?" error={errorFor("reason")} value={actionData?.typed.reason} />
+            <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
+              Move submissions to {s.targetSet}
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </>
+  );
+}

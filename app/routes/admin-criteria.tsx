@@ -1,0 +1,138 @@
+import { data, Form, Link, redirect } from "react-router";
+import type { Route } from "./+types/admin-criteria";
+import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { formatDateTime } from "../status.ts";
+import { criteriaCatalogue, listSimulations, pinnedCounts, startImpactSimulation } from "../.server/criteria-impact.ts";
+import { db } from "../.server/db.ts";
+import { requireRole } from "../.server/session.ts";
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireRole(request, "admin");
+  const [pinned, simulations] = await Promise.all([pinnedCounts(db()), listSimulations(db())]);
+  return { sets: criteriaCatalogue().map((s) => ({ ...s, pinned: pinned[s.id] ?? 0 })), simulations };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const admin = await requireRole(request, "admin");
+  const form = await request.formData();
+  const started = await startImpactSimulation(db(), admin, String(form.get("target") ?? ""));
+  if (!started.ok) return data({ error: started.error }, { status: 400 });
+  return redirect(`/admin/criteria/simulations/${started.id}`);
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Criteria – NCM Assure" }];
+
+type Data = Route.ComponentProps["loaderData"];
+type CriterionRow = Data["sets"][number]["criteria"][number];
+const criterion = plainColumns<CriterionRow>();
+const criterionColumns = [
+  criterion.accessor("id", { header: "Criterion" }),
+  criterion.display({
+    id: "rule",
+    header: "Rule",
+    cell: (i) => (
+      <>
+        <strong>{i.row.original.title}</strong>
+        <br />
+        {i.row.original.rule}
+      </>
+    ),
+  }),
+  criterion.accessor("kind", { header: "How judged", cell: (i) => (i.getValue() === "automatic" ? "Automatic check" : "Reviewers' judgement") }),
+  criterion.accessor("severity", { header: "Severity", cell: (i) => (i.getValue() === "blocking" ? "Blocking" : "Warning") }),
+  criterion.accessor("checkpoints", { header: "Checkpoints" }),
+  criterion.accessor("models", { header: "Models" }),
+  criterion.accessor("source", { header: "Source" }),
+];
+
+type SimulationRow = Data["simulations"][number];
+const simulation = plainColumns<SimulationRow>();
+const simulationColumns = [
+  simulation.accessor("startedAt", {
+    header: "Started",
+    cell: (i) => <Link to={`/admin/criteria/simulations/${i.row.original.id}`}>{formatDateTime(i.getValue())}</Link>,
+  }),
+  simulation.accessor("targetSet", { header: "Target set" }),
+  simulation.accessor("startedBy", { header: "By" }),
+  simulation.accessor("status", {
+    header: "Status",
+    cell: (i) => (i.getValue() === "running" ? `Running (${i.row.original.processed} of ${i.row.original.total})` : i.getValue() === "done" ? "Finished" : "Failed"),
+  }),
+];
+
+export default function AdminCriteria({ loaderData: d, actionData }: Route.ComponentProps) {
+  return (
+    <>
+      <ErrorSummary errors={actionData ? [{ fieldId: `target-${d.sets[0]!.id}`, message: actionData.error }] : []} />
+      <h1>National criteria</h1>
+      <p>
+        Each submission is pinned to the criteria set it started under. A new set changes nothing until you move submissions to it: first
+        run an impact simulation to see which checks would start or stop failing.
+      </p>
+
+      {d.sets.map((set) => (
+        <section key={set.id} className="nhsuk-u-margin-bottom-6" aria-labelledby={`set-${set.id}`}>
+          <h2 id={`set-${set.id}`}>
+            {set.title} {set.latest ? <strong className="nhsuk-tag nhsuk-tag--blue">Latest</strong> : null}
+          </h2>
+          <dl className="nhsuk-summary-list">
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Published</dt>
+              <dd className="nhsuk-summary-list__value">{set.publishedOn}</dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Criteria</dt>
+              <dd className="nhsuk-summary-list__value">
+                {set.criteria.length} ({set.criteria.filter((c) => c.kind === "automatic").length} checked automatically)
+              </dd>
+            </div>
+            <div className="nhsuk-summary-list__row">
+              <dt className="nhsuk-summary-list__key">Live submissions pinned to it</dt>
+              <dd className="nhsuk-summary-list__value">{set.pinned}</dd>
+            </div>
+          </dl>
+          <details className="nhsuk-details">
+            <summary className="nhsuk-details__summary">
+              <span className="nhsuk-details__summary-text">Every criterion in {set.id}</span>
+            </summary>
+            <div className="nhsuk-details__text">
+              <DataTable caption={`Criteria in ${set.title}`} columns={criterionColumns} data={set.criteria} rowHeader="id" empty={null} />
+            </div>
+          </details>
+        </section>
+      ))}
+
+      <h2 id="simulate">Simulate moving live submissions to a set</h2>
+      <Form method="post">
+        <div className={`nhsuk-form-group${actionData ? " nhsuk-form-group--error" : ""}`}>
+          <fieldset className="nhsuk-fieldset" aria-describedby={actionData ? "target-error" : undefined}>
+            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Which set would they move to?</legend>
+            {actionData ? (
+              <span className="nhsuk-error-message" id="target-error">
+                <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
+              </span>
+            ) : null}
+            <div className="nhsuk-radios">
+              {d.sets.map((set) => (
+                <div className="nhsuk-radios__item" key={set.id}>
+                  <input className="nhsuk-radios__input" id={`target-${set.id}`} name="target" type="radio" value={set.id} />
+                  <label className="nhsuk-label nhsuk-radios__label" htmlFor={`target-${set.id}`}>
+                    {set.title}
+                  </label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+        <p>Every live submission not already on that set is checked against it. Nothing is changed until you choose to move them.</p>
+        <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
+          Run impact simulation
+        </button>
+      </Form>
+
+      <h2>Recent simulations</h2>
+      <DataTable caption="Recent impact simulations" columns={simulationColumns} data={d.simulations} empty={<p>No simulation has been run yet.</p>} />
+    </>
+  );
+}

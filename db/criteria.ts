@@ -1,0 +1,189 @@
+import type { Transaction } from "kysely";
+import type { Db } from "./client.ts";
+import type { CriteriaSimulationTable, Database } from "./schema.ts";
+
+/**
+ * Criteria sets in the database: the live submissions an impact simulation re-evaluates, the
+ * simulations themselves, and moving submissions to another set.
+ */
+
+export interface LiveSubmissionForCriteria {
+  id: string;
+  title: string;
+  criteriaSet: string;
+  state: string;
+  checkpoint: number;
+  footprintName: string;
+  regionCode: string;
+  regionName: string;
+  /** Each saved section's JSON, by slug. */
+  sections: Record<string, string>;
+}
+
+/** Submissions still in progress: not assured, not assured or withdrawn. */
+export async function countLiveSubmissions(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("submission")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("whose_turn", "<>", "closed")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Every live submission with its draft, `size` at a time in id order (keyset, so each batch is one index range). */
+export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator<LiveSubmissionForCriteria[]> {
+  let after = "";
+  for (;;) {
+    const rows = await db
+      .selectFrom("submission")
+      .innerJoin("footprint", "footprint.code", "submission.footprint_code")
+      .innerJoin("region", "region.code", "footprint.region_code")
+      .select([
+        "submission.id",
+        "submission.title",
+        "submission.criteria_set as criteriaSet",
+        "submission.state",
+        "submission.checkpoint",
+        "footprint.name as footprintName",
+        "region.code as regionCode",
+        "region.name as regionName",
+      ])
+      .where("submission.whose_turn", "<>", "closed")
+      .where("submission.id", ">", after)
+      .orderBy("submission.id")
+      .limit(size)
+      .execute();
+    if (rows.length === 0) return;
+    const sections = await db
+      .selectFrom("submission_section")
+      .select(["submission_id", "section", "data"])
+      .where(
+        "submission_id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .execute();
+    const bySubmission = new Map<string, Record<string, string>>();
+    for (const s of sections) {
+      const mine = bySubmission.get(s.submission_id) ?? {};
+      mine[s.section] = s.data;
+      bySubmission.set(s.submission_id, mine);
+    }
+    yield rows.map((r) => ({ ...r, sections: bySubmission.get(r.id) ?? {} }));
+    if (rows.length < size) return;
+    after = rows.at(-1)!.id;
+  }
+}
+
+export async function insertSimulation(
+  db: Db | Transaction<Database>,
+  row: Pick<CriteriaSimulationTable, "id" | "target_set" | "total" | "started_by" | "started_at">,
+): Promise<void> {
+  await db
+    .insertInto("criteria_simulation")
+    .values({ ...row, status: "running", processed: 0, result: null, error: null, finished_at: null })
+    .execute();
+}
+
+export async function recordSimulationProgress(db: Db, id: string, processed: number): Promise<void> {
+  await db.updateTable("criteria_simulation").set({ processed }).where("id", "=", id).where("status", "=", "running").execute();
+}
+
+export async function finishSimulation(
+  db: Db,
+  id: string,
+  outcome: { status: "done"; processed: number; result: string; at: string } | { status: "failed"; error: string; at: string },
+): Promise<void> {
+  await db
+    .updateTable("criteria_simulation")
+    .set(
+      outcome.status === "done"
+        ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at }
+        : { status: "failed", error: outcome.error, finished_at: outcome.at },
+    )
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function findSimulation(db: Db, id: string): Promise<CriteriaSimulationTable | undefined> {
+  return db.selectFrom("criteria_simulation").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The latest simulations, newest first, with who ran them. */
+export async function listSimulations(db: Db, limit = 10) {
+  return db
+    .selectFrom("criteria_simulation")
+    .leftJoin("user", "user.id", "criteria_simulation.started_by")
+    .select([
+      "criteria_simulation.id",
+      "criteria_simulation.target_set as targetSet",
+      "criteria_simulation.status",
+      "criteria_simulation.processed",
+      "criteria_simulation.total",
+      "criteria_simulation.started_at as startedAt",
+      "criteria_simulation.finished_at as finishedAt",
+      "user.name as startedBy",
+    ])
+    .orderBy("criteria_simulation.started_at", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export interface SubmissionToMove {
+  id: string;
+  criteriaSet: string;
+  state: string;
+  checkpoint: number;
+  version: number;
+  sections: Record<string, string>;
+}
+
+/**
+ * The live submissions not yet on `target`, all of them or those named, locked for the move
+ * (`for update` on PostgreSQL; SQLite's write transaction already holds the database).
+ */
+export async function submissionsToMove(
+  trx: Transaction<Database>,
+  target: string,
+  only: string[] | null,
+  dialect: "sqlite" | "postgres",
+): Promise<SubmissionToMove[]> {
+  let query = trx
+    .selectFrom("submission")
+    .select(["id", "criteria_set as criteriaSet", "state", "checkpoint", "version"])
+    .where("whose_turn", "<>", "closed")
+    .where("criteria_set", "<>", target)
+    .orderBy("id");
+  if (only) query = query.where("id", "in", only.length > 0 ? only : [""]);
+  const rows = await (dialect === "postgres" ? query.forUpdate() : query).execute();
+  const sections = new Map<string, Record<string, string>>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    for (const s of await trx.selectFrom("submission_section").select(["submission_id", "section", "data"]).where("submission_id", "in", ids).execute()) {
+      const mine = sections.get(s.submission_id) ?? {};
+      mine[s.section] = s.data;
+      sections.set(s.submission_id, mine);
+    }
+  }
+  return rows.map((r) => ({ ...r, sections: sections.get(r.id) ?? {} }));
+}
+
+/** Pins one submission to another set with the counts it now fails; a workflow-level change, so its version moves on. */
+export async function pinCriteriaSet(
+  trx: Transaction<Database>,
+  change: { id: string; expectedVersion: number; target: string; failingBlocking: number; failingWarnings: number; at: string },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable("submission")
+    .set({
+      criteria_set: change.target,
+      failing_blocking: change.failingBlocking,
+      failing_warnings: change.failingWarnings,
+      version: change.expectedVersion + 1,
+      updated_at: change.at,
+    })
+    .where("id", "=", change.id)
+    .where("version", "=", change.expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
