@@ -13,7 +13,8 @@ export function BarChart({ layout, title, description }: { layout: BarChartLayou
       className="ncm-chart"
       viewBox={`0 0 ${layout.width} ${layout.height}`}
       width="100%"
-      role="img"
+      // A picture, unless its bars are links: then a group, so the links stay reachable and named.
+      role={layout.bars.some((b) => b.href) ? "group" : "img"}
       aria-labelledby={`${id}-title ${id}-desc`}
       preserveAspectRatio="xMinYMin meet"
     >
