@@ -1,3 +1,4 @@
+import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import {
@@ -421,19 +422,27 @@ export async function loadPipeline(db: Db, requested: PipelineParams, now: Date 
 // ---------------------------------------------------------------------------------------------
 // The CSV export
 
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
- * A field a spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return)
- * gets a leading apostrophe first, so it shows as text (OWASP "CSV injection").
- */
-export function csvField(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+// csv-stringify writes RFC 4180 (quoted when a field holds a comma, quote or line break, quotes
+// doubled, CRLF between records) and, with escape_formulas, puts an apostrophe before a field a
+// spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return, or their
+// full-width forms), so it shows as text (OWASP "CSV injection").
+const CSV_OPTIONS = { escape_formulas: true, record_delimiter: "windows", quoted_match: /[\r\n]/ } as const;
+
+/** Rows as CSV records. */
+export function csvLines(rows: (string | number | null | undefined)[][]): string {
+  return stringify(
+    rows.map((values) => values.map((v) => (v === null || v === undefined ? "" : String(v)))),
+    CSV_OPTIONS,
+  );
 }
 
 export function csvLine(values: (string | number | null | undefined)[]): string {
-  return `${values.map(csvField).join(",")}\r\n`;
+  return csvLines([values]);
+}
+
+/** One field, as csvLine writes it. */
+export function csvField(value: string | number | null | undefined): string {
+  return csvLine([value]).slice(0, -2);
 }
 
 const CSV_COLUMNS: [header: string, value: (i: PipelineItem) => string | number | null][] = [
@@ -496,11 +505,11 @@ export async function pipelineCsv(
         controller.close();
         return;
       }
-      const lines = next.value.map((row) => {
+      const records = next.value.map((row) => {
         const item = toItem(row, now);
-        return csvLine(CSV_COLUMNS.map(([, value]) => value(item)));
+        return CSV_COLUMNS.map(([, value]) => value(item));
       });
-      controller.enqueue(encoder.encode(lines.join("")));
+      controller.enqueue(encoder.encode(csvLines(records)));
     },
     async cancel() {
       await batches.return(undefined);

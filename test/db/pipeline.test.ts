@@ -360,6 +360,8 @@ describe("CSV fields", () => {
     expect(csvField("\rcarriage")).toBe('"\'\rcarriage"');
     expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
     expect(csvField("a=b")).toBe("a=b");
+    // Full-width forms some spreadsheets also run.
+    expect(csvField("＝1+2")).toBe("'＝1+2");
   });
 });
 
