@@ -37,12 +37,20 @@ export interface CheckpointClockRow {
   checkpoint: number;
   whoseTurn: SubmissionTable["whose_turn"];
   nationalDaysUsed: number;
+  /** When the state was entered, for rows on the national side (whose figure is still growing); "" otherwise. */
   stateEnteredAt: string;
+  /** How many submissions share these values. */
+  n: number;
 }
 
-/** The stored clock of every submission part-way through a checkpoint (the live figure is computed by the caller). */
+/**
+ * The stored clocks of the submissions part-way through a checkpoint, grouped: rows off the
+ * national side keep their stored figure, so they collapse to a few hundred groups; rows on it
+ * keep their entry instant, from which the caller computes the live figure.
+ */
 export async function listCheckpointClocks(db: Db): Promise<CheckpointClockRow[]> {
-  return db
+  const entered = sql<string>`case when submission.whose_turn = 'national' then submission.state_entered_at else '' end`;
+  const rows = await db
     .selectFrom("submission")
     .innerJoin("footprint", "footprint.code", "submission.footprint_code")
     .select([
@@ -50,11 +58,14 @@ export async function listCheckpointClocks(db: Db): Promise<CheckpointClockRow[]
       "submission.checkpoint",
       "submission.whose_turn as whoseTurn",
       "submission.national_days_used as nationalDaysUsed",
-      "submission.state_entered_at as stateEnteredAt",
+      entered.as("stateEnteredAt"),
+      (eb) => eb.fn.countAll<number>().as("n"),
     ])
     .where("submission.checkpoint", ">=", 1)
     .where("submission.whose_turn", "in", ["local", "national", "paused"])
+    .groupBy(["footprint.region_code", "submission.checkpoint", "submission.whose_turn", "submission.national_days_used", entered])
     .execute();
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
 export interface FailureCountRow {

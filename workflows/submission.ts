@@ -639,6 +639,12 @@ export function parseSubmissionContent(raw: unknown): { content: SubmissionConte
   const source = isRecord(raw) && !Array.isArray(raw) ? raw : {};
   for (const slug of SECTION_SLUGS) {
     if (source[slug] === undefined) continue;
+    // Most sections are valid as stored: parse them as they are, and copy only one that needs pruning.
+    const whole = sectionSchemas[slug].safeParse(source[slug]);
+    if (whole.success) {
+      content[slug] = whole.data;
+      continue;
+    }
     let value: unknown = structuredClone(source[slug]);
     for (let pass = 0; pass < 25 && value !== REMOVED; pass += 1) {
       const result = sectionSchemas[slug].safeParse(value);

@@ -73,11 +73,21 @@ export interface StageRow {
   total: { count: number; href: string };
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** The median of values each held by `n` submissions. */
+function median(values: { value: number; n: number }[]): { median: number | null; n: number } {
+  const n = values.reduce((sum, v) => sum + v.n, 0);
+  if (n === 0) return { median: null, n };
+  const sorted = [...values].sort((a, b) => a.value - b.value);
+  // The value at 0-based position k of the expanded list.
+  const at = (k: number) => {
+    let seen = 0;
+    for (const v of sorted) {
+      seen += v.n;
+      if (k < seen) return v.value;
+    }
+    return sorted.at(-1)!.value;
+  };
+  return { median: n % 2 === 1 ? at(n >> 1) : (at(n / 2 - 1) + at(n / 2)) / 2, n };
 }
 
 const COUNT = new Intl.NumberFormat("en-GB");
@@ -157,11 +167,11 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
   };
 
   // National working days used so far in the current checkpoint, live.
-  const byRegionCheckpoint = new Map<string, number[]>();
+  const byRegionCheckpoint = new Map<string, { value: number; n: number }[]>();
   for (const row of clocks) {
     const key = `${row.regionCode}:${row.checkpoint}`;
     const list = byRegionCheckpoint.get(key) ?? [];
-    list.push(liveClock(row, now).nationalDaysUsed);
+    list.push({ value: liveClock(row, now).nationalDaysUsed, n: row.n });
     byRegionCheckpoint.set(key, list);
   }
   const target = DEFAULT_TARGET_WORKING_DAYS;
@@ -169,9 +179,8 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
     regionCode: region.code,
     regionName: region.name,
     checkpoints: [1, 2, 3].map((n) => {
-      const values = byRegionCheckpoint.get(`${region.code}:${n}`) ?? [];
-      const m = median(values);
-      return { value: m, median: m === null ? "None" : DAYS.format(m), n: values.length };
+      const { median: m, n: count } = median(byRegionCheckpoint.get(`${region.code}:${n}`) ?? []);
+      return { value: m, median: m === null ? "None" : DAYS.format(m), n: count };
     }),
   }));
   const clockCharts = [1, 2, 3].map((n, i) => ({

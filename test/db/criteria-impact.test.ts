@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyEvent } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent } from "../../app/.server/assurance.ts";
 import {
   loadSimulation,
   moveToCriteriaSet,
@@ -124,7 +124,7 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
 
     // Someone acting on the submission as it was is told it changed, not overruled.
     const reviewer = (await findUserProfile(t.db, trail.actor_id!))!;
-    const stale = await applyEvent(t.db, chosen.id, reviewer, { type: "WITHDRAW", reason: "x" }, { expectedVersion: chosen.version });
+    const stale = await applyEvent(t.db, chosen.id, actorFrom(reviewer), { type: "WITHDRAW", reason: "x" }, { expectedVersion: chosen.version });
     expect(stale).toMatchObject({ ok: false, kind: "conflict" });
     expect((await verifyAuditChains(t.db)).intact).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockFor, isWorkingDay, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+import { clockFor, ENGLAND_BANK_HOLIDAYS, isWorkingDay, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
 
 const d = (iso: string) => new Date(iso);
 
@@ -96,5 +96,37 @@ describe("the national clock", () => {
   it("has no checkpoint before the first submission", () => {
     const clock = clockFor([{ at: "2017-03-01T09:00:00Z", state: "draft" }], d("2017-03-03T09:00:00Z"));
     expect(clock).toMatchObject({ state: "draft", whoseTurn: "local", checkpoint: null, checkpoints: [], daysInState: 2 });
+  });
+});
+
+describe("workingDaysBetween over long spans", () => {
+  // The day-by-day count it replaced, kept here as the oracle.
+  function countDayByDay(from: Date, to: Date, holidays: ReadonlySet<string> = ENGLAND_BANK_HOLIDAYS): number {
+    if (to <= from) return 0;
+    let total = 0;
+    let dayStart = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    while (dayStart < to.getTime()) {
+      const dayEnd = dayStart + 86_400_000;
+      if (isWorkingDay(new Date(dayStart).toISOString().slice(0, 10), holidays)) {
+        total += Math.min(dayEnd, to.getTime()) - Math.max(dayStart, from.getTime());
+      }
+      dayStart = dayEnd;
+    }
+    return total / 86_400_000;
+  }
+
+  it("gives exactly the day-by-day figure for 2,000 random spans, including across bank holidays and outside the table", () => {
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const custom = new Set(["2026-03-03"]);
+    for (let i = 0; i < 2000; i++) {
+      const from = new Date(Date.UTC(1995, 0, 1) + Math.floor(next() * 60 * 365 * 86_400_000));
+      const to = new Date(from.getTime() + Math.floor(next() * (i % 10 === 0 ? 3000 : 60) * 86_400_000));
+      expect(workingDaysBetween(from, to), `${from.toISOString()} → ${to.toISOString()}`).toBe(countDayByDay(from, to));
+      expect(workingDaysBetween(from, to, custom)).toBe(countDayByDay(from, to, custom));
+    }
   });
 });
