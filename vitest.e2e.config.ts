@@ -14,6 +14,8 @@ export default defineConfig({
     // One Chromium at a time on a 2-core machine keeps the runs steady.
     fileParallelism: false,
     testTimeout: 60_000,
+    // expect.poll waits for a page to settle; one second is too short on a busy 2-core CI machine.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 60_000,
   },
 });
