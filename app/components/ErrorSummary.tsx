@@ -17,13 +17,15 @@ export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
   // A page that arrives with errors (sent without JavaScript) counts as just sent.
   const sent = useRef(errors.length > 0);
   const signature = errors.map((e) => `${e.fieldId}:${e.message}`).join("|");
+  // After the frame, so the summary wins over Conform, which focuses the first field in error.
+  const focusSoon = () => requestAnimationFrame(() => ref.current?.focus());
   useEffect(() => {
     const onSubmit = (event: SubmitEvent) => {
       // Conform's "add another" and "remove" buttons submit too, but send nothing to check.
       if ((event.submitter as HTMLButtonElement | null)?.name === "__intent__") return;
       sent.current = true;
-      // Sending the same mistakes again leaves the summary as it is, so take focus now.
-      ref.current?.focus();
+      // Sending the same mistakes again leaves the summary as it is, so take focus from here.
+      if (ref.current) focusSoon();
     };
     const onInput = () => {
       sent.current = false;
@@ -37,7 +39,7 @@ export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
   }, []);
   useEffect(() => {
     if (signature && sent.current) {
-      ref.current?.focus();
+      focusSoon();
       sent.current = false;
     }
   }, [signature]);

@@ -26,12 +26,13 @@ interface Context {
   setPasswordPath: string;
 }
 
-/** Sends a form as it stands and waits for the error summary it must bring. */
+/** Sends a form as it stands and waits for the error summary it must bring, which takes focus. */
 const sendEmpty =
   (button: string | RegExp) =>
   async (page: Page): Promise<void> => {
     await page.getByRole("button", { name: button, exact: typeof button === "string" }).click();
     await page.locator(".nhsuk-error-summary").waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className), { message: `focus after ${button}` }).toBe("nhsuk-error-summary");
   };
 
 /**
@@ -241,7 +242,7 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
         const page = await context.newPage();
         await page.goto("/sign-in");
         await signIn(page, email);
-        await expect.poll(() => new URL(page.url()).pathname).toBe("/");
+        await page.waitForURL((url) => url.pathname === "/");
         await page.close();
       }
     }
