@@ -76,7 +76,8 @@ export async function signedInAs(
   const page = await context.newPage();
   await page.goto("/sign-in");
   await signIn(page, email);
-  await expect.poll(() => new URL(page.url()).pathname).toBe("/");
+  // Navigation's own timeout, not expect.poll's one second: sign-in is slow on a busy machine.
+  await page.waitForURL((url) => url.pathname === "/");
   return { context, page };
 }
 
