@@ -48,7 +48,6 @@ async function tabTo(page: Page, target: Locator, limit = 200): Promise<void> {
     expect(presses, `reached ${await target.evaluate((el) => el.outerHTML.slice(0, 120))} within ${limit} key presses`).toBeLessThan(limit);
     await page.keyboard.press(where > 0 ? "Tab" : "Shift+Tab");
     const focus = await page.evaluate(focusState);
-    if (process.env.KEYS_DEBUG) process.stdout.write(`${where > 0 ? "Tab" : "Shift+Tab"} -> ${focus.tag}\n`);
     expect(focus.visible, `focus is visible on ${focus.tag}`).toBe(true);
   }
 }
