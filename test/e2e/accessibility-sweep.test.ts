@@ -228,6 +228,7 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
   });
 
   const contexts = new Map<string, BrowserContext>();
+  const checked: string[] = [];
   afterAll(async () => {
     for (const context of contexts.values()) await context.close();
   });
@@ -275,7 +276,6 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
     checked.push(...found.map((f) => `${who} ${f.page}`));
   });
 
-  const checked: string[] = [];
   afterAll(() => {
     // Shown in the test output, for the README's figures.
     if (checked.length) process.stdout.write(`accessibility sweep: ${checked.length} pages and states checked by axe\n`);
