@@ -9,12 +9,39 @@ export interface ErrorSummaryItem {
 /**
  * The NHS error summary. It takes focus when it appears so screen reader and keyboard users land
  * on it, as the design system asks, both after a server round trip and after browser validation.
+ * It takes focus for what sending a form found, never for errors that appear while someone types
+ * (fields are checked again as they change), which would pull them out of the field mid-word.
  */
 export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
   const ref = useRef<HTMLDivElement>(null);
+  // A page that arrives with errors (sent without JavaScript) counts as just sent.
+  const sent = useRef(errors.length > 0);
   const signature = errors.map((e) => `${e.fieldId}:${e.message}`).join("|");
+  // After the frame, so the summary wins over Conform, which focuses the first field in error.
+  const focusSoon = () => requestAnimationFrame(() => ref.current?.focus());
   useEffect(() => {
-    if (signature) ref.current?.focus();
+    const onSubmit = (event: SubmitEvent) => {
+      // Conform's "add another" and "remove" buttons submit too, but send nothing to check.
+      if ((event.submitter as HTMLButtonElement | null)?.name === "__intent__") return;
+      sent.current = true;
+      // Sending the same mistakes again leaves the summary as it is, so take focus from here.
+      if (ref.current) focusSoon();
+    };
+    const onInput = () => {
+      sent.current = false;
+    };
+    document.addEventListener("submit", onSubmit, true);
+    document.addEventListener("input", onInput, true);
+    return () => {
+      document.removeEventListener("submit", onSubmit, true);
+      document.removeEventListener("input", onInput, true);
+    };
+  }, []);
+  useEffect(() => {
+    if (signature && sent.current) {
+      focusSoon();
+      sent.current = false;
+    }
   }, [signature]);
   if (errors.length === 0) return null;
   return (

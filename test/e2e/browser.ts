@@ -33,11 +33,15 @@ export async function newContext(browser: Browser, options: { javaScriptEnabled?
  * JS-enabled contexts only; the no-JS pages are the same server HTML.
  */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
+  expect(await axeViolations(page), `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** axe's WCAG 2.2 AA violations on the page as it stands, one line each: rule, help and where. */
+export async function axeViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
     .analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
@@ -51,9 +55,14 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
  * its navigation (axe's target-size check reads positions, which move while it does).
  */
 export async function expectAccessible(page: Page): Promise<void> {
+  await settled(page);
+  await expectNoAxeViolations(page);
+}
+
+/** Hydrated, and the NHS header's script has laid out its navigation. */
+export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
   await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
-  await expectNoAxeViolations(page);
 }
 
 /** A fresh browser context signed in as one of the demo accounts, on its home page. */
@@ -67,7 +76,8 @@ export async function signedInAs(
   const page = await context.newPage();
   await page.goto("/sign-in");
   await signIn(page, email);
-  await expect.poll(() => new URL(page.url()).pathname).toBe("/");
+  // Navigation's own timeout, not expect.poll's one second: sign-in is slow on a busy machine.
+  await page.waitForURL((url) => url.pathname === "/");
   return { context, page };
 }
 

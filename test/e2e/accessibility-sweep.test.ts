@@ -1,0 +1,283 @@
+import type { RouteConfigEntry } from "@react-router/dev/routes";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import routes from "../../app/routes.ts";
+import { inviteUser } from "../../app/.server/users.ts";
+import { EDITABLE_SECTIONS } from "../../app/forms/sections.ts";
+import { axeViolations, chromiumPath, isolatedServer, settled, signIn } from "./browser.ts";
+import { ACCOUNT, type DemoIds, findDemoIds } from "./demo.ts";
+
+type Who = "anonymous" | "lead" | "reviewer" | "admin";
+
+interface Visit {
+  who: Who;
+  path: string;
+  /** Another account of the same role, when the usual one cannot show this page at its fullest. */
+  as?: string;
+  /** The page's own status: 200 unless it is an error page. */
+  status?: number;
+  /** An error state reached from the page (a form sent empty), checked by axe in its turn. */
+  then?: { state: string; act: (page: Page) => Promise<void> };
+}
+
+interface Context {
+  ids: DemoIds;
+  /** A live invitation link's path, for the set-password page. */
+  setPasswordPath: string;
+}
+
+/** Sends a form as it stands and waits for the error summary it must bring, which takes focus. */
+const sendEmpty =
+  (button: string | RegExp) =>
+  async (page: Page): Promise<void> => {
+    await page.getByRole("button", { name: button, exact: typeof button === "string" }).click();
+    await page.locator(".nhsuk-error-summary").waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className), { message: `focus after ${button}` }).toBe("nhsuk-error-summary");
+  };
+
+/**
+ * Every page route in app/routes.ts, keyed by its path, with the concrete addresses each role
+ * visits. A route added to the table without an entry here (or in EXEMPT) fails the sweep.
+ */
+const SWEEP: Record<string, (c: Context) => Visit[]> = {
+  "": () => (["lead", "reviewer", "admin"] as const).map((who) => ({ who, path: "/" })),
+  "sign-in": () => [
+    { who: "anonymous", path: "/sign-in", then: { state: "sent empty", act: sendEmpty("Sign in") } },
+  ],
+  "sign-out": () => (["lead", "reviewer", "admin"] as const).map((who) => ({ who, path: "/sign-out" })),
+  "set-password": (c) => [
+    { who: "anonymous", path: c.setPasswordPath, then: { state: "sent empty", act: sendEmpty("Set password") } },
+    { who: "anonymous", path: "/set-password?token=not-a-real-token", status: 400 },
+  ],
+
+  submissions: () => [{ who: "lead", path: "/submissions" }],
+  "submissions/new": () => [{ who: "lead", path: "/submissions/new", then: { state: "sent empty", act: sendEmpty("Start submission") } }],
+  "submissions/:id": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.draft}` },
+    { who: "lead", path: `/submissions/${ids.returned}` },
+    { who: "lead", path: `/submissions/${ids.otherFootprint}`, status: 404 },
+    { who: "reviewer", path: `/submissions/${ids.toPropose}` },
+    { who: "admin", path: `/submissions/${ids.assured}` },
+  ],
+  "submissions/:id/sections/evidence": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.draft}/sections/evidence`, then: { state: "sent empty", act: sendEmpty("Upload file") } },
+    { who: "reviewer", path: `/submissions/${ids.toPropose}/sections/evidence` },
+    { who: "admin", path: `/submissions/${ids.returned}/sections/evidence` },
+  ],
+  "submissions/:id/sections/:section": ({ ids }) => [
+    ...EDITABLE_SECTIONS.map(
+      (section): Visit => ({
+        who: "lead",
+        path: `/submissions/${ids.draft}/sections/${section}`,
+        then:
+          section === "population"
+            ? {
+                state: "with errors",
+                act: async (page) => {
+                  await page.getByLabel("Registered population").fill("lots");
+                  await sendEmpty("Save and continue")(page);
+                },
+              }
+            : undefined,
+      }),
+    ),
+    { who: "reviewer", path: `/submissions/${ids.toPropose}/sections/finance` },
+    { who: "admin", path: `/submissions/${ids.assured}/sections/outcomes` },
+  ],
+  "submissions/:id/check": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.returned}/check`, then: { state: "without the declaration", act: sendEmpty("Resubmit") } },
+    { who: "reviewer", path: `/submissions/${ids.toCountersign}/check` },
+    { who: "admin", path: `/submissions/${ids.draft}/check` },
+  ],
+  "submissions/:id/submitted": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.returned}/submitted?version=2` },
+  ],
+  "submissions/:id/conditions": ({ ids }) => [
+    {
+      who: "lead",
+      as: ACCOUNT.leadWithCondition,
+      path: `/submissions/${ids.withCondition}/conditions`,
+      then: { state: "sent empty", act: sendEmpty("Send evidence for review") },
+    },
+    { who: "reviewer", path: `/submissions/${ids.withCondition}/conditions` },
+    { who: "admin", path: `/submissions/${ids.assured}/conditions` },
+  ],
+  "submissions/:id/versions": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.returned}/versions` },
+    { who: "reviewer", path: `/submissions/${ids.assured}/versions?from=1&to=3` },
+    { who: "admin", path: `/submissions/${ids.assured}/versions` },
+  ],
+  "submissions/:id/withdraw": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.draft}/withdraw`, then: { state: "sent empty", act: sendEmpty("Withdraw submission") } },
+    { who: "admin", path: `/submissions/${ids.toPropose}/withdraw` },
+    { who: "reviewer", path: `/submissions/${ids.toPropose}/withdraw`, status: 403 },
+  ],
+  "submissions/:id/decisions/:number": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.returned}/decisions/1` },
+    { who: "reviewer", path: `/submissions/${ids.assured}/decisions/3` },
+    { who: "admin", path: `/submissions/${ids.assured}/decisions/2` },
+  ],
+  "submissions/:id/assign": ({ ids }) => [
+    { who: "admin", path: `/submissions/${ids.awaitingAssignment}/assign`, then: { state: "sent empty", act: sendEmpty("Assign reviewers") } },
+    { who: "admin", path: `/submissions/${ids.toPropose}/assign` },
+  ],
+
+  reviews: () => [
+    { who: "reviewer", path: "/reviews" },
+    { who: "admin", path: "/reviews" },
+  ],
+  "reviews/:id": ({ ids }) => [
+    { who: "reviewer", path: `/reviews/${ids.toPropose}`, then: { state: "proposal sent empty", act: sendEmpty("Propose the decision") } },
+    { who: "reviewer", path: `/reviews/${ids.toCountersign}`, then: { state: "countersignature sent empty", act: sendEmpty("Confirm") } },
+    { who: "admin", path: `/reviews/${ids.assured}` },
+  ],
+  "account/conflicts": () => [
+    { who: "reviewer", path: "/account/conflicts", then: { state: "sent empty", act: sendEmpty("Declare conflict") } },
+    { who: "admin", path: "/account/conflicts" },
+  ],
+  notifications: () => (["lead", "reviewer", "admin"] as const).map((who) => ({ who, path: "/notifications" })),
+
+  pipeline: () => [
+    { who: "reviewer", path: "/pipeline?size=25" },
+    { who: "admin", path: "/pipeline?region=SE&sort=title&dir=asc" },
+    { who: "lead", path: "/pipeline", status: 403 },
+  ],
+  // Being added on main: checked once it is in the route table.
+  "pipeline/regions": () => [
+    { who: "reviewer", path: "/pipeline/regions" },
+    { who: "admin", path: "/pipeline/regions" },
+  ],
+
+  "admin/assignments": () => [{ who: "admin", path: "/admin/assignments" }],
+  "admin/outbox": () => [{ who: "admin", path: "/admin/outbox" }],
+  "admin/users": () => [{ who: "admin", path: "/admin/users" }],
+  "admin/users/invite": () => [{ who: "admin", path: "/admin/users/invite", then: { state: "sent empty", act: sendEmpty("Send invitation") } }],
+  "admin/users/:userId": ({ ids }) => [
+    { who: "admin", path: `/admin/users/${ids.leadUserId}`, then: { state: "deactivation without a reason", act: sendEmpty("Deactivate account") } },
+    { who: "admin", path: `/admin/users/${ids.reviewerUserId}`, then: { state: "conflict sent empty", act: sendEmpty("Record conflict") } },
+  ],
+  "admin/audit": () => [
+    {
+      who: "admin",
+      path: "/admin/audit",
+      then: {
+        state: "after Verify chain",
+        act: async (page) => {
+          await page.getByRole("button", { name: "Verify chain" }).click();
+          await page.getByText(/intact|broken/i).first().waitFor();
+        },
+      },
+    },
+  ],
+  // Being added on main: checked once it is in the route table.
+  "admin/criteria": () => [{ who: "admin", path: "/admin/criteria" }],
+  "submissions/:id/pause": ({ ids }) => [
+    { who: "admin", path: `/submissions/${ids.toPropose}/pause`, then: { state: "sent empty", act: sendEmpty("Pause submission") } },
+    { who: "admin", path: `/submissions/${ids.paused}/pause` },
+  ],
+
+  "*": () => (["lead", "reviewer", "admin"] as const).map((who) => ({ who, path: "/no-such-page", status: 404 })),
+};
+
+/** Routes that are not pages, and why the sweep leaves them out. */
+const EXEMPT: Record<string, string> = {
+  healthz: "a JSON probe for the load balancer, not a page",
+  "api/auth/*": "better-auth's JSON API; its sign-in is reached through the sign-in page",
+  "pipeline.csv": "a CSV download of the pipeline's current view",
+  "submissions/:id/evidence/:documentId": "an evidence file's download (PDF, Word or Excel), not a page",
+};
+
+/** Routes being added in parallel: their entries are used only once they are in the table. */
+const NOT_YET_EVERYWHERE = new Set(["pipeline/regions", "admin/criteria"]);
+
+function flatten(entries: RouteConfigEntry[]): RouteConfigEntry[] {
+  return entries.flatMap((e) => [e, ...flatten(e.children ?? [])]);
+}
+
+const tablePaths = flatten(routes).map((r) => r.path ?? "");
+
+describe("the accessibility sweep's list of pages", () => {
+  it("has an entry or a reason for every route in the route table, and nothing the table does not have", () => {
+    expect(tablePaths.filter((p) => !(p in SWEEP) && !(p in EXEMPT))).toEqual([]);
+    const stale = [...Object.keys(SWEEP), ...Object.keys(EXEMPT)].filter((p) => !tablePaths.includes(p) && !NOT_YET_EVERYWHERE.has(p));
+    expect(stale).toEqual([]);
+    // A route is a page or exempt, not both.
+    expect(Object.keys(EXEMPT).filter((p) => SWEEP[p]?.({ ids: {} as DemoIds, setPasswordPath: "" }).length)).toEqual([]);
+  });
+});
+
+describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (WCAG 2.2 AA)", () => {
+  const env = isolatedServer();
+  let visits: Visit[] = [];
+
+  beforeAll(async () => {
+    const ids = findDemoIds(env.server.databaseFile);
+    const admin = await env.database.selectFrom("user").select(["id", "role"]).where("email", "=", ACCOUNT.admin).executeTakeFirstOrThrow();
+    const invited = await inviteUser(
+      env.database,
+      { id: admin.id, role: "admin" },
+      { name: "Avery Accessible", email: "avery.accessible@example.nhs.uk", role: "reviewer", footprintCodes: [] },
+      { baseUrl: env.server.baseUrl },
+    );
+    if (!invited.ok) throw new Error(invited.reason);
+    const link = new URL(invited.link);
+    const context: Context = { ids, setPasswordPath: `${link.pathname}${link.search}` };
+    visits = Object.entries(SWEEP)
+      .filter(([path]) => tablePaths.includes(path))
+      .flatMap(([, entry]) => entry(context));
+  });
+
+  const contexts = new Map<string, BrowserContext>();
+  const checked: string[] = [];
+  afterAll(async () => {
+    for (const context of contexts.values()) await context.close();
+  });
+
+  async function pageFor(visit: Visit): Promise<Page> {
+    const email = visit.who === "anonymous" ? "" : (visit.as ?? ACCOUNT[visit.who]);
+    let context = contexts.get(email);
+    if (!context) {
+      context = await env.browser.newContext({ baseURL: env.server.baseUrl });
+      contexts.set(email, context);
+      if (email) {
+        const page = await context.newPage();
+        await page.goto("/sign-in");
+        await signIn(page, email);
+        await page.waitForURL((url) => url.pathname === "/");
+        await page.close();
+      }
+    }
+    return context.newPage();
+  }
+
+  it.each(["anonymous", "lead", "reviewer", "admin"] as const)("%s: every page and error state has no violations", { timeout: 180_000 }, async (who) => {
+    const mine = visits.filter((v) => v.who === who);
+    expect(mine.length).toBeGreaterThan(0);
+    const found: { page: string; violations: string[] }[] = [];
+    for (const visit of mine) {
+      const started = Date.now();
+      const page = await pageFor(visit);
+      const response = await page.goto(visit.path);
+      expect(response?.status(), visit.path).toBe(visit.status ?? 200);
+      expect(new URL(page.url()).pathname, `${visit.path} was not redirected`).toBe(new URL(visit.path, "http://x").pathname);
+      // Hydrated and the header laid out (networkidle's half second a page adds up over a sweep).
+      await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
+      expect(await page.getByRole("heading", { level: 1 }).count(), `${visit.path} has one h1`).toBe(1);
+      found.push({ page: visit.path, violations: await axeViolations(page) });
+      if (visit.then) {
+        await visit.then.act(page);
+        await settled(page);
+        found.push({ page: `${visit.path} (${visit.then.state})`, violations: await axeViolations(page) });
+      }
+      await page.close();
+      if (process.env.SWEEP_TIMING) process.stdout.write(`${Date.now() - started} ms ${who} ${visit.path}\n`);
+    }
+    expect(found.filter((f) => f.violations.length > 0)).toEqual([]);
+    checked.push(...found.map((f) => `${who} ${f.page}`));
+  });
+
+  afterAll(() => {
+    // Shown in the test output, for the README's figures.
+    if (checked.length) process.stdout.write(`accessibility sweep: ${checked.length} pages and states checked by axe\n`);
+  });
+});
