@@ -53,7 +53,10 @@ export async function backupDatabase(url: string, target: string): Promise<Backu
       const source = new SQLite(filename, { fileMustExist: true });
       try {
         source.pragma("busy_timeout = 5000");
-        await source.backup(partial);
+        // All pages in one step, under one read transaction. In steps (better-sqlite3's default is
+        // 100 pages), each write by the app between two steps restarts the copy from the first page,
+        // so the busier the database, the longer the backup; in WAL mode one long read blocks no writer.
+        await source.backup(partial, { progress: () => 0x7fffffff });
       } finally {
         source.close();
       }
