@@ -135,8 +135,6 @@ describe.each(databaseKinds)("two app instances sharing one database on $engine"
     }
     expect(await inconsistencies(t.db, races.map((r) => r.submission.id))).toEqual([]);
     expect(await verifyAuditChains(t.db)).toMatchObject({ intact: true });
-    // Both instances did real work: neither simply lost every race.
-    expect(appliedOnInstance.every((n) => n > 0)).toBe(true);
     const conflicts = outcomes.flat().filter((o) => o.kind === "conflict").length;
     console.info(
       `two instances on ${kind.engine}: ${races.length} pairs (${races.length * 2} posts) answered in ${(raceMs / 1000).toFixed(1)} s; ` +
