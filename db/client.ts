@@ -4,10 +4,12 @@ import SQLite from "better-sqlite3";
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type DialectAdapter,
   type Driver,
   Kysely,
   PostgresAdapter,
   PostgresDialect,
+  SqliteAdapter,
   SqliteDialect,
   SqliteDriver,
 } from "kysely";
@@ -82,6 +84,22 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite can roll back DDL, but Kysely's adapter says it cannot, so Kysely's migrator would run
+ * without a transaction and, on SQLite, without any lock: two instances starting at once on a new
+ * file both create the tables and one crashes ("table region already exists"). In one BEGIN
+ * IMMEDIATE transaction the second waits, then finds the migrations done; and a migration that
+ * fails leaves nothing half done.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 

@@ -65,8 +65,9 @@ export async function insertCredentialUser(
  * The two rows of an email-and-password account in better-auth's tables: the user, and its
  * credential account holding the password hash (null for an invited person who has not set one).
  * better-auth stores dates as ISO text and booleans as 0/1 on SQLite, native types on PostgreSQL.
+ * Exported for writers that create several accounts in one transaction (the demo seed).
  */
-async function writeCredentialUser(
+export async function writeCredentialUser(
   trx: Trx,
   input: { email: string; name: string; role: Role; passwordHash: string | null; at: string },
 ): Promise<string> {

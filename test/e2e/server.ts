@@ -6,10 +6,26 @@ import path from "node:path";
 
 export interface RunningServer {
   baseUrl: string;
+  /** The SQLite file when the server made its own database (the default); "" for a given DATABASE_URL. */
   databaseFile: string;
+  databaseUrl: string;
+  pid: number;
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
+  /** SIGTERM, then waits for the exit; removes the temp folder (and the database, if the server made it). */
   stop(): Promise<void>;
+  /** kill -9: no shutdown handlers run. Waits for the exit; the database is left as the crash left it. */
+  kill(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /**
+   * The database to serve, e.g. one shared by several instances or one to restart on after a crash.
+   * It is never removed by stop(). Default: a fresh SQLite file in the server's temp folder.
+   */
+  databaseUrl?: string;
+  /** Environment variables added to (or overriding) the production settings below. */
+  env?: Record<string, string>;
 }
 
 async function freePort(): Promise<number> {
@@ -25,15 +41,16 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the production build (server.js) on a spare port with a fresh SQLite file, the demo
- * accounts and production settings, and waits until /healthz answers.
+ * Starts the production build (server.js) on a spare port with a fresh SQLite file (or the given
+ * DATABASE_URL), the demo accounts and production settings, and waits until /healthz answers.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   if (!fs.existsSync("build/server/index.js")) {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-e2e-"));
-  const databaseFile = path.join(dir, "app.db");
+  const databaseFile = options.databaseUrl ? "" : path.join(dir, "app.db");
+  const databaseUrl = options.databaseUrl ?? `file:${databaseFile}`;
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   let output = "";
@@ -44,12 +61,13 @@ export async function startServer(): Promise<RunningServer> {
       PORT: String(port),
       HOST: "127.0.0.1",
       BASE_URL: baseUrl,
-      DATABASE_URL: `file:${databaseFile}`,
+      DATABASE_URL: databaseUrl,
       UPLOADS_DIR: path.join(dir, "uploads"),
       BETTER_AUTH_SECRET: "end-to-end-test-secret-".padEnd(48, "z"),
       DEMO_SEED: "1",
       // The suites sign in a dozen times from one address; throttling has its own tests.
       SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -59,7 +77,10 @@ export async function startServer(): Promise<RunningServer> {
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server.js exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`server.js exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       const response = await fetch(`${baseUrl}/healthz`);
       if (response.ok) break;
@@ -68,6 +89,8 @@ export async function startServer(): Promise<RunningServer> {
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`server.js did not answer /healthz within 30 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -76,11 +99,17 @@ export async function startServer(): Promise<RunningServer> {
   return {
     baseUrl,
     databaseFile,
+    databaseUrl,
+    pid: child.pid!,
     output: () => output,
     async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
     },
   };
 }
