@@ -5,7 +5,7 @@
 // one set of messages and one error summary for the whole page, whichever form was used.
 import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
-import { DECISIONS, type Decision, DELIVERY_CONFIDENCE, type DeliveryConfidence } from "../../../workflows/assurance.machine.ts";
+import { DECISIONS, type Decision, DELIVERY_CONFIDENCE, type DeliveryConfidence } from "../../../workflows/states.ts";
 import { isKnownFieldPath } from "../../../workflows/submission.ts";
 
 export const RATINGS = ["met", "partly_met", "not_met"] as const;
