@@ -92,8 +92,9 @@ async function listen(host: string, databaseFile: string, port: number): Promise
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   // Ready when this child says it listens on this address (a /healthz answer alone could come
-  // from someone else's server on a port reused in between) and /healthz answers.
-  const deadline = Date.now() + 60_000;
+  // from someone else's server on a port reused in between) and /healthz answers. Generous: the
+  // first background clock sweep runs at start and, on SQLite, holds the event loop until it ends.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server.js exited with ${child.exitCode}:\n${output}`);
     if (output.includes(`running on ${baseUrl}`)) {
@@ -105,7 +106,7 @@ async function listen(host: string, databaseFile: string, port: number): Promise
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server.js did not answer /healthz within 60 s:\n${output}`);
+      throw new Error(`server.js did not answer /healthz within 180 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
