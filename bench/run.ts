@@ -46,13 +46,14 @@ interface Row {
   unit: string;
   target: string;
   verdict: Verdict;
+  note?: string;
 }
 const rows: Row[] = [];
 const results: Record<string, { value: number; unit: string }> = {};
 
-function figure(key: string, label: string, value: number, unit: string, target = "", met?: boolean) {
+function figure(key: string, label: string, value: number, unit: string, target = "", met?: boolean, note?: string) {
   results[key] = { value: Number(value.toFixed(unit === "µs" || unit === "KB" ? 1 : value < 10 ? 2 : 0)), unit };
-  rows.push({ label, value, unit, target, verdict: met === undefined ? "reference" : met ? "met" : "NOT MET" });
+  rows.push({ label, value, unit, target, verdict: met === undefined ? "reference" : met ? "met" : "NOT MET", note });
 }
 
 function note(label: string, verdict: Verdict, target = "") {
@@ -69,9 +70,11 @@ interface Load {
   p95: number;
   p99: number;
   requests: number;
+  /** Requests that failed or got no answer within autocannon's 10 s, e.g. while the clock sweep held the server. */
+  failed: number;
 }
 
-/** autocannon against one address: a warm-up, then DURATION seconds; every answer must be 200. */
+/** autocannon against one address: a warm-up, then DURATION seconds; every answer must be 200, and requests without one are counted. */
 async function load(url: string, cookie?: string): Promise<Load> {
   const headers = cookie ? { cookie } : undefined;
   const run = (duration: number, times?: number[]) =>
@@ -84,12 +87,11 @@ async function load(url: string, cookie?: string): Promise<Load> {
   await run(WARM_UP);
   const times: number[] = [];
   const result = await run(DURATION, times);
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
-  }
+  // A non-200 means the benchmark is wrong (say, signed out and redirected); stop rather than measure it.
+  if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 200`);
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
-  return { rps: result.requests.total / result.duration, p50: at(50), p95: at(95), p99: at(99), requests: result.requests.total };
+  return { rps: result.requests.total / result.duration, p50: at(50), p95: at(95), p99: at(99), requests: result.requests.total, failed: result.errors };
 }
 
 /** Streams the CSV export, timing the first body byte and sampling the server's RSS meanwhile. */
@@ -128,12 +130,17 @@ async function measureImpact(_databaseFile: string): Promise<number | null> {
   return null;
 }
 
+/** Met only when nothing failed; the note says how many did. */
+function failures(l: Load): string | undefined {
+  return l.failed > 0 ? `${l.failed} requests failed or timed out` : undefined;
+}
+
 function printTable() {
   const width = Math.max(...rows.map((r) => r.label.length));
   console.log(`\n${"figure".padEnd(width)}  ${"value".padStart(12)}  ${"target".padEnd(34)}  verdict`);
   for (const r of rows) {
     const value = r.value === null ? "" : `${r.value >= 100 ? Math.round(r.value).toLocaleString("en-GB") : r.value.toFixed(1)} ${r.unit}`;
-    console.log(`${r.label.padEnd(width)}  ${value.padStart(12)}  ${r.target.padEnd(34)}  ${r.verdict}`);
+    console.log(`${r.label.padEnd(width)}  ${value.padStart(12)}  ${r.target.padEnd(34)}  ${r.verdict}${r.note ? ` (${r.note})` : ""}`);
   }
 }
 
@@ -220,24 +227,25 @@ async function main() {
 
     step("framework floor: /__bench/floor");
     const floor = await load(`${server.baseUrl}/__bench/floor`);
-    figure("floor.no_loader.rps", "framework floor: no-loader page", floor.rps, "req/s");
+    figure("floor.no_loader.rps", "framework floor: no-loader page", floor.rps, "req/s", "", undefined, failures(floor));
     step("framework floor: /__bench/rows");
     const rowsFloor = await load(`${server.baseUrl}/__bench/rows`);
-    figure("floor.rows50.rps", "framework floor: 50 rows from SQLite", rowsFloor.rps, "req/s");
+    figure("floor.rows50.rps", "framework floor: 50 rows from SQLite", rowsFloor.rps, "req/s", "", undefined, failures(rowsFloor));
 
     for (const view of PIPELINE_VIEWS) {
       step(`pipeline as admin: ${view.path}`);
       const pipeline = await load(`${server.baseUrl}${view.path}`, admin);
       const share = (100 * pipeline.rps) / rowsFloor.rps;
-      figure(`pipeline.${view.key}.rps`, `/pipeline as admin, ${view.label}`, pipeline.rps, "req/s", "≥ 60% of the 50-row floor", share >= 60);
+      const ok = pipeline.failed === 0;
+      figure(`pipeline.${view.key}.rps`, `/pipeline as admin, ${view.label}`, pipeline.rps, "req/s", "≥ 60% of the 50-row floor", ok && share >= 60, failures(pipeline));
       figure(`pipeline.${view.key}.share_of_rows_floor`, "  as a share of the 50-row floor", share, "%", "≥ 60%", share >= 60);
-      figure(`pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", pipeline.p95 <= 60);
+      figure(`pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", ok && pipeline.p95 <= 60);
     }
 
     step(`task list as ${LEAD}: /submissions/${leadSubmission}`);
     const taskList = await load(`${server.baseUrl}/submissions/${leadSubmission}`, lead);
     const taskShare = (100 * taskList.rps) / floor.rps;
-    figure("task_list.rps", "task list of a lead (/submissions/:id)", taskList.rps, "req/s", "≥ 50% of the no-loader floor", taskShare >= 50);
+    figure("task_list.rps", "task list of a lead (/submissions/:id)", taskList.rps, "req/s", "≥ 50% of the no-loader floor", taskList.failed === 0 && taskShare >= 50, failures(taskList));
     figure("task_list.share_of_floor", "  as a share of the no-loader floor", taskShare, "%", "≥ 50%", taskShare >= 50);
 
     step("CSV export of every submission");
