@@ -1,6 +1,14 @@
 import { index, type RouteConfig, route } from "@react-router/dev/routes";
 
+// `npm run bench` builds with NCM_BENCH_ROUTES=1 (into build-bench/, see react-router.config.ts) to
+// add two pages that measure the framework floor. No other build has them, so users never can.
+const benchRoutes =
+  process.env.NCM_BENCH_ROUTES === "1"
+    ? [route("__bench/floor", "../bench/routes/floor.tsx"), route("__bench/rows", "../bench/routes/rows.tsx")]
+    : [];
+
 export default [
+  ...benchRoutes,
   index("routes/home.tsx"),
   route("sign-in", "routes/sign-in.tsx"),
   route("sign-out", "routes/sign-out.tsx"),

@@ -1,4 +1,4 @@
-import { describeState } from "../workflows/assurance.machine.ts";
+import { describeState } from "../workflows/states.ts";
 
 /**
  * Words and tag colours for a submission's place in the process, shared by every list and page.

@@ -2,11 +2,12 @@
 // transaction with the version check and a hash-chained audit entry), beside a raw
 // UPDATE + INSERT transaction on the same tables for reference. SQLite always; PostgreSQL when
 // BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a throwaway database is created).
-// Run: npx tsx bench/runtime.bench.ts
+// Run: npx tsx bench/runtime.bench.ts   (`npm run bench`, bench/run.ts, calls measureRuntime())
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { actorFrom, applyEvent, startSubmission } from "../app/.server/assurance.ts";
 import { createDb, type Db } from "../db/client.ts";
@@ -16,7 +17,7 @@ import { findUserProfile } from "../db/users.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 
-async function measure(db: Db) {
+async function measure(db: Db): Promise<RuntimeRate> {
   await migrateToLatest(db);
   await seedDemoAccounts(db);
   const ids = await db.selectFrom("user").select(["id", "email"]).execute();
@@ -54,23 +55,30 @@ async function measure(db: Db) {
   return { runtimePerSecond, rawPerSecond };
 }
 
-function report(engine: string, r: { runtimePerSecond: number; rawPerSecond: number }) {
+export interface RuntimeRate {
+  runtimePerSecond: number;
+  rawPerSecond: number;
+}
+
+function report(engine: string, r: RuntimeRate) {
   console.log(
     `${engine.padEnd(10)} runtime ${r.runtimePerSecond.toFixed(0).padStart(6)} events/s   raw UPDATE+INSERT ${r.rawPerSecond.toFixed(0).padStart(6)} tx/s   ratio ${(100 * r.runtimePerSecond / r.rawPerSecond).toFixed(0)}%`,
   );
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-"));
-const sqlite = createDb(`file:${path.join(dir, "bench.db")}`);
-try {
-  report("SQLite", await measure(sqlite));
-} finally {
-  await sqlite.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+/** Events/s on a fresh SQLite file, and on a throwaway PostgreSQL database when `pgUrl` is given. */
+export async function measureRuntime(pgUrl: string | undefined): Promise<{ sqlite: RuntimeRate; postgres: RuntimeRate | null }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-"));
+  const sqlite = createDb(`file:${path.join(dir, "bench.db")}`);
+  let sqliteRate: RuntimeRate;
+  try {
+    sqliteRate = await measure(sqlite);
+  } finally {
+    await sqlite.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (!pgUrl) return { sqlite: sqliteRate, postgres: null };
 
-const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (pgUrl) {
   const name = `ncm_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
@@ -79,12 +87,18 @@ if (pgUrl) {
   url.pathname = `/${name}`;
   const db = createDb(url.toString());
   try {
-    report("PostgreSQL", await measure(db));
+    return { sqlite: sqliteRate, postgres: await measure(db) };
   } finally {
     await db.destroy();
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();
   }
-} else {
-  console.log("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL");
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const rates = await measureRuntime(pgUrl);
+  report("SQLite", rates.sqlite);
+  if (rates.postgres) report("PostgreSQL", rates.postgres);
+  else console.log("PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL");
 }

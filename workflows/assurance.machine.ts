@@ -1,7 +1,19 @@
 import { assign, type SnapshotFrom, setup, type StateValue } from "xstate";
+import {
+  checkpointOf,
+  DECISIONS,
+  type Decision,
+  DELIVERY_CONFIDENCE,
+  type DeliveryConfidence,
+  describeState,
+  STATE_WORDS,
+  type Turn,
+  whoseTurn,
+} from "./states.ts";
 import { type Checkpoint, isKnownFieldPath, type ModelType } from "./submission.ts";
 
-export type { Checkpoint, ModelType };
+export type { Checkpoint, Decision, DeliveryConfidence, ModelType, Turn };
+export { checkpointOf, DECISIONS, DELIVERY_CONFIDENCE, describeState, STATE_WORDS, whoseTurn };
 
 /**
  * The assurance workflow of one submission (product.md, "The assurance workflow"; the ISAP
@@ -30,11 +42,6 @@ export interface Candidate {
   conflicts: string[];
 }
 
-export const DECISIONS = ["proceed", "proceed_with_conditions", "changes_requested", "do_not_proceed"] as const;
-export type Decision = (typeof DECISIONS)[number];
-
-export const DELIVERY_CONFIDENCE = ["green", "amber_green", "amber", "amber_red", "red"] as const;
-export type DeliveryConfidence = (typeof DELIVERY_CONFIDENCE)[number];
 
 /** What a condition or change request is tied to: a field of the submission, or a criterion. */
 export interface Target {
@@ -555,24 +562,6 @@ export function stateKey(value: StateValue): string {
   return parts.filter((p) => p !== "active").join(".");
 }
 
-export type Turn = "local" | "national" | "paused" | "closed";
-
-const NATIONAL_STEPS = new Set(["awaiting_assignment", "in_review", "awaiting_countersign"]);
-
-/** Whose move it is in a state: the local system, the national team, nobody (paused), or it is over. */
-export function whoseTurn(key: string): Turn {
-  if (key === "paused") return "paused";
-  if (key === "assured" || key === "not_assured" || key === "withdrawn") return "closed";
-  const step = key.split(".")[1];
-  return step && NATIONAL_STEPS.has(step) ? "national" : "local";
-}
-
-/** The checkpoint a state belongs to (1–3), or null outside a checkpoint. */
-export function checkpointOf(key: string): Checkpoint | null {
-  const match = /^checkpoint([123])\b/.exec(key);
-  return match ? (Number(match[1]) as Checkpoint) : null;
-}
-
 const EVENT_WORDS: Record<AssuranceEventType, string> = {
   SUBMIT: "submit it",
   RESUBMIT: "resubmit it",
@@ -586,27 +575,6 @@ const EVENT_WORDS: Record<AssuranceEventType, string> = {
   RESUME: "resume it",
   WITHDRAW: "withdraw it",
 };
-
-export const STATE_WORDS: Record<string, string> = {
-  draft: "a draft",
-  procurement: "in procurement",
-  mobilisation: "mobilising",
-  final_conditions: "discharging its final conditions",
-  paused: "paused",
-  assured: "assured",
-  not_assured: "not assured",
-  withdrawn: "withdrawn",
-  awaiting_assignment: "waiting for reviewers to be assigned",
-  in_review: "in review",
-  awaiting_countersign: "waiting for a countersignature",
-  returned: "returned for changes",
-};
-
-export function describeState(key: string): string {
-  const [top, step] = key.split(".");
-  if (step) return `at checkpoint ${top!.slice(-1)}, ${STATE_WORDS[step] ?? step}`;
-  return STATE_WORDS[top!] ?? top!;
-}
 
 /**
  * Why an event cannot happen now, in words; null when it can. Either the rule behind the event

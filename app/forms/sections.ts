@@ -1,6 +1,6 @@
 // The seven section forms a lead fills in (evidence has its own upload page). Each is described
 // once (labels, hints, kinds of field) and its Zod form schema is built from the description: see
-// spec.ts. Field names are the section schema's own (workflows/submission.ts).
+// spec.ts and section-schemas.ts. Field names are the section schema's own (workflows/submission.ts).
 import {
   COMMISSIONER_KIND_LABELS,
   CONTRACT_HOLDER_FORM_LABELS,
@@ -14,9 +14,9 @@ import {
   PROCUREMENT_KIND_LABELS,
   type SectionSlug,
   SERVICE_LABELS,
-} from "../../workflows/submission.ts";
+} from "../../workflows/submission-vocabulary.ts";
 import { capitalise } from "./parse.ts";
-import { type FieldSpec, formSchemaFor, type Option } from "./spec.ts";
+import type { FieldSpec, Option } from "./spec.ts";
 
 export type EditableSection = Exclude<SectionSlug, "evidence">;
 
@@ -375,14 +375,3 @@ export const SECTION_FIELDS: Record<EditableSection, readonly FieldSpec[]> = {
   enablers,
   governance,
 };
-
-/** One Zod form schema per section, shared by Conform in the browser and the action. */
-export const sectionFormSchemas = {
-  about: formSchemaFor(about),
-  population: formSchemaFor(population),
-  contract: formSchemaFor(contract),
-  finance: formSchemaFor(finance),
-  outcomes: formSchemaFor(outcomes),
-  enablers: formSchemaFor(enablers),
-  governance: formSchemaFor(governance),
-} as const;

@@ -5,15 +5,7 @@ import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.
 import { CommentsSection } from "../components/review/Comments.tsx";
 import { ConditionsSection, conditionFormId } from "../components/review/Conditions.tsx";
 import { CountersignSection, ProposeSection } from "../components/review/Decision.tsx";
-import {
-  CommentSchema,
-  ConditionReviewSchema,
-  CountersignSchema,
-  type FormReply,
-  fieldDomId,
-  proposeSchema,
-  RateSchema,
-} from "../components/review/forms.ts";
+import { type FormReply, fieldDomId } from "../components/review/forms.ts";
 import { RatingsSection } from "../components/review/Ratings.tsx";
 import {
   AnswersSection,
@@ -26,6 +18,7 @@ import {
 import { stateTagClass } from "../status.ts";
 import { applyEvent, type ApplyResult, type WorkflowCommand } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
+import { CommentSchema, ConditionReviewSchema, CountersignSchema, proposeSchema, RateSchema } from "../.server/review-forms.ts";
 import { postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
 import { requireRole } from "../.server/session.ts";
 import { type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";

@@ -7,7 +7,7 @@ import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { requireSubmission } from "../.server/submissions.ts";
 import { requireRole } from "../.server/session.ts";
-import { checkpointOf } from "../../workflows/assurance.machine.ts";
+import { checkpointOf } from "../../workflows/states.ts";
 import { findFootprint } from "../../db/reference.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {

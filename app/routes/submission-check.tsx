@@ -8,7 +8,7 @@ import { db } from "../.server/db.ts";
 import { evaluateDraft, readDraft, requireSubmission } from "../.server/submissions.ts";
 import { requireUser } from "../.server/session.ts";
 import { fieldLink, taskListFor } from "../.server/task-list.ts";
-import { SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission.ts";
+import { SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);

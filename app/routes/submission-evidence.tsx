@@ -9,7 +9,7 @@ import { db } from "../.server/db.ts";
 import { deleteEvidence, draftDocuments, readUploadBody, type UploadProblem, uploadEvidence } from "../.server/evidence.ts";
 import { requireUser } from "../.server/session.ts";
 import { editRefusal, requireSubmission } from "../.server/submissions.ts";
-import { MAX_EVIDENCE_BYTES, SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission.ts";
+import { MAX_EVIDENCE_BYTES, SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);

@@ -1,12 +1,12 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { useEffect, useState } from "react";
 import { data, Form, Link, redirect, useLocation, useNavigation } from "react-router";
 import type { Route } from "./+types/submission-section";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { errorsInOrder, type FieldMeta, Fields, type FormUi, FormUiProvider } from "../components/form/fields.tsx";
 import { ReadOnlyAnswers } from "../components/form/ReadOnlyAnswers.tsx";
-import { type EditableSection, isEditableSection, SECTION_FIELDS, sectionFormSchemas } from "../forms/sections.ts";
+import { parseSectionForm } from "../forms/section-schemas.ts";
+import { type EditableSection, isEditableSection, SECTION_FIELDS } from "../forms/sections.ts";
 import { anchorFor, assignRowIds, isValueSpec, type SelectOptions, toFormValues } from "../forms/spec.ts";
 import { listFootprints } from "../../db/reference.ts";
 import { db } from "../.server/db.ts";
@@ -107,7 +107,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const formData = await request.formData();
   const posted = formData.get("openedAt");
   const openedAt = typeof posted === "string" && posted !== "" ? posted : null;
-  const submission = parseSectionForm(section, formData);
+  const submission = readSectionForm(section, formData);
   const reply = (result: SubmissionResult<string[]>, status: number, stale = false) =>
     data<ActionData>({ result, openedAt, stale }, { status });
 
@@ -133,9 +133,9 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
 }
 
-function parseSectionForm(section: EditableSection, formData: FormData) {
+function readSectionForm(section: EditableSection, formData: FormData) {
   try {
-    return parseWithZod(formData, { schema: sectionFormSchemas[section], disableAutoCoercion: true });
+    return parseSectionForm(section, formData);
   } catch {
     // Only a tampered `__intent__` gets here: Conform cannot read it.
     throw data("The form could not be read. Go back to the page and try again.", { status: 400 });
@@ -150,6 +150,24 @@ function fieldErrorsFrom(section: string, issues: { fieldPath: string; message: 
     (errors[name] ??= []).push(issue.message);
   }
   return errors;
+}
+
+// In the browser the form checks itself with the same schemas as the action, but they bring Zod, so
+// they load beside hydration instead of before it. Until they arrive, a post is checked by the
+// server, exactly as with JavaScript off.
+const browserSchemas = import.meta.env.SSR ? null : import("../forms/section-schemas.ts");
+type SectionSchemas = typeof import("../forms/section-schemas.ts");
+let loadedSchemas: SectionSchemas | null = null;
+void browserSchemas?.then((schemas) => {
+  loadedSchemas = schemas;
+});
+
+function useSectionSchemas(): SectionSchemas | null {
+  const [schemas, setSchemas] = useState(loadedSchemas);
+  useEffect(() => {
+    if (!schemas) void browserSchemas?.then(setSchemas);
+  }, [schemas]);
+  return schemas;
 }
 
 export default function SectionPage(props: Route.ComponentProps) {
@@ -199,14 +217,14 @@ function Section({ loaderData: d, actionData }: Route.ComponentProps) {
 function SectionForm({ loaderData: d, actionData }: { loaderData: Route.ComponentProps["loaderData"]; actionData: ActionData | undefined }) {
   const navigation = useNavigation();
   const specs = SECTION_FIELDS[d.section];
-  const schema = sectionFormSchemas[d.section];
+  const schemas = useSectionSchemas();
   const [inserted, setInserted] = useState(0);
   const [form, fields] = useForm({
     id: `section-${d.section}`,
     lastResult: actionData?.result,
     // Strings shaped like the form (see toFormValues); Conform types it from the schema, which takes anything.
     defaultValue: d.values as never,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema, disableAutoCoercion: true }),
+    onValidate: schemas ? ({ formData }) => schemas.parseSectionForm(d.section, formData) : undefined,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
   });

@@ -3,7 +3,7 @@ import type { Route } from "./+types/submission-submitted";
 import { db } from "../.server/db.ts";
 import { requireSubmission } from "../.server/submissions.ts";
 import { requireUser } from "../.server/session.ts";
-import { checkpointOf } from "../../workflows/assurance.machine.ts";
+import { checkpointOf } from "../../workflows/states.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);

@@ -13,7 +13,8 @@ import {
   parsePoundsToPence,
   parseWholeNumber,
 } from "../../app/forms/parse.ts";
-import { EDITABLE_SECTIONS, SECTION_FIELDS, sectionFormSchemas } from "../../app/forms/sections.ts";
+import { sectionFormSchemas } from "../../app/forms/section-schemas.ts";
+import { EDITABLE_SECTIONS, SECTION_FIELDS } from "../../app/forms/sections.ts";
 import { anchorFor, toFormValues } from "../../app/forms/spec.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { saveSection } from "../../db/submissions.ts";

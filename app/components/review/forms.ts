@@ -1,12 +1,11 @@
-// The forms of the review workspace (/reviews/:id): one Zod schema per form, and the words their
-// choices are shown with. Several forms share the page, so each posts an `intent` naming itself.
-// The server parses every post with Conform (so "add another" and "remove" work without JavaScript,
-// and everything typed comes back on an error); the browser does not validate first, so there is
-// one set of messages and one error summary for the whole page, whichever form was used.
+// The forms of the review workspace (/reviews/:id): the words their choices are shown with, their
+// element ids, and what the action replies. Several forms share the page, so each posts an `intent`
+// naming itself. Their Zod schemas are in app/.server/review-forms.ts: the server parses every post
+// with Conform (so "add another" and "remove" work without JavaScript, and everything typed comes
+// back on an error); the browser does not validate first, so there is one set of messages and one
+// error summary for the whole page, whichever form was used, and no Zod to download.
 import type { SubmissionResult } from "@conform-to/react";
-import { z } from "zod";
-import { DECISIONS, type Decision, DELIVERY_CONFIDENCE, type DeliveryConfidence } from "../../../workflows/assurance.machine.ts";
-import { isKnownFieldPath } from "../../../workflows/submission.ts";
+import type { Decision, DeliveryConfidence } from "../../../workflows/states.ts";
 
 export const RATINGS = ["met", "partly_met", "not_met"] as const;
 export type RatingValue = (typeof RATINGS)[number];
@@ -61,138 +60,6 @@ export function fieldDomId(formId: string, name: string): string {
 export function answerAnchor(fieldPath: string): string {
   return `answer-${fieldPath.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
 }
-
-const version = z.number({ error: "Reload the page and try again" }).int();
-const optionalText = (max: number, message: string) => z.string().trim().max(max, message).optional();
-
-// ---------------------------------------------------------------------------------------------
-
-export const RateSchema = z
-  .object({
-    intent: z.literal("rate"),
-    ratings: z
-      .array(
-        z.object({
-          criterionId: z.string(),
-          rating: z.enum(RATINGS, { error: "Choose met, partly met or not met" }).optional(),
-          note: optionalText(2000, "Notes must be 2,000 characters or fewer"),
-        }),
-      )
-      .default([]),
-  })
-  .superRefine((value, ctx) => {
-    let noteWithoutRating = false;
-    value.ratings.forEach((r, i) => {
-      if (!r.rating && r.note) {
-        noteWithoutRating = true;
-        ctx.addIssue({ code: "custom", path: ["ratings", i, "rating"], message: `Choose a rating for ${r.criterionId}, or remove its note` });
-      }
-    });
-    if (!noteWithoutRating && !value.ratings.some((r) => r.rating)) {
-      ctx.addIssue({ code: "custom", path: ["ratings", 0, "rating"], message: "Rate at least one key line of enquiry" });
-    }
-  });
-
-export const CommentSchema = z.object({
-  intent: z.literal("comment"),
-  body: z
-    .string({ error: "Enter your comment" })
-    .trim()
-    .min(1, "Enter your comment")
-    .max(5000, "Comments must be 5,000 characters or fewer"),
-  visibility: z.enum(["shared", "internal"], { error: "Choose who can see the comment" }),
-  fieldPath: z
-    .string()
-    .trim()
-    .refine((path) => isKnownFieldPath(path), "Choose a field of the submission, or leave the comment unpinned")
-    .optional(),
-});
-
-const targetRow = z.object({
-  text: optionalText(2000, "Each entry must be 2,000 characters or fewer"),
-  fieldPath: z.string().trim().refine((path) => isKnownFieldPath(path), "Choose a field of the submission").optional(),
-  criterionId: z.string().trim().optional(),
-});
-
-/** The proposal form; criteria ids are those of the submission's pinned set, so the schema is built per page. */
-export function proposeSchema(criterionIds: readonly string[]) {
-  const known = new Set(criterionIds);
-  return z
-    .object({
-      intent: z.literal("propose"),
-      version,
-      decision: z.enum(DECISIONS, { error: "Choose a decision" }),
-      confidence: z.enum(DELIVERY_CONFIDENCE, { error: "Choose a delivery confidence rating" }),
-      rationale: z
-        .string({ error: "Give the rationale for the decision" })
-        .trim()
-        .min(1, "Give the rationale for the decision")
-        .max(10_000, "The rationale must be 10,000 characters or fewer"),
-      conditions: z.array(targetRow).default([]),
-      changeRequests: z.array(targetRow).default([]),
-    })
-    .superRefine((value, ctx) => {
-      const rows = [
-        ["conditions", value.conditions],
-        ["changeRequests", value.changeRequests],
-      ] as const;
-      for (const [list, entries] of rows) {
-        entries.forEach((row, i) => {
-          if (row.criterionId && !known.has(row.criterionId)) {
-            ctx.addIssue({ code: "custom", path: [list, i, "criterionId"], message: "Choose a criterion from the list" });
-          }
-        });
-      }
-      if (value.decision === "proceed_with_conditions" && !value.conditions.some((c) => c.text)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["conditions", 0, "text"],
-          message: "Write at least one condition for a decision to proceed with conditions",
-        });
-      }
-      if (value.decision === "changes_requested") {
-        if (!value.changeRequests.some((r) => r.text)) {
-          ctx.addIssue({ code: "custom", path: ["changeRequests", 0, "text"], message: "Write at least one change request" });
-        }
-        value.changeRequests.forEach((r, i) => {
-          if (r.text && !r.fieldPath && !r.criterionId) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["changeRequests", i, "fieldPath"],
-              message: "Choose the field or the criterion this change request is about",
-            });
-          }
-        });
-      }
-    });
-}
-
-export const CountersignSchema = z
-  .object({
-    intent: z.literal("countersign"),
-    version,
-    agree: z.enum(["yes", "no"], { error: "Choose whether you agree with the proposed decision" }),
-    reason: optionalText(5000, "Your reason must be 5,000 characters or fewer"),
-  })
-  .superRefine((value, ctx) => {
-    if (value.agree === "no" && !value.reason) {
-      ctx.addIssue({ code: "custom", path: ["reason"], message: "Give your reason for disagreeing, so the lead reviewer can reconsider" });
-    }
-  });
-
-export const ConditionReviewSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("accept-condition"), conditionId: z.string().min(1), version, reason: z.string().optional() }),
-  z.object({
-    intent: z.literal("reject-condition"),
-    conditionId: z.string().min(1),
-    version,
-    reason: z
-      .string({ error: "Say why the evidence is not enough" })
-      .trim()
-      .min(1, "Say why the evidence is not enough")
-      .max(5000, "Your reason must be 5,000 characters or fewer"),
-  }),
-]);
 
 /** Which form of the page a post came from: the value of its `intent` field. */
 export const FORM_INTENTS = ["rate", "comment", "propose", "countersign", "accept-condition", "reject-condition"] as const;

@@ -1,0 +1,22 @@
+// One Zod form schema per section, built from its description, and the one way a section's form
+// is parsed, by the action on the server and by Conform in the browser. Its own module because it
+// brings Zod: the section page imports it lazily (app/routes/submission-section.tsx), so the page
+// renders and hydrates without waiting for Zod, and checks in the browser once it has arrived.
+import { parseWithZod } from "@conform-to/zod/v4";
+import { formSchemaFor } from "./form-schema.ts";
+import { type EditableSection, SECTION_FIELDS } from "./sections.ts";
+
+export const sectionFormSchemas = {
+  about: formSchemaFor(SECTION_FIELDS.about),
+  population: formSchemaFor(SECTION_FIELDS.population),
+  contract: formSchemaFor(SECTION_FIELDS.contract),
+  finance: formSchemaFor(SECTION_FIELDS.finance),
+  outcomes: formSchemaFor(SECTION_FIELDS.outcomes),
+  enablers: formSchemaFor(SECTION_FIELDS.enablers),
+  governance: formSchemaFor(SECTION_FIELDS.governance),
+} as const;
+
+/** Conform's submission for a section's form: the parsers do the coercion, not Conform. */
+export function parseSectionForm(section: EditableSection, formData: FormData) {
+  return parseWithZod(formData, { schema: sectionFormSchemas[section], disableAutoCoercion: true });
+}

@@ -1,0 +1,279 @@
+// `npm run bench`: every figure of issue 7 in one run, printed against its target and written to
+// bench/results.json as { "name": { "value": n, "unit": "…" } }.
+//
+// 1. builds the app with the benchmark's two extra pages (NCM_BENCH_ROUTES=1, into build-bench/)
+//    and reads JS per page from that build's manifest;
+// 2. criteria evaluation and workflow events/s, in this process (SQLite; PostgreSQL too when
+//    BENCH_DATABASE_URL or TEST_DATABASE_URL is set);
+// 3. seeds BENCH_SUBMISSIONS (50,000) submissions into a fresh SQLite file (bench/seed.ts), starts
+//    server.js in production mode on it and measures pages with autocannon (10 connections,
+//    BENCH_DURATION seconds each after a warm-up), signed in with real session cookies, then the
+//    CSV export's time to first byte and the server's peak RSS growth while streaming it.
+// Everything runs on 127.0.0.1 and is stopped and deleted at the end. Not part of `npm test`.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon, { type Result } from "autocannon";
+import { sweepClockWarnings } from "../app/.server/notifications.ts";
+import { createDb } from "../db/client.ts";
+import { DEMO_PASSWORD } from "../db/seed/demo.ts";
+import { measureEvaluation } from "./evaluate.bench.ts";
+import { jsPerPage } from "./js-per-page.ts";
+import { measureRuntime } from "./runtime.bench.ts";
+import { seedBenchDatabase } from "./seed.ts";
+import { BENCH_BUILD, type BenchServer, buildForBench, signIn, startBenchServer } from "./server.ts";
+
+const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 50_000);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARM_UP = Math.max(1, Math.round(DURATION / 3));
+const CONNECTIONS = 10;
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const RESULTS = path.join(import.meta.dirname, "results.json");
+
+/** Two admin views of the pipeline: the national queue by its live clock (the heaviest sort), and one region by title. */
+const PIPELINE_VIEWS = [
+  { key: "national_queue", label: "national queue, live national-days sort", path: "/pipeline?turn=national&sort=national-days&dir=desc" },
+  { key: "region", label: "one region, title sort", path: "/pipeline?region=LON&sort=title" },
+] as const;
+const ADMIN = "admin@example.nhs.uk";
+const LEAD = "lead.kent@example.nhs.uk";
+const LEAD_FOOTPRINT = "E54000032";
+
+type Verdict = "met" | "NOT MET" | "reference" | "not built" | "skipped";
+interface Row {
+  label: string;
+  value: number | null;
+  unit: string;
+  target: string;
+  verdict: Verdict;
+  note?: string;
+}
+const rows: Row[] = [];
+const results: Record<string, { value: number; unit: string }> = {};
+
+function figure(key: string, label: string, value: number, unit: string, target = "", met?: boolean, note?: string) {
+  results[key] = { value: Number(value.toFixed(unit === "µs" || unit === "KB" ? 1 : value < 10 ? 2 : 0)), unit };
+  rows.push({ label, value, unit, target, verdict: met === undefined ? "reference" : met ? "met" : "NOT MET", note });
+}
+
+function note(label: string, verdict: Verdict, target = "") {
+  rows.push({ label, value: null, unit: "", target, verdict });
+}
+
+function step(text: string) {
+  process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  /** Requests that failed or got no answer within autocannon's 10 s, e.g. while the clock sweep held the server. */
+  failed: number;
+}
+
+/** autocannon against one address: a warm-up, then DURATION seconds; every answer must be 200, and requests without one are counted. */
+async function load(url: string, cookie?: string): Promise<Load> {
+  const headers = cookie ? { cookie } : undefined;
+  const run = (duration: number, times?: number[]) =>
+    new Promise<Result>((resolve, reject) => {
+      const instance = autocannon({ url, connections: CONNECTIONS, duration, headers }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      );
+      if (times) instance.on("response", (_client, _status, _bytes, time) => times.push(time));
+    });
+  await run(WARM_UP);
+  const times: number[] = [];
+  const result = await run(DURATION, times);
+  // A non-200 means the benchmark is wrong (say, signed out and redirected); stop rather than measure it.
+  if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 200`);
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
+  return { rps: result.requests.total / result.duration, p50: at(50), p95: at(95), p99: at(99), requests: result.requests.total, failed: result.errors };
+}
+
+/** Streams the CSV export, timing the first body byte and sampling the server's RSS meanwhile. */
+async function csvExport(server: BenchServer, cookie: string) {
+  const baseline = server.rss();
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, server.rss());
+  }, 5);
+  try {
+    const started = performance.now();
+    const response = await fetch(`${server.baseUrl}/pipeline.csv`, { headers: { cookie } });
+    if (!response.ok || !response.body) throw new Error(`/pipeline.csv answered ${response.status}`);
+    let firstByte = 0;
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of response.body) {
+      if (!firstByte) firstByte = performance.now() - started;
+      bytes += chunk.byteLength;
+      for (const b of chunk) if (b === 10) lines++;
+    }
+    peak = Math.max(peak, server.rss());
+    return { firstByte, total: performance.now() - started, rows: lines - 1, megabytes: bytes / 1e6, rssGrowth: (peak - baseline) / 1e6 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * The impact simulation (how a criteria change would move every live submission) is being built as
+ * app/.server/criteria-impact.ts. Until it exists this figure is reported as "not built"; once it
+ * does, its call goes here and returns seconds over the seeded database.
+ */
+async function measureImpact(_databaseFile: string): Promise<number | null> {
+  if (!fs.existsSync(path.join(import.meta.dirname, "..", "app", ".server", "criteria-impact.ts"))) return null;
+  return null;
+}
+
+/** Waits (at most 30 s) until /healthz answers within 100 ms. */
+async function untilIdle(baseUrl: string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const started = performance.now();
+    await (await fetch(`${baseUrl}/healthz`)).text();
+    if (performance.now() - started < 100) return;
+  }
+}
+
+/** Met only when nothing failed; the note says how many did. */
+function failures(l: Load): string | undefined {
+  return l.failed > 0 ? `${l.failed} requests failed or timed out` : undefined;
+}
+
+function printTable() {
+  const width = Math.max(...rows.map((r) => r.label.length));
+  console.log(`\n${"figure".padEnd(width)}  ${"value".padStart(12)}  ${"target".padEnd(34)}  verdict`);
+  for (const r of rows) {
+    const value = r.value === null ? "" : `${r.value >= 100 ? Math.round(r.value).toLocaleString("en-GB") : r.value.toFixed(1)} ${r.unit}`;
+    console.log(`${r.label.padEnd(width)}  ${value.padStart(12)}  ${r.target.padEnd(34)}  ${r.verdict}${r.note ? ` (${r.note})` : ""}`);
+  }
+}
+
+async function main() {
+  const started = performance.now();
+  console.log(
+    `NCM Assure benchmarks: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, ` +
+      `${SUBMISSIONS.toLocaleString("en-GB")} submissions, ${CONNECTIONS} connections, ${DURATION} s per page after ${WARM_UP} s warm-up\n`,
+  );
+
+  step("building with the benchmark pages (build-bench/)");
+  const buildSeconds = buildForBench();
+  step(`built in ${buildSeconds.toFixed(1)} s`);
+  for (const page of jsPerPage(BENCH_BUILD)) {
+    const key = page.routeId.replace("routes/", "");
+    figure(`js.${key}.gzip`, `JS per page, gzip: ${page.label}`, page.gzipKb, "KB", "≤ 150 KB", page.gzipKb <= 150);
+  }
+
+  step("criteria evaluation");
+  for (const t of measureEvaluation()) {
+    figure(`evaluate.${t.set}.median`, `criteria evaluation, one submission (${t.set}), median`, t.medianMicros, "µs", "≤ 1,000 µs", t.medianMicros <= 1_000);
+  }
+
+  step(`workflow events (SQLite${PG_URL ? " and PostgreSQL" : ""})`);
+  const rates = await measureRuntime(PG_URL);
+  for (const [engine, rate, floor] of [
+    ["sqlite", rates.sqlite, 500],
+    ["postgresql", rates.postgres, 300],
+  ] as const) {
+    const name = engine === "sqlite" ? "SQLite" : "PostgreSQL";
+    if (!rate) {
+      note(`workflow events committed/s, ${name}`, "skipped", "set BENCH_DATABASE_URL");
+      continue;
+    }
+    const share = (100 * rate.runtimePerSecond) / rate.rawPerSecond;
+    figure(`events.${engine}.per_second`, `workflow events committed/s, ${name}`, rate.runtimePerSecond, "events/s", `≥ ${floor}/s`, rate.runtimePerSecond >= floor);
+    figure(`events.${engine}.raw_per_second`, `  raw UPDATE+INSERT transactions/s, ${name}`, rate.rawPerSecond, "tx/s");
+    figure(`events.${engine}.share_of_raw`, `  events as a share of raw, ${name}`, share, "%", "≥ 30%", share >= 30);
+  }
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-db-"));
+  const databaseFile = path.join(dir, "bench.db");
+  let server: BenchServer | undefined;
+  try {
+    step(`seeding ${SUBMISSIONS.toLocaleString("en-GB")} submissions`);
+    const db = createDb(`file:${databaseFile}`);
+    let leadSubmission: string;
+    try {
+      const seeded = await seedBenchDatabase(db, SUBMISSIONS);
+      step(
+        `seeded ${seeded.submissions.toLocaleString("en-GB")} submissions, ${seeded.auditEvents.toLocaleString("en-GB")} audit entries ` +
+          `and ${seeded.clockWarnings.toLocaleString("en-GB")} clock warnings in ${seeded.seconds.toFixed(1)} s`,
+      );
+      // Every app instance repeats this once a minute (startBackgroundWork). On SQLite the driver is
+      // synchronous, so for as long as it takes the server answers nothing else.
+      const sweepStarted = performance.now();
+      await sweepClockWarnings(db);
+      const sweep = (performance.now() - sweepStarted) / 1000;
+      figure("clock_sweep.seconds", `background clock sweep over ${SUBMISSIONS.toLocaleString("en-GB")} (each minute)`, sweep, "s");
+      // The lead's fullest demo submission: the task list reads and evaluates all of its sections.
+      leadSubmission = (
+        await db
+          .selectFrom("submission")
+          .innerJoin("submission_section", "submission_section.submission_id", "submission.id")
+          .select("submission.id")
+          .where("submission.footprint_code", "=", LEAD_FOOTPRINT)
+          .groupBy("submission.id")
+          .orderBy((eb) => eb.fn.countAll(), "desc")
+          .limit(1)
+          .executeTakeFirstOrThrow()
+      ).id;
+    } finally {
+      await db.destroy();
+    }
+
+    const impact = await measureImpact(databaseFile);
+    if (impact === null) note(`impact simulation over ${SUBMISSIONS.toLocaleString("en-GB")}`, "not built", "≤ 30 s");
+    else figure("impact.seconds", `impact simulation over ${SUBMISSIONS.toLocaleString("en-GB")}`, impact, "s", "≤ 30 s", impact <= 30);
+
+    step("starting server.js (production)");
+    server = await startBenchServer(databaseFile);
+    const admin = await signIn(server.baseUrl, ADMIN, DEMO_PASSWORD);
+    const lead = await signIn(server.baseUrl, LEAD, DEMO_PASSWORD);
+
+    step("framework floor: /__bench/floor");
+    const floor = await load(`${server.baseUrl}/__bench/floor`);
+    figure("floor.no_loader.rps", "framework floor: no-loader page", floor.rps, "req/s", "", undefined, failures(floor));
+    step("framework floor: /__bench/rows");
+    const rowsFloor = await load(`${server.baseUrl}/__bench/rows`);
+    figure("floor.rows50.rps", "framework floor: 50 rows from SQLite", rowsFloor.rps, "req/s", "", undefined, failures(rowsFloor));
+
+    for (const view of PIPELINE_VIEWS) {
+      step(`pipeline as admin: ${view.path}`);
+      const pipeline = await load(`${server.baseUrl}${view.path}`, admin);
+      const share = (100 * pipeline.rps) / rowsFloor.rps;
+      const ok = pipeline.failed === 0;
+      figure(`pipeline.${view.key}.rps`, `/pipeline as admin, ${view.label}`, pipeline.rps, "req/s", "≥ 60% of the 50-row floor", ok && share >= 60, failures(pipeline));
+      figure(`pipeline.${view.key}.share_of_rows_floor`, "  as a share of the 50-row floor", share, "%", "≥ 60%", share >= 60);
+      figure(`pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", ok && pipeline.p95 <= 60);
+    }
+
+    step(`task list as ${LEAD}: /submissions/${leadSubmission}`);
+    const taskList = await load(`${server.baseUrl}/submissions/${leadSubmission}`, lead);
+    const taskShare = (100 * taskList.rps) / floor.rps;
+    figure("task_list.rps", "task list of a lead (/submissions/:id)", taskList.rps, "req/s", "≥ 50% of the no-loader floor", taskList.failed === 0 && taskShare >= 50, failures(taskList));
+    figure("task_list.share_of_floor", "  as a share of the no-loader floor", taskShare, "%", "≥ 50%", taskShare >= 50);
+
+    // Let requests still queued from the last page (or a clock sweep) drain first.
+    await untilIdle(server.baseUrl);
+    step("CSV export of every submission");
+    const csv = await csvExport(server, admin);
+    step(`CSV: ${csv.rows.toLocaleString("en-GB")} rows, ${csv.megabytes.toFixed(1)} MB in ${(csv.total / 1000).toFixed(1)} s`);
+    figure("csv.first_byte", `CSV export of ${csv.rows.toLocaleString("en-GB")}: time to first byte`, csv.firstByte, "ms", "< 500 ms", csv.firstByte < 500);
+    figure("csv.rss_growth", "  server's peak RSS growth", csv.rssGrowth, "MB", "< 100 MB", csv.rssGrowth < 100);
+    figure("csv.total", "  whole download", csv.total, "ms");
+  } finally {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  printTable();
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWritten to ${path.relative(process.cwd(), RESULTS)} in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+await main();
