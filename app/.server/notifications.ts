@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Db } from "../../db/client.ts";
 import {
   claimOutboxRow,
@@ -149,44 +149,64 @@ export async function queueEventNotifications(
  * Queues the "national clock at 80%" warning for each submission on the national side that has
  * used 80% of its target in the current checkpoint, once per submission and checkpoint (the
  * notification's dedupe key makes a second sweep, or a second app instance, a no-op).
+ *
+ * It runs every minute in every instance, so it must stay cheap on 50,000 submissions: the
+ * database leaves out the ones already warned (an index on the dedupe key), the clock is two
+ * table lookups per row, and the few newly due are handled in batches: one query for their
+ * reviewers, one transaction per batch of warnings. (It used to ask for each row's reviewers
+ * one by one, every minute, and held a SQLite server for seconds.)
  */
 export async function sweepClockWarnings(db: Db, now = new Date(), target = DEFAULT_TARGET_WORKING_DAYS): Promise<number> {
   const rows = await db
     .selectFrom("submission")
     .select(["id", "title", "checkpoint", "national_days_used", "state_entered_at"])
     .where("whose_turn", "=", "national")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("notification")
+            .select(sql`1`.as("one"))
+            .where("notification.dedupe_key", "=", sql<string>`'clock80:' || submission.id || ':' || cast(submission.checkpoint as text)`),
+        ),
+      ),
+    )
     .execute();
+  const due = rows
+    .map((row) => ({ ...row, used: row.national_days_used + workingDaysBetween(new Date(row.state_entered_at), now) }))
+    .filter((row) => row.used >= target * AT_RISK_SHARE);
+  if (due.length === 0) return 0;
   const admins = await db.selectFrom("user").select(["id", "email"]).where("role", "=", "admin").execute();
   let queued = 0;
-  for (const row of rows) {
-    const used = row.national_days_used + workingDaysBetween(new Date(row.state_entered_at), now);
-    if (used < target * AT_RISK_SHARE) continue;
-    const assignment = await db
+  for (let i = 0; i < due.length; i += 200) {
+    const batch = due.slice(i, i + 200);
+    const assignments = await db
       .selectFrom("review_assignment")
-      .select(["lead_reviewer_id", "second_reviewer_id"])
-      .where("submission_id", "=", row.id)
-      .where("checkpoint", "=", row.checkpoint)
-      .executeTakeFirst();
-    const reviewerIds = assignment ? [assignment.lead_reviewer_id, assignment.second_reviewer_id] : [];
-    const reviewers = reviewerIds.length
-      ? await db.selectFrom("user").select(["id", "email"]).where("id", "in", reviewerIds).execute()
-      : [];
-    const checkpoint = row.checkpoint as Checkpoint;
-    queued += await queueNotifications(
-      db,
-      [...reviewers, ...admins].map((p) => ({
+      .innerJoin("submission", (j) =>
+        j.onRef("submission.id", "=", "review_assignment.submission_id").onRef("submission.checkpoint", "=", "review_assignment.checkpoint"),
+      )
+      .select(["review_assignment.submission_id as submissionId", "lead_reviewer_id", "second_reviewer_id"])
+      .where("review_assignment.submission_id", "in", batch.map((r) => r.id))
+      .execute();
+    const reviewerIdsOf = new Map(assignments.map((a) => [a.submissionId, [a.lead_reviewer_id, a.second_reviewer_id]]));
+    const reviewerIds = [...new Set(assignments.flatMap((a) => [a.lead_reviewer_id, a.second_reviewer_id]))];
+    const people = new Map(
+      (reviewerIds.length ? await db.selectFrom("user").select(["id", "email"]).where("id", "in", reviewerIds).execute() : []).map((p) => [p.id, p]),
+    );
+    const notifications = batch.flatMap((row) => {
+      const mine = reviewerIdsOf.get(row.id) ?? [];
+      const checkpoint = row.checkpoint as Checkpoint;
+      return [...mine.flatMap((id) => people.get(id) ?? []), ...admins].map((p) => ({
         userId: p.id,
         email: p.email,
         submissionId: row.id,
         kind: "clock_at_risk",
         dedupeKey: `clock80:${row.id}:${checkpoint}`,
-        title: `National clock at ${Math.floor((100 * used) / target)}%: ${row.title}`,
-        body: `${row.title} has used ${used.toFixed(1)} of ${target} national working days at checkpoint ${checkpoint}.`,
-        link: reviewerIds.includes(p.id) ? `/reviews/${row.id}` : `/submissions/${row.id}`,
-      })),
-      now.toISOString(),
-      env().baseUrl,
-    );
+        title: `National clock at ${Math.floor((100 * row.used) / target)}%: ${row.title}`,
+        body: `${row.title} has used ${row.used.toFixed(1)} of ${target} national working days at checkpoint ${checkpoint}.`,
+        link: mine.includes(p.id) ? `/reviews/${row.id}` : `/submissions/${row.id}`,
+      }));
+    });
+    queued += await db.transaction().execute((trx) => queueNotifications(trx, notifications, now.toISOString(), env().baseUrl));
   }
   return queued;
 }

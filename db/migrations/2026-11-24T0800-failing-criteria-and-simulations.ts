@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 /**
- * Two read models for the administrator's view.
+ * Two read models for the administrator's view, and an index for the clock sweep.
  *
  * `failing_criterion`: which automatic criteria a submission fails, as of its last save or submit
  * (the rows behind the `failing_blocking` / `failing_warnings` counts), so "the ten criteria that
@@ -12,6 +12,10 @@ import type { Kysely } from "kysely";
  * page that shows the progress bar can be answered by any instance.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  // The clock sweep asks, every minute, which submissions have not been warned yet: by dedupe key
+  // alone (the unique index starts with user_id, so it cannot answer that).
+  await db.schema.createIndex("notification_dedupe_key_idx").on("notification").column("dedupe_key").execute();
+
   await db.schema
     .createTable("failing_criterion")
     .addColumn("submission_id", "text", (c) => c.notNull().references("submission.id").onDelete("cascade"))
@@ -38,6 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex("notification_dedupe_key_idx").execute();
   await db.schema.dropTable("criteria_simulation").execute();
   await db.schema.dropTable("failing_criterion").execute();
 }
