@@ -15,11 +15,13 @@ import os from "node:os";
 import path from "node:path";
 import autocannon, { type Result } from "autocannon";
 import { sweepClockWarnings } from "../app/.server/notifications.ts";
+import { simulateCriteriaImpact } from "../app/.server/criteria-impact.ts";
 import { createDb } from "../db/client.ts";
 import { DEMO_PASSWORD } from "../db/seed/demo.ts";
 import { measureEvaluation } from "./evaluate.bench.ts";
 import { jsPerPage } from "./js-per-page.ts";
 import { measureRuntime } from "./runtime.bench.ts";
+import { seedWithDrafts, timeRegionsOverview } from "./regions-criteria.bench.ts";
 import { seedBenchDatabase } from "./seed.ts";
 import { BENCH_BUILD, type BenchServer, buildForBench, signIn, startBenchServer } from "./server.ts";
 
@@ -121,13 +123,24 @@ async function csvExport(server: BenchServer, cookie: string) {
 }
 
 /**
- * The impact simulation (how a criteria change would move every live submission) is being built as
- * app/.server/criteria-impact.ts. Until it exists this figure is reported as "not built"; once it
- * does, its call goes here and returns seconds over the seeded database.
+ * The impact simulation (how a criteria change would move every live submission), over its own
+ * 50,000 submissions with full drafts (bench/regions-criteria.bench.ts): the copies in the page
+ * benchmark's database have no section content, and judging empty drafts would flatter it.
  */
-async function measureImpact(_databaseFile: string): Promise<number | null> {
-  if (!fs.existsSync(path.join(import.meta.dirname, "..", "app", ".server", "criteria-impact.ts"))) return null;
-  return null;
+async function measureImpact(): Promise<{ seconds: number; live: number; regionsMedianMs: number; regionsP95Ms: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-impact-"));
+  const db = createDb(`file:${path.join(dir, "impact.db")}`);
+  try {
+    await seedWithDrafts(db, SUBMISSIONS);
+    const started = performance.now();
+    const result = await simulateCriteriaImpact(db, "2016-17");
+    const seconds = (performance.now() - started) / 1000;
+    const regions = await timeRegionsOverview(db);
+    return { seconds, live: result.live, ...regions };
+  } finally {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Waits (at most 30 s) until /healthz answers within 100 ms. */
@@ -226,9 +239,18 @@ async function main() {
       await db.destroy();
     }
 
-    const impact = await measureImpact(databaseFile);
-    if (impact === null) note(`impact simulation over ${SUBMISSIONS.toLocaleString("en-GB")}`, "not built", "≤ 30 s");
-    else figure("impact.seconds", `impact simulation over ${SUBMISSIONS.toLocaleString("en-GB")}`, impact, "s", "≤ 30 s", impact <= 30);
+    step(`impact simulation: seeding ${SUBMISSIONS.toLocaleString("en-GB")} submissions with full drafts`);
+    const impact = await measureImpact();
+    figure(
+      "impact.seconds",
+      `impact simulation over ${SUBMISSIONS.toLocaleString("en-GB")} (${impact.live.toLocaleString("en-GB")} live)`,
+      impact.seconds,
+      "s",
+      "≤ 30 s",
+      impact.seconds <= 30,
+    );
+    figure("regions.loader.median_ms", "/pipeline/regions loader, median", impact.regionsMedianMs, "ms");
+    figure("regions.loader.p95_ms", "/pipeline/regions loader, p95", impact.regionsP95Ms, "ms");
 
     step("starting server.js (production)");
     server = await startBenchServer(databaseFile);
