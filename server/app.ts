@@ -62,6 +62,11 @@ export function contentSecurityPolicy(nonce: string): string {
 
 export const app = express();
 app.disable("x-powered-by");
+// Behind a load balancer (TRUST_PROXY=1), the client is the address the balancer appended to
+// X-Forwarded-For: trust exactly that one hop. Without this, req.ip stayed the balancer's own
+// address, so one person guessing passwords throttled sign-in for everyone (and earlier entries,
+// which the client wrote itself, are never believed).
+app.set("trust proxy", (_address: string, hop: number) => env().trustProxy && hop === 0);
 
 app.use((req, res, next) => {
   const config = env();

@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
  * Starts the production build (server.js) on a spare port with a fresh SQLite file, the demo
  * accounts and production settings, and waits until /healthz answers.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: { env?: Record<string, string>; baseUrl?: (port: number) => string } = {}): Promise<RunningServer> {
   if (!fs.existsSync("build/server/index.js")) {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
@@ -36,6 +36,9 @@ export async function startServer(): Promise<RunningServer> {
   const databaseFile = path.join(dir, "app.db");
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  // The address users are told the service is at; it may differ from where this test reaches it
+  // (an https address behind a proxy, for the Secure cookie).
+  const publicUrl = options.baseUrl?.(port) ?? baseUrl;
   let output = "";
   const child: ChildProcess = spawn(process.execPath, ["server.js"], {
     env: {
@@ -43,13 +46,14 @@ export async function startServer(): Promise<RunningServer> {
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
-      BASE_URL: baseUrl,
+      BASE_URL: publicUrl,
       DATABASE_URL: `file:${databaseFile}`,
       UPLOADS_DIR: path.join(dir, "uploads"),
       BETTER_AUTH_SECRET: "end-to-end-test-secret-".padEnd(48, "z"),
       DEMO_SEED: "1",
       // The suites sign in a dozen times from one address; throttling has its own tests.
       SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
