@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { RouteConfigEntry } from "@react-router/dev/routes";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import routes from "../../app/routes.ts";
+import { chromiumPath, launch, signIn as signInWithBrowser } from "../e2e/browser.ts";
 import { type RunningServer, startServer } from "../e2e/server.ts";
 
 /**
@@ -240,5 +241,41 @@ describe("signing in from one address, over and over", () => {
     const knownApi = await api("lead.kent@example.nhs.uk", "192.0.2.12");
     expect(knownApi.status).toBe(401);
     expect(await api("nobody.at.all@example.nhs.uk", "192.0.2.13")).toEqual(knownApi);
+  });
+});
+
+describe.skipIf(!chromiumPath)("the Content-Security-Policy in Chromium", () => {
+  it("runs the service's own scripts (hydration, sign-in with JavaScript) and blocks an injected handler and script", async () => {
+    const browser = await launch();
+    try {
+      const page = await (await browser.newContext({ baseURL: baseUrl })).newPage();
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto("/sign-in");
+      // The NHS snippet is an inline script: it ran only because it carries the nonce.
+      await expect.poll(() => page.evaluate(() => document.body.classList.contains("js-enabled"))).toBe(true);
+      await signInWithBrowser(page, "admin@example.nhs.uk");
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 20_000 }).toBe("/");
+      await page.waitForLoadState("networkidle");
+      expect(violations, "the service's own pages break no rule of their policy").toEqual([]);
+
+      const ran = await page.evaluate(async () => {
+        const w = window as unknown as { handlerRan?: boolean; scriptRan?: boolean };
+        const host = document.createElement("div");
+        document.body.append(host);
+        host.innerHTML = `<img src="/no-such-image.png" onerror="window.handlerRan = true">`;
+        await new Promise((resolve) => host.querySelector("img")!.addEventListener("error", resolve));
+        const script = document.createElement("script");
+        script.textContent = "window.scriptRan = true";
+        document.body.append(script);
+        return { handler: w.handlerRan === true, script: w.scriptRan === true };
+      });
+      expect(ran).toEqual({ handler: false, script: false });
+      await expect.poll(() => violations.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await browser.close();
+    }
   });
 });

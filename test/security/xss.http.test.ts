@@ -86,6 +86,7 @@ const KENT = "lead.kent@example.nhs.uk";
 let kentSubmission: string;
 let reviewed: string;
 let reviewedLead: string;
+let reviewerTwo: string;
 
 beforeAll(async () => {
   server = await startServer();
@@ -160,7 +161,7 @@ beforeAll(async () => {
   // People's names and conflicts.
   await post(ADMIN, "/admin/users/invite", { name: payload("name"), email: "new.person@example.nhs.uk", role: "reviewer" }, 200);
   await post("reviewer.two@example.nhs.uk", "/account/conflicts", { intent: "declare", footprintCode: "E54000040", reason: payload("conflict") });
-  const reviewerTwo = (await db.selectFrom("user").select("id").where("email", "=", "reviewer.two@example.nhs.uk").executeTakeFirstOrThrow()).id;
+  reviewerTwo = (await db.selectFrom("user").select("id").where("email", "=", "reviewer.two@example.nhs.uk").executeTakeFirstOrThrow()).id;
   await post(ADMIN, `/admin/users/${reviewerTwo}`, { intent: "record-conflict", conflictFootprint: "E54000037", conflictReason: payload("recorded-conflict") }, 302);
 }, 180_000);
 
@@ -202,6 +203,7 @@ const PAGES: Record<string, Shown> = {
   "the list of users": { who: ADMIN, path: () => "/admin/users", fields: ["name"] },
   "the outbox": { who: ADMIN, path: () => "/admin/outbox", fields: [] },
   "a reviewer's own conflicts": { who: "reviewer.two@example.nhs.uk", path: () => "/account/conflicts", fields: ["conflict", "recorded-conflict"] },
+  "the admin's page for a reviewer": { who: ADMIN, path: () => `/admin/users/${reviewerTwo}`, fields: ["conflict", "recorded-conflict"] },
   "notifications": { who: "reviewedLead", path: () => "/notifications", fields: [] },
   "the reviewer's list": { who: ADMIN, path: () => "/reviews", fields: [] },
   "assignments": { who: ADMIN, path: () => "/admin/assignments", fields: [] },
