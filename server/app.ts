@@ -46,13 +46,14 @@ export function startBackground(): () => void {
   return startBackgroundWork(db());
 }
 
-export function contentSecurityPolicy(nonce: string): string {
+export function contentSecurityPolicy(nonce: string, options: { production: boolean }): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    // `npm run dev`: Vite's hot reload talks over its own websocket port.
+    options.production ? "connect-src 'self'" : "connect-src 'self' ws:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -86,7 +87,7 @@ app.use((req, res, next) => {
   // injected <script> or onerror= cannot run. Styles stay 'unsafe-inline' for a few style="" attributes.
   const cspNonce = randomBytes(16).toString("base64");
   res.locals.cspNonce = cspNonce;
-  res.setHeader("Content-Security-Policy", contentSecurityPolicy(cspNonce));
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy(cspNonce, { production: config.production }));
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
   // Refuse state-changing requests from other sites (CSRF): the Origin a browser sends must be

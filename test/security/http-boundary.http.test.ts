@@ -138,6 +138,7 @@ describe("security headers", () => {
     expect(nonce, csp).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
     expect(directives.get("object-src")).toEqual(["'none'"]);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
     expect(directives.get("base-uri")).toEqual(["'self'"]);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("x-frame-options")).toBe("DENY");
