@@ -10,6 +10,7 @@ import {
 } from "react-router";
 import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
+import { useNonce } from "./csp-nonce.ts";
 import { navigationFor } from "./navigation.ts";
 import { getSessionUser } from "./.server/session.ts";
 import { db } from "./.server/db.ts";
@@ -45,6 +46,7 @@ const RequestIdContext = createContext<string | undefined>(undefined);
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   useEffect(() => {
     // nhsuk-frontend's behaviours (header menu, error summary focus); the pages work without them.
     import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll());
@@ -59,6 +61,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body suppressHydrationWarning>
         <script
+          nonce={nonce}
           // The NHS template's snippet: lets the CSS know JavaScript is available before hydration.
           // biome-ignore lint: static string, no user data
           dangerouslySetInnerHTML={{
@@ -76,8 +79,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </main>
         </div>
         <Footer />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import "react-router";
@@ -14,6 +14,8 @@ import { env } from "../app/.server/env.ts";
 declare module "react-router" {
   interface AppLoadContext {
     requestId: string;
+    /** This response's Content-Security-Policy nonce: the only inline scripts the browser will run carry it. */
+    cspNonce: string;
   }
 }
 
@@ -44,8 +46,28 @@ export function startBackground(): () => void {
   return startBackgroundWork(db());
 }
 
+export function contentSecurityPolicy(nonce: string, options: { production: boolean }): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    // `npm run dev`: Vite's hot reload talks over its own websocket port.
+    options.production ? "connect-src 'self'" : "connect-src 'self' ws:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
 export const app = express();
 app.disable("x-powered-by");
+// Behind a load balancer (TRUST_PROXY=1), the client is the address the balancer appended to
+// X-Forwarded-For: trust exactly that one hop. Without this, req.ip stayed the balancer's own
+// address, so one person guessing passwords throttled sign-in for everyone (and earlier entries,
+// which the client wrote itself, are never believed).
+app.set("trust proxy", (_address: string, hop: number) => env().trustProxy && hop === 0);
 
 app.use((req, res, next) => {
   const config = env();
@@ -60,7 +82,12 @@ app.use((req, res, next) => {
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
   res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'");
+  // React Router's server render writes inline scripts (hydration data, module loader), so scripts
+  // are allowed from this server and by a fresh per-response nonce, never 'unsafe-inline': an
+  // injected <script> or onerror= cannot run. Styles stay 'unsafe-inline' for a few style="" attributes.
+  const cspNonce = randomBytes(16).toString("base64");
+  res.locals.cspNonce = cspNonce;
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy(cspNonce, { production: config.production }));
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
   // Refuse state-changing requests from other sites (CSRF): the Origin a browser sends must be
@@ -80,6 +107,6 @@ app.use((req, res, next) => {
 app.use(
   createRequestHandler({
     build: () => import("virtual:react-router/server-build"),
-    getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string }),
+    getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string, cspNonce: res.locals.cspNonce as string }),
   }),
 );

@@ -20,6 +20,7 @@ import { applyEvent, type ApplyResult, type WorkflowCommand } from "../.server/a
 import { db } from "../.server/db.ts";
 import { CommentSchema, ConditionReviewSchema, CountersignSchema, proposeSchema, RateSchema } from "../.server/review-forms.ts";
 import { postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
+import { requireReadableForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 import { type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";
 
@@ -63,7 +64,7 @@ function statusOf(result: Extract<ApplyResult, { ok: false }>): number {
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
-  const formData = await request.formData();
+  const formData = requireReadableForm(await request.formData());
   switch (formData.get("intent")) {
     case "rate":
       return rate(loaded, formData);

@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
+import { requireReadableForm } from "../.server/forms.ts";
 import type { Route } from "./+types/sign-in";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { getUser, safeRedirectTo, signIn } from "../.server/session.ts";
@@ -30,7 +31,7 @@ const WRONG_CREDENTIALS = "Enter a correct email address and password";
 
 export async function action({ request }: Route.ActionArgs) {
   const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: SignInSchema });
+  const submission = parseWithZod(requireReadableForm(formData), { schema: SignInSchema });
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }

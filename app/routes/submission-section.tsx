@@ -18,6 +18,7 @@ import {
   requireSubmission,
   saveSubmissionSection,
 } from "../.server/submissions.ts";
+import { requireReadableForm } from "../.server/forms.ts";
 import { requireUser } from "../.server/session.ts";
 import { isKnownFieldPath, SECTION_TITLES, sectionOfFieldPath, type SubmissionContent } from "../../workflows/submission.ts";
 
@@ -104,7 +105,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const section = params.section;
   if (!isEditableSection(section)) throw data("Not found", { status: 404 });
 
-  const formData = await request.formData();
+  const formData = requireReadableForm(await request.formData());
   const posted = formData.get("openedAt");
   const openedAt = typeof posted === "string" && posted !== "" ? posted : null;
   const submission = readSectionForm(section, formData);

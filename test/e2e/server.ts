@@ -26,6 +26,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Environment variables added to (or overriding) the production settings below. */
   env?: Record<string, string>;
+  /** The address users are told the service is at (BASE_URL), from the port it listens on. */
+  baseUrl?: (port: number) => string;
 }
 
 async function freePort(): Promise<number> {
@@ -53,6 +55,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const databaseUrl = options.databaseUrl ?? `file:${databaseFile}`;
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  // The address users are told the service is at; it may differ from where this test reaches it
+  // (an https address behind a proxy, for the Secure cookie).
+  const publicUrl = options.baseUrl?.(port) ?? baseUrl;
   let output = "";
   const child: ChildProcess = spawn(process.execPath, ["server.js"], {
     env: {
@@ -60,7 +65,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
-      BASE_URL: baseUrl,
+      BASE_URL: publicUrl,
       DATABASE_URL: databaseUrl,
       UPLOADS_DIR: path.join(dir, "uploads"),
       BETTER_AUTH_SECRET: "end-to-end-test-secret-".padEnd(48, "z"),

@@ -57,4 +57,4 @@ export async function settle(run: () => unknown): Promise<unknown> {
   }
 }
 
-export const context = { requestId: "test-request" };
+export const context = { requestId: "test-request", cspNonce: "test-nonce" };
