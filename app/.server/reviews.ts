@@ -46,6 +46,17 @@ import type { LoadedSubmission } from "./submissions.ts";
 // The national clock, live
 
 /**
+ * A reviewer who has declared a conflict with the submission's footprint does not see its review
+ * (ratings, internal comments, the proposal), only that it exists in the pipeline: conflict rules
+ * are about what you know as much as what you sign. Administrators, who manage the conflicts and
+ * the assignments, still see it.
+ */
+export function conflictRefusal(loaded: Pick<LoadedSubmission, "actor" | "submission">): string | null {
+  if (loaded.actor.role !== "reviewer" || !loaded.actor.conflicts.includes(loaded.submission.footprint_code)) return null;
+  return "You have declared a conflict of interest with this submission's footprint, so you cannot see its review. Ask a programme administrator if this is wrong.";
+}
+
+/**
  * National working days used in the current checkpoint, as of `now`: what was used when the state
  * was entered, plus the time since while the national clock is still running.
  */

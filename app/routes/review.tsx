@@ -19,7 +19,7 @@ import { stateTagClass } from "../status.ts";
 import { applyEvent, type ApplyResult, type WorkflowCommand } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { CommentSchema, ConditionReviewSchema, CountersignSchema, proposeSchema, RateSchema } from "../.server/review-forms.ts";
-import { postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
+import { conflictRefusal, postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
 import { requireReadableForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 import { type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";
@@ -45,6 +45,8 @@ type Flash = keyof typeof FLASH;
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
+  const conflicted = conflictRefusal(loaded);
+  if (conflicted) throw data(conflicted, { status: 403 });
   const done = new URL(request.url).searchParams.get("done");
   return {
     ...(await reviewWorkspace(db(), loaded)),
@@ -64,6 +66,8 @@ function statusOf(result: Extract<ApplyResult, { ok: false }>): number {
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
+  const conflicted = conflictRefusal(loaded);
+  if (conflicted) throw data(conflicted, { status: 403 });
   const formData = requireReadableForm(await request.formData());
   switch (formData.get("intent")) {
     case "rate":

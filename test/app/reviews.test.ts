@@ -446,23 +446,28 @@ describe("countersigning", () => {
     expect(await auditTrail(database, id)).toEqual(trail);
   });
 
-  it("refuses a reviewer who is not the second reviewer, and one who declared a conflict", async () => {
-    // Riley (reviewer.three) is conflicted with Greater Manchester and not assigned to it.
+  it("refuses a reviewer who is not the second reviewer, and keeps a conflicted reviewer out of the review altogether", async () => {
+    const conflictMessage =
+      "You have declared a conflict of interest with this submission's footprint, so you cannot see its review. Ask a programme administrator if this is wrong.";
+    // Riley (reviewer.three) is conflicted with Greater Manchester: neither the workspace nor its forms.
     const manchester = await inReview({ lead: "lead.manchester" });
     await proposed(manchester);
-    const page = await workspace("reviewer.three", manchester);
-    expect(page.countersignRefusal).toBe("Only the second reviewer assigned to this checkpoint can countersign its decision.");
-    const notAssigned = await post("reviewer.three", manchester, { intent: "countersign", version: String(await versionOf(manchester)), agree: "yes" });
-    expect((notAssigned as Reply).init.status).toBe(403);
+    const hidden = await settle(() => workspace("reviewer.three", manchester));
+    expect(hidden).toMatchObject({ init: { status: 403 }, data: conflictMessage });
+    const conflictedPost = await post("reviewer.three", manchester, { intent: "countersign", version: String(await versionOf(manchester)), agree: "yes" });
+    expect(conflictedPost).toMatchObject({ init: { status: 403 }, data: conflictMessage });
     expect(await findSubmission(database, manchester)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
 
-    // A second reviewer who declares a conflict after being assigned may no longer countersign.
+    // A reviewer without a conflict who is not the second reviewer sees why they cannot countersign.
+    const page = await workspace("reviewer.three", await inReview({ lead: "lead.kent" }).then(async (id) => (await proposed(id), id)));
+    expect(page.countersignRefusal).toBe("Only the second reviewer assigned to this checkpoint can countersign its decision.");
+
+    // A second reviewer who declares a conflict after being assigned may no longer countersign, or see it.
     const blackCountry = await inReview({ lead: "lead.blackcountry" });
     await proposed(blackCountry);
     await declareReviewerConflict(database, { userId: actors["reviewer.two"]!.id, footprintCode: "E54000016", reason: "Former employer" });
     const conflicted = await post("reviewer.two", blackCountry, { intent: "countersign", version: String(await versionOf(blackCountry)), agree: "yes" });
-    expect((conflicted as Reply).init.status).toBe(403);
-    expect(errorsOf(conflicted)[""]).toEqual(["You have declared a conflict with this footprint, so you cannot countersign its decisions."]);
+    expect(conflicted).toMatchObject({ init: { status: 403 }, data: conflictMessage });
     expect(await findSubmission(database, blackCountry)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
   });
 

@@ -157,7 +157,8 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/reviews.tsx": { loader: nationalTeam() },
   // Reading: every reviewer sees the whole pipeline (a declared conflict stops them acting, not reading).
   "routes/review.tsx": {
-    loader: nationalTeam(),
+    // A reviewer conflicted with the footprint does not see the review at all.
+    loader: row("sign-in", "403", "403", "allowed", "403", "allowed", "allowed"),
     action: { ...reviewActors(), probe: { form: () => ({ intent: "comment", body: "Probe from the authorisation matrix", visibility: "internal" }) } },
   },
   "routes/account-conflicts.tsx": {
