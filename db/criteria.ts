@@ -30,6 +30,17 @@ export async function countLiveSubmissions(db: Db): Promise<number> {
   return Number(row.n);
 }
 
+/** How many live submissions are pinned to each criteria set. */
+export async function countPinnedLiveSubmissions(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom("submission")
+    .select(["criteria_set as set", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("whose_turn", "<>", "closed")
+    .groupBy("criteria_set")
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.set, Number(r.n)]));
+}
+
 /** Every live submission with its draft, `size` at a time in id order (keyset, so each batch is one index range). */
 export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator<LiveSubmissionForCriteria[]> {
   let after = "";

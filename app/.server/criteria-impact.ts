@@ -5,6 +5,7 @@ import { dialectOf } from "../../db/client.ts";
 import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
 import {
   countLiveSubmissions,
+  countPinnedLiveSubmissions,
   finishSimulation,
   findSimulation,
   insertSimulation,
@@ -53,17 +54,6 @@ export function criteriaCatalogue() {
       })),
     };
   });
-}
-
-/** How many live submissions are pinned to each set. */
-export async function pinnedCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom("submission")
-    .select(["criteria_set as set", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("whose_turn", "<>", "closed")
-    .groupBy("criteria_set")
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.set, Number(r.n)]));
 }
 
 function judge(sections: Record<string, string>, setId: string, checkpoint: number, state: string, reference: ReferenceData) {
@@ -191,6 +181,7 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
 }
 
 export { listSimulations };
+export { countPinnedLiveSubmissions as pinnedCounts };
 
 export const MoveSchema = z
   .object({
