@@ -46,6 +46,20 @@ describe.skipIf(!chromiumPath)("regions and criteria in Chromium", () => {
     await context.close();
   });
 
+  it("works for a reviewer with JavaScript off: the charts are in the page, the region chooser is a GET form", async () => {
+    const { context, page } = await signedInAs(env.browser, env.server, "reviewer.one@example.nhs.uk", false);
+    await page.goto("/pipeline/regions");
+    expect(await page.locator("svg.ncm-chart").count()).toBe(5);
+    await page.locator("#failing-region").selectOption({ label: "London" });
+    await page.getByRole("button", { name: "Show criteria" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("failing")).toBe("LON");
+    expect(await page.getByRole("status").filter({ hasText: "open submissions in London" }).count()).toBe(1);
+    // Each count is a plain link to the pipeline it counts.
+    await page.locator("tbody a").first().click();
+    await page.getByRole("heading", { level: 1, name: "Pipeline" }).waitFor();
+    await context.close();
+  });
+
   it("runs an impact simulation and moves a chosen submission with a reason (JavaScript on)", async () => {
     const { context, page } = await signedInAs(env.browser, env.server, "admin@example.nhs.uk");
     await page.goto("/admin/criteria");
