@@ -110,7 +110,8 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   if (status === 403) {
     return (
       <ErrorPage title="You do not have permission to see this page">
-        <p>Your account does not have the role this page needs.</p>
+        {/* The policy's own sentence when there is one: a role, a conflict of interest, a step. */}
+        <p>{isRouteErrorResponse(error) && typeof error.data === "string" && error.data ? error.data : "Your account does not have the role this page needs."}</p>
         <p>
           If you think you should have access, contact your programme administrator. <a href="/">Go to your home page</a>.
         </p>

@@ -46,13 +46,13 @@ export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
  * a clash on (chain, seq) aborts the transaction rather than forking the chain.
  */
 export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventTable> {
-  const last = await trx
-    .selectFrom("audit_event")
-    .select(["seq", "hash"])
-    .where("chain", "=", input.chain)
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const [last, actor] = await Promise.all([
+    trx.selectFrom("audit_event").select(["seq", "hash"]).where("chain", "=", input.chain).orderBy("seq", "desc").limit(1).executeTakeFirst(),
+    input.actorId ? trx.selectFrom("user").select("name").where("id", "=", input.actorId).executeTakeFirst() : undefined,
+  ]);
+  // The actor's name as it is now, under the hash: the entry (and any decision record built from
+  // it) keeps saying who acted even if the account is renamed later.
+  const payload = actor ? { ...(input.payload as Record<string, unknown>), actorName: actor.name } : (input.payload ?? {});
   const entry = {
     chain: input.chain,
     seq: (last?.seq ?? 0) + 1,
@@ -61,13 +61,23 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     action: input.action,
     from_state: input.fromState,
     to_state: input.toState,
-    payload: JSON.stringify(input.payload ?? {}),
+    payload: JSON.stringify(payload),
     at: input.at,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const row: AuditEventTable = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
   await trx.insertInto("audit_event").values(row).execute();
   return row;
+}
+
+/** The actor's name as the entry recorded it, if it did (entries written before names were kept do not). */
+export function actorNameIn(payload: string): string | undefined {
+  try {
+    const value = (JSON.parse(payload) as { actorName?: unknown }).actorName;
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A submission's trail, oldest first. */
@@ -173,7 +183,7 @@ export async function listAuditEvents(db: Db, filters: AuditFilters, page: { off
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows: rows.map((r) => ({ ...r, actorName: actorNameIn(r.payload) ?? r.actorName })), total: Number(total.n) };
 }
 
 export async function listAuditActions(db: Db): Promise<string[]> {

@@ -127,6 +127,8 @@ export interface ReviewerConflictTable {
   footprint_code: string;
   reason: string;
   declared_at: string;
+  /** Who recorded it: the reviewer themselves or an administrator; null if that account is gone. */
+  declared_by: string | null;
 }
 
 export interface SubmissionTable {

@@ -126,6 +126,7 @@ export async function declareReviewerConflict(
       footprint_code: input.footprintCode,
       reason: input.reason,
       declared_at: new Date().toISOString(),
+      declared_by: input.userId,
     })
     .execute();
 }
@@ -138,7 +139,7 @@ export async function userNames(db: Db, ids: string[]): Promise<Map<string, stri
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** The conflicts a user has declared, with when, by footprint name. */
+/** The conflicts recorded for a user, with when and by whom, by footprint name. */
 export async function listReviewerConflicts(db: Db, userId: string) {
   return db
     .selectFrom("reviewer_conflict")
@@ -148,6 +149,7 @@ export async function listReviewerConflicts(db: Db, userId: string) {
       "footprint.name as footprintName",
       "reviewer_conflict.reason",
       "reviewer_conflict.declared_at as declaredAt",
+      "reviewer_conflict.declared_by as declaredBy",
     ])
     .where("reviewer_conflict.user_id", "=", userId)
     .orderBy("footprint.name")
@@ -160,14 +162,30 @@ export async function listReviewerConflicts(db: Db, userId: string) {
  */
 export async function insertReviewerConflict(
   db: Db,
-  input: { userId: string; footprintCode: string; reason: string; at: string },
+  input: { userId: string; footprintCode: string; reason: string; at: string; declaredBy: string },
 ): Promise<boolean> {
   const result = await db
     .insertInto("reviewer_conflict")
-    .values({ user_id: input.userId, footprint_code: input.footprintCode, reason: input.reason, declared_at: input.at })
+    .values({
+      user_id: input.userId,
+      footprint_code: input.footprintCode,
+      reason: input.reason,
+      declared_at: input.at,
+      declared_by: input.declaredBy,
+    })
     .onConflict((oc) => oc.columns(["user_id", "footprint_code"]).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** One recorded conflict, for deciding who may withdraw it; undefined when there is none. */
+export async function findReviewerConflict(db: Db, input: { userId: string; footprintCode: string }) {
+  return db
+    .selectFrom("reviewer_conflict")
+    .select(["user_id as userId", "footprint_code as footprintCode", "declared_by as declaredBy"])
+    .where("user_id", "=", input.userId)
+    .where("footprint_code", "=", input.footprintCode)
+    .executeTakeFirst();
 }
 
 /** Withdraws a declared conflict and returns what it said, or undefined when there was none. */

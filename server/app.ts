@@ -10,6 +10,7 @@ import { db } from "../app/.server/db.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { startBackgroundWork } from "../app/.server/notifications.ts";
 import { env } from "../app/.server/env.ts";
+import { bodyLimitFor } from "../app/.server/forms.ts";
 
 declare module "react-router" {
   interface AppLoadContext {
@@ -90,19 +91,74 @@ app.use((req, res, next) => {
   res.setHeader("Content-Security-Policy", contentSecurityPolicy(cspNonce, { production: config.production }));
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
-  // Refuse state-changing requests from other sites (CSRF): the Origin a browser sends must be
-  // this server's own. Requests without Origin or Fetch Metadata (curl, scripts) carry no ambient cookies risk.
-  if (!["GET", "HEAD", "OPTIONS"].includes(req.method)) {
+  // Pages show people's submissions, reviews and accounts: no browser or proxy keeps a copy. Routes
+  // that set their own Cache-Control (evidence, CSV) replace this with a value as strict.
+  res.setHeader("Cache-Control", "no-store");
+
+  if (!SAFE_METHODS.has(req.method)) {
+    // Refuse state-changing requests from other sites (CSRF): the Origin a browser sends must be
+    // this server's own. A request carrying a session cookie must also say where it came from:
+    // every browser sends Origin or Sec-Fetch-Site on a POST, so one with neither is a script or a
+    // scanner replaying a stolen or borrowed cookie (decision 005).
     const origin = req.get("origin");
     const sameOrigin = origin === undefined || origin === `${req.protocol}://${req.get("host")}` || origin === config.baseUrl;
     const site = req.get("sec-fetch-site");
-    if (!sameOrigin || site === "cross-site") {
-      res.status(403).type("text/plain").send("This request came from another site and was refused.");
+    if (!sameOrigin || site === "cross-site" || site === "same-site") {
+      refuse(res, 403, "This request came from another site", "This request came from another site and was refused.");
+      return;
+    }
+    if (origin === undefined && site === undefined && hasSessionCookie(req.get("cookie"))) {
+      refuse(res, 403, "This request did not say where it came from", "Signed-in changes must come from the service's own pages. Go back to the page and try again.");
+      return;
+    }
+
+    // Form bodies are limited before anything reads them, so a huge post cannot fill the server's
+    // memory; the evidence upload streams its body under its own limit.
+    const limit = bodyLimitFor(req.path);
+    const declared = req.get("content-length");
+    if (limit === null) {
+      next();
+      return;
+    }
+    if (declared === undefined && req.get("transfer-encoding") !== undefined) {
+      refuse(res, 411, "The request did not say how long it was", "Send the form again from the service's page.");
+      return;
+    }
+    if (declared !== undefined && Number(declared) > limit) {
+      refuse(
+        res,
+        413,
+        "The form you sent was too large",
+        `Forms on this service can be at most ${Math.round(limit / 1024)} KB. Nothing you saved before has changed: go back, shorten the text, and send it again.`,
+      );
       return;
     }
   }
   next();
 });
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** better-auth's session cookie, with or without the `__Secure-` prefix it adds on https. */
+function hasSessionCookie(header: string | undefined): boolean {
+  return header !== undefined && /(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=/.test(header);
+}
+
+/**
+ * A small HTML page for refusals the host makes before React Router (and so before its error
+ * pages). The connection is closed, so an unread body is discarded rather than drained.
+ */
+function refuse(res: express.Response, status: number, title: string, message: string) {
+  const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  res
+    .status(status)
+    .set("Connection", "close")
+    .type("html")
+    .send(
+      `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} – NCM Assure</title></head>` +
+        `<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a href="/">Go to your home page</a></p></main></body></html>`,
+    );
+}
 
 app.use(
   createRequestHandler({

@@ -27,6 +27,7 @@ import {
   whoseTurn,
 } from "../../workflows/assurance.machine.ts";
 import { clockFor } from "../../workflows/clock.ts";
+import { maySeeSubmission, NOT_FOUND } from "../../workflows/policy.ts";
 import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
 import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
@@ -64,15 +65,6 @@ export function actorFrom(user: Pick<UserProfile, "id" | "role" | "footprints" |
     footprints: user.footprints.map((f) => f.code),
     conflicts: user.conflicts.map((c) => c.footprintCode),
   };
-}
-
-/**
- * Who may see a submission at all. Leads see their own footprints' only; reviewers and admins
- * see every submission (the pipeline), and the machine decides what each may do to it.
- */
-export function canViewSubmission(actor: Pick<Actor, "role" | "footprints">, submission: Pick<SubmissionRow, "footprint_code">): boolean {
-  if (actor.role === "admin" || actor.role === "reviewer") return true;
-  return actor.footprints.includes(submission.footprint_code);
 }
 
 /** An actor for the submission's machine, restored from its stored snapshot (not yet started). */
@@ -165,7 +157,9 @@ export async function applyEvent(
   options: { expectedVersion?: number; at?: Date } = {},
 ): Promise<ApplyResult> {
   const row = await findSubmission(db, submissionId);
-  if (!row || !canViewSubmission(actor, row)) return { ok: false, kind: "not_found", reason: "Submission not found." };
+  if (!row) return { ok: false, kind: "not_found", reason: NOT_FOUND };
+  const verdict = maySeeSubmission(actor, { footprintCode: row.footprint_code });
+  if (!verdict.allowed) return { ok: false, kind: verdict.hidden ? "not_found" : "refused", reason: verdict.reason };
   if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
     return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
   }

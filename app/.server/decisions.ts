@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { auditTrail } from "../../db/audit.ts";
+import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { listAssessments, listComments } from "../../db/reviews.ts";
 import type { AuditEventTable } from "../../db/schema.ts";
@@ -193,8 +193,12 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
       })),
     showsInternal: national,
     signers: {
-      proposer: { name: names.get(proposedBy) ?? "A former user", at: events.proposal?.at ?? null },
-      countersigner: { name: names.get(countersignedBy) ?? "A former user", at: events.countersign.at },
+      // Names as the audit entries recorded them when the decision was made, not as they are now.
+      proposer: {
+        name: (events.proposal && actorNameIn(events.proposal.payload)) || (names.get(proposedBy) ?? "A former user"),
+        at: events.proposal?.at ?? null,
+      },
+      countersigner: { name: actorNameIn(events.countersign.payload) ?? names.get(countersignedBy) ?? "A former user", at: events.countersign.at },
     },
     audit: { chain: events.countersign.chain, seq: events.countersign.seq, hash: events.countersign.hash },
   };

@@ -1,4 +1,33 @@
 import { data } from "react-router";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { z } from "zod";
+
+/**
+ * The largest body any form but the evidence upload may send, checked by the HTTP host
+ * (server/app.ts) from Content-Length before anything reads the body. The longest answers are
+ * 10,000 characters; five of them in non-Latin script, percent-encoded at up to 9 bytes a
+ * character, still fit.
+ */
+export const MAX_FORM_BODY_BYTES = 512 * 1024;
+
+const EVIDENCE_UPLOAD_PATH = /^\/submissions\/[^/]+\/sections\/evidence\/?$/;
+
+/**
+ * The body limit the HTTP host applies to a request path, or null for the evidence upload, which
+ * reads its body as a stream under its own limit (readUploadBody in evidence.ts: 21 MB, counted as
+ * it arrives, and past that drained for the form's other answers without being held).
+ */
+export function bodyLimitFor(path: string): number | null {
+  return EVIDENCE_UPLOAD_PATH.test(path) ? null : MAX_FORM_BODY_BYTES;
+}
+
+/**
+ * The longest field name, and the most levels of nesting (`a.b[0].c` has 4), a form may use. The
+ * deepest real name is `outcomes.metrics[3].years[2].value` (6 levels); Conform recurses once per
+ * level, so `a[0][0]…` ten thousand deep overflowed its stack.
+ */
+export const MAX_FIELD_NAME_LENGTH = 200;
+export const MAX_FIELD_NAME_DEPTH = 8;
 
 /**
  * The highest list position a posted field name may use (`practices[999].name`). Conform turns
@@ -11,11 +40,14 @@ export const MAX_LIST_INDEX = 999;
 const UNREADABLE = "The form could not be read. Go back to the page and try again.";
 
 /**
- * Refuses (400) a post whose field names, or whose add/remove/reorder intent, point past
- * MAX_LIST_INDEX. Call it on every form that Conform parses, before parsing.
+ * Refuses (400) a post whose field names are too long or too deeply nested, or whose names or
+ * add/remove/reorder intent point past MAX_LIST_INDEX. Call it on every form, before parsing.
  */
 export function requireReadableForm(formData: FormData): FormData {
   for (const name of new Set(formData.keys())) {
+    if (name.length > MAX_FIELD_NAME_LENGTH || (name.match(/[.[]/g)?.length ?? 0) + 1 > MAX_FIELD_NAME_DEPTH) {
+      throw data(UNREADABLE, { status: 400 });
+    }
     for (const [, index] of name.matchAll(/\[(\d+)\]/g)) {
       if (index!.length > 4 || Number(index) > MAX_LIST_INDEX) throw data(UNREADABLE, { status: 400 });
     }
@@ -36,4 +68,67 @@ function safeJson(text: string): { index?: unknown; from?: unknown; to?: unknown
   } catch {
     return null;
   }
+}
+
+/** How much of a field with no stated maximum is sent back to the page that posted it. */
+export const MAX_ECHOED_CHARACTERS = 1000;
+
+/**
+ * What was posted, cut to what the page may show again: each string to its own schema's maximum
+ * length (or MAX_ECHOED_CHARACTERS where the schema states none), and fields the schema does not
+ * know dropped. A form sent back with errors keeps what the person typed, but a forged 500 KB value
+ * is not written into the page twice (the input and the hydration data).
+ */
+export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unknown {
+  const inner = unwrap(schema);
+  if (typeof value === "string") {
+    const max = inner && "maxLength" in inner && typeof inner.maxLength === "number" ? inner.maxLength : MAX_ECHOED_CHARACTERS;
+    return value.length > max ? value.slice(0, max) : value;
+  }
+  if (Array.isArray(value)) {
+    const element = inner?._zod.def.type === "array" ? (inner as z.ZodArray)._zod.def.element : undefined;
+    return value.slice(0, MAX_LIST_INDEX + 1).map((item) => clipToSchema(item, element as z.ZodType | undefined));
+  }
+  if (value && typeof value === "object") {
+    const shape = inner?._zod.def.type === "object" ? (inner as z.ZodObject).shape : undefined;
+    const entries = Object.entries(value).filter(([key]) => !shape || key in shape);
+    return Object.fromEntries(entries.map(([key, item]) => [key, clipToSchema(item, shape?.[key] as z.ZodType | undefined)]));
+  }
+  return value;
+}
+
+/** The schema under optional, nullable, default, preprocess and pipe wrappers: the one a value is typed into. */
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let current = schema;
+  for (let depth = 0; current && depth < 10; depth++) {
+    const def = current._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType };
+    if (def.innerType) current = def.innerType;
+    else if (def.type === "pipe") current = def.in?._zod.def.type === "transform" ? def.out : def.in;
+    else break;
+  }
+  return current;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: Conform's reply options and result vary by form
+type Replying = { reply: (options?: any) => { initialValue?: unknown } };
+
+/**
+ * A Conform submission whose reply sends back only what clipToSchema allows. Every action that
+ * answers a form with its errors replies through this, so no page echoes a value past its field's
+ * maximum length.
+ */
+export function withClippedReply<S extends Replying>(submission: S, schema: z.ZodType): S {
+  const reply = submission.reply.bind(submission);
+  return {
+    ...submission,
+    reply: ((options?: unknown) => {
+      const result = reply(options);
+      return result.initialValue ? { ...result, initialValue: clipToSchema(result.initialValue, schema) } : result;
+    }) as S["reply"],
+  };
+}
+
+/** Reads a posted form the one safe way: names checked before parsing, the reply clipped after. */
+export function parseForm<Schema extends z.ZodType>(formData: FormData, schema: Schema) {
+  return withClippedReply(parseWithZod(requireReadableForm(formData), { schema }), schema);
 }

@@ -423,15 +423,28 @@ export async function loadPipeline(db: Db, requested: PipelineParams, now: Date 
 // The CSV export
 
 // csv-stringify writes RFC 4180 (quoted when a field holds a comma, quote or line break, quotes
-// doubled, CRLF between records) and, with escape_formulas, puts an apostrophe before a field a
-// spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return, or their
-// full-width forms), so it shows as text (OWASP "CSV injection").
-const CSV_OPTIONS = { escape_formulas: true, record_delimiter: "windows", quoted_match: /[\r\n]/ } as const;
+// doubled, CRLF between records). Its escape_formulas knows only = + - @ tab CR and their
+// full-width forms at the very start, so defuseFormula below is applied instead.
+const CSV_OPTIONS = { record_delimiter: "windows", quoted_match: /[\r\n]/ } as const;
+
+/**
+ * The start of what a spreadsheet may run as a formula: = + - @, tab or carriage return, or a
+ * Unicode look-alike (full-width, small, superscript and subscript forms, the minus sign, hyphens
+ * and dashes, which some spreadsheets fold to the ASCII ones), after any leading whitespace or
+ * invisible characters, since ` =1+1` is still a formula.
+ */
+const FORMULA_START =
+  /^[\p{White_Space}\u200B-\u200D\u2060\uFEFF]*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B\u207C\u207A\u207B\u208C\u208A\u208B\u2212\u2010-\u2015\uFE58\u2795\u2796]/u;
+
+/** The value with an apostrophe before it when a spreadsheet would run it as a formula (OWASP "CSV injection"). */
+export function defuseFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
 
 /** Rows as CSV records. */
 export function csvLines(rows: (string | number | null | undefined)[][]): string {
   return stringify(
-    rows.map((values) => values.map((v) => (v === null || v === undefined ? "" : String(v)))),
+    rows.map((values) => values.map((v) => (v === null || v === undefined ? "" : typeof v === "number" ? String(v) : defuseFormula(v)))),
     CSV_OPTIONS,
   );
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { auditTrail } from "../../db/audit.ts";
+import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import {
   addComment,
@@ -44,17 +44,6 @@ import type { LoadedSubmission } from "./submissions.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The national clock, live
-
-/**
- * A reviewer who has declared a conflict with the submission's footprint does not see its review
- * (ratings, internal comments, the proposal), only that it exists in the pipeline: conflict rules
- * are about what you know as much as what you sign. Administrators, who manage the conflicts and
- * the assignments, still see it.
- */
-export function conflictRefusal(loaded: Pick<LoadedSubmission, "actor" | "submission">): string | null {
-  if (loaded.actor.role !== "reviewer" || !loaded.actor.conflicts.includes(loaded.submission.footprint_code)) return null;
-  return "You have declared a conflict of interest with this submission's footprint, so you cannot see its review. Ask a programme administrator if this is wrong.";
-}
 
 /**
  * National working days used in the current checkpoint, as of `now`: what was used when the state
@@ -537,7 +526,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
         const payload = JSON.parse(e.payload) as Record<string, unknown>;
         const reason =
           (e.action === "COUNTERSIGN" && payload.agree === false) || e.action === "REJECT_CONDITION" ? String(payload.reason ?? "") : "";
-        return { at: e.at, who: nameOf(e.actor_id), text: `${describeAuditEntry(e.action, payload)}${reason ? `: ${reason}` : ""}` };
+        return { at: e.at, who: (e.actor_id && actorNameIn(e.payload)) || nameOf(e.actor_id), text: `${describeAuditEntry(e.action, payload)}${reason ? `: ${reason}` : ""}` };
       })
       .reverse(),
   };

@@ -35,22 +35,38 @@ export async function requireUser(request: Request): Promise<CurrentUser> {
   return user;
 }
 
+const ROLE_PLURAL: Record<Role, string> = { lead: "system leads", reviewer: "national reviewers", admin: "programme administrators" };
+const ROLE_SINGULAR: Record<Role, string> = { lead: "a system lead", reviewer: "a national reviewer", admin: "a programme administrator" };
+
 /** The signed-in user if they hold one of the roles; otherwise a 403 page. */
 export async function requireRole(request: Request, ...roles: Role[]): Promise<CurrentUser> {
   const user = await requireUser(request);
   if (!roles.includes(user.role)) {
-    throw new Response("You do not have permission to see this page.", { status: 403, statusText: "Forbidden" });
+    const who = roles.map((r) => ROLE_PLURAL[r]).join(" and ");
+    throw new Response(`This page is for ${who}. Your account is ${ROLE_SINGULAR[user.role]}'s.`, { status: 403, statusText: "Forbidden" });
   }
   return user;
 }
 
-/** A same-site path to return to after signing in; anything else (other hosts, `//evil`) goes home. */
+/**
+ * A same-site path to return to after signing in; anything else goes home. Only printable ASCII
+ * that may appear in a URL path, query or fragment is accepted (no spaces, tabs, line breaks, DEL,
+ * backslashes or non-ASCII: browsers drop or reinterpret those, so `/<TAB>/evil.example` became
+ * `//evil.example`), and the URL parser must then resolve it to this origin.
+ */
 export function safeRedirectTo(value: unknown): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  if (typeof value !== "string" || value.length > 2048 || !SAFE_PATH.test(value) || value.startsWith("//")) return "/";
+  const base = "http://ncm-assure.invalid";
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
     return "/";
   }
-  return value;
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : "/";
 }
+
+const SAFE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/;
 
 export type SignInOutcome =
   | { ok: true; setCookies: string[] }

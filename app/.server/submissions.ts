@@ -20,7 +20,8 @@ import {
   sectionSchemas,
   type SubmissionContent,
 } from "../../workflows/submission.ts";
-import { actorFrom, canViewSubmission, startSubmission } from "./assurance.ts";
+import { maySeeSubmission } from "../../workflows/policy.ts";
+import { actorFrom, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
 
@@ -48,15 +49,19 @@ export interface LoadedSubmission {
 }
 
 /**
- * The submission, if this user may see it. Anything else (unknown id, another footprint's) is the
- * same 404, so a guessed id confirms nothing.
+ * The submission, if this user may see it. An unknown id and another footprint's submission are the
+ * same 404, so a guessed id confirms nothing; any other refusal (a reviewer's conflict of interest)
+ * is a 403 with the policy's reason.
  */
 export async function requireSubmission(db: Db, user: CurrentUser, submissionId: string | undefined): Promise<LoadedSubmission> {
   const actor = actorFrom(user);
   const submission = submissionId ? await findSubmission(db, submissionId) : undefined;
-  if (!submission || !canViewSubmission(actor, submission)) {
-    throw data("Submission not found", { status: 404 });
-  }
+  if (!submission) throw data("Submission not found", { status: 404 });
+  const verdict = maySeeSubmission(actor, {
+    footprintCode: submission.footprint_code,
+    footprintName: user.conflicts.find((c) => c.footprintCode === submission.footprint_code)?.footprintName,
+  });
+  if (!verdict.allowed) throw data(verdict.hidden ? "Submission not found" : verdict.reason, { status: verdict.hidden ? 404 : 403 });
   return { user, actor, submission, snapshot: JSON.parse(submission.workflow_snapshot) as AssuranceSnapshot };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { auditTrail } from "../../db/audit.ts";
+import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
@@ -132,7 +132,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     timeline: trail
       .map((e) => ({
         at: e.at,
-        who: e.actor_id ? (names.get(e.actor_id) ?? "Someone") : "NCM Assure",
+        who: e.actor_id ? (actorNameIn(e.payload) ?? names.get(e.actor_id) ?? "Someone") : "NCM Assure",
         text: describeAuditEntry(e.action, JSON.parse(e.payload) as Record<string, unknown>),
       }))
       .reverse(),

@@ -318,7 +318,7 @@ export async function recordConflictFor(
   if (!allowed.ok) return allowed;
   const at = new Date().toISOString();
   const recorded = await inAuditedTransaction(database, async (trx) => {
-    const inserted = await insertReviewerConflict(trx, { userId, footprintCode: input.footprintCode, reason: input.reason, at });
+    const inserted = await insertReviewerConflict(trx, { userId, footprintCode: input.footprintCode, reason: input.reason, at, declaredBy: admin.id });
     if (!inserted) return false;
     await appendAuditEvent(trx, {
       chain: ADMIN_CHAIN,

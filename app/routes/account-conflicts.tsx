@@ -7,7 +7,10 @@ import { formatDate } from "../status.ts";
 import { findFootprint, listFootprints } from "../../db/reference.ts";
 import { listReviewerConflicts } from "../../db/users.ts";
 import { declareConflict, withdrawConflict } from "../.server/conflicts.ts";
+import { mayWithdrawConflict } from "../../workflows/policy.ts";
+import { actorFrom } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
+import { clipToSchema } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -15,8 +18,13 @@ export async function loader({ request }: Route.LoaderArgs) {
   const [conflicts, footprints] = await Promise.all([listReviewerConflicts(db(), user.id), listFootprints(db())]);
   const url = new URL(request.url);
   const nameOf = (code: string | null) => (code ? (footprints.find((f) => f.code === code)?.name ?? null) : null);
+  const actor = actorFrom(user);
   return {
-    conflicts,
+    // Withdrawable only where the policy lets this person: not a conflict an administrator recorded.
+    conflicts: conflicts.map((c) => {
+      const verdict = mayWithdrawConflict(actor, { userId: user.id, declaredBy: c.declaredBy });
+      return { ...c, withdrawRefusal: verdict.allowed ? null : verdict.reason };
+    }),
     footprints: footprints.map((f) => ({ code: f.code, name: f.name, regionName: f.regionName })),
     declared: nameOf(url.searchParams.get("declared")),
     withdrawn: nameOf(url.searchParams.get("withdrawn")),
@@ -45,17 +53,20 @@ export async function action({ request }: Route.ActionArgs) {
   const form = Object.fromEntries(await request.formData());
   const intent = IntentSchema.safeParse(form.intent);
   if (!intent.success) throw data("That is not something this page can do.", { status: 400 });
-  const values = {
-    footprintCode: typeof form.footprintCode === "string" ? form.footprintCode : "",
-    reason: typeof form.reason === "string" ? form.reason : "",
-  };
+  const values = clipToSchema(
+    {
+      footprintCode: typeof form.footprintCode === "string" ? form.footprintCode : "",
+      reason: typeof form.reason === "string" ? form.reason : "",
+    },
+    DeclareSchema,
+  ) as { footprintCode: string; reason: string };
   const refuse = (errors: FieldErrors, status = 400) => data({ errors, values: intent.data === "declare" ? values : null }, { status });
 
   if (intent.data === "withdraw") {
     const parsed = WithdrawSchema.safeParse(form);
     if (!parsed.success) throw data("Choose a declared conflict to withdraw.", { status: 400 });
     const withdrawn = await withdrawConflict(db(), user, parsed.data.footprintCode);
-    if (!withdrawn) return refuse({ conflicts: "You have no declared conflict with that footprint. It may have been withdrawn already." });
+    if (!withdrawn.ok) return refuse({ conflicts: withdrawn.reason }, withdrawn.kind === "refused" ? 403 : 400);
     return redirect(`/account/conflicts?withdrawn=${encodeURIComponent(parsed.data.footprintCode)}`);
   }
 
@@ -87,7 +98,10 @@ const columns = column.columns([
   column.display({
     id: "withdraw",
     header: "Action",
-    cell: (info) => (
+    cell: (info) =>
+      info.row.original.withdrawRefusal ? (
+        <span className="nhsuk-body-s">{info.row.original.withdrawRefusal}</span>
+      ) : (
       <Form method="post" className="nhsuk-u-margin-bottom-0">
         <input type="hidden" name="intent" value="withdraw" />
         <input type="hidden" name="footprintCode" value={info.row.original.footprintCode} />

@@ -10,7 +10,7 @@ import { listFootprints } from "../../db/reference.ts";
 import type { Role } from "../../db/schema.ts";
 import { db } from "../.server/db.ts";
 import { env } from "../.server/env.ts";
-import { requireReadableForm } from "../.server/forms.ts";
+import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 import { inviteUser } from "../.server/users.ts";
 
@@ -70,7 +70,7 @@ const InviteSchema = z
 
 export async function action({ request }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
-  const submission = parseWithZod(requireReadableForm(await request.formData()), { schema: InviteSchema });
+  const submission = parseForm(await request.formData(), InviteSchema);
   if (submission.status !== "success") return data({ result: submission.reply(), invited: null }, { status: 400 });
   const { name, email, role, footprints } = submission.value;
   const outcome = await inviteUser(db(), admin, { name, email, role, footprintCodes: footprints ?? [] });

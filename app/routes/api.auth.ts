@@ -1,12 +1,24 @@
+import { data } from "react-router";
 import type { Route } from "./+types/api.auth";
 import { auth } from "../.server/auth.ts";
 
-// Public: better-auth's own HTTP API (sign-in, sign-out, session). It checks sessions, origins and
-// its per-client rate limit itself; public sign-up is switched off in app/.server/auth.ts.
+// Public: better-auth's own HTTP API, narrowed to what the service uses: signing in and out and
+// reading the session. Everything else it offers (update-user, change-email, delete-user, …) would
+// let people change their own account outside the audited administration pages: a person renamed
+// themselves and the new name showed on their past audit entries. Those answer 404.
+const OPEN_ENDPOINTS = new Set(["/sign-in/email", "/sign-out", "/get-session"]);
+
+function requireOpenEndpoint(request: Request) {
+  const endpoint = new URL(request.url).pathname.replace(/^\/api\/auth/, "").replace(/\/+$/, "");
+  if (!OPEN_ENDPOINTS.has(endpoint)) throw data("Not found", { status: 404 });
+}
+
 export async function loader({ request }: Route.LoaderArgs) {
+  requireOpenEndpoint(request);
   return auth().handler(request);
 }
 
 export async function action({ request }: Route.ActionArgs) {
+  requireOpenEndpoint(request);
   return auth().handler(request);
 }

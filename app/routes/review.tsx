@@ -19,8 +19,8 @@ import { stateTagClass } from "../status.ts";
 import { applyEvent, type ApplyResult, type WorkflowCommand } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { CommentSchema, ConditionReviewSchema, CountersignSchema, proposeSchema, RateSchema } from "../.server/review-forms.ts";
-import { conflictRefusal, postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
-import { requireReadableForm } from "../.server/forms.ts";
+import { postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
+import { requireReadableForm, withClippedReply } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 import { type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";
 
@@ -45,8 +45,6 @@ type Flash = keyof typeof FLASH;
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
-  const conflicted = conflictRefusal(loaded);
-  if (conflicted) throw data(conflicted, { status: 403 });
   const done = new URL(request.url).searchParams.get("done");
   return {
     ...(await reviewWorkspace(db(), loaded)),
@@ -66,8 +64,6 @@ function statusOf(result: Extract<ApplyResult, { ok: false }>): number {
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
-  const conflicted = conflictRefusal(loaded);
-  if (conflicted) throw data(conflicted, { status: 403 });
   const formData = requireReadableForm(await request.formData());
   switch (formData.get("intent")) {
     case "rate":
@@ -96,7 +92,7 @@ function parse<T>(run: () => T): T {
 }
 
 async function rate(loaded: LoadedSubmission, formData: FormData) {
-  const submission = parse(() => parseWithZod(formData, { schema: RateSchema }));
+  const submission = parse(() => withClippedReply(parseWithZod(formData, { schema: RateSchema }), RateSchema));
   if (submission.status !== "success") return reply({ form: "rate", result: submission.reply() }, 400);
   const rated = submission.value.ratings.flatMap((r) => (r.rating ? [{ criterionId: r.criterionId, rating: r.rating, note: r.note ?? "" }] : []));
   const saved = await saveRatings(db(), loaded, rated);
@@ -105,7 +101,7 @@ async function rate(loaded: LoadedSubmission, formData: FormData) {
 }
 
 async function comment(loaded: LoadedSubmission, formData: FormData) {
-  const submission = parse(() => parseWithZod(formData, { schema: CommentSchema }));
+  const submission = parse(() => withClippedReply(parseWithZod(formData, { schema: CommentSchema }), CommentSchema));
   if (submission.status !== "success") return reply({ form: "comment", result: submission.reply() }, 400);
   const { body, visibility, fieldPath } = submission.value;
   const posted = await postComment(db(), loaded, { body, visibility, fieldPath: fieldPath ?? null });
@@ -116,7 +112,7 @@ async function comment(loaded: LoadedSubmission, formData: FormData) {
 async function propose(loaded: LoadedSubmission, formData: FormData) {
   const criteria = targetCriteria(loaded.submission, loaded.snapshot.context.checkpoint);
   const schema = proposeSchema(criteria.map((c) => c.value));
-  const submission = parse(() => parseWithZod(formData, { schema }));
+  const submission = parse(() => withClippedReply(parseWithZod(formData, { schema }), schema));
   if (submission.status !== "success") {
     // "Add another" and "Remove" come back here too: the page again with the rows changed, nothing saved.
     const listIntent = formData.has("__intent__");
@@ -143,7 +139,7 @@ async function propose(loaded: LoadedSubmission, formData: FormData) {
 }
 
 async function countersign(loaded: LoadedSubmission, formData: FormData) {
-  const submission = parse(() => parseWithZod(formData, { schema: CountersignSchema }));
+  const submission = parse(() => withClippedReply(parseWithZod(formData, { schema: CountersignSchema }), CountersignSchema));
   if (submission.status !== "success") return reply({ form: "countersign", result: submission.reply() }, 400);
   const { agree, reason, version } = submission.value;
   const command: WorkflowCommand =
@@ -155,7 +151,7 @@ async function countersign(loaded: LoadedSubmission, formData: FormData) {
 
 async function judgeCondition(loaded: LoadedSubmission, formData: FormData) {
   const conditionId = String(formData.get("conditionId") ?? "");
-  const submission = parse(() => parseWithZod(formData, { schema: ConditionReviewSchema }));
+  const submission = parse(() => withClippedReply(parseWithZod(formData, { schema: ConditionReviewSchema }), ConditionReviewSchema));
   if (submission.status !== "success") return reply({ form: "condition", conditionId, result: submission.reply() }, 400);
   const v = submission.value;
   const command: WorkflowCommand =

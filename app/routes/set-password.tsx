@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
-import { requireReadableForm } from "../.server/forms.ts";
+import { parseForm } from "../.server/forms.ts";
 import type { Route } from "./+types/set-password";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { db } from "../.server/db.ts";
@@ -46,7 +46,7 @@ export async function action({ request }: Route.ActionArgs) {
   const token = typeof formData.get("token") === "string" ? (formData.get("token") as string) : "";
   const link = await checkSetPasswordLink(db(), token);
   if (!link.ok) return problem(link.problem);
-  const submission = parseWithZod(requireReadableForm(formData), { schema: SetPasswordSchema });
+  const submission = parseForm(formData, SetPasswordSchema);
   if (submission.status !== "success") {
     return data({ problem: null, result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }

@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
-import { requireReadableForm } from "../.server/forms.ts";
+import { parseForm } from "../.server/forms.ts";
 import type { Route } from "./+types/sign-in";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { getUser, safeRedirectTo, signIn } from "../.server/session.ts";
@@ -20,9 +20,9 @@ const SignInSchema = z.object({
       issue.input === undefined
         ? "Enter your email address"
         : "Enter an email address in the correct format, like name@example.nhs.uk",
-  }),
+  }).max(254, "Enter an email address in the correct format, like name@example.nhs.uk"),
   password: z.string({ error: "Enter your password" }).max(512, "Password must be 512 characters or fewer"),
-  redirectTo: z.string().optional(),
+  redirectTo: z.string().max(2048).optional(),
 });
 
 // The same words whether the email is unknown or the password wrong, so the page never reveals
@@ -31,7 +31,7 @@ const WRONG_CREDENTIALS = "Enter a correct email address and password";
 
 export async function action({ request }: Route.ActionArgs) {
   const formData = await request.formData();
-  const submission = parseWithZod(requireReadableForm(formData), { schema: SignInSchema });
+  const submission = parseForm(formData, SignInSchema);
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }

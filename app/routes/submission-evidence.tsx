@@ -7,7 +7,7 @@ import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { formatDate } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { deleteEvidence, draftDocuments, readUploadBody, type UploadProblem, uploadEvidence } from "../.server/evidence.ts";
-import { requireReadableForm } from "../.server/forms.ts";
+import { parseForm } from "../.server/forms.ts";
 import { requireUser } from "../.server/session.ts";
 import { editRefusal, requireSubmission } from "../.server/submissions.ts";
 import { MAX_EVIDENCE_BYTES, SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
@@ -95,7 +95,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     throw redirect(`${evidencePage}?deleted=1`);
   }
 
-  const submission = parseWithZod(requireReadableForm(body.formData), { schema: UploadSchema });
+  const submission = parseForm(body.formData, UploadSchema);
   if (submission.status !== "success") return data({ upload: submission.reply() }, { status: 400 });
   const outcome = await uploadEvidence(db(), loaded, submission.value);
   if (!outcome.ok) {

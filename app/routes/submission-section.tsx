@@ -5,7 +5,7 @@ import type { Route } from "./+types/submission-section";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { errorsInOrder, type FieldMeta, Fields, type FormUi, FormUiProvider } from "../components/form/fields.tsx";
 import { ReadOnlyAnswers } from "../components/form/ReadOnlyAnswers.tsx";
-import { parseSectionForm } from "../forms/section-schemas.ts";
+import { parseSectionForm, sectionFormSchemas } from "../forms/section-schemas.ts";
 import { type EditableSection, isEditableSection, SECTION_FIELDS } from "../forms/sections.ts";
 import { anchorFor, assignRowIds, isValueSpec, type SelectOptions, toFormValues } from "../forms/spec.ts";
 import { listFootprints } from "../../db/reference.ts";
@@ -18,7 +18,7 @@ import {
   requireSubmission,
   saveSubmissionSection,
 } from "../.server/submissions.ts";
-import { requireReadableForm } from "../.server/forms.ts";
+import { requireReadableForm, withClippedReply } from "../.server/forms.ts";
 import { requireUser } from "../.server/session.ts";
 import { isKnownFieldPath, SECTION_TITLES, sectionOfFieldPath, type SubmissionContent } from "../../workflows/submission.ts";
 
@@ -136,7 +136,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 
 function readSectionForm(section: EditableSection, formData: FormData) {
   try {
-    return parseSectionForm(section, formData);
+    return withClippedReply(parseSectionForm(section, formData), sectionFormSchemas[section]);
   } catch {
     // Only a tampered `__intent__` gets here: Conform cannot read it.
     throw data("The form could not be read. Go back to the page and try again.", { status: 400 });

@@ -6,7 +6,7 @@ import type { Route } from "./+types/submissions.new";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { startSubmissionForLead } from "../.server/submissions.ts";
 import { db } from "../.server/db.ts";
-import { requireReadableForm } from "../.server/forms.ts";
+import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -25,7 +25,7 @@ const NewSubmissionSchema = z.object({
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireRole(request, "lead");
-  const submission = parseWithZod(requireReadableForm(await request.formData()), { schema: NewSubmissionSchema });
+  const submission = parseForm(await request.formData(), NewSubmissionSchema);
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const started = await startSubmissionForLead(db(), user, submission.value);
   if (!started.ok) return data(submission.reply({ fieldErrors: { footprintCode: [started.reason] } }), { status: 403 });

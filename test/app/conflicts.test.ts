@@ -46,7 +46,14 @@ describe("/account/conflicts", () => {
   it("lists the reviewer's declared conflicts and offers all 44 footprints", async () => {
     const riley = await page("reviewer.three");
     expect(riley.conflicts).toEqual([
-      { footprintCode: "E54000007", footprintName: "Greater Manchester", reason: expect.any(String), declaredAt: expect.any(String) },
+      {
+        footprintCode: "E54000007",
+        footprintName: "Greater Manchester",
+        reason: expect.any(String),
+        declaredAt: expect.any(String),
+        declaredBy: ids["reviewer.three"],
+        withdrawRefusal: null,
+      },
     ]);
     expect(riley.footprints).toHaveLength(44);
     expect((await page("reviewer.one")).conflicts).toEqual([]);
@@ -61,7 +68,14 @@ describe("/account/conflicts", () => {
     const listed = await page("reviewer.one", `?declared=${KENT}`);
     expect(listed.declared).toBe("Kent and Medway");
     expect(listed.conflicts).toEqual([
-      { footprintCode: KENT, footprintName: "Kent and Medway", reason: "Non-executive director of a Kent CCG until 2016", declaredAt: expect.any(String) },
+      {
+        footprintCode: KENT,
+        footprintName: "Kent and Medway",
+        reason: "Non-executive director of a Kent CCG until 2016",
+        declaredAt: expect.any(String),
+        declaredBy: ids["reviewer.one"],
+        withdrawRefusal: null,
+      },
     ]);
     // The workflow's conflict rules read the same table.
     expect((await findUserProfile(database, ids["reviewer.one"]!))!.conflicts.map((c) => c.footprintCode)).toEqual([KENT]);
@@ -122,6 +136,27 @@ describe("/account/conflicts", () => {
     expect(await adminChain()).toHaveLength(before + 1);
     expect(await verifyAuditChains(database, { chain: ADMIN_CHAIN })).toMatchObject({ intact: true });
     expect(await verifyAuditChains(database)).toMatchObject({ intact: true });
+  });
+
+  it("a conflict an administrator recorded stays until an administrator withdraws it", async () => {
+    const { recordConflictFor, withdrawConflictFor } = await import("../../app/.server/users.ts");
+    const admin = (await findUserProfile(database, ids.admin!))!;
+    expect(await recordConflictFor(database, admin, ids["reviewer.one"]!, { footprintCode: KENT, footprintName: "Kent and Medway", reason: "Told the programme office" })).toEqual({ ok: true });
+
+    const listed = await page("reviewer.one");
+    expect(listed.conflicts).toMatchObject([{ footprintCode: KENT, declaredBy: ids.admin, withdrawRefusal: expect.stringContaining("A programme administrator recorded this conflict") }]);
+
+    const before = (await adminChain()).length;
+    const refused = (await post("reviewer.one", { intent: "withdraw", footprintCode: KENT })) as Refusal;
+    expect(refused.init.status).toBe(403);
+    expect(refused.data.errors.conflicts).toBe(
+      "A programme administrator recorded this conflict, so only an administrator can withdraw it. Contact them if it no longer applies.",
+    );
+    expect((await findUserProfile(database, ids["reviewer.one"]!))!.conflicts.map((c) => c.footprintCode)).toEqual([KENT]);
+    expect(await adminChain()).toHaveLength(before);
+
+    expect(await withdrawConflictFor(database, admin, ids["reviewer.one"]!, KENT)).toEqual({ ok: true });
+    expect((await page("reviewer.one")).conflicts).toEqual([]);
   });
 
   it("lets an admin declare their own conflicts", async () => {

@@ -447,15 +447,15 @@ describe("countersigning", () => {
   });
 
   it("refuses a reviewer who is not the second reviewer, and keeps a conflicted reviewer out of the review altogether", async () => {
-    const conflictMessage =
-      "You have declared a conflict of interest with this submission's footprint, so you cannot see its review. Ask a programme administrator if this is wrong.";
+    const conflictMessage = (footprint: string) =>
+      `You have declared a conflict of interest with ${footprint}, so you cannot see its submissions. Ask a programme administrator if this is wrong.`;
     // Riley (reviewer.three) is conflicted with Greater Manchester: neither the workspace nor its forms.
     const manchester = await inReview({ lead: "lead.manchester" });
     await proposed(manchester);
     const hidden = await settle(() => workspace("reviewer.three", manchester));
-    expect(hidden).toMatchObject({ init: { status: 403 }, data: conflictMessage });
+    expect(hidden).toMatchObject({ init: { status: 403 }, data: conflictMessage("Greater Manchester") });
     const conflictedPost = await post("reviewer.three", manchester, { intent: "countersign", version: String(await versionOf(manchester)), agree: "yes" });
-    expect(conflictedPost).toMatchObject({ init: { status: 403 }, data: conflictMessage });
+    expect(conflictedPost).toMatchObject({ init: { status: 403 }, data: conflictMessage("Greater Manchester") });
     expect(await findSubmission(database, manchester)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
 
     // A reviewer without a conflict who is not the second reviewer sees why they cannot countersign.
@@ -467,7 +467,7 @@ describe("countersigning", () => {
     await proposed(blackCountry);
     await declareReviewerConflict(database, { userId: actors["reviewer.two"]!.id, footprintCode: "E54000016", reason: "Former employer" });
     const conflicted = await post("reviewer.two", blackCountry, { intent: "countersign", version: String(await versionOf(blackCountry)), agree: "yes" });
-    expect(conflicted).toMatchObject({ init: { status: 403 }, data: conflictMessage });
+    expect(conflicted).toMatchObject({ init: { status: 403 }, data: conflictMessage("The Black Country and West Birmingham") });
     expect(await findSubmission(database, blackCountry)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
   });
 

@@ -363,6 +363,30 @@ describe("CSV fields", () => {
     // Full-width forms some spreadsheets also run.
     expect(csvField("＝1+2")).toBe("'＝1+2");
   });
+
+  it("defuses a formula after leading whitespace, and every look-alike of = + - @", () => {
+    // What the outside security run found: a space before =, and the small plus sign.
+    expect(csvField(" =1+1")).toBe("' =1+1");
+    expect(csvField("\uFE62cmd")).toBe("'\uFE62cmd");
+    const lookAlikes = [
+      "=", "\uFF1D", "\uFE66", "\u207C", "\u208C", // equals: full-width, small, superscript, subscript
+      "+", "\uFF0B", "\uFE62", "\u207A", "\u208A", "\u2795", // plus
+      "-", "\uFF0D", "\uFE63", "\u207B", "\u208B", "\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\uFE58", "\u2796", // minus, hyphens, dashes
+      "@", "\uFF20", "\uFE6B", // commercial at
+      "\t", "\r",
+    ];
+    const leading = ["", " ", "  ", "\u00A0", "\u3000", "\u2003", "\u200B", "\uFEFF", "\n", " \t"];
+    for (const sign of lookAlikes) {
+      for (const space of leading) {
+        const value = `${space}${sign}SUM(A1)`;
+        expect(csvLine([value]).startsWith("'") || csvLine([value]).startsWith(`"'`), JSON.stringify(value)).toBe(true);
+      }
+    }
+    // Text that merely contains them is left alone.
+    for (const plain of ["Kent and Medway", "a = b", "x+y", "co-operative", "email@example.nhs.uk", " leading space"]) {
+      expect(csvField(plain)).toBe(plain);
+    }
+  });
 });
 
 describe("LIKE patterns", () => {

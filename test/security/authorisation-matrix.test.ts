@@ -36,8 +36,11 @@ type Handler = "loader" | "action";
 
 const everyone = (): Expectation => row("allowed", "allowed", "allowed", "allowed", "allowed", "allowed", "allowed");
 const signedIn = (): Expectation => row("sign-in", "allowed", "allowed", "allowed", "allowed", "allowed", "allowed");
-/** Pages of one submission: another footprint's lead is told it does not exist. */
-const viewers = (): Expectation => row("sign-in", "404", "allowed", "allowed", "allowed", "allowed", "allowed");
+/**
+ * Pages of one submission: another footprint's lead is told it does not exist; a reviewer with a
+ * conflict of interest with the footprint is refused, with the reason (CONFLICT_REFUSAL below).
+ */
+const viewers = (): Expectation => row("sign-in", "404", "allowed", "allowed", "403", "allowed", "allowed");
 /** Changing the draft: only its own lead; everyone else who can see it is refused. */
 const draftEditors = (): Expectation => row("sign-in", "404", "allowed", "403", "403", "403", "403");
 /** Leads and administrators may withdraw; reviewers may not. */
@@ -158,7 +161,7 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   // Reading: every reviewer sees the whole pipeline (a declared conflict stops them acting, not reading).
   "routes/review.tsx": {
     // A reviewer conflicted with the footprint does not see the review at all.
-    loader: row("sign-in", "403", "403", "allowed", "403", "allowed", "allowed"),
+    loader: { ...nationalTeam(), "conflicted reviewer": "403" },
     action: { ...reviewActors(), probe: { form: () => ({ intent: "comment", body: "Probe from the authorisation matrix", visibility: "internal" }) } },
   },
   "routes/account-conflicts.tsx": {
@@ -196,6 +199,10 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
 
   "routes/not-found.tsx": { url: "/nowhere", loader: notFound(), action: { ...notFound(), probe: { form: () => ({}) } } },
 };
+
+const SUBMISSION_PAGE = /^(submissions|reviews)\/:id\b/;
+const ADMIN_PAGES = new Set(["routes/submission-assign.tsx", "routes/submission-pause.tsx"]);
+const CONFLICT_REFUSAL = "You have declared a conflict of interest with Greater Manchester, so you cannot see its submissions.";
 
 function flatten(entries: RouteConfigEntry[]): RouteConfigEntry[] {
   return entries.flatMap((e) => [e, ...flatten(e.children ?? [])]);
@@ -322,6 +329,11 @@ describe(`every loader and action, as every kind of person (${cases.length} rout
     casesRun += 1;
     if (outcome === "allowed" && expected !== "allowed") unexpectedSuccesses.push(`${handler} ${route.file} as ${actor}: ${status}`);
     expect(outcome, `${handler} ${url} as ${actor} answered ${status} ${detail}`).toBe(expected);
+    // Every page and form of a submission refuses a conflicted reviewer with the reason, before any
+    // other check (the administrators' own pages refuse them by role first).
+    if (actor === "conflicted reviewer" && SUBMISSION_PAGE.test(route.path) && !ADMIN_PAGES.has(route.file)) {
+      expect(detail, `${handler} ${url} as ${actor}`).toContain(CONFLICT_REFUSAL);
+    }
   });
 
   it(`0 unexpected successes in ${cases.length} cases: nobody reached a loader or action the matrix refuses them`, () => {

@@ -64,7 +64,7 @@ describe("wrong role", () => {
       review(target!.id, { intent: "propose", version: String(target!.version), decision: "proceed", confidence: "green", rationale: "Looks fine to me" }, lead),
     );
     expect(status).toBe(403);
-    expect(reason).toContain("You do not have permission");
+    expect(reason).toBe("This page is for national reviewers and programme administrators. Your account is a system lead's.");
   });
 
   it("the second reviewer cannot propose: only the lead reviewer can", async () => {

@@ -63,7 +63,7 @@ describe("posts from other sites", () => {
       body: "intent=mark-all-read",
     });
     expect(response.status).toBe(403);
-    expect(await response.text()).toBe(CROSS_SITE_REFUSAL);
+    expect(await response.text()).toContain(CROSS_SITE_REFUSAL);
   });
 
   it.each(actionPaths)("%s refuses a post a browser marks Sec-Fetch-Site: cross-site", async (path) => {
@@ -74,7 +74,7 @@ describe("posts from other sites", () => {
       body: "intent=mark-all-read",
     });
     expect(response.status).toBe(403);
-    expect(await response.text()).toBe(CROSS_SITE_REFUSAL);
+    expect(await response.text()).toContain(CROSS_SITE_REFUSAL);
   });
 
   it("refuses the opaque Origin of a sandboxed frame or a data: page", async () => {

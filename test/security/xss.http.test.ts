@@ -52,7 +52,7 @@ async function post(email: string, path: string, fields: Record<string, string> 
   const response = await fetch(`${server.baseUrl}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { cookie: await signIn(email) },
+    headers: { cookie: await signIn(email), origin: server.baseUrl },
     body: fields instanceof FormData ? fields : new URLSearchParams(fields),
   });
   expect(response.status, `POST ${path} as ${email}: ${response.status === expected ? "" : (await response.clone().text()).slice(0, 500)}`).toBe(expected);
