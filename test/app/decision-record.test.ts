@@ -184,6 +184,24 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
     expect((await findDecisionCountersign(database, id, 1))?.hash).toBe(entry.hash);
   });
 
+  it("keeps the signers' and actors' names as they were when the decision was made, after a rename", async () => {
+    const before = await loadRecord("lead.kent", id, "1");
+    const { listAuditEvents } = await import("../../db/audit.ts");
+    const one = actors["reviewer.one"]!.id;
+    const original = (await database.selectFrom("user").select("name").where("id", "=", one).executeTakeFirstOrThrow()).name;
+    await database.updateTable("user").set({ name: "Renamed Reviewer" }).where("id", "=", one).execute();
+    try {
+      const after = await loadRecord("lead.kent", id, "1");
+      expect(after.signers.proposer.name).toBe(original);
+      expect(after.signers).toEqual(before.signers);
+      const { rows } = await listAuditEvents(database, { submissionId: id, actorId: one }, { offset: 0, limit: 50 });
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.actorName === original)).toBe(true);
+    } finally {
+      await database.updateTable("user").set({ name: original }).where("id", "=", one).execute();
+    }
+  });
+
   it("answers 404 to another footprint's lead, for an unknown decision number and for a malformed one", async () => {
     expect(await settle(() => loadRecord("lead.manchester", id, "1"))).toMatchObject({ init: { status: 404 } });
     expect(await settle(() => loadRecord("lead.kent", id, "2"))).toMatchObject({ init: { status: 404 } });
