@@ -48,7 +48,8 @@ async function main() {
         `${ready.reference.regions} regions, ${ready.reference.footprints} footprints, ${ready.reference.vanguards} vanguards`,
     ];
     if (ready.demoAccounts.length > 0) {
-      if (ready.demoSubmissions > 0) lines.push(`  demo data: ${ready.demoSubmissions} submissions seeded now, in every state of the assurance process`);
+      if (ready.demoSubmissions > 0)
+        lines.push(`  demo data: ${ready.demoSubmissions} submissions seeded now, in every state of the assurance process`);
       lines.push(`  demo accounts${ready.seeded ? " (seeded now)" : ""}, password "${ready.demoPassword}":`);
       for (const a of ready.demoAccounts) lines.push(`    ${a.email.padEnd(34)} ${a.role}`);
       lines.push("    (and a lead for each other demo footprint, e.g. lead.devon@example.nhs.uk)");

@@ -1,13 +1,5 @@
 import { createContext, useContext, useEffect } from "react";
-import {
-  isRouteErrorResponse,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteLoaderData,
-} from "react-router";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
 import { useNonce } from "./csp-nonce.ts";
@@ -111,7 +103,11 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
     return (
       <ErrorPage title="You do not have permission to see this page">
         {/* The policy's own sentence when there is one: a role, a conflict of interest, a step. */}
-        <p>{isRouteErrorResponse(error) && typeof error.data === "string" && error.data ? error.data : "Your account does not have the role this page needs."}</p>
+        <p>
+          {isRouteErrorResponse(error) && typeof error.data === "string" && error.data
+            ? error.data
+            : "Your account does not have the role this page needs."}
+        </p>
         <p>
           If you think you should have access, contact your programme administrator. <a href="/">Go to your home page</a>.
         </p>

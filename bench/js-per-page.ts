@@ -74,6 +74,8 @@ export function jsPerPage(buildDirectory = "build", pages = MEASURED_PAGES): Pag
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   for (const p of jsPerPage(process.argv[2] ?? "build")) {
-    console.log(`${p.label.padEnd(52)} ${String(p.files).padStart(3)} files ${p.gzipKb.toFixed(1).padStart(7)} KB gzip (own chunk ${p.ownKb.toFixed(1)} KB)`);
+    console.log(
+      `${p.label.padEnd(52)} ${String(p.files).padStart(3)} files ${p.gzipKb.toFixed(1).padStart(7)} KB gzip (own chunk ${p.ownKb.toFixed(1)} KB)`,
+    );
   }
 }

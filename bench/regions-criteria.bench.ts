@@ -43,7 +43,12 @@ function random(seed: number) {
 export async function seedWithDrafts(db: Db, count: number, now = new Date()): Promise<{ seconds: number; adminId: string }> {
   const started = performance.now();
   await migrateToLatest(db);
-  const adminId = await insertCredentialUser(db, { email: "bench.admin@example.nhs.uk", name: "Bench Admin", role: "admin", passwordHash: "x" });
+  const adminId = await insertCredentialUser(db, {
+    email: "bench.admin@example.nhs.uk",
+    name: "Bench Admin",
+    role: "admin",
+    passwordHash: "x",
+  });
   const footprints = await db.selectFrom("footprint").select(["code", "name"]).execute();
   const rand = random(11);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
@@ -51,7 +56,13 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
   const drafts = Array.from({ length: 300 }, (_, i) => {
     const fp = footprints[i % footprints.length]!;
     const modelType = i % 2 ? ("MCP" as const) : ("PACS" as const);
-    const content = exampleSubmission({ modelType, footprintName: fp.name, footprintCode: fp.code, seed: i + 1, checkpoint: ((i % 3) + 1) as 1 | 2 | 3 });
+    const content = exampleSubmission({
+      modelType,
+      footprintName: fp.name,
+      footprintCode: fp.code,
+      seed: i + 1,
+      checkpoint: ((i % 3) + 1) as 1 | 2 | 3,
+    });
     if (i % 3 === 0) delete (content as Record<string, unknown>)[SECTION_SLUGS[1 + (i % (SECTION_SLUGS.length - 1))]!];
     return { fp, modelType, content };
   });
@@ -97,9 +108,17 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
           failing,
         };
       });
-      await trx.insertInto("submission").values(rows.map((r) => r.submission)).execute();
-      await trx.insertInto("submission_section").values(rows.flatMap((r) => r.sections)).execute();
-      const failures = rows.flatMap((r) => r.failing.map((f) => ({ submission_id: r.submission.id, criterion_id: f.criterionId, severity: f.severity })));
+      await trx
+        .insertInto("submission")
+        .values(rows.map((r) => r.submission))
+        .execute();
+      await trx
+        .insertInto("submission_section")
+        .values(rows.flatMap((r) => r.sections))
+        .execute();
+      const failures = rows.flatMap((r) =>
+        r.failing.map((f) => ({ submission_id: r.submission.id, criterion_id: f.criterionId, severity: f.severity })),
+      );
       if (failures.length > 0) await trx.insertInto("failing_criterion").values(failures).execute();
     }
   });
@@ -140,7 +159,13 @@ export async function measureRegionsAndCriteria(db: Db, adminId: string): Promis
   const simulationSeconds = (performance.now() - simStart) / 1000;
   const admin = (await findUserProfile(db, adminId))!;
   const moveStart = performance.now();
-  const { moved } = await moveToCriteriaSet(db, admin, { scope: "all", submission: [], reason: "Benchmark", target: "2016-17", simulationId: null });
+  const { moved } = await moveToCriteriaSet(db, admin, {
+    scope: "all",
+    submission: [],
+    reason: "Benchmark",
+    target: "2016-17",
+    simulationId: null,
+  });
   return {
     ...regions,
     simulationSeconds,
@@ -155,7 +180,9 @@ async function main() {
   const report = (engine: string, seeded: number, f: RegionsCriteriaFigures) => {
     console.log(`\n${engine}: ${count.toLocaleString("en-GB")} submissions with drafts seeded in ${seeded.toFixed(1)} s`);
     console.log(`  /pipeline/regions loader: median ${f.regionsMedianMs.toFixed(1)} ms, p95 ${f.regionsP95Ms.toFixed(1)} ms`);
-    console.log(`  impact simulation over ${f.simulatedLive.toLocaleString("en-GB")} live submissions: ${f.simulationSeconds.toFixed(1)} s (target ≤ 30 s)`);
+    console.log(
+      `  impact simulation over ${f.simulatedLive.toLocaleString("en-GB")} live submissions: ${f.simulationSeconds.toFixed(1)} s (target ≤ 30 s)`,
+    );
     console.log(`  move all ${f.moved.toLocaleString("en-GB")} to 2016-17 in one transaction: ${f.moveAllSeconds.toFixed(1)} s`);
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-rc-"));

@@ -93,7 +93,14 @@ async function load(url: string, cookie?: string): Promise<Load> {
   if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 200`);
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
-  return { rps: result.requests.total / result.duration, p50: at(50), p95: at(95), p99: at(99), requests: result.requests.total, failed: result.errors };
+  return {
+    rps: result.requests.total / result.duration,
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    requests: result.requests.total,
+    failed: result.errors,
+  };
 }
 
 /** Streams the CSV export, timing the first body byte and sampling the server's RSS meanwhile. */
@@ -184,7 +191,14 @@ async function main() {
 
   step("criteria evaluation");
   for (const t of measureEvaluation()) {
-    figure(`evaluate.${t.set}.median`, `criteria evaluation, one submission (${t.set}), median`, t.medianMicros, "µs", "≤ 1,000 µs", t.medianMicros <= 1_000);
+    figure(
+      `evaluate.${t.set}.median`,
+      `criteria evaluation, one submission (${t.set}), median`,
+      t.medianMicros,
+      "µs",
+      "≤ 1,000 µs",
+      t.medianMicros <= 1_000,
+    );
   }
 
   step(`workflow events (SQLite${PG_URL ? " and PostgreSQL" : ""})`);
@@ -199,7 +213,14 @@ async function main() {
       continue;
     }
     const share = (100 * rate.runtimePerSecond) / rate.rawPerSecond;
-    figure(`events.${engine}.per_second`, `workflow events committed/s, ${name}`, rate.runtimePerSecond, "events/s", `≥ ${floor}/s`, rate.runtimePerSecond >= floor);
+    figure(
+      `events.${engine}.per_second`,
+      `workflow events committed/s, ${name}`,
+      rate.runtimePerSecond,
+      "events/s",
+      `≥ ${floor}/s`,
+      rate.runtimePerSecond >= floor,
+    );
     figure(`events.${engine}.raw_per_second`, `  raw UPDATE+INSERT transactions/s, ${name}`, rate.rawPerSecond, "tx/s");
     figure(`events.${engine}.share_of_raw`, `  events as a share of raw, ${name}`, share, "%", "≥ 30%", share >= 30);
   }
@@ -269,7 +290,15 @@ async function main() {
       const pipeline = await load(`${server.baseUrl}${view.path}`, admin);
       const share = (100 * pipeline.rps) / rowsFloor.rps;
       const ok = pipeline.failed === 0;
-      figure(`pipeline.${view.key}.rps`, `/pipeline as admin, ${view.label}`, pipeline.rps, "req/s", "≥ 60% of the 50-row floor", ok && share >= 60, failures(pipeline));
+      figure(
+        `pipeline.${view.key}.rps`,
+        `/pipeline as admin, ${view.label}`,
+        pipeline.rps,
+        "req/s",
+        "≥ 60% of the 50-row floor",
+        ok && share >= 60,
+        failures(pipeline),
+      );
       figure(`pipeline.${view.key}.share_of_rows_floor`, "  as a share of the 50-row floor", share, "%", "≥ 60%", share >= 60);
       figure(`pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", ok && pipeline.p95 <= 60);
     }
@@ -277,7 +306,15 @@ async function main() {
     step(`task list as ${LEAD}: /submissions/${leadSubmission}`);
     const taskList = await load(`${server.baseUrl}/submissions/${leadSubmission}`, lead);
     const taskShare = (100 * taskList.rps) / floor.rps;
-    figure("task_list.rps", "task list of a lead (/submissions/:id)", taskList.rps, "req/s", "≥ 50% of the no-loader floor", taskList.failed === 0 && taskShare >= 50, failures(taskList));
+    figure(
+      "task_list.rps",
+      "task list of a lead (/submissions/:id)",
+      taskList.rps,
+      "req/s",
+      "≥ 50% of the no-loader floor",
+      taskList.failed === 0 && taskShare >= 50,
+      failures(taskList),
+    );
     figure("task_list.share_of_floor", "  as a share of the no-loader floor", taskShare, "%", "≥ 50%", taskShare >= 50);
 
     // Let requests still queued from the last page (or a clock sweep) drain first.
@@ -285,7 +322,14 @@ async function main() {
     step("CSV export of every submission");
     const csv = await csvExport(server, admin);
     step(`CSV: ${csv.rows.toLocaleString("en-GB")} rows, ${csv.megabytes.toFixed(1)} MB in ${(csv.total / 1000).toFixed(1)} s`);
-    figure("csv.first_byte", `CSV export of ${csv.rows.toLocaleString("en-GB")}: time to first byte`, csv.firstByte, "ms", "< 500 ms", csv.firstByte < 500);
+    figure(
+      "csv.first_byte",
+      `CSV export of ${csv.rows.toLocaleString("en-GB")}: time to first byte`,
+      csv.firstByte,
+      "ms",
+      "< 500 ms",
+      csv.firstByte < 500,
+    );
     figure("csv.rss_growth", "  server's peak RSS growth", csv.rssGrowth, "MB", "< 100 MB", csv.rssGrowth < 100);
     figure("csv.total", "  whole download", csv.total, "ms");
   } finally {

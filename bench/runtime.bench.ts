@@ -44,11 +44,28 @@ async function measure(db: Db): Promise<RuntimeRate> {
   for (let i = 0; i < EVENTS; i++) {
     const id = submissions[i % submissions.length]!;
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable("submission").set((eb) => ({ updated_at: new Date().toISOString(), national_days_used: eb("national_days_used", "+", 0) })).where("id", "=", id).execute();
-      await trx.insertInto("audit_event").values({
-        id: randomUUID(), chain: `raw-${i}`, seq: 1, submission_id: id, actor_id: admin.id, action: "RAW", from_state: null,
-        to_state: null, payload: "{}", at: new Date().toISOString(), prev_hash: "0", hash: "0",
-      }).execute();
+      await trx
+        .updateTable("submission")
+        .set((eb) => ({ updated_at: new Date().toISOString(), national_days_used: eb("national_days_used", "+", 0) }))
+        .where("id", "=", id)
+        .execute();
+      await trx
+        .insertInto("audit_event")
+        .values({
+          id: randomUUID(),
+          chain: `raw-${i}`,
+          seq: 1,
+          submission_id: id,
+          actor_id: admin.id,
+          action: "RAW",
+          from_state: null,
+          to_state: null,
+          payload: "{}",
+          at: new Date().toISOString(),
+          prev_hash: "0",
+          hash: "0",
+        })
+        .execute();
     });
   }
   const rawPerSecond = EVENTS / ((performance.now() - rawStarted) / 1000);
@@ -62,7 +79,7 @@ export interface RuntimeRate {
 
 function report(engine: string, r: RuntimeRate) {
   console.log(
-    `${engine.padEnd(10)} runtime ${r.runtimePerSecond.toFixed(0).padStart(6)} events/s   raw UPDATE+INSERT ${r.rawPerSecond.toFixed(0).padStart(6)} tx/s   ratio ${(100 * r.runtimePerSecond / r.rawPerSecond).toFixed(0)}%`,
+    `${engine.padEnd(10)} runtime ${r.runtimePerSecond.toFixed(0).padStart(6)} events/s   raw UPDATE+INSERT ${r.rawPerSecond.toFixed(0).padStart(6)} tx/s   ratio ${((100 * r.runtimePerSecond) / r.rawPerSecond).toFixed(0)}%`,
   );
 }
 

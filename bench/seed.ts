@@ -29,7 +29,10 @@ export function cloneId(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 }
 
-export async function seedBenchDatabase(db: Db, total: number): Promise<{ submissions: number; auditEvents: number; clockWarnings: number; seconds: number }> {
+export async function seedBenchDatabase(
+  db: Db,
+  total: number,
+): Promise<{ submissions: number; auditEvents: number; clockWarnings: number; seconds: number }> {
   const started = performance.now();
   await migrateToLatest(db);
   await seedDemoAccounts(db);
@@ -71,7 +74,11 @@ export async function seedBenchDatabase(db: Db, total: number): Promise<{ submis
       }
       await trx.insertInto("submission").values(submissions).execute();
       // Audit rows are wide; keep each statement within SQLite's and PostgreSQL's parameter limits.
-      for (let i = 0; i < events.length; i += 2_000) await trx.insertInto("audit_event").values(events.slice(i, i + 2_000)).execute();
+      for (let i = 0; i < events.length; i += 2_000)
+        await trx
+          .insertInto("audit_event")
+          .values(events.slice(i, i + 2_000))
+          .execute();
       if (assigned.length > 0) await trx.insertInto("review_assignment").values(assigned).execute();
       auditEvents += events.length;
     }

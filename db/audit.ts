@@ -47,7 +47,13 @@ export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
  */
 export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventTable> {
   const [last, actor] = await Promise.all([
-    trx.selectFrom("audit_event").select(["seq", "hash"]).where("chain", "=", input.chain).orderBy("seq", "desc").limit(1).executeTakeFirst(),
+    trx
+      .selectFrom("audit_event")
+      .select(["seq", "hash"])
+      .where("chain", "=", input.chain)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst(),
     input.actorId ? trx.selectFrom("user").select("name").where("id", "=", input.actorId).executeTakeFirst() : undefined,
   ]);
   // The actor's name as it is now, under the hash: the entry (and any decision record built from

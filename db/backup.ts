@@ -20,7 +20,10 @@ export class BackupError extends Error {}
 
 /** `data/backups/2026-11-24T09-30-00Z.db`: sortable, and safe in any file system. */
 export function defaultBackupPath(kind: DbKind, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/:/g, "-");
   return path.join("data", "backups", `${stamp}.${BACKUP_EXTENSION[kind]}`);
 }
 
@@ -28,7 +31,10 @@ export function defaultBackupPath(kind: DbKind, now = new Date()): string {
 export function newestBackup(kind: DbKind): string | null {
   const dir = path.join("data", "backups");
   if (!fs.existsSync(dir)) return null;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(`.${BACKUP_EXTENSION[kind]}`)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(`.${BACKUP_EXTENSION[kind]}`))
+    .sort();
   return files.length ? path.join(dir, files.at(-1)!) : null;
 }
 
@@ -91,7 +97,9 @@ export async function restoreDatabase(url: string, source: string, options: { fo
   fs.readSync(fd, head, 0, head.length, 0);
   fs.closeSync(fd);
   if (!head.toString("latin1").startsWith(SIGNATURE[kind])) {
-    throw new BackupError(`${source} is not a ${kind === "sqlite" ? "SQLite" : "pg_dump custom-format"} backup, but DATABASE_URL is a ${kind === "sqlite" ? "SQLite" : "PostgreSQL"} database.`);
+    throw new BackupError(
+      `${source} is not a ${kind === "sqlite" ? "SQLite" : "pg_dump custom-format"} backup, but DATABASE_URL is a ${kind === "sqlite" ? "SQLite" : "PostgreSQL"} database.`,
+    );
   }
   const existing = await countTables(url);
   if (existing > 0 && !options.force) {
@@ -131,14 +139,18 @@ export async function countTables(url: string): Promise<number> {
     if (filename === ":memory:" || !fs.existsSync(filename)) return 0;
     const db = new SQLite(filename, { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare("select count(*) as n from sqlite_master where type = 'table' and name not like 'sqlite_%'").get() as { n: number };
+      const row = db.prepare("select count(*) as n from sqlite_master where type = 'table' and name not like 'sqlite_%'").get() as {
+        n: number;
+      };
       return row.n;
     } finally {
       db.close();
     }
   }
   return withClient(url, async (client) => {
-    const result = await client.query<{ n: string }>("select count(*) as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')");
+    const result = await client.query<{ n: string }>(
+      "select count(*) as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')",
+    );
     return Number(result.rows[0]!.n);
   });
 }
@@ -159,7 +171,12 @@ export function findPostgresTool(name: "pg_dump" | "pg_restore"): string {
     if (dir && fs.existsSync(path.join(dir, name))) return path.join(dir, name);
   }
   const root = "/usr/lib/postgresql";
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const version of versions) {
     const candidate = path.join(root, version, "bin", name);
     if (fs.existsSync(candidate)) return candidate;

@@ -28,9 +28,7 @@ export const DEFAULT_DATABASE_URL = "file:data/app.db";
 export function databaseKind(url: string | undefined): DbKind {
   if (!url || url.startsWith("file:") || url === ":memory:") return "sqlite";
   if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
-  throw new Error(
-    `DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL); got "${url.split(":")[0]}:…"`,
-  );
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL); got "${url.split(":")[0]}:…"`);
 }
 
 /** The SQLite file a `file:` URL names, or ":memory:". Relative paths are relative to the working directory. */
@@ -49,7 +47,9 @@ export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
     // An idle connection that the server drops (restart, failover, admin shutdown) must not crash
     // the process: pg discards it and the next query opens a fresh one.
     pool.on("error", (error) => {
-      process.stderr.write(`${JSON.stringify({ level: "warn", at: new Date().toISOString(), message: "idle PostgreSQL connection closed", error: error.message })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: "warn", at: new Date().toISOString(), message: "idle PostgreSQL connection closed", error: error.message })}\n`,
+      );
     });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
@@ -143,5 +143,8 @@ export function dialectOf(db: Kysely<any>): DbKind {
 
 /** A round trip to the database, for /healthz. */
 export async function pingDatabase(db: Db): Promise<void> {
-  await db.selectFrom("region").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  await db
+    .selectFrom("region")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
 }

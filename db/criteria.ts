@@ -170,7 +170,11 @@ export async function submissionsToMove(
   const sections = new Map<string, Record<string, string>>();
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
-    for (const s of await trx.selectFrom("submission_section").select(["submission_id", "section", "data"]).where("submission_id", "in", ids).execute()) {
+    for (const s of await trx
+      .selectFrom("submission_section")
+      .select(["submission_id", "section", "data"])
+      .where("submission_id", "in", ids)
+      .execute()) {
       const mine = sections.get(s.submission_id) ?? {};
       mine[s.section] = s.data;
       sections.set(s.submission_id, mine);

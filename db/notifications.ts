@@ -129,7 +129,11 @@ export async function markOutboxSent(db: Db, id: string, at: string): Promise<vo
 }
 
 export async function markOutboxFailed(db: Db, id: string, error: string): Promise<void> {
-  await db.updateTable("outbox").set({ last_error: error.slice(0, 1000) }).where("id", "=", id).execute();
+  await db
+    .updateTable("outbox")
+    .set({ last_error: error.slice(0, 1000) })
+    .where("id", "=", id)
+    .execute();
 }
 
 export async function listOutbox(db: Db, limit = 200) {
@@ -140,10 +144,7 @@ export async function listOutbox(db: Db, limit = 200) {
 export async function countOutbox(db: Db): Promise<{ total: number; unsent: number }> {
   const row = await db
     .selectFrom("outbox")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("total"),
-      eb.fn.count<number>("sent_at").as("sent"),
-    ])
+    .select((eb) => [eb.fn.countAll<number>().as("total"), eb.fn.count<number>("sent_at").as("sent")])
     .executeTakeFirstOrThrow();
   return { total: Number(row.total), unsent: Number(row.total) - Number(row.sent) };
 }

@@ -15,9 +15,18 @@ export async function listFootprints(db: Db) {
 
 export async function countReferenceData(db: Db) {
   const [regions, footprints, vanguards] = await Promise.all([
-    db.selectFrom("region").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    db.selectFrom("footprint").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    db.selectFrom("vanguard").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("region")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("footprint")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("vanguard")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
   ]);
   return { regions: Number(regions.n), footprints: Number(footprints.n), vanguards: Number(vanguards.n) };
 }

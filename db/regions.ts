@@ -53,7 +53,13 @@ export async function countByRegionAndState(db: Db): Promise<StageCountRow[]> {
   const [rows, regions] = await Promise.all([
     db
       .selectFrom("submission")
-      .select(["footprint_code as footprintCode", "state", "checkpoint", "whose_turn as whoseTurn", (eb) => eb.fn.countAll<number>().as("n")])
+      .select([
+        "footprint_code as footprintCode",
+        "state",
+        "checkpoint",
+        "whose_turn as whoseTurn",
+        (eb) => eb.fn.countAll<number>().as("n"),
+      ])
       .groupBy(["footprint_code", "state", "checkpoint", "whose_turn"])
       .execute(),
     regionOfFootprint(db),

@@ -47,7 +47,9 @@ export async function upsertAssessment(
     .insertInto("assessment")
     .values(row)
     .onConflict((oc) =>
-      oc.columns(["submission_id", "checkpoint", "criterion_id", "reviewer_id"]).doUpdateSet({ rating: row.rating, note: row.note, updated_at: row.updated_at }),
+      oc
+        .columns(["submission_id", "checkpoint", "criterion_id", "reviewer_id"])
+        .doUpdateSet({ rating: row.rating, note: row.note, updated_at: row.updated_at }),
     )
     .execute();
 }
@@ -72,7 +74,16 @@ export async function listAssessments(db: Db, submissionId: string, checkpoint?:
 
 export async function addComment(
   db: Db,
-  c: { submissionId: string; checkpoint: number; versionNumber: number | null; authorId: string; visibility: "shared" | "internal"; fieldPath: string | null; body: string; at: string },
+  c: {
+    submissionId: string;
+    checkpoint: number;
+    versionNumber: number | null;
+    authorId: string;
+    visibility: "shared" | "internal";
+    fieldPath: string | null;
+    body: string;
+    at: string;
+  },
 ): Promise<string> {
   const id = randomUUID();
   await db
@@ -151,7 +162,9 @@ export async function listReviewsFor(db: Db, reviewerId: string): Promise<Review
       "submission.whose_turn as whoseTurn",
       "submission.failing_warnings as failingWarnings",
     ])
-    .where((eb) => eb.or([eb("review_assignment.lead_reviewer_id", "=", reviewerId), eb("review_assignment.second_reviewer_id", "=", reviewerId)]))
+    .where((eb) =>
+      eb.or([eb("review_assignment.lead_reviewer_id", "=", reviewerId), eb("review_assignment.second_reviewer_id", "=", reviewerId)]),
+    )
     .orderBy("submission.state_entered_at")
     .execute();
   return rows.map(({ leadReviewerId, ...r }) => ({ ...r, role: leadReviewerId === reviewerId ? "lead" : "second" }));
@@ -234,7 +247,15 @@ export async function listAwaitingAssignment(db: Db): Promise<AssignmentQueueIte
 export async function listVersionContents(db: Db, submissionId: string) {
   return db
     .selectFrom("submission_version")
-    .select(["number", "checkpoint", "criteria_set as criteriaSet", "content", "evaluation", "submitted_by as submittedBy", "submitted_at as submittedAt"])
+    .select([
+      "number",
+      "checkpoint",
+      "criteria_set as criteriaSet",
+      "content",
+      "evaluation",
+      "submitted_by as submittedBy",
+      "submitted_at as submittedAt",
+    ])
     .where("submission_id", "=", submissionId)
     .orderBy("number")
     .execute();

@@ -54,11 +54,7 @@ export async function updateSubmissionWorkflow(
 
 /** The working draft: each saved section's answers, keyed by section slug. */
 export async function readSections(db: Db | Transaction<Database>, submissionId: string): Promise<Record<string, unknown>> {
-  const rows = await db
-    .selectFrom("submission_section")
-    .select(["section", "data"])
-    .where("submission_id", "=", submissionId)
-    .execute();
+  const rows = await db.selectFrom("submission_section").select(["section", "data"]).where("submission_id", "=", submissionId).execute();
   return Object.fromEntries(rows.map((r) => [r.section, JSON.parse(r.data) as unknown]));
 }
 
@@ -76,7 +72,9 @@ export async function saveSection(
   await db
     .insertInto("submission_section")
     .values(row)
-    .onConflict((oc) => oc.columns(["submission_id", "section"]).doUpdateSet({ data: row.data, updated_by: row.updated_by, updated_at: row.updated_at }))
+    .onConflict((oc) =>
+      oc.columns(["submission_id", "section"]).doUpdateSet({ data: row.data, updated_by: row.updated_by, updated_at: row.updated_at }),
+    )
     .execute();
 }
 

@@ -14,11 +14,7 @@ export interface UserProfile {
 
 /** A user with the footprints they act for and the conflicts they have declared; undefined if unknown. */
 export async function findUserProfile(db: Db, userId: string): Promise<UserProfile | undefined> {
-  const user = await db
-    .selectFrom("user")
-    .select(["id", "name", "email", "role"])
-    .where("id", "=", userId)
-    .executeTakeFirst();
+  const user = await db.selectFrom("user").select(["id", "name", "email", "role"]).where("id", "=", userId).executeTakeFirst();
   if (!user) return undefined;
   const [footprints, conflicts] = await Promise.all([
     db
@@ -32,11 +28,7 @@ export async function findUserProfile(db: Db, userId: string): Promise<UserProfi
     db
       .selectFrom("reviewer_conflict")
       .innerJoin("footprint", "footprint.code", "reviewer_conflict.footprint_code")
-      .select([
-        "reviewer_conflict.footprint_code as footprintCode",
-        "footprint.name as footprintName",
-        "reviewer_conflict.reason",
-      ])
+      .select(["reviewer_conflict.footprint_code as footprintCode", "footprint.name as footprintName", "reviewer_conflict.reason"])
       .where("reviewer_conflict.user_id", "=", userId)
       .orderBy("footprint.name")
       .execute(),
@@ -45,7 +37,10 @@ export async function findUserProfile(db: Db, userId: string): Promise<UserProfi
 }
 
 export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom("user").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("user")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -115,10 +110,7 @@ export async function addFootprintMember(db: Db, userId: string, footprintCode: 
     .execute();
 }
 
-export async function declareReviewerConflict(
-  db: Db,
-  input: { userId: string; footprintCode: string; reason: string },
-): Promise<void> {
+export async function declareReviewerConflict(db: Db, input: { userId: string; footprintCode: string; reason: string }): Promise<void> {
   await db
     .insertInto("reviewer_conflict")
     .values({
@@ -342,7 +334,11 @@ export async function findUserForAdmin(db: Db, userId: string): Promise<AdminUse
 }
 
 export async function updateUserRole(trx: Trx, input: { userId: string; role: Role; at: string }): Promise<void> {
-  await trx.updateTable("user").set({ role: input.role, updatedAt: authDate(trx, input.at) }).where("id", "=", input.userId).execute();
+  await trx
+    .updateTable("user")
+    .set({ role: input.role, updatedAt: authDate(trx, input.at) })
+    .where("id", "=", input.userId)
+    .execute();
 }
 
 /** Makes the user's footprints exactly `codes` and says which were added and removed. */
@@ -350,9 +346,9 @@ export async function replaceFootprintMembers(
   trx: Trx,
   input: { userId: string; codes: string[]; at: string },
 ): Promise<{ added: string[]; removed: string[] }> {
-  const current = (
-    await trx.selectFrom("footprint_member").select("footprint_code").where("user_id", "=", input.userId).execute()
-  ).map((r) => r.footprint_code);
+  const current = (await trx.selectFrom("footprint_member").select("footprint_code").where("user_id", "=", input.userId).execute()).map(
+    (r) => r.footprint_code,
+  );
   const wanted = new Set(input.codes);
   const added = [...wanted].filter((code) => !current.includes(code)).sort();
   const removed = current.filter((code) => !wanted.has(code)).sort();

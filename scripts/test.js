@@ -22,7 +22,10 @@ function vitest(label, extra, report) {
 
 const suites = [vitest("unit and integration", [], "test-results/unit.json")];
 const built = run("production build", "npm", ["run", "build", "--silent"]);
-if (built) suites.push(vitest("end-to-end (Chromium), HTTP security and reliability", ["--config", "vitest.e2e.config.ts"], "test-results/e2e.json"));
+if (built)
+  suites.push(
+    vitest("end-to-end (Chromium), HTTP security and reliability", ["--config", "vitest.e2e.config.ts"], "test-results/e2e.json"),
+  );
 
 let passed = 0;
 let failed = 0;

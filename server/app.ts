@@ -108,7 +108,12 @@ app.use((req, res, next) => {
       return;
     }
     if (origin === undefined && site === undefined && hasSessionCookie(req.get("cookie"))) {
-      refuse(res, 403, "This request did not say where it came from", "Signed-in changes must come from the service's own pages. Go back to the page and try again.");
+      refuse(
+        res,
+        403,
+        "This request did not say where it came from",
+        "Signed-in changes must come from the service's own pages. Go back to the page and try again.",
+      );
       return;
     }
 

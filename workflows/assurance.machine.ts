@@ -42,7 +42,6 @@ export interface Candidate {
   conflicts: string[];
 }
 
-
 /** What a condition or change request is tied to: a field of the submission, or a criterion. */
 export interface Target {
   fieldPath?: string;
@@ -149,11 +148,9 @@ type EventOf<T extends AssuranceEventType> = Extract<AssuranceEvent, { type: T }
 // ---------------------------------------------------------------------------------------------
 // The rules, each returning the reason a person would be given, or null when the event may go on.
 
-const isLeadOfFootprint = (ctx: AssuranceContext, actor: Actor) =>
-  actor.role === "lead" && actor.footprints.includes(ctx.footprintCode);
+const isLeadOfFootprint = (ctx: AssuranceContext, actor: Actor) => actor.role === "lead" && actor.footprints.includes(ctx.footprintCode);
 
-const isConflicted = (ctx: AssuranceContext, person: { conflicts: string[] }) =>
-  person.conflicts.includes(ctx.footprintCode);
+const isConflicted = (ctx: AssuranceContext, person: { conflicts: string[] }) => person.conflicts.includes(ctx.footprintCode);
 
 const blank = (text: string | undefined) => !text || text.trim() === "";
 
@@ -253,8 +250,7 @@ export function checkConditionEvidence(ctx: AssuranceContext, event: EventOf<"SU
 function checkConditionReview(ctx: AssuranceContext, event: { actor: Actor; conditionId: string }): string | null {
   const mayReview =
     event.actor.role === "admin" ||
-    (event.actor.role === "reviewer" &&
-      ctx.decisions.some((d) => d.proposedBy === event.actor.id || d.countersignedBy === event.actor.id));
+    (event.actor.role === "reviewer" && ctx.decisions.some((d) => d.proposedBy === event.actor.id || d.countersignedBy === event.actor.id));
   if (!mayReview) return "Only a reviewer who signed the decision that set this condition can judge its evidence.";
   if (isConflicted(ctx, event.actor)) return "You have declared a conflict with this footprint, so you cannot judge its conditions.";
   const condition = findCondition(ctx, event.conditionId);
@@ -336,10 +332,8 @@ const machineSetup = setup({
     mayPause: allowed("PAUSE"),
     mayResume: allowed("RESUME"),
     mayWithdraw: allowed("WITHDRAW"),
-    countersignAgrees: ({ context, event }) =>
-      event.type === "COUNTERSIGN" && event.agree && checkCountersign(context, event) === null,
-    countersignDisagrees: ({ context, event }) =>
-      event.type === "COUNTERSIGN" && !event.agree && checkCountersign(context, event) === null,
+    countersignAgrees: ({ context, event }) => event.type === "COUNTERSIGN" && event.agree && checkCountersign(context, event) === null,
+    countersignDisagrees: ({ context, event }) => event.type === "COUNTERSIGN" && !event.agree && checkCountersign(context, event) === null,
     decidedChanges: decidedTo("changes_requested"),
     decidedNotToProceed: decidedTo("do_not_proceed"),
     allConditionsDischarged: ({ context }) => context.conditions.every((c) => c.status === "discharged"),
@@ -371,8 +365,7 @@ const machineSetup = setup({
           confidence: event.confidence,
           rationale: event.rationale.trim(),
           conditions: event.decision === "proceed_with_conditions" ? (event.conditions ?? []).filter((c) => !blank(c.text)) : [],
-          changeRequests:
-            event.decision === "changes_requested" ? (event.changeRequests ?? []).filter((c) => !blank(c.text)) : [],
+          changeRequests: event.decision === "changes_requested" ? (event.changeRequests ?? []).filter((c) => !blank(c.text)) : [],
           proposedBy: event.actor.id,
         },
       };
@@ -468,7 +461,11 @@ function checkpointState(n: Checkpoint) {
       },
       returned: {
         on: {
-          RESUBMIT: { guard: "mayResubmit" as const, target: "in_review", actions: ["recordSubmission" as const, "clearChangeRequests" as const] },
+          RESUBMIT: {
+            guard: "mayResubmit" as const,
+            target: "in_review",
+            actions: ["recordSubmission" as const, "clearChangeRequests" as const],
+          },
         },
       },
     },

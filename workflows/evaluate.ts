@@ -117,10 +117,7 @@ export function evaluate(content: SubmissionContent, set: CriteriaSet, options: 
 //   knowingly go ahead, and the warning is shown beside it.
 // A failure belongs to the section of the field it points at, which may not be the criterion's own
 // section (an approval dated after the checkpoint is a governance problem whatever the criterion).
-function sectionStatuses(
-  content: SubmissionContent,
-  failures: readonly CriterionResult[],
-): Record<SectionSlug, SectionStatus> {
+function sectionStatuses(content: SubmissionContent, failures: readonly CriterionResult[]): Record<SectionSlug, SectionStatus> {
   const statuses = {} as Record<SectionSlug, SectionStatus>;
   for (const slug of SECTION_SLUGS) {
     const here = failures.filter((r) => r.section === slug);

@@ -36,7 +36,7 @@ export interface ExampleOptions {
 
 // mulberry32: small, fast, and the same sequence on every platform.
 function generator(seed: number): () => number {
-  let state = (Math.imul(Math.floor(seed) ^ 0x9e3779b9, 0x85ebca6b) >>> 0) || 1;
+  let state = Math.imul(Math.floor(seed) ^ 0x9e3779b9, 0x85ebca6b) >>> 0 || 1;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -291,15 +291,15 @@ export function exampleSubmission(options: ExampleOptions): SubmissionContent {
         : { used: false },
     pooledBudgetMinimumPence: pounds(poolMinimumPounds),
     pooledBudgetContributionPence: pounds(poolMinimumPounds * (1 + random.int(0, 40) / 100)),
-    outOfHospitalRingFencePence: pounds(poolMinimumPounds * random.int(25, 35) / 100),
-    outOfHospitalInvestmentPence: pounds(poolMinimumPounds * random.int(20, 30) / 100),
-    riskShareRetainedPence: random.chance(0.5) ? pounds(poolMinimumPounds * random.int(3, 8) / 100) : 0,
+    outOfHospitalRingFencePence: pounds((poolMinimumPounds * random.int(25, 35)) / 100),
+    outOfHospitalInvestmentPence: pounds((poolMinimumPounds * random.int(20, 30)) / 100),
+    riskShareRetainedPence: random.chance(0.5) ? pounds((poolMinimumPounds * random.int(3, 8)) / 100) : 0,
   };
   if (contractOption !== "virtual") {
     finance.budget = {
       capitatedSumPence: pounds(annualValuePounds * 0.93),
       performancePaymentPercent: random.pick([2, 2.5, 3, 4, 5]),
-      unregisteredPatientsEstimatePence: pounds(annualValuePounds * random.int(8, 15) / 1000),
+      unregisteredPatientsEstimatePence: pounds((annualValuePounds * random.int(8, 15)) / 1000),
     };
   }
 
@@ -351,9 +351,7 @@ export function exampleSubmission(options: ExampleOptions): SubmissionContent {
     documents.push({
       id,
       fileName,
-      mediaType: pdf
-        ? "application/pdf"
-        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      mediaType: pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       sizeBytes: random.int(80_000, 4_000_000),
       sha256: random.hex(64),
       section,
@@ -370,7 +368,13 @@ export function exampleSubmission(options: ExampleOptions): SubmissionContent {
   for (const cp of [1, 2, 3] as const) {
     if (cp > checkpoint) break;
     const approved = addDays(checkpointDates[cp], -random.int(5, 30));
-    document(`doc-gb-${cp}`, `${slug}-governing-body-minutes-cp${cp}.pdf`, "governance", `Governing body minutes, checkpoint ${cp}`, addDays(approved, 2));
+    document(
+      `doc-gb-${cp}`,
+      `${slug}-governing-body-minutes-cp${cp}.pdf`,
+      "governance",
+      `Governing body minutes, checkpoint ${cp}`,
+      addDays(approved, 2),
+    );
     governingBodyApprovals.push({
       id: `gb-approval-${cp}`,
       checkpoint: cp,
@@ -380,7 +384,13 @@ export function exampleSubmission(options: ExampleOptions): SubmissionContent {
     });
     if (cp >= 2) {
       const boardApproved = addDays(checkpointDates[cp], -random.int(5, 30));
-      document(`doc-board-${cp}`, `${slug}-board-minutes-cp${cp}.pdf`, "governance", `${provider} board minutes, checkpoint ${cp}`, addDays(boardApproved, 2));
+      document(
+        `doc-board-${cp}`,
+        `${slug}-board-minutes-cp${cp}.pdf`,
+        "governance",
+        `${provider} board minutes, checkpoint ${cp}`,
+        addDays(boardApproved, 2),
+      );
       providerBoardApprovals.push({
         id: `board-approval-${cp}`,
         checkpoint: cp as 2 | 3,

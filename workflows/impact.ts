@@ -122,7 +122,9 @@ export function createImpactTally(targetSet: string) {
         alreadyOnTarget,
         affected,
         newlyBlocked,
-        byCriterion: [...criteria.values()].sort((a, b) => b.passToFail + b.failToPass - (a.passToFail + a.failToPass) || a.criterionId.localeCompare(b.criterionId)),
+        byCriterion: [...criteria.values()].sort(
+          (a, b) => b.passToFail + b.failToPass - (a.passToFail + a.failToPass) || a.criterionId.localeCompare(b.criterionId),
+        ),
         byRegion: [...regions.values()].sort((a, b) => a.regionName.localeCompare(b.regionName)),
         byState: [...states.values()].sort((a, b) => b.submissions - a.submissions || a.state.localeCompare(b.state)),
         listed: [...listed],
@@ -132,8 +134,7 @@ export function createImpactTally(targetSet: string) {
 
   function trim() {
     listed.sort(
-      (a, b) =>
-        Number(b.newlyBlocked) - Number(a.newlyBlocked) || b.newFailures.length - a.newFailures.length || a.id.localeCompare(b.id),
+      (a, b) => Number(b.newlyBlocked) - Number(a.newlyBlocked) || b.newFailures.length - a.newFailures.length || a.id.localeCompare(b.id),
     );
     listed.length = Math.min(listed.length, AFFECTED_LISTED);
   }

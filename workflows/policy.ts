@@ -73,7 +73,9 @@ export function mayWithdrawConflict(actor: PolicyActor, conflict: ConflictSubjec
   if (actor.role === "admin") return ALLOWED;
   if (conflict.userId !== actor.id) return hide("There is no conflict recorded with that footprint.");
   if (conflict.declaredBy !== actor.id) {
-    return refuse("A programme administrator recorded this conflict, so only an administrator can withdraw it. Contact them if it no longer applies.");
+    return refuse(
+      "A programme administrator recorded this conflict, so only an administrator can withdraw it. Contact them if it no longer applies.",
+    );
   }
   return ALLOWED;
 }

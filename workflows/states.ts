@@ -48,4 +48,3 @@ export function describeState(key: string): string {
   if (step) return `at checkpoint ${top!.slice(-1)}, ${STATE_WORDS[step] ?? step}`;
   return STATE_WORDS[top!] ?? top!;
 }
-

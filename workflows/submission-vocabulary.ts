@@ -2,16 +2,7 @@
 // list a lead chooses from with the words it is shown in. Plain data with no imports, so pages can
 // label answers without shipping Zod to the browser; workflows/submission.ts builds the section
 // schemas from these lists and re-exports all of them.
-export const SECTION_SLUGS = [
-  "about",
-  "population",
-  "contract",
-  "finance",
-  "outcomes",
-  "enablers",
-  "governance",
-  "evidence",
-] as const;
+export const SECTION_SLUGS = ["about", "population", "contract", "finance", "outcomes", "enablers", "governance", "evidence"] as const;
 export type SectionSlug = (typeof SECTION_SLUGS)[number];
 
 export const SECTION_TITLES: Record<SectionSlug, string> = {
@@ -94,11 +85,7 @@ export const CONTRACT_OPTION_LABELS: Record<ContractOption, string> = {
   fully_integrated: "Fully integrated",
 };
 
-export const GP_PARTICIPATION_ROUTES = [
-  "alliance_agreement",
-  "integration_agreement",
-  "suspended_contract_or_employment",
-] as const;
+export const GP_PARTICIPATION_ROUTES = ["alliance_agreement", "integration_agreement", "suspended_contract_or_employment"] as const;
 export type GpParticipationRoute = (typeof GP_PARTICIPATION_ROUTES)[number];
 export const GP_PARTICIPATION_ROUTE_LABELS: Record<GpParticipationRoute, string> = {
   alliance_agreement: "Alliance agreement",

@@ -239,12 +239,7 @@ export const ProviderBoardApprovalSchema = z.object({
 
 export const GovernanceSchema = z.object({
   keyDates: z
-    .object(
-      Object.fromEntries(KEY_DATES.map((key) => [key, isoDate.optional()])) as Record<
-        KeyDate,
-        z.ZodOptional<typeof isoDate>
-      >,
-    )
+    .object(Object.fromEntries(KEY_DATES.map((key) => [key, isoDate.optional()])) as Record<KeyDate, z.ZodOptional<typeof isoDate>>)
     .optional(),
   governingBodyApprovals: z.array(GoverningBodyApprovalSchema).optional(),
   providerBoardApprovals: z.array(ProviderBoardApprovalSchema).optional(),
@@ -436,10 +431,7 @@ const REMOVED = Symbol("removed");
 type PathKey = PropertyKey;
 
 function toFieldPath(slug: SectionSlug, path: readonly PathKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === "number" ? `${out}[${key}]` : `${out}.${String(key)}`),
-    slug,
-  );
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : `${out}.${String(key)}`), slug);
 }
 
 function isRecord(value: unknown): value is Record<PropertyKey, unknown> {

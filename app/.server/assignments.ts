@@ -14,17 +14,28 @@ export interface ConflictCheck {
  * The same rule the workflow applies when assigning (distinct reviewers, no declared conflict with
  * the footprint, not an author), run without assigning, so an admin can clear a pair first.
  */
-export async function checkReviewerPair(db: Db, loaded: LoadedSubmission, leadReviewerId: string, secondReviewerId: string): Promise<ConflictCheck> {
+export async function checkReviewerPair(
+  db: Db,
+  loaded: LoadedSubmission,
+  leadReviewerId: string,
+  secondReviewerId: string,
+): Promise<ConflictCheck> {
   const [lead, second] = await Promise.all([candidate(db, leadReviewerId), candidate(db, secondReviewerId)]);
   if (!lead || !second) return { ok: false, message: "Choose reviewers who have accounts." };
   const reason = checkAssign(loaded.snapshot.context, { type: "ASSIGN", actor: loaded.actor, leadReviewer: lead, secondReviewer: second });
   return reason
     ? { ok: false, message: reason }
-    : { ok: true, message: `No conflicts found: ${lead.name} (lead reviewer) and ${second.name} (second reviewer) can review this submission.` };
+    : {
+        ok: true,
+        message: `No conflicts found: ${lead.name} (lead reviewer) and ${second.name} (second reviewer) can review this submission.`,
+      };
 }
 
 /** Each reviewer with why they could not take this submission, if anything, shown before choosing. */
-export async function reviewerOptionsFor(db: Db, loaded: LoadedSubmission): Promise<(ReviewerOption & { blockedBecause: string | null })[]> {
+export async function reviewerOptionsFor(
+  db: Db,
+  loaded: LoadedSubmission,
+): Promise<(ReviewerOption & { blockedBecause: string | null })[]> {
   const options = await listReviewerOptions(db);
   const ctx = loaded.snapshot.context;
   return options.map((o) => ({

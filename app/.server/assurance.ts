@@ -177,8 +177,12 @@ export async function applyEvent(
       // Drafts keep whatever was typed; only the part that fits the schemas is judged and frozen.
       const { content } = parseSubmissionContent(await readSections(db, submissionId));
       const set = criteriaSets[row.criteria_set as keyof typeof criteriaSets];
-      if (!set) return { ok: false, kind: "refused", reason: `This submission is pinned to an unknown criteria set (${row.criteria_set}).` };
-      const evaluation = evaluate(content, set, { checkpoint: Math.min(Math.max(checkpoint, 1), 3) as Checkpoint, reference: await referenceForCriteria(db) });
+      if (!set)
+        return { ok: false, kind: "refused", reason: `This submission is pinned to an unknown criteria set (${row.criteria_set}).` };
+      const evaluation = evaluate(content, set, {
+        checkpoint: Math.min(Math.max(checkpoint, 1), 3) as Checkpoint,
+        reference: await referenceForCriteria(db),
+      });
       frozen = { content, evaluation, checkpoint };
       event = { type: command.type, actor, declaration: command.declaration, blockingFailures: evaluation.blockingFailures.length };
     } else if (command.type === "ASSIGN") {

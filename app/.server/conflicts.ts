@@ -10,10 +10,20 @@ import type { CurrentUser } from "./session.ts";
  * Declaring and withdrawing a conflict are audited on the admin chain in the same transaction as
  * the change, so the log holds exactly the conflicts that were in force and when.
  */
-export async function declareConflict(database: Db, user: CurrentUser, input: { footprintCode: string; footprintName: string; reason: string }) {
+export async function declareConflict(
+  database: Db,
+  user: CurrentUser,
+  input: { footprintCode: string; footprintName: string; reason: string },
+) {
   const at = new Date().toISOString();
   return inAuditedTransaction(database, async (trx) => {
-    const inserted = await insertReviewerConflict(trx, { userId: user.id, footprintCode: input.footprintCode, reason: input.reason, at, declaredBy: user.id });
+    const inserted = await insertReviewerConflict(trx, {
+      userId: user.id,
+      footprintCode: input.footprintCode,
+      reason: input.reason,
+      at,
+      declaredBy: user.id,
+    });
     if (!inserted) return false;
     await appendAuditEvent(trx, {
       chain: ADMIN_CHAIN,
@@ -22,7 +32,13 @@ export async function declareConflict(database: Db, user: CurrentUser, input: { 
       action: "DECLARE_CONFLICT",
       fromState: null,
       toState: null,
-      payload: { userId: user.id, actorRole: user.role, footprintCode: input.footprintCode, footprintName: input.footprintName, reason: input.reason },
+      payload: {
+        userId: user.id,
+        actorRole: user.role,
+        footprintCode: input.footprintCode,
+        footprintName: input.footprintName,
+        reason: input.reason,
+      },
       at,
     });
     return true;
@@ -32,7 +48,11 @@ export async function declareConflict(database: Db, user: CurrentUser, input: { 
 const NO_SUCH_CONFLICT = "You have no declared conflict with that footprint. It may have been withdrawn already.";
 
 /** Withdraws one of the person's own conflicts, if the policy lets them (not one an administrator recorded). */
-export async function withdrawConflict(database: Db, user: CurrentUser, footprintCode: string): Promise<{ ok: true } | { ok: false; kind: "missing" | "refused"; reason: string }> {
+export async function withdrawConflict(
+  database: Db,
+  user: CurrentUser,
+  footprintCode: string,
+): Promise<{ ok: true } | { ok: false; kind: "missing" | "refused"; reason: string }> {
   const at = new Date().toISOString();
   return inAuditedTransaction(database, async (trx) => {
     const conflict = await findReviewerConflict(trx, { userId: user.id, footprintCode });

@@ -16,7 +16,13 @@ import {
   submissionsToMove,
 } from "../../db/criteria.ts";
 import { replaceFailingCriteria } from "../../db/submissions.ts";
-import { CRITERIA_SET_IDS, type CriteriaSetId, criteriaSets, isCriteriaSetId, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
+import {
+  CRITERIA_SET_IDS,
+  type CriteriaSetId,
+  criteriaSets,
+  isCriteriaSetId,
+  LATEST_CRITERIA_SET,
+} from "../../workflows/criteria/index.ts";
 import type { ReferenceData } from "../../workflows/criteria/types.ts";
 import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { createImpactTally, criterionFlips, type ImpactResult } from "../../workflows/impact.ts";
@@ -60,7 +66,10 @@ function judge(sections: Record<string, string>, setId: string, checkpoint: numb
   const raw = Object.fromEntries(Object.entries(sections).map(([slug, json]) => [slug, JSON.parse(json) as unknown]));
   const { content } = parseSubmissionContent(raw);
   const options = { checkpoint: checkpointToJudge(checkpoint, state), reference };
-  return (target: CriteriaSetId) => ({ current: evaluate(content, criteriaSets[setId as CriteriaSetId] ?? criteriaSets[target], options), target: evaluate(content, criteriaSets[target], options) });
+  return (target: CriteriaSetId) => ({
+    current: evaluate(content, criteriaSets[setId as CriteriaSetId] ?? criteriaSets[target], options),
+    target: evaluate(content, criteriaSets[target], options),
+  });
 }
 
 /**
@@ -132,11 +141,16 @@ export async function startImpactSimulation(db: Db, admin: CurrentUser, target: 
       await recordSimulationProgress(db, id, processed);
     }
   }).then(
-    (result) => finishSimulation(db, id, { status: "done", processed: result.live, result: JSON.stringify(result), at: new Date().toISOString() }),
+    (result) =>
+      finishSimulation(db, id, { status: "done", processed: result.live, result: JSON.stringify(result), at: new Date().toISOString() }),
     async (error: unknown) => {
       const errorId = randomUUID();
       logError("criteria impact simulation failed", { errorId, simulationId: id, error });
-      await finishSimulation(db, id, { status: "failed", error: `The simulation stopped with an error (reference ${errorId}).`, at: new Date().toISOString() });
+      await finishSimulation(db, id, {
+        status: "failed",
+        error: `The simulation stopped with an error (reference ${errorId}).`,
+        at: new Date().toISOString(),
+      });
     },
   );
   running.set(id, finished);

@@ -163,8 +163,18 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
       confidence: record.confidence,
       confidenceLabel: CONFIDENCE_LABELS[record.confidence] ?? record.confidence,
       rationale: record.rationale,
-      conditions: record.conditions.map((c) => ({ id: c.id, text: c.text, fieldPath: c.fieldPath ?? null, criterionId: c.criterionId ?? null })),
-      changeRequests: record.changeRequests.map((c) => ({ id: c.id, text: c.text, fieldPath: c.fieldPath ?? null, criterionId: c.criterionId ?? null })),
+      conditions: record.conditions.map((c) => ({
+        id: c.id,
+        text: c.text,
+        fieldPath: c.fieldPath ?? null,
+        criterionId: c.criterionId ?? null,
+      })),
+      changeRequests: record.changeRequests.map((c) => ({
+        id: c.id,
+        text: c.text,
+        fieldPath: c.fieldPath ?? null,
+        criterionId: c.criterionId ?? null,
+      })),
       decidedAt,
     },
     reference: `${submission.id}/${record.number}`,
@@ -198,7 +208,10 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
         name: (events.proposal && actorNameIn(events.proposal.payload)) || (names.get(proposedBy) ?? "A former user"),
         at: events.proposal?.at ?? null,
       },
-      countersigner: { name: actorNameIn(events.countersign.payload) ?? names.get(countersignedBy) ?? "A former user", at: events.countersign.at },
+      countersigner: {
+        name: actorNameIn(events.countersign.payload) ?? names.get(countersignedBy) ?? "A former user",
+        at: events.countersign.at,
+      },
     },
     audit: { chain: events.countersign.chain, seq: events.countersign.seq, hash: events.countersign.hash },
   };

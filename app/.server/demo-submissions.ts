@@ -16,8 +16,20 @@ import { actorFrom, applyEvent, startSubmission, type WorkflowCommand } from "./
 
 /** Footprints across all seven regions, two each; the three with named demo leads come first. */
 const DEMO_FOOTPRINT_CODES = [
-  "E54000007", "E54000016", "E54000032", "E54000005", "E54000008", "E54000010", "E54000022",
-  "E54000027", "E54000037", "E54000006", "E54000026", "E54000029", "E54000034", "E54000040",
+  "E54000007",
+  "E54000016",
+  "E54000032",
+  "E54000005",
+  "E54000008",
+  "E54000010",
+  "E54000022",
+  "E54000027",
+  "E54000037",
+  "E54000006",
+  "E54000026",
+  "E54000029",
+  "E54000034",
+  "E54000040",
 ];
 
 type Step =
@@ -112,7 +124,10 @@ async function demoActors(db: Db) {
 }
 
 export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<number> {
-  const existing = await db.selectFrom("submission").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom("submission")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   if (Number(existing.n) > 0) return 0;
 
   const actors = await demoActors(db);
@@ -169,7 +184,10 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
     // Drafts are left part-written, as real ones are; everything else has full content.
     if (script.length > 0) await saveContent(1);
     else if (i % 2 === 0) {
-      const partial = exampleSubmission({ modelType, footprintName: footprint.name, footprintCode: footprint.code, seed: i + 1 }) as Record<string, unknown>;
+      const partial = exampleSubmission({ modelType, footprintName: footprint.name, footprintCode: footprint.code, seed: i + 1 }) as Record<
+        string,
+        unknown
+      >;
       for (const section of ["about", "population"]) {
         await saveSection(db, { submissionId: id, section, data: partial[section], updatedBy: lead.id, at: at.toISOString() });
       }
@@ -191,7 +209,13 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
             : "The governing body has scrutinised the case and the GP engagement is real.",
         conditions:
           decision === "proceed_with_conditions"
-            ? [{ id: `c${checkpoint}`, text: "Agree the risk and gain share with the local acute trust", fieldPath: "finance.riskGainShare.description" }]
+            ? [
+                {
+                  id: `c${checkpoint}`,
+                  text: "Agree the risk and gain share with the local acute trust",
+                  fieldPath: "finance.riskGainShare.description",
+                },
+              ]
             : [],
         changeRequests:
           decision === "changes_requested"
@@ -236,7 +260,11 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
           break;
         case "discharge": {
           const conditionId = `c${checkpoint - 1}`;
-          await send(lead, { type: "SUBMIT_CONDITION_EVIDENCE", conditionId, evidence: "Risk share signed by both boards; minutes attached." });
+          await send(lead, {
+            type: "SUBMIT_CONDITION_EVIDENCE",
+            conditionId,
+            evidence: "Risk share signed by both boards; minutes attached.",
+          });
           await send(leadReviewer, { type: "ACCEPT_CONDITION", conditionId });
           break;
         }

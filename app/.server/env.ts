@@ -4,9 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilename } from "../../db/client.ts";
 
-const flag = z
-  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
-  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+const flag = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v));
 
 const EnvSchema = z
   .object({

@@ -68,7 +68,7 @@ export function sniffFormat(bytes: Uint8Array): EvidenceFormat | null {
   }
   if (startsWith(bytes, ZIP_MAGIC)) {
     const names = zipEntryNames(bytes);
-    if (!names || !names.some((n) => n === "[Content_Types].xml")) return null;
+    if (!names?.some((n) => n === "[Content_Types].xml")) return null;
     const word = names.some((n) => n.startsWith("word/"));
     const excel = names.some((n) => n.startsWith("xl/"));
     if (word && !excel) return "docx";
@@ -335,7 +335,9 @@ async function isFile(file: string): Promise<boolean> {
 }
 
 /** The stored file as a stream, or null when it is not on disk. Files never change once written. */
-export async function openEvidenceFile(document: Pick<EvidenceDocument, "sha256">): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null> {
+export async function openEvidenceFile(
+  document: Pick<EvidenceDocument, "sha256">,
+): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null> {
   const file = evidenceFilePath(document.sha256);
   let size: number;
   try {

@@ -182,15 +182,24 @@ export async function sweepClockWarnings(db: Db, now = new Date(), target = DEFA
     const assignments = await db
       .selectFrom("review_assignment")
       .innerJoin("submission", (j) =>
-        j.onRef("submission.id", "=", "review_assignment.submission_id").onRef("submission.checkpoint", "=", "review_assignment.checkpoint"),
+        j
+          .onRef("submission.id", "=", "review_assignment.submission_id")
+          .onRef("submission.checkpoint", "=", "review_assignment.checkpoint"),
       )
       .select(["review_assignment.submission_id as submissionId", "lead_reviewer_id", "second_reviewer_id"])
-      .where("review_assignment.submission_id", "in", batch.map((r) => r.id))
+      .where(
+        "review_assignment.submission_id",
+        "in",
+        batch.map((r) => r.id),
+      )
       .execute();
     const reviewerIdsOf = new Map(assignments.map((a) => [a.submissionId, [a.lead_reviewer_id, a.second_reviewer_id]]));
     const reviewerIds = [...new Set(assignments.flatMap((a) => [a.lead_reviewer_id, a.second_reviewer_id]))];
     const people = new Map(
-      (reviewerIds.length ? await db.selectFrom("user").select(["id", "email"]).where("id", "in", reviewerIds).execute() : []).map((p) => [p.id, p]),
+      (reviewerIds.length ? await db.selectFrom("user").select(["id", "email"]).where("id", "in", reviewerIds).execute() : []).map((p) => [
+        p.id,
+        p,
+      ]),
     );
     const notifications = batch.flatMap((row) => {
       const mine = reviewerIdsOf.get(row.id) ?? [];

@@ -12,13 +12,12 @@ const cache = new WeakMap<Db, Promise<CriteriaReference>>();
 export function referenceForCriteria(db: Db): Promise<CriteriaReference> {
   let pending = cache.get(db);
   if (!pending) {
-    pending = Promise.all([
-      db.selectFrom("footprint").select("code").execute(),
-      db.selectFrom("vanguard").select("number").execute(),
-    ]).then(([footprints, vanguards]) => ({
-      footprintCodes: footprints.map((f) => f.code),
-      vanguardNumbers: vanguards.map((v) => v.number),
-    }));
+    pending = Promise.all([db.selectFrom("footprint").select("code").execute(), db.selectFrom("vanguard").select("number").execute()]).then(
+      ([footprints, vanguards]) => ({
+        footprintCodes: footprints.map((f) => f.code),
+        vanguardNumbers: vanguards.map((v) => v.number),
+      }),
+    );
     cache.set(db, pending);
   }
   return pending;

@@ -42,7 +42,12 @@ export const STAGES: readonly Stage[] = [
       holds: (r) => r.checkpoint === n && r.whoseTurn === "local" && r.state !== "draft",
     },
   ]),
-  { key: "paused", label: "Paused by the national team", filter: { turn: "paused", ...OLDEST_FIRST }, holds: (r) => r.whoseTurn === "paused" },
+  {
+    key: "paused",
+    label: "Paused by the national team",
+    filter: { turn: "paused", ...OLDEST_FIRST },
+    holds: (r) => r.whoseTurn === "paused",
+  },
   { key: "assured", label: "Assured", filter: { state: "assured" }, holds: (r) => r.state === "assured" },
   { key: "not-assured", label: "Not assured", filter: { state: "not_assured" }, holds: (r) => r.state === "not_assured" },
   { key: "withdrawn", label: "Withdrawn", filter: { state: "withdrawn" }, holds: (r) => r.state === "withdrawn" },

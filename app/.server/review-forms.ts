@@ -29,7 +29,11 @@ export const RateSchema = z
     value.ratings.forEach((r, i) => {
       if (!r.rating && r.note) {
         noteWithoutRating = true;
-        ctx.addIssue({ code: "custom", path: ["ratings", i, "rating"], message: `Choose a rating for ${r.criterionId}, or remove its note` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["ratings", i, "rating"],
+          message: `Choose a rating for ${r.criterionId}, or remove its note`,
+        });
       }
     });
     if (!noteWithoutRating && !value.ratings.some((r) => r.rating)) {
@@ -54,7 +58,11 @@ export const CommentSchema = z.object({
 
 const targetRow = z.object({
   text: optionalText(2000, "Each entry must be 2,000 characters or fewer"),
-  fieldPath: z.string().trim().refine((path) => isKnownFieldPath(path), "Choose a field of the submission").optional(),
+  fieldPath: z
+    .string()
+    .trim()
+    .refine((path) => isKnownFieldPath(path), "Choose a field of the submission")
+    .optional(),
   criterionId: z.string().trim().optional(),
 });
 

@@ -49,10 +49,7 @@ import type { LoadedSubmission } from "./submissions.ts";
  * National working days used in the current checkpoint, as of `now`: what was used when the state
  * was entered, plus the time since while the national clock is still running.
  */
-export function liveNationalDays(
-  row: { whoseTurn: string; nationalDaysUsed: number; stateEnteredAt: string },
-  now: Date,
-): number {
+export function liveNationalDays(row: { whoseTurn: string; nationalDaysUsed: number; stateEnteredAt: string }, now: Date): number {
   const running = row.whoseTurn === "national" ? workingDaysBetween(new Date(row.stateEnteredAt), now) : 0;
   return Math.round((row.nationalDaysUsed + running) * 10) / 10;
 }
@@ -135,7 +132,10 @@ export async function reviewListFor(
   now: Date = new Date(),
 ): Promise<ReviewRow[]> {
   const items = await listReviewsFor(db, reviewerId);
-  const snapshots = await workflowSnapshots(db, items.map((i) => i.id));
+  const snapshots = await workflowSnapshots(
+    db,
+    items.map((i) => i.id),
+  );
   const rows = items.map((item): ReviewRow => {
     const stored = snapshots.get(item.id);
     const context = stored ? (JSON.parse(stored) as AssuranceSnapshot).context : null;
@@ -350,7 +350,12 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     if (exact) return { fieldPath, label: exact.label, anchor: exact.anchor };
     // A whole list or group (`population.hubs`): its first answer, under the list's own name.
     const first = rows.find((r) => r.fieldPath.startsWith(`${fieldPath}[`) || r.fieldPath.startsWith(`${fieldPath}.`));
-    const name = labelFor(fieldPath.replace(/\[\d+\]$/, "").split(".").at(-1) ?? fieldPath);
+    const name = labelFor(
+      fieldPath
+        .replace(/\[\d+\]$/, "")
+        .split(".")
+        .at(-1) ?? fieldPath,
+    );
     return { fieldPath, label: first ? `${first.section}: ${name}` : fieldPath, anchor: first?.anchor ?? null };
   };
   const criterionRef = (id: string | null | undefined) => {
@@ -366,7 +371,13 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
   // A resubmission: the same checkpoint submitted again after its reviewers asked for changes.
   let resubmission: null | {
     previousNumber: number;
-    requests: { id: string; text: string; field: ReturnType<typeof fieldRef>; criterion: ReturnType<typeof criterionRef>; changed: boolean | null }[];
+    requests: {
+      id: string;
+      text: string;
+      field: ReturnType<typeof fieldRef>;
+      criterion: ReturnType<typeof criterionRef>;
+      changed: boolean | null;
+    }[];
   } = null;
   if (latest && previous && previous.checkpoint === latest.checkpoint) {
     const asked = [...ctx.decisions].reverse().find((d) => d.checkpoint === latest.checkpoint && d.decision === "changes_requested");
@@ -425,7 +436,10 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     },
     you: { id: actor.id, role },
     reviewers: ctx.reviewers
-      ? { lead: { id: ctx.reviewers.lead, name: nameOf(ctx.reviewers.lead) }, second: { id: ctx.reviewers.second, name: nameOf(ctx.reviewers.second) } }
+      ? {
+          lead: { id: ctx.reviewers.lead, name: nameOf(ctx.reviewers.lead) },
+          second: { id: ctx.reviewers.second, name: nameOf(ctx.reviewers.second) },
+        }
       : null,
     version: latest
       ? {
@@ -526,7 +540,11 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
         const payload = JSON.parse(e.payload) as Record<string, unknown>;
         const reason =
           (e.action === "COUNTERSIGN" && payload.agree === false) || e.action === "REJECT_CONDITION" ? String(payload.reason ?? "") : "";
-        return { at: e.at, who: (e.actor_id && actorNameIn(e.payload)) || nameOf(e.actor_id), text: `${describeAuditEntry(e.action, payload)}${reason ? `: ${reason}` : ""}` };
+        return {
+          at: e.at,
+          who: (e.actor_id && actorNameIn(e.payload)) || nameOf(e.actor_id),
+          text: `${describeAuditEntry(e.action, payload)}${reason ? `: ${reason}` : ""}`,
+        };
       })
       .reverse(),
   };

@@ -68,9 +68,7 @@ export function safeRedirectTo(value: unknown): string {
 
 const SAFE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/;
 
-export type SignInOutcome =
-  | { ok: true; setCookies: string[] }
-  | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
+export type SignInOutcome = { ok: true; setCookies: string[] } | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
 
 /**
  * Signs in through better-auth's own HTTP handler rather than `auth.api`, so its per-client rate

@@ -14,12 +14,7 @@ import {
 import type { Actor, AssuranceSnapshot, Checkpoint } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
-import {
-  parseSubmissionContent,
-  type SectionSlug,
-  sectionSchemas,
-  type SubmissionContent,
-} from "../../workflows/submission.ts";
+import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
 import { maySeeSubmission } from "../../workflows/policy.ts";
 import { actorFrom, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
@@ -105,7 +100,11 @@ export async function readDraft(db: Db | Transaction<Database>, submissionId: st
 }
 
 /** The draft judged against the submission's pinned criteria set, for the checkpoint it is heading to. */
-export async function evaluateDraft(db: Db, loaded: Pick<LoadedSubmission, "submission" | "snapshot">, content: SubmissionContent): Promise<Evaluation> {
+export async function evaluateDraft(
+  db: Db,
+  loaded: Pick<LoadedSubmission, "submission" | "snapshot">,
+  content: SubmissionContent,
+): Promise<Evaluation> {
   const set = criteriaSets[loaded.submission.criteria_set as CriteriaSetId];
   return evaluate(content, set, {
     checkpoint: targetCheckpoint(loaded.snapshot, loaded.submission.state),
@@ -170,8 +169,7 @@ export async function saveSubmissionSection(
 
     const at = (options.at ?? new Date()).toISOString();
     // The footprint decides who may see the submission, so it is fixed when the draft starts.
-    const data =
-      section === "about" ? { ...(parsed.data as object), footprintCode: loaded.submission.footprint_code } : parsed.data;
+    const data = section === "about" ? { ...(parsed.data as object), footprintCode: loaded.submission.footprint_code } : parsed.data;
     await saveSection(trx, { submissionId: loaded.submission.id, section, data, updatedBy: loaded.actor.id, at });
     if (section === "about") {
       const about = data as { title?: string; modelType?: "MCP" | "PACS"; vanguardNumber?: number };

@@ -44,10 +44,13 @@ function nextSteps(loaded: LoadedSubmission, blocking: number): string {
       ? `The reviewers asked for changes at checkpoint ${cp}. Answer each request below, then resubmit.`
       : `Returned to the local system for changes at checkpoint ${cp}.`;
   }
-  if (state.endsWith(".awaiting_assignment")) return `Submitted for checkpoint ${cp}. The programme team will assign two national reviewers.`;
+  if (state.endsWith(".awaiting_assignment"))
+    return `Submitted for checkpoint ${cp}. The programme team will assign two national reviewers.`;
   if (state.endsWith(".in_review")) return `Checkpoint ${cp} is in review by the national team. You will be told when a decision is made.`;
-  if (state.endsWith(".awaiting_countersign")) return `A decision for checkpoint ${cp} has been proposed and is waiting for a second reviewer to countersign it.`;
-  if (state === "final_conditions") return "Checkpoint 3 was passed with conditions. Give evidence for each condition; the model is assured when all are discharged.";
+  if (state.endsWith(".awaiting_countersign"))
+    return `A decision for checkpoint ${cp} has been proposed and is waiting for a second reviewer to countersign it.`;
+  if (state === "final_conditions")
+    return "Checkpoint 3 was passed with conditions. Give evidence for each condition; the model is assured when all are discharged.";
   if (state === "paused") return "The national team has paused this submission. Nothing can move until it is resumed.";
   if (state === "assured") return "The care model has passed all three checkpoints and is assured.";
   if (state === "not_assured") return "The national team decided the proposal should not proceed.";
@@ -63,7 +66,10 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     auditTrail(db, submission.id),
     listVersions(db, submission.id),
   ]);
-  const names = await userNames(db, trail.map((e) => e.actor_id ?? ""));
+  const names = await userNames(
+    db,
+    trail.map((e) => e.actor_id ?? ""),
+  );
   // Leads see the comments reviewers shared with them; internal ones stay with the national team.
   const comments = await listComments(db, submission.id, { includeInternal: actor.role !== "lead" });
 

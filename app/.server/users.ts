@@ -89,7 +89,13 @@ async function queueInvitation(
 ): Promise<{ token: string; expiresAt: string }> {
   const token = newToken();
   const expiresAt = new Date(new Date(input.at).getTime() + INVITATION_DAYS * DAY_MS).toISOString();
-  await insertSetPasswordToken(trx, { userId: input.userId, tokenHash: hashSetPasswordToken(token), createdBy: input.createdBy, at: input.at, expiresAt });
+  await insertSetPasswordToken(trx, {
+    userId: input.userId,
+    tokenHash: hashSetPasswordToken(token),
+    createdBy: input.createdBy,
+    at: input.at,
+    expiresAt,
+  });
   await queueNotifications(
     trx,
     [
@@ -187,12 +193,21 @@ export async function resendInvitation(
 ): Promise<{ ok: true; link: string; expiresAt: string } | Refused> {
   const user = await findUserForAdmin(database, userId);
   if (!user) return { ok: false, reason: "There is no such account." };
-  if (user.status === "deactivated") return { ok: false, reason: "The account is deactivated. Reactivate it before sending a new invitation." };
-  if (user.status === "active") return { ok: false, reason: `${user.name} has already set a password, so there is no invitation to send again.` };
+  if (user.status === "deactivated")
+    return { ok: false, reason: "The account is deactivated. Reactivate it before sending a new invitation." };
+  if (user.status === "active")
+    return { ok: false, reason: `${user.name} has already set a password, so there is no invitation to send again.` };
   const at = (options.now ?? new Date()).toISOString();
   const baseUrl = options.baseUrl ?? env().baseUrl;
   const sent = await inAuditedTransaction(database, async (trx) => {
-    const { token, expiresAt } = await queueInvitation(trx, { userId, email: user.email, name: user.name, createdBy: admin.id, at, baseUrl });
+    const { token, expiresAt } = await queueInvitation(trx, {
+      userId,
+      email: user.email,
+      name: user.name,
+      createdBy: admin.id,
+      at,
+      baseUrl,
+    });
     await appendAuditEvent(trx, {
       chain: ADMIN_CHAIN,
       submissionId: null,
@@ -288,7 +303,16 @@ export async function changeRoleAndFootprints(
   const at = new Date().toISOString();
   const changed = await inAuditedTransaction(database, async (trx) => {
     const audit = (action: string, payload: Record<string, unknown>) =>
-      appendAuditEvent(trx, { chain: ADMIN_CHAIN, submissionId: null, actorId: admin.id, action, fromState: null, toState: null, payload, at });
+      appendAuditEvent(trx, {
+        chain: ADMIN_CHAIN,
+        submissionId: null,
+        actorId: admin.id,
+        action,
+        fromState: null,
+        toState: null,
+        payload,
+        at,
+      });
     let any = false;
     if (input.role !== user.role) {
       await updateUserRole(trx, { userId, role: input.role, at });
@@ -318,7 +342,13 @@ export async function recordConflictFor(
   if (!allowed.ok) return allowed;
   const at = new Date().toISOString();
   const recorded = await inAuditedTransaction(database, async (trx) => {
-    const inserted = await insertReviewerConflict(trx, { userId, footprintCode: input.footprintCode, reason: input.reason, at, declaredBy: admin.id });
+    const inserted = await insertReviewerConflict(trx, {
+      userId,
+      footprintCode: input.footprintCode,
+      reason: input.reason,
+      at,
+      declaredBy: admin.id,
+    });
     if (!inserted) return false;
     await appendAuditEvent(trx, {
       chain: ADMIN_CHAIN,
@@ -334,10 +364,18 @@ export async function recordConflictFor(
   });
   return recorded
     ? { ok: true }
-    : { ok: false, reason: `${user.name} already has a conflict recorded with ${input.footprintName}. Withdraw it first if the reason has changed.` };
+    : {
+        ok: false,
+        reason: `${user.name} already has a conflict recorded with ${input.footprintName}. Withdraw it first if the reason has changed.`,
+      };
 }
 
-export async function withdrawConflictFor(database: Db, admin: Admin, userId: string, footprintCode: string): Promise<{ ok: true } | Refused> {
+export async function withdrawConflictFor(
+  database: Db,
+  admin: Admin,
+  userId: string,
+  footprintCode: string,
+): Promise<{ ok: true } | Refused> {
   const at = new Date().toISOString();
   const withdrawn = await inAuditedTransaction(database, async (trx) => {
     const removed = await removeReviewerConflict(trx, { userId, footprintCode });
@@ -354,14 +392,21 @@ export async function withdrawConflictFor(database: Db, admin: Admin, userId: st
     });
     return true;
   });
-  return withdrawn ? { ok: true } : { ok: false, reason: "There is no conflict recorded with that footprint. It may have been withdrawn already." };
+  return withdrawn
+    ? { ok: true }
+    : { ok: false, reason: "There is no conflict recorded with that footprint. It may have been withdrawn already." };
 }
 
 /**
  * Deactivates the account: it cannot sign in (better-auth's session hook in auth.ts refuses it),
  * its sessions end now, and unused invitation links stop working. Nothing else is removed.
  */
-export async function deactivateUser(database: Db, admin: Admin, userId: string, reason: string): Promise<{ ok: true; sessionsEnded: number } | Refused> {
+export async function deactivateUser(
+  database: Db,
+  admin: Admin,
+  userId: string,
+  reason: string,
+): Promise<{ ok: true; sessionsEnded: number } | Refused> {
   const allowed = canDeactivate(admin, userId);
   if (!allowed.ok) return allowed;
   const user = await findUserForAdmin(database, userId);

@@ -22,6 +22,7 @@ export function BarChart({ layout, title, description }: { layout: BarChartLayou
       <desc id={`${id}-desc`}>{description}</desc>
       <g transform={`translate(${layout.plotLeft},0)`}>
         {layout.ticks.map((t) => (
+          // biome-ignore lint/a11y/noAriaHiddenOnFocusable: grid lines and tick labels only, nothing focusable; the figures are in the table
           <g key={t.x} transform={`translate(${t.x},0)`} aria-hidden="true">
             <line y1={layout.plotTop} y2={layout.plotBottom} className="ncm-chart__grid" />
             <text y={layout.plotBottom + 18} textAnchor="middle" className="ncm-chart__tick">

@@ -1,16 +1,35 @@
-import { type ColumnDef, createColumnHelper, type RowData, tableFeatures, useTable } from "@tanstack/react-table";
+import {
+  type ColumnDef,
+  createColumnHelper,
+  type RowData,
+  rowPaginationFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+} from "@tanstack/react-table";
+import { Link } from "react-router";
 
-/** The features every plain data table here uses: none beyond the core row model (sorting is done on the server). */
-export const plainTable = tableFeatures({});
-export type PlainFeatures = typeof plainTable;
+/**
+ * The one table of the service: an NHS.UK responsive table rendered by TanStack Table. Rows come
+ * already filtered, sorted and paged from the server; when the page is sortable or paged, the
+ * table runs in manual mode with that state, only to render sortable headers (links with
+ * `aria-sort`, so sorting works with JavaScript off) and the NHS pagination below.
+ */
+export const dataTable = tableFeatures({ rowSortingFeature, rowPaginationFeature });
+export type TableFeatures = typeof dataTable;
 
-export function plainColumns<T extends RowData>() {
-  return createColumnHelper<PlainFeatures, T>();
+/** Columns are created at module scope: TanStack recomputes the row model when their identity changes. */
+export function tableColumns<T extends RowData>() {
+  return createColumnHelper<TableFeatures, T>();
 }
 
+export type SortDirection = "asc" | "desc";
+
 interface Props<T extends RowData> {
-  caption: string;
-  columns: ColumnDef<PlainFeatures, T, any>[];
+  caption: React.ReactNode;
+  // TanStack's helper gives each column its own value type, so the list holds columns of any value.
+  // biome-ignore lint/suspicious/noExplicitAny: as TanStack Table's own ColumnDef arrays are typed
+  columns: ColumnDef<TableFeatures, T, any>[];
   data: T[];
   /** Shown in place of the table when there are no rows. */
   empty: React.ReactNode;
@@ -18,26 +37,70 @@ interface Props<T extends RowData> {
   rowHeader?: string;
   /** Show the caption as the table's heading rather than only to screen readers. */
   captionVisible?: boolean;
+  getRowId?: (row: T) => string;
+  className?: string;
+  /** Sorting in the address: the current sort and the address that sorts by a column. */
+  sort?: { id: string; dir: SortDirection; href: (columnId: string, dir: SortDirection) => string };
+  /** Paging in the address: the page shown (from 1), its size, how many rows there are in all, and a page's address. */
+  pagination?: { page: number; size: number; total: number; href: (page: number) => string };
+  /** A wide table scrolls sideways inside a focusable region with this name, rather than the page. */
+  scrollLabel?: string;
 }
 
-/**
- * An NHS.UK responsive table rendered by TanStack Table. `columns` must be created at module scope
- * (TanStack recomputes the row model when their identity changes).
- */
-export function DataTable<T extends RowData>({ caption, columns, data, empty, rowHeader, captionVisible }: Props<T>) {
-  const table = useTable({ features: plainTable, columns, data });
+export function DataTable<T extends RowData>(props: Props<T>) {
+  const { caption, columns, data, empty, rowHeader, captionVisible, getRowId, className, sort, pagination, scrollLabel } = props;
+  const table = useTable({
+    features: dataTable,
+    columns,
+    data,
+    getRowId,
+    enableSorting: sort !== undefined,
+    manualSorting: true,
+    manualPagination: true,
+    enableSortingRemoval: false,
+    rowCount: pagination?.total ?? data.length,
+    state: {
+      sorting: sort ? [{ id: sort.id, desc: sort.dir === "desc" }] : [],
+      pagination: pagination
+        ? { pageIndex: pagination.page - 1, pageSize: pagination.size }
+        : { pageIndex: 0, pageSize: Math.max(1, data.length) },
+    },
+  });
   if (data.length === 0) return <>{empty}</>;
-  return (
-    <table className="nhsuk-table-responsive">
+
+  const rendered = (
+    <table className={`nhsuk-table-responsive${className ? ` ${className}` : ""}`}>
       <caption className={captionVisible ? "nhsuk-table__caption" : "nhsuk-table__caption nhsuk-u-visually-hidden"}>{caption}</caption>
       <thead className="nhsuk-table__head">
         {table.getHeaderGroups().map((group) => (
           <tr key={group.id} className="nhsuk-table__row">
-            {group.headers.map((header) => (
-              <th key={header.id} className="nhsuk-table__header" scope="col">
-                {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-              </th>
-            ))}
+            {group.headers.map((header) => {
+              const column = header.column;
+              const label = typeof column.columnDef.header === "string" ? column.columnDef.header : column.id;
+              const sorted = column.getIsSorted();
+              const next: SortDirection = sorted ? (sorted === "asc" ? "desc" : "asc") : column.getFirstSortDir();
+              return (
+                <th
+                  key={header.id}
+                  className="nhsuk-table__header"
+                  scope="col"
+                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                >
+                  {header.isPlaceholder ? null : sort && column.getCanSort() ? (
+                    <Link to={sort.href(column.id, next)} preventScrollReset>
+                      {label}
+                      <span className="nhsuk-u-visually-hidden">
+                        {sorted ? `, sorted ${sorted === "asc" ? "ascending" : "descending"}.` : ""} Sort{" "}
+                        {next === "asc" ? "ascending" : "descending"}
+                      </span>
+                      {sorted ? <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span> : null}
+                    </Link>
+                  ) : (
+                    <table.FlexRender header={header} />
+                  )}
+                </th>
+              );
+            })}
           </tr>
         ))}
       </thead>
@@ -63,5 +126,95 @@ export function DataTable<T extends RowData>({ caption, columns, data, empty, ro
         ))}
       </tbody>
     </table>
+  );
+
+  return (
+    <>
+      {scrollLabel ? (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard (WCAG 2.1.1, axe scrollable-region-focusable)
+        <section aria-label={scrollLabel} tabIndex={0} style={{ overflowX: "auto", position: "relative" }}>
+          {rendered}
+        </section>
+      ) : (
+        rendered
+      )}
+      {pagination && table.getPageCount() > 1 ? (
+        <Pagination page={pagination.page} pages={table.getPageCount()} href={pagination.href} />
+      ) : null}
+    </>
+  );
+}
+
+/** Page numbers to offer: the first, the last, and the current one with its neighbours. */
+export function pageNumbers(current: number, last: number): (number | "gap")[] {
+  const wanted = new Set([1, last, current - 1, current, current + 1].filter((n) => n >= 1 && n <= last));
+  const sorted = [...wanted].sort((a, b) => a - b);
+  const out: (number | "gap")[] = [];
+  for (const n of sorted) {
+    const previous = out.at(-1);
+    if (typeof previous === "number" && n - previous > 1) out.push(n - previous === 2 ? n - 1 : "gap");
+    out.push(n);
+  }
+  return out;
+}
+
+/** The NHS.UK numbered pagination, each page a link. */
+export function Pagination({ page, pages, href }: { page: number; pages: number; href: (page: number) => string }) {
+  return (
+    <nav className="nhsuk-pagination nhsuk-pagination--numbered" aria-label="Pagination">
+      {page > 1 ? (
+        <Link to={href(page - 1)} className="nhsuk-pagination__previous" rel="prev">
+          <Arrow direction="left" />
+          <span className="nhsuk-pagination__title">
+            Previous<span className="nhsuk-u-visually-hidden"> page</span>
+          </span>
+        </Link>
+      ) : null}
+      <ul className="nhsuk-pagination__list">
+        {pageNumbers(page, pages).map((n, i) =>
+          n === "gap" ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: gaps have no identity of their own; the list is rebuilt on every render
+            <li key={`gap-${i}`} className="nhsuk-pagination__item nhsuk-pagination__item--ellipsis">
+              {"\u22EF"}
+            </li>
+          ) : (
+            <li key={n} className={`nhsuk-pagination__item${n === page ? " nhsuk-pagination__item--current" : ""}`}>
+              <Link className="nhsuk-pagination__link" to={href(n)} aria-label={`Page ${n}`} aria-current={n === page ? "page" : undefined}>
+                {n}
+              </Link>
+            </li>
+          ),
+        )}
+      </ul>
+      {page < pages ? (
+        <Link to={href(page + 1)} className="nhsuk-pagination__next" rel="next">
+          <span className="nhsuk-pagination__title">
+            Next<span className="nhsuk-u-visually-hidden"> page</span>
+          </span>
+          <Arrow direction="right" />
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
+const ARROWS = {
+  left: "M10.7 6.3c.4.4.4 1 0 1.4L7.4 11H19a1 1 0 0 1 0 2H7.4l3.3 3.3c.4.4.4 1 0 1.4a1 1 0 0 1-1.4 0l-5-5A1 1 0 0 1 4 12c0-.3.1-.5.3-.7l5-5a1 1 0 0 1 1.4 0Z",
+  right: "m14.7 6.3 5 5c.2.2.3.4.3.7 0 .3-.1.5-.3.7l-5 5a1 1 0 0 1-1.4-1.4l3.3-3.3H5a1 1 0 0 1 0-2h11.6l-3.3-3.3a1 1 0 1 1 1.4-1.4Z",
+};
+
+function Arrow({ direction }: { direction: "left" | "right" }) {
+  return (
+    <svg
+      className={`nhsuk-icon nhsuk-icon--arrow-${direction}`}
+      xmlns="http://www.w3.org/2000/svg"
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      focusable="false"
+      aria-hidden="true"
+    >
+      <path d={ARROWS[direction]} />
+    </svg>
   );
 }

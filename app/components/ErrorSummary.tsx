@@ -12,20 +12,23 @@ export interface ErrorSummaryItem {
  * It takes focus for what sending a form found, never for errors that appear while someone types
  * (fields are checked again as they change), which would pull them out of the field mid-word.
  */
+/** After the frame, so the summary wins over Conform, which focuses the first field in error. */
+function focusSoon(ref: React.RefObject<HTMLDivElement | null>) {
+  requestAnimationFrame(() => ref.current?.focus());
+}
+
 export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
   const ref = useRef<HTMLDivElement>(null);
   // A page that arrives with errors (sent without JavaScript) counts as just sent.
   const sent = useRef(errors.length > 0);
   const signature = errors.map((e) => `${e.fieldId}:${e.message}`).join("|");
-  // After the frame, so the summary wins over Conform, which focuses the first field in error.
-  const focusSoon = () => requestAnimationFrame(() => ref.current?.focus());
   useEffect(() => {
     const onSubmit = (event: SubmitEvent) => {
       // Conform's "add another" and "remove" buttons submit too, but send nothing to check.
       if ((event.submitter as HTMLButtonElement | null)?.name === "__intent__") return;
       sent.current = true;
       // Sending the same mistakes again leaves the summary as it is, so take focus from here.
-      if (ref.current) focusSoon();
+      if (ref.current) focusSoon(ref);
     };
     const onInput = () => {
       sent.current = false;
@@ -39,13 +42,13 @@ export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
   }, []);
   useEffect(() => {
     if (signature && sent.current) {
-      focusSoon();
+      focusSoon(ref);
       sent.current = false;
     }
   }, [signature]);
   if (errors.length === 0) return null;
   return (
-    <div className="nhsuk-error-summary" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
+    <div className="nhsuk-error-summary" tabIndex={-1} ref={ref}>
       <div role="alert">
         <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
           There is a problem

@@ -10,7 +10,7 @@ interface Props {
 /** The NHS.UK header (nhsuk-frontend 10 markup) with the service name, account and role navigation. */
 export function Header({ user, navigation }: Props) {
   return (
-    <header className="nhsuk-header" role="banner" data-module="nhsuk-header">
+    <header className="nhsuk-header" data-module="nhsuk-header">
       <div className="nhsuk-header__container nhsuk-width-container">
         <div className="nhsuk-header__service">
           <a className="nhsuk-header__service-logo" href="/" aria-label="NHS NCM Assure homepage">
@@ -91,8 +91,8 @@ export function Footer() {
       <div className="nhsuk-width-container">
         <div className="nhsuk-footer__meta">
           <p className="nhsuk-body-s">
-            NCM Assure: assurance of new care models (multispecialty community providers and primary and acute care
-            systems) for the NHS in England.
+            NCM Assure: assurance of new care models (multispecialty community providers and primary and acute care systems) for the NHS in
+            England.
           </p>
           <p className="nhsuk-body-s">© NHS England</p>
         </div>

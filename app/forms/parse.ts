@@ -42,7 +42,6 @@ const isBlank = (text: string) => text.trim() === "";
 
 /** Digits, optionally grouped in thousands by commas or spaces: "12,000", "12 000", "12000". */
 const INTEGER_PART = String.raw`(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)`;
-const WHOLE = new RegExp(`^${INTEGER_PART}$`);
 const DECIMAL = new RegExp(`^(${INTEGER_PART})?(?:\\.(\\d+))?$`);
 const MONEY = new RegExp(`^(${INTEGER_PART})(?:\\.(\\d+))?$`);
 
@@ -168,9 +167,7 @@ export function parseDateParts(parts: DateParts, label: string): Parsed<string> 
   const name = capitalise(label);
   if (day === "" && month === "" && year === "") return ok(undefined);
 
-  const absent = [day === "" && "day", month === "" && "month", year === "" && "year"].filter(
-    (part): part is string => part !== false,
-  );
+  const absent = [day === "" && "day", month === "" && "month", year === "" && "year"].filter((part): part is string => part !== false);
   if (absent.length > 0) return fail(`${name} must include a ${absent.join(" and ")}`);
 
   const monthValue = monthNumber(month);

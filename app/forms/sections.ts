@@ -20,7 +20,15 @@ import type { FieldSpec, Option } from "./spec.ts";
 
 export type EditableSection = Exclude<SectionSlug, "evidence">;
 
-export const EDITABLE_SECTIONS = ["about", "population", "contract", "finance", "outcomes", "enablers", "governance"] as const satisfies readonly EditableSection[];
+export const EDITABLE_SECTIONS = [
+  "about",
+  "population",
+  "contract",
+  "finance",
+  "outcomes",
+  "enablers",
+  "governance",
+] as const satisfies readonly EditableSection[];
 
 export function isEditableSection(value: string | undefined): value is EditableSection {
   return (EDITABLE_SECTIONS as readonly string[]).includes(value ?? "");

@@ -201,10 +201,7 @@ export function anchorFor(section: string, fields: readonly FieldSpec[], path: s
 }
 
 function pathOf(segments: readonly Segment[]): string {
-  return segments.reduce<string>(
-    (out, s, i) => (typeof s === "number" ? `${out}[${s}]` : i === 0 ? s : `${out}.${s}`),
-    "",
-  );
+  return segments.reduce<string>((out, s, i) => (typeof s === "number" ? `${out}[${s}]` : i === 0 ? s : `${out}.${s}`), "");
 }
 
 // ---------------------------------------------------------------------------------------------

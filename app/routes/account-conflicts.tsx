@@ -1,7 +1,7 @@
 import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account-conflicts";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { formatDate } from "../status.ts";
 import { findFootprint, listFootprints } from "../../db/reference.ts";
@@ -81,16 +81,22 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const footprint = await findFootprint(db(), parsed.data.footprintCode);
   if (!footprint) return refuse({ footprintCode: "Select a footprint from the list" });
-  const declared = await declareConflict(db(), user, { footprintCode: footprint.code, footprintName: footprint.name, reason: parsed.data.reason });
+  const declared = await declareConflict(db(), user, {
+    footprintCode: footprint.code,
+    footprintName: footprint.name,
+    reason: parsed.data.reason,
+  });
   if (!declared) {
-    return refuse({ footprintCode: `You have already declared a conflict with ${footprint.name}. Withdraw it first if the reason has changed.` });
+    return refuse({
+      footprintCode: `You have already declared a conflict with ${footprint.name}. Withdraw it first if the reason has changed.`,
+    });
   }
   return redirect(`/account/conflicts?declared=${encodeURIComponent(footprint.code)}`);
 }
 
 type Conflict = Route.ComponentProps["loaderData"]["conflicts"][number];
 
-const column = plainColumns<Conflict>();
+const column = tableColumns<Conflict>();
 const columns = column.columns([
   column.accessor("footprintName", { header: "Footprint" }),
   column.accessor("reason", { header: "Reason" }),
@@ -102,14 +108,14 @@ const columns = column.columns([
       info.row.original.withdrawRefusal ? (
         <span className="nhsuk-body-s">{info.row.original.withdrawRefusal}</span>
       ) : (
-      <Form method="post" className="nhsuk-u-margin-bottom-0">
-        <input type="hidden" name="intent" value="withdraw" />
-        <input type="hidden" name="footprintCode" value={info.row.original.footprintCode} />
-        <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" type="submit">
-          Withdraw<span className="nhsuk-u-visually-hidden"> the conflict with {info.row.original.footprintName}</span>
-        </button>
-      </Form>
-    ),
+        <Form method="post" className="nhsuk-u-margin-bottom-0">
+          <input type="hidden" name="intent" value="withdraw" />
+          <input type="hidden" name="footprintCode" value={info.row.original.footprintCode} />
+          <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" type="submit">
+            Withdraw<span className="nhsuk-u-visually-hidden"> the conflict with {info.row.original.footprintName}</span>
+          </button>
+        </Form>
+      ),
   }),
 ]);
 
@@ -120,7 +126,11 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
     .map((field) => ({ fieldId: field, message: errors[field]! }));
   const values = actionData?.values ?? { footprintCode: "", reason: "" };
   const declaredCodes = new Set(d.conflicts.map((c) => c.footprintCode));
-  const flash = d.declared ? `Your conflict with ${d.declared} has been declared.` : d.withdrawn ? `Your conflict with ${d.withdrawn} has been withdrawn.` : null;
+  const flash = d.declared
+    ? `Your conflict with ${d.declared} has been declared.`
+    : d.withdrawn
+      ? `Your conflict with ${d.withdrawn} has been withdrawn.`
+      : null;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-full">
@@ -146,14 +156,14 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
             <ErrorSummary errors={summary} />
             <h1>Your declared conflicts</h1>
             <p>
-              Declare a conflict of interest with any footprint whose submissions you should not judge. You will not be
-              assigned to review them, and you cannot propose or countersign their decisions.
+              Declare a conflict of interest with any footprint whose submissions you should not judge. You will not be assigned to review
+              them, and you cannot propose or countersign their decisions.
             </p>
             <div className="nhsuk-inset-text">
               <span className="nhsuk-u-visually-hidden">Information: </span>
               <p>
-                Declaring a conflict does not take you off reviews you are already assigned to. Tell your programme
-                administrator, who can assign another reviewer.
+                Declaring a conflict does not take you off reviews you are already assigned to. Tell your programme administrator, who can
+                assign another reviewer.
               </p>
             </div>
           </div>
@@ -168,7 +178,12 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
             {errors.conflicts}
           </span>
         ) : null}
-        <DataTable caption="Conflicts you have declared" columns={columns} data={d.conflicts} empty={<p>You have not declared any conflicts.</p>} />
+        <DataTable
+          caption="Conflicts you have declared"
+          columns={columns}
+          data={d.conflicts}
+          empty={<p>You have not declared any conflicts.</p>}
+        />
 
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-two-thirds">

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/admin-assignments";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate } from "../status.ts";
 import { type AssignmentQueueItem, listAwaitingAssignment } from "../../db/reviews.ts";
 import { db } from "../.server/db.ts";
@@ -18,7 +18,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 type Row = AssignmentQueueItem & { waitingWorkingDays: number };
-const column = plainColumns<Row>();
+const column = tableColumns<Row>();
 const columns = column.columns([
   column.accessor("title", {
     header: "Submission",
@@ -46,7 +46,12 @@ export default function Assignments({ loaderData: d }: Route.ComponentProps) {
       ) : null}
       <h1>Submissions waiting for reviewers</h1>
       <p>The national clock is running for each of these. Longest waiting first.</p>
-      <DataTable caption="Submissions waiting for reviewers" columns={columns} data={d.queue} empty={<p>No submission is waiting for reviewers.</p>} />
+      <DataTable
+        caption="Submissions waiting for reviewers"
+        columns={columns}
+        data={d.queue}
+        empty={<p>No submission is waiting for reviewers.</p>}
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-audit";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { describeAuditEntry, formatDateTime } from "../status.ts";
 import { listAuditActions, listAuditEvents, verifyAuditChains } from "../../db/audit.ts";
 import { db } from "../.server/db.ts";
@@ -40,6 +40,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     filters: { submission: f.submission ?? "", actor: f.actor ?? "", action: f.action ?? "", from: f.from ?? "", to: f.to ?? "" },
     page: f.page,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    pageSize: PAGE_SIZE,
     total,
     actions,
     actors,
@@ -58,7 +59,7 @@ export async function action({ request }: Route.ActionArgs) {
 }
 
 type Entry = Route.ComponentProps["loaderData"]["entries"][number];
-const column = plainColumns<Entry>();
+const column = tableColumns<Entry>();
 const columns = column.columns([
   column.accessor("at", { header: "When", cell: (info) => formatDateTime(info.getValue()) }),
   column.accessor("actorName", { header: "Who", cell: (info) => info.getValue() ?? "NCM Assure" }),
@@ -80,7 +81,11 @@ const columns = column.columns([
   column.accessor("submissionTitle", {
     header: "Submission",
     cell: (info) =>
-      info.row.original.submissionId ? <Link to={`/submissions/${info.row.original.submissionId}`}>{info.getValue()}</Link> : "None (administration)",
+      info.row.original.submissionId ? (
+        <Link to={`/submissions/${info.row.original.submissionId}`}>{info.getValue()}</Link>
+      ) : (
+        "None (administration)"
+      ),
   }),
   column.accessor("hash", {
     header: "Entry",
@@ -104,8 +109,8 @@ export default function Audit({ loaderData: d, actionData }: Route.ComponentProp
     <>
       <h1>Audit log</h1>
       <p>
-        Every workflow event and administrative action, append-only. Each entry's hash covers its contents and the
-        entry before it, so a changed or missing entry breaks the chain.
+        Every workflow event and administrative action, append-only. Each entry's hash covers its contents and the entry before it, so a
+        changed or missing entry breaks the chain.
       </p>
       <Form method="post">
         <button className="nhsuk-button nhsuk-button--secondary" type="submit">
@@ -199,29 +204,13 @@ export default function Audit({ loaderData: d, actionData }: Route.ComponentProp
       <p>
         {d.total} {d.total === 1 ? "entry" : "entries"}. Page {d.page} of {d.pages}.
       </p>
-      <DataTable caption="Audit log entries" columns={columns} data={d.entries} empty={<p>No entries match these filters.</p>} />
-      <nav className="nhsuk-pagination" role="navigation" aria-label="Pagination">
-        <ul className="nhsuk-list nhsuk-pagination__list">
-          {d.page > 1 ? (
-            <li className="nhsuk-pagination-item--previous">
-              <Link className="nhsuk-pagination__link nhsuk-pagination__link--prev" to={query(d.page - 1)}>
-                <span className="nhsuk-pagination__title">Previous</span>
-                <span className="nhsuk-u-visually-hidden">:</span>
-                <span className="nhsuk-pagination__page">Page {d.page - 1}</span>
-              </Link>
-            </li>
-          ) : null}
-          {d.page < d.pages ? (
-            <li className="nhsuk-pagination-item--next">
-              <Link className="nhsuk-pagination__link nhsuk-pagination__link--next" to={query(d.page + 1)}>
-                <span className="nhsuk-pagination__title">Next</span>
-                <span className="nhsuk-u-visually-hidden">:</span>
-                <span className="nhsuk-pagination__page">Page {d.page + 1}</span>
-              </Link>
-            </li>
-          ) : null}
-        </ul>
-      </nav>
+      <DataTable
+        caption="Audit log entries"
+        columns={columns}
+        data={d.entries}
+        empty={<p>No entries match these filters.</p>}
+        pagination={{ page: d.page, size: d.pageSize, total: d.total, href: query }}
+      />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { data, Form, Link, redirect, useRevalidator } from "react-router";
 import type { Route } from "./+types/admin-criteria-simulation";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { ReasonField } from "../components/ReasonField.tsx";
 import { formatDateTime } from "../status.ts";
@@ -23,9 +23,16 @@ export async function action({ request, params }: Route.ActionArgs) {
   const simulation = await loadSimulation(db(), params.id);
   if (!simulation) throw data("Simulation not found", { status: 404 });
   const form = await request.formData();
-  const typed = { scope: String(form.get("scope") ?? ""), reason: String(form.get("reason") ?? ""), submission: form.getAll("submission").map(String) };
+  const typed = {
+    scope: String(form.get("scope") ?? ""),
+    reason: String(form.get("reason") ?? ""),
+    submission: form.getAll("submission").map(String),
+  };
   if (simulation.status !== "done") {
-    return data({ errors: [{ fieldId: "scope-all", message: "Wait for the simulation to finish before moving submissions" }], typed }, { status: 409 });
+    return data(
+      { errors: [{ fieldId: "scope-all", message: "Wait for the simulation to finish before moving submissions" }], typed },
+      { status: 409 },
+    );
   }
   const parsed = MoveSchema.safeParse({ ...typed, scope: typed.scope || undefined });
   if (!parsed.success) {
@@ -35,7 +42,11 @@ export async function action({ request, params }: Route.ActionArgs) {
     }));
     return data({ errors, typed }, { status: 400 });
   }
-  const { moved } = await moveToCriteriaSet(db(), admin, { ...parsed.data, target: simulation.targetSet as CriteriaSetId, simulationId: simulation.id });
+  const { moved } = await moveToCriteriaSet(db(), admin, {
+    ...parsed.data,
+    target: simulation.targetSet as CriteriaSetId,
+    simulationId: simulation.id,
+  });
   return redirect(`/admin/criteria/simulations/${simulation.id}?moved=${moved}`);
 }
 
@@ -44,7 +55,7 @@ export const meta: Route.MetaFunction = () => [{ title: "Impact simulation – N
 type Result = NonNullable<Route.ComponentProps["loaderData"]["simulation"]["result"]>;
 const count = new Intl.NumberFormat("en-GB");
 
-const criterion = plainColumns<Result["byCriterion"][number]>();
+const criterion = tableColumns<Result["byCriterion"][number]>();
 const criterionColumns = [
   criterion.accessor("criterionId", { header: "Criterion" }),
   criterion.accessor("title", { header: "What it checks" }),
@@ -52,14 +63,14 @@ const criterionColumns = [
   criterion.accessor("passToFail", { header: "Would start failing", cell: (i) => count.format(i.getValue()) }),
   criterion.accessor("failToPass", { header: "Would stop failing", cell: (i) => count.format(i.getValue()) }),
 ];
-const region = plainColumns<Result["byRegion"][number]>();
+const region = tableColumns<Result["byRegion"][number]>();
 const regionColumns = [
   region.accessor("regionName", { header: "Region" }),
   region.accessor("submissions", { header: "Submissions affected", cell: (i) => count.format(i.getValue()) }),
   region.accessor("passToFail", { header: "Checks that would start failing", cell: (i) => count.format(i.getValue()) }),
   region.accessor("failToPass", { header: "Checks that would stop failing", cell: (i) => count.format(i.getValue()) }),
 ];
-const state = plainColumns<Result["byState"][number]>();
+const state = tableColumns<Result["byState"][number]>();
 const stateColumns = [
   state.accessor("stateText", { header: "State" }),
   state.accessor("submissions", { header: "Submissions affected", cell: (i) => count.format(i.getValue()) }),
@@ -83,7 +94,7 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
   }, [s.status, revalidator]);
 
   const chosen = new Set(actionData?.typed.submission ?? []);
-  const listed = plainColumns<Result["listed"][number]>();
+  const listed = tableColumns<Result["listed"][number]>();
   const listedColumns = [
     listed.display({
       id: "choose",
@@ -146,8 +157,8 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
           <div className="nhsuk-card__content nhsuk-card__content--feature">
             <h2 className="nhsuk-card__heading nhsuk-card__heading--feature">Submissions moved</h2>
             <p className="nhsuk-card__description">
-              {count.format(d.moved)} {d.moved === 1 ? "submission was" : "submissions were"} moved to {s.targetSet}, each with an entry in its audit
-              log. Run a new simulation to see where things stand now.
+              {count.format(d.moved)} {d.moved === 1 ? "submission was" : "submissions were"} moved to {s.targetSet}, each with an entry in
+              its audit log. Run a new simulation to see where things stand now.
             </p>
           </div>
         </div>
@@ -156,6 +167,7 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
       {s.status === "running" ? (
         <div role="status" aria-live="polite">
           {/* Without JavaScript the page reloads itself until the simulation is done. */}
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a fixed string; React cannot render <meta> inside <noscript> otherwise */}
           <noscript dangerouslySetInnerHTML={{ __html: '<meta http-equiv="refresh" content="2">' }} />
           <label className="nhsuk-label" htmlFor="simulation-progress">
             Checked {count.format(s.processed)} of {count.format(s.total)} live submissions ({s.percent}%)
@@ -193,7 +205,8 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
             <div className="nhsuk-summary-list__row">
               <dt className="nhsuk-summary-list__key">Would change</dt>
               <dd className="nhsuk-summary-list__value">
-                {count.format(s.result.affected)} {s.result.affected === 1 ? "submission" : "submissions"} would start or stop failing a check
+                {count.format(s.result.affected)} {s.result.affected === 1 ? "submission" : "submissions"} would start or stop failing a
+                check
               </dd>
             </div>
             <div className="nhsuk-summary-list__row">
@@ -209,11 +222,29 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
           </dl>
 
           <h2>By criterion</h2>
-          <DataTable caption="Checks that would flip, by criterion" columns={criterionColumns} data={s.result.byCriterion} rowHeader="criterionId" empty={<p>No check would flip.</p>} />
+          <DataTable
+            caption="Checks that would flip, by criterion"
+            columns={criterionColumns}
+            data={s.result.byCriterion}
+            rowHeader="criterionId"
+            empty={<p>No check would flip.</p>}
+          />
           <h2>By region</h2>
-          <DataTable caption="Checks that would flip, by region" columns={regionColumns} data={s.result.byRegion} rowHeader="regionName" empty={<p>No region is affected.</p>} />
+          <DataTable
+            caption="Checks that would flip, by region"
+            columns={regionColumns}
+            data={s.result.byRegion}
+            rowHeader="regionName"
+            empty={<p>No region is affected.</p>}
+          />
           <h2>By state</h2>
-          <DataTable caption="Checks that would flip, by state" columns={stateColumns} data={s.result.byState} rowHeader="stateText" empty={<p>No state is affected.</p>} />
+          <DataTable
+            caption="Checks that would flip, by state"
+            columns={stateColumns}
+            data={s.result.byState}
+            rowHeader="stateText"
+            empty={<p>No state is affected.</p>}
+          />
 
           <h2 id="move">Move submissions to {s.targetSet}</h2>
           <Form method="post" aria-labelledby="move">
@@ -227,13 +258,27 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
                 ) : null}
                 <div className="nhsuk-radios">
                   <div className="nhsuk-radios__item">
-                    <input className="nhsuk-radios__input" id="scope-all" name="scope" type="radio" value="all" defaultChecked={actionData?.typed.scope === "all"} />
+                    <input
+                      className="nhsuk-radios__input"
+                      id="scope-all"
+                      name="scope"
+                      type="radio"
+                      value="all"
+                      defaultChecked={actionData?.typed.scope === "all"}
+                    />
                     <label className="nhsuk-label nhsuk-radios__label" htmlFor="scope-all">
                       All {count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on {s.targetSet}
                     </label>
                   </div>
                   <div className="nhsuk-radios__item">
-                    <input className="nhsuk-radios__input" id="scope-chosen" name="scope" type="radio" value="chosen" defaultChecked={actionData?.typed.scope === "chosen"} />
+                    <input
+                      className="nhsuk-radios__input"
+                      id="scope-chosen"
+                      name="scope"
+                      type="radio"
+                      value="chosen"
+                      defaultChecked={actionData?.typed.scope === "chosen"}
+                    />
                     <label className="nhsuk-label nhsuk-radios__label" htmlFor="scope-chosen">
                       Only the ones I tick below
                     </label>
@@ -244,14 +289,21 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
             <div className={`nhsuk-form-group${errorFor("chosen") ? " nhsuk-form-group--error" : ""}`} id="chosen" tabIndex={-1}>
               <h3 className="nhsuk-heading-s">
                 Submissions that would change
-                {s.result.affected > s.result.listed.length ? ` (the ${s.result.listed.length} most affected of ${count.format(s.result.affected)})` : ""}
+                {s.result.affected > s.result.listed.length
+                  ? ` (the ${s.result.listed.length} most affected of ${count.format(s.result.affected)})`
+                  : ""}
               </h3>
               {errorFor("chosen") ? (
                 <span className="nhsuk-error-message">
                   <span className="nhsuk-u-visually-hidden">Error:</span> {errorFor("chosen")}
                 </span>
               ) : null}
-              <DataTable caption="Submissions that would change" columns={listedColumns} data={s.result.listed} empty={<p>No submission would change.</p>} />
+              <DataTable
+                caption="Submissions that would change"
+                columns={listedColumns}
+                data={s.result.listed}
+                empty={<p>No submission would change.</p>}
+              />
             </div>
             <ReasonField label="Why are they being moved?" error={errorFor("reason")} value={actionData?.typed.reason} />
             <button className="nhsuk-button" type="submit" data-module="nhsuk-button">

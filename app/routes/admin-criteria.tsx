@@ -1,6 +1,6 @@
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/admin-criteria";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { formatDateTime } from "../status.ts";
 import { criteriaCatalogue, listSimulations, pinnedCounts, startImpactSimulation } from "../.server/criteria-impact.ts";
@@ -25,7 +25,7 @@ export const meta: Route.MetaFunction = () => [{ title: "Criteria – NCM Assure
 
 type Data = Route.ComponentProps["loaderData"];
 type CriterionRow = Data["sets"][number]["criteria"][number];
-const criterion = plainColumns<CriterionRow>();
+const criterion = tableColumns<CriterionRow>();
 const criterionColumns = [
   criterion.accessor("id", { header: "Criterion" }),
   criterion.display({
@@ -39,7 +39,10 @@ const criterionColumns = [
       </>
     ),
   }),
-  criterion.accessor("kind", { header: "How judged", cell: (i) => (i.getValue() === "automatic" ? "Automatic check" : "Reviewers' judgement") }),
+  criterion.accessor("kind", {
+    header: "How judged",
+    cell: (i) => (i.getValue() === "automatic" ? "Automatic check" : "Reviewers' judgement"),
+  }),
   criterion.accessor("severity", { header: "Severity", cell: (i) => (i.getValue() === "blocking" ? "Blocking" : "Warning") }),
   criterion.accessor("checkpoints", { header: "Checkpoints" }),
   criterion.accessor("models", { header: "Models" }),
@@ -47,7 +50,7 @@ const criterionColumns = [
 ];
 
 type SimulationRow = Data["simulations"][number];
-const simulation = plainColumns<SimulationRow>();
+const simulation = tableColumns<SimulationRow>();
 const simulationColumns = [
   simulation.accessor("startedAt", {
     header: "Started",
@@ -57,7 +60,12 @@ const simulationColumns = [
   simulation.accessor("startedBy", { header: "By" }),
   simulation.accessor("status", {
     header: "Status",
-    cell: (i) => (i.getValue() === "running" ? `Running (${i.row.original.processed} of ${i.row.original.total})` : i.getValue() === "done" ? "Finished" : "Failed"),
+    cell: (i) =>
+      i.getValue() === "running"
+        ? `Running (${i.row.original.processed} of ${i.row.original.total})`
+        : i.getValue() === "done"
+          ? "Finished"
+          : "Failed",
   }),
 ];
 
@@ -132,7 +140,12 @@ export default function AdminCriteria({ loaderData: d, actionData }: Route.Compo
       </Form>
 
       <h2>Recent simulations</h2>
-      <DataTable caption="Recent impact simulations" columns={simulationColumns} data={d.simulations} empty={<p>No simulation has been run yet.</p>} />
+      <DataTable
+        caption="Recent impact simulations"
+        columns={simulationColumns}
+        data={d.simulations}
+        empty={<p>No simulation has been run yet.</p>}
+      />
     </>
   );
 }

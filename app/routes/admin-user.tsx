@@ -1,7 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-user";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { ROLE_LABELS } from "../navigation.ts";
 import { formatDate, formatDateTime } from "../status.ts";
@@ -102,7 +102,10 @@ export async function action({ request, params }: Route.ActionArgs) {
     case "access": {
       const parsed = AccessSchema.safeParse(values);
       if (!parsed.success) return refuse({ role: "Select a role" });
-      const outcome = await changeRoleAndFootprints(db(), admin, user.id, { role: parsed.data.role, footprintCodes: parsed.data.footprints });
+      const outcome = await changeRoleAndFootprints(db(), admin, user.id, {
+        role: parsed.data.role,
+        footprintCodes: parsed.data.footprints,
+      });
       if (!outcome.ok) return refuse({ [outcome.field]: outcome.reason }, admin.id === user.id ? 403 : 400);
       return done(outcome.changed ? "access" : "unchanged");
     }
@@ -157,7 +160,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 
 type Conflict = Route.ComponentProps["loaderData"]["user"]["conflicts"][number];
 
-const column = plainColumns<Conflict>();
+const column = tableColumns<Conflict>();
 const conflictColumns = column.columns([
   column.accessor("footprintName", { header: "Footprint" }),
   column.accessor("reason", { header: "Reason" }),
@@ -285,7 +288,9 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
               </p>
             ) : null}
           </Row>
-          <Row label="Footprints">{user.footprints.length === 0 ? "None" : user.footprints.map((f) => `${f.name} (${f.code})`).join(", ")}</Row>
+          <Row label="Footprints">
+            {user.footprints.length === 0 ? "None" : user.footprints.map((f) => `${f.name} (${f.code})`).join(", ")}
+          </Row>
           <Row label="Conflicts">{user.conflicts.length === 0 ? "None" : user.conflicts.map((c) => c.footprintName).join(", ")}</Row>
           <Row label="Last signed in">{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}</Row>
           <Row label="Account created">{formatDate(user.createdAt)}</Row>
@@ -294,10 +299,7 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
         {d.self ? (
           <div className="nhsuk-inset-text">
             <span className="nhsuk-u-visually-hidden">Information: </span>
-            <p>
-              This is your own account. You cannot change your own role or deactivate it: another programme administrator must do
-              that.
-            </p>
+            <p>This is your own account. You cannot change your own role or deactivate it: another programme administrator must do that.</p>
           </div>
         ) : (
           <>
@@ -335,8 +337,8 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
                 <fieldset className="nhsuk-fieldset" aria-describedby={`footprints-hint${errors.footprints ? " footprints-error" : ""}`}>
                   <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Footprints</legend>
                   <div className="nhsuk-hint" id="footprints-hint">
-                    For a system lead only: the STP footprints whose proposals they work on. Select all that apply. Changing the role
-                    away from system lead needs the footprints cleared.
+                    For a system lead only: the STP footprints whose proposals they work on. Select all that apply. Changing the role away
+                    from system lead needs the footprints cleared.
                   </div>
                   <ErrorText id="footprints-error" message={errors.footprints} />
                   {d.regions.map((region) => (
@@ -376,8 +378,8 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
               Conflicts of interest
             </h2>
             <p>
-              A reviewer is never assigned to a footprint they have a conflict with. Record a conflict they have told you about, or
-              withdraw one that no longer applies.
+              A reviewer is never assigned to a footprint they have a conflict with. Record a conflict they have told you about, or withdraw
+              one that no longer applies.
             </p>
             <ErrorText id="conflicts-error" message={errors.conflicts} />
           </>
@@ -453,8 +455,8 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
           <Form method="post">
             <input type="hidden" name="intent" value="reinvite" />
             <p>
-              They have not set a password yet. A new invitation emails them a fresh link that works for 7 days; any earlier link
-              stops working.
+              They have not set a password yet. A new invitation emails them a fresh link that works for 7 days; any earlier link stops
+              working.
             </p>
             <button className="nhsuk-button nhsuk-button--secondary" type="submit">
               Send a new invitation
@@ -482,8 +484,8 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
                 </span>
               </h3>
               <p>
-                They are signed out at once and cannot sign in until the account is reactivated. Their submissions, reviews and
-                history stay. Reviews assigned to them stay assigned: assign other reviewers if needed.
+                They are signed out at once and cannot sign in until the account is reactivated. Their submissions, reviews and history
+                stay. Reviews assigned to them stay assigned: assign other reviewers if needed.
               </p>
             </div>
             <div className={`nhsuk-form-group${errors.deactivationReason ? " nhsuk-form-group--error" : ""}`}>

@@ -96,7 +96,13 @@ export default function Invite({ loaderData: d, actionData }: Route.ComponentPro
   return <InviteForm regions={d.regions} lastResult={actionData?.result ?? undefined} />;
 }
 
-function InviteForm({ regions, lastResult }: { regions: Route.ComponentProps["loaderData"]["regions"]; lastResult: SubmissionResult<string[]> | undefined }) {
+function InviteForm({
+  regions,
+  lastResult,
+}: {
+  regions: Route.ComponentProps["loaderData"]["regions"];
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
   const [form, fields] = useForm({
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
@@ -133,8 +139,8 @@ function InviteForm({ regions, lastResult }: { regions: Route.ComponentProps["lo
         <span className="nhsuk-caption-l">Administration</span>
         <h1>Invite a user</h1>
         <p>
-          The person gets an email with a link to set their password. The link works once, for 7 days. Until they use it,
-          nobody can sign in to the account.
+          The person gets an email with a link to set their password. The link works once, for 7 days. Until they use it, nobody can sign in
+          to the account.
         </p>
         <Form method="post" {...getFormProps(form)}>
           <div className={`nhsuk-form-group${fields.name.errors ? " nhsuk-form-group--error" : ""}`}>
@@ -281,8 +287,8 @@ function Invited({ invited }: { invited: NonNullable<NonNullable<Route.Component
         <span className="nhsuk-caption-l">Administration</span>
         <h1>Invitation sent</h1>
         <p>
-          We have emailed {invited.email} a link to set their password. It works once, until {formatDateTime(invited.expiresAt)}.
-          If it expires, open their account and send a new invitation.
+          We have emailed {invited.email} a link to set their password. It works once, until {formatDateTime(invited.expiresAt)}. If it
+          expires, open their account and send a new invitation.
         </p>
         {invited.link ? (
           <div className="nhsuk-inset-text">
@@ -302,9 +308,7 @@ function Invited({ invited }: { invited: NonNullable<NonNullable<Route.Component
           <Link to={`/admin/users/${invited.id}`}>View {invited.name}'s account</Link>
         </p>
         <p>
-          <Link to="/admin/users/invite">
-            Invite another user
-          </Link>
+          <Link to="/admin/users/invite">Invite another user</Link>
         </p>
         <p>
           <Link to="/admin/users">Back to users</Link>

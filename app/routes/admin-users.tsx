@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/admin-users";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ROLE_LABELS } from "../navigation.ts";
 import { formatDateTime } from "../status.ts";
 import { listUsersForAdmin } from "../../db/users.ts";
@@ -28,7 +28,7 @@ const STATUS_TAGS: Record<User["status"], { text: string; className: string }> =
   deactivated: { text: "Deactivated", className: "nhsuk-tag nhsuk-tag--grey" },
 };
 
-const column = plainColumns<User>();
+const column = tableColumns<User>();
 const columns = column.columns([
   column.accessor("name", {
     header: "Name",
@@ -50,7 +50,13 @@ const columns = column.columns([
   column.accessor("role", { header: "Role", cell: (info) => ROLE_LABELS[info.getValue()] }),
   column.accessor("footprints", {
     header: "Footprints",
-    cell: (info) => (info.getValue().length === 0 ? "None" : info.getValue().map((f) => f.name).join(", ")),
+    cell: (info) =>
+      info.getValue().length === 0
+        ? "None"
+        : info
+            .getValue()
+            .map((f) => f.name)
+            .join(", "),
   }),
   column.accessor("conflictCount", { header: "Conflicts", cell: (info) => String(info.getValue()) }),
   column.accessor("status", {
@@ -72,8 +78,8 @@ export default function Users({ loaderData: d }: Route.ComponentProps) {
       <span className="nhsuk-caption-l">Administration</span>
       <h1>Users</h1>
       <p>
-        {d.counts.total} accounts: {d.counts.invited} invited and not yet signed up, {d.counts.deactivated} deactivated. Open an
-        account to change its role, footprints or conflicts, or to deactivate it.
+        {d.counts.total} accounts: {d.counts.invited} invited and not yet signed up, {d.counts.deactivated} deactivated. Open an account to
+        change its role, footprints or conflicts, or to deactivate it.
       </p>
       <Link className="nhsuk-button" to="/admin/users/invite" role="button" draggable={false} data-module="nhsuk-button">
         Invite a user

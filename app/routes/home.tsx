@@ -11,7 +11,8 @@ export async function loader({ request }: Route.LoaderArgs) {
 const WHAT_YOU_DO: Record<string, string> = {
   lead: "You describe your footprint's proposed care model, check it against the national criteria, and submit it for each assurance checkpoint.",
   reviewer: "You assess the submissions assigned to you, rate the key lines of enquiry, and propose or countersign checkpoint decisions.",
-  admin: "You assign reviewers, manage accounts, footprints and conflicts, publish criteria sets, and track the pipeline across NHS regions.",
+  admin:
+    "You assign reviewers, manage accounts, footprints and conflicts, publish criteria sets, and track the pipeline across NHS regions.",
 };
 
 export default function Home({ loaderData }: Route.ComponentProps) {

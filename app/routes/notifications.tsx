@@ -47,7 +47,9 @@ export default function Notifications({ loaderData: d }: Route.ComponentProps) {
         ) : (
           <>
             <p>
-              {d.unread === 0 ? "You have no unread notifications." : `You have ${d.unread} unread ${d.unread === 1 ? "notification" : "notifications"}.`}{" "}
+              {d.unread === 0
+                ? "You have no unread notifications."
+                : `You have ${d.unread} unread ${d.unread === 1 ? "notification" : "notifications"}.`}{" "}
               Newest first{d.limited ? `; the latest ${d.notifications.length} are shown` : ""}.
             </p>
             {d.unread > 0 ? (
@@ -65,8 +67,7 @@ export default function Notifications({ loaderData: d }: Route.ComponentProps) {
                     <Link to={n.link}>{n.title}</Link>
                   </h2>
                   <p className="nhsuk-body-s nhsuk-u-margin-bottom-1">
-                    {formatDateTime(n.createdAt)}{" "}
-                    {n.readAt === null ? <strong className="nhsuk-tag nhsuk-tag--blue">Unread</strong> : null}
+                    {formatDateTime(n.createdAt)} {n.readAt === null ? <strong className="nhsuk-tag nhsuk-tag--blue">Unread</strong> : null}
                   </p>
                   <p className="nhsuk-u-margin-bottom-0">{n.body}</p>
                   <hr className="nhsuk-section-break nhsuk-section-break--m nhsuk-section-break--visible" />

@@ -2,7 +2,7 @@ import { useMemo } from "react";
 import { Form, Link } from "react-router";
 import type { Route } from "./+types/pipeline-regions";
 import { BarChart } from "../components/BarChart.tsx";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { db } from "../.server/db.ts";
 import { loadRegionsOverview, type StageRow } from "../.server/regions.ts";
 import { requireRole } from "../.server/session.ts";
@@ -20,7 +20,9 @@ const count = new Intl.NumberFormat("en-GB");
 
 function CountLink({ cell, label }: { cell: { count: number; href: string }; label: string }) {
   return cell.count === 0 ? (
-    <span aria-label={`${label}: none`}>0</span>
+    <span>
+      0<span className="nhsuk-u-visually-hidden"> ({label}: none)</span>
+    </span>
   ) : (
     <Link to={cell.href} aria-label={`${label}: ${count.format(cell.count)}`}>
       {count.format(cell.count)}
@@ -30,7 +32,7 @@ function CountLink({ cell, label }: { cell: { count: number; href: string }; lab
 
 function useStageColumns(regions: Data["regions"]) {
   return useMemo(() => {
-    const column = plainColumns<StageRow>();
+    const column = tableColumns<StageRow>();
     return [
       column.accessor("label", { id: "stage", header: "Stage" }),
       ...regions.map((region) =>
@@ -57,7 +59,7 @@ function useStageColumns(regions: Data["regions"]) {
 }
 
 type FunnelRow = Data["funnel"]["rows"][number];
-const funnelColumn = plainColumns<FunnelRow>();
+const funnelColumn = tableColumns<FunnelRow>();
 const funnelColumns = [
   funnelColumn.accessor("label", { header: "Point reached" }),
   funnelColumn.accessor("count", { header: "Submissions", cell: (i) => count.format(i.getValue()) }),
@@ -65,7 +67,7 @@ const funnelColumns = [
 ];
 
 type ClockRow = Data["clock"]["rows"][number];
-const clockColumn = plainColumns<ClockRow>();
+const clockColumn = tableColumns<ClockRow>();
 const clockColumns = [
   clockColumn.accessor("regionName", { header: "Region" }),
   ...[1, 2, 3].map((n) =>
@@ -81,7 +83,7 @@ const clockColumns = [
 ];
 
 type FailingRow = Data["failing"]["rows"][number];
-const failingColumn = plainColumns<FailingRow>();
+const failingColumn = tableColumns<FailingRow>();
 const failingColumns = [
   failingColumn.accessor("criterionId", { header: "Criterion" }),
   failingColumn.accessor("title", { header: "What it checks" }),
@@ -96,12 +98,13 @@ export default function PipelineRegions({ loaderData: d }: Route.ComponentProps)
     <>
       <h1>Pipeline by region</h1>
       <p>
-        Where submissions stand in each NHS region. Every number links to the <Link to="/pipeline">pipeline</Link> list of the
-        submissions it counts, longest waiting first.
+        Where submissions stand in each NHS region. Every number links to the <Link to="/pipeline">pipeline</Link> list of the submissions
+        it counts, longest waiting first.
       </p>
 
       <h2 id="where">Where submissions are</h2>
-      <div role="region" aria-labelledby="where" tabIndex={0} style={{ overflowX: "auto" }}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard (axe scrollable-region-focusable) */}
+      <section aria-labelledby="where" tabIndex={0} style={{ overflowX: "auto" }}>
         <DataTable
           caption="Submissions by stage and region"
           columns={stageColumns}
@@ -109,12 +112,19 @@ export default function PipelineRegions({ loaderData: d }: Route.ComponentProps)
           rowHeader="stage"
           empty={<p>There are no submissions yet.</p>}
         />
-      </div>
+      </section>
 
       <h2 id="funnel">How far submissions get</h2>
-      <p>Of every submission started, how many have reached each point (a submission later withdrawn still counts as reaching its checkpoint).</p>
+      <p>
+        Of every submission started, how many have reached each point (a submission later withdrawn still counts as reaching its
+        checkpoint).
+      </p>
       <figure className="nhsuk-u-margin-0">
-        <BarChart layout={d.funnel.chart} title="Submissions reaching each point" description="A funnel: the number of submissions that reached each point, from started to assured." />
+        <BarChart
+          layout={d.funnel.chart}
+          title="Submissions reaching each point"
+          description="A funnel: the number of submissions that reached each point, from started to assured."
+        />
       </figure>
       <DataTable caption="Submissions reaching each point" columns={funnelColumns} data={d.funnel.rows} rowHeader="label" empty={null} />
 
@@ -128,7 +138,11 @@ export default function PipelineRegions({ loaderData: d }: Route.ComponentProps)
           <figcaption>
             <h3 className="nhsuk-heading-s">Checkpoint {c.checkpoint}</h3>
           </figcaption>
-          <BarChart layout={c.chart} title={`Checkpoint ${c.checkpoint}: median national working days by region`} description={c.description} />
+          <BarChart
+            layout={c.chart}
+            title={`Checkpoint ${c.checkpoint}: median national working days by region`}
+            description={c.description}
+          />
         </figure>
       ))}
       <DataTable
@@ -145,7 +159,13 @@ export default function PipelineRegions({ loaderData: d }: Route.ComponentProps)
           <label className="nhsuk-label" htmlFor="failing-region">
             Region
           </label>
-          <select className="nhsuk-select" id="failing-region" name="failing" defaultValue={d.failing.regionCode ?? ""} key={d.failing.regionCode ?? ""}>
+          <select
+            className="nhsuk-select"
+            id="failing-region"
+            name="failing"
+            defaultValue={d.failing.regionCode ?? ""}
+            key={d.failing.regionCode ?? ""}
+          >
             <option value="">England (all regions)</option>
             {d.regions.map((r) => (
               <option key={r.code} value={r.code}>
@@ -159,8 +179,8 @@ export default function PipelineRegions({ loaderData: d }: Route.ComponentProps)
         </button>
       </Form>
       <p role="status">
-        The ten automatic criteria failed by most of the {count.format(d.failing.openSubmissions)} open submissions in {d.failing.regionName}, as
-        of each one's last save.
+        The ten automatic criteria failed by most of the {count.format(d.failing.openSubmissions)} open submissions in{" "}
+        {d.failing.regionName}, as of each one's last save.
       </p>
       {d.failing.rows.length > 0 ? (
         <figure className="nhsuk-u-margin-0">

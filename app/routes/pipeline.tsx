@@ -1,6 +1,6 @@
-import { rowPaginationFeature, rowSortingFeature, createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { Form, Link, useLocation } from "react-router";
 import type { Route } from "./+types/pipeline";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate, stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { pipelineFilterOptions, loadPipeline, parsePipelineParams, pipelineSearch } from "../.server/pipeline.ts";
@@ -44,10 +44,7 @@ type Item = Data["items"][number];
 const count = new Intl.NumberFormat("en-GB");
 const days = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
-// Manual mode: the rows are already filtered, sorted and paged on the server, and the table is
-// told the sort and the page only to render the headers (aria-sort, links) and the pagination.
-const features = tableFeatures({ rowSortingFeature, rowPaginationFeature });
-const column = createColumnHelper<typeof features, Item>();
+const column = tableColumns<Item>();
 const columns = column.columns([
   column.accessor("title", {
     id: "title",
@@ -142,51 +139,6 @@ function hrefWith(search: string, changes: Record<string, string | null>): strin
   return text ? `?${text}` : "?";
 }
 
-/** Page numbers to offer: the first, the last, and the current one with its neighbours. */
-function pageNumbers(current: number, last: number): (number | "gap")[] {
-  const wanted = new Set([1, last, current - 1, current, current + 1].filter((n) => n >= 1 && n <= last));
-  const sorted = [...wanted].sort((a, b) => a - b);
-  const out: (number | "gap")[] = [];
-  for (const n of sorted) {
-    const previous = out.at(-1);
-    if (typeof previous === "number" && n - previous > 1) out.push(n - previous === 2 ? n - 1 : "gap");
-    out.push(n);
-  }
-  return out;
-}
-
-function ArrowLeft() {
-  return (
-    <svg
-      className="nhsuk-icon nhsuk-icon--arrow-left"
-      xmlns="http://www.w3.org/2000/svg"
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      focusable="false"
-      aria-hidden="true"
-    >
-      <path d="M10.7 6.3c.4.4.4 1 0 1.4L7.4 11H19a1 1 0 0 1 0 2H7.4l3.3 3.3c.4.4.4 1 0 1.4a1 1 0 0 1-1.4 0l-5-5A1 1 0 0 1 4 12c0-.3.1-.5.3-.7l5-5a1 1 0 0 1 1.4 0Z" />
-    </svg>
-  );
-}
-
-function ArrowRight() {
-  return (
-    <svg
-      className="nhsuk-icon nhsuk-icon--arrow-right"
-      xmlns="http://www.w3.org/2000/svg"
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      focusable="false"
-      aria-hidden="true"
-    >
-      <path d="m14.7 6.3 5 5c.2.2.3.4.3.7 0 .3-.1.5-.3.7l-5 5a1 1 0 0 1-1.4-1.4l3.3-3.3H5a1 1 0 0 1 0-2h11.6l-3.3-3.3a1 1 0 1 1 1.4-1.4Z" />
-    </svg>
-  );
-}
-
 function Select({
   id,
   label,
@@ -219,20 +171,6 @@ function Select({
 
 export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
   const location = useLocation();
-  const table = useTable({
-    features,
-    columns,
-    data: d.items,
-    getRowId: (row) => row.id,
-    manualSorting: true,
-    manualPagination: true,
-    enableSortingRemoval: false,
-    rowCount: d.total,
-    state: {
-      sorting: [{ id: d.sort, desc: d.dir === "desc" }],
-      pagination: { pageIndex: d.page - 1, pageSize: d.size },
-    },
-  });
   const first = (d.page - 1) * d.size + 1;
   const last = Math.min(d.page * d.size, d.total);
   const pageHref = (n: number) => hrefWith(d.search, { page: n === 1 ? null : String(n) });
@@ -246,8 +184,8 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
         submission is with the local system or paused.
       </p>
       <p>
-        <Link to="/pipeline/regions">See the pipeline by region</Link>, with charts of stages, national working days and the criteria failing
-        most.
+        <Link to="/pipeline/regions">See the pipeline by region</Link>, with charts of stages, national working days and the criteria
+        failing most.
       </p>
 
       {/* Keyed by the address, so the fields show the view's filters after every navigation. */}
@@ -316,105 +254,18 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
         </p>
       ) : null}
 
-      {d.items.length > 0 ? (
-        // Twelve columns are wider than the page on a desktop: the table scrolls sideways inside
-        // a focusable region (so keyboard users can scroll it too) rather than the whole page.
-        <div role="region" aria-label="Submissions (scrolls sideways)" tabIndex={0} style={{ overflowX: "auto", position: "relative" }}>
-          <table className="nhsuk-table-responsive nhsuk-u-font-size-16">
-            <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">
-              Submissions, page {d.page} of {d.pageCount}
-            </caption>
-            <thead className="nhsuk-table__head">
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id} className="nhsuk-table__row">
-                  {group.headers.map((header) => {
-                    const col = header.column;
-                    const label = typeof col.columnDef.header === "string" ? col.columnDef.header : col.id;
-                    const sorted = col.getIsSorted();
-                    const next = sorted ? (sorted === "asc" ? "desc" : "asc") : col.getFirstSortDir();
-                    return (
-                      <th
-                        key={header.id}
-                        className="nhsuk-table__header"
-                        scope="col"
-                        aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                      >
-                        {col.getCanSort() ? (
-                          <Link to={hrefWith(d.search, { sort: col.id, dir: next, page: null })} preventScrollReset>
-                            {label}
-                            <span className="nhsuk-u-visually-hidden">
-                              {sorted ? `, sorted ${sorted === "asc" ? "ascending" : "descending"}.` : ""} Sort{" "}
-                              {next === "asc" ? "ascending" : "descending"}
-                            </span>
-                            {sorted ? <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span> : null}
-                          </Link>
-                        ) : (
-                          label
-                        )}
-                      </th>
-                    );
-                  })}
-                </tr>
-              ))}
-            </thead>
-            <tbody className="nhsuk-table__body">
-              {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="nhsuk-table__row">
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className="nhsuk-table__cell">
-                      <span className="nhsuk-table-responsive__heading" aria-hidden="true">
-                        {typeof cell.column.columnDef.header === "string" ? `${cell.column.columnDef.header} ` : null}
-                      </span>
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-
-      {table.getPageCount() > 1 ? (
-        <nav className="nhsuk-pagination nhsuk-pagination--numbered" role="navigation" aria-label="Pagination">
-          {table.getCanPreviousPage() ? (
-            <Link to={pageHref(d.page - 1)} className="nhsuk-pagination__previous" rel="prev">
-              <ArrowLeft />
-              <span className="nhsuk-pagination__title">
-                Previous<span className="nhsuk-u-visually-hidden"> page</span>
-              </span>
-            </Link>
-          ) : null}
-          <ul className="nhsuk-pagination__list">
-            {pageNumbers(d.page, table.getPageCount()).map((n, i) =>
-              n === "gap" ? (
-                <li key={`gap-${i}`} className="nhsuk-pagination__item nhsuk-pagination__item--ellipsis">
-                  {"\u22EF"}
-                </li>
-              ) : (
-                <li key={n} className={`nhsuk-pagination__item${n === d.page ? " nhsuk-pagination__item--current" : ""}`}>
-                  <Link
-                    className="nhsuk-pagination__link"
-                    to={pageHref(n)}
-                    aria-label={`Page ${n}`}
-                    aria-current={n === d.page ? "page" : undefined}
-                  >
-                    {n}
-                  </Link>
-                </li>
-              ),
-            )}
-          </ul>
-          {table.getCanNextPage() ? (
-            <Link to={pageHref(d.page + 1)} className="nhsuk-pagination__next" rel="next">
-              <span className="nhsuk-pagination__title">
-                Next<span className="nhsuk-u-visually-hidden"> page</span>
-              </span>
-              <ArrowRight />
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      {/* Twelve columns are wider than the page on a desktop: the table scrolls sideways inside a focusable region. */}
+      <DataTable
+        caption={`Submissions, page ${d.page} of ${d.pageCount}`}
+        className="nhsuk-u-font-size-16"
+        columns={columns}
+        data={d.items}
+        getRowId={(row) => row.id}
+        empty={null}
+        scrollLabel="Submissions (scrolls sideways)"
+        sort={{ id: d.sort, dir: d.dir, href: (sort, dir) => hrefWith(d.search, { sort, dir, page: null }) }}
+        pagination={{ page: d.page, size: d.size, total: d.total, href: pageHref }}
+      />
     </>
   );
 }

@@ -94,7 +94,9 @@ function parse<T>(run: () => T): T {
 async function rate(loaded: LoadedSubmission, formData: FormData) {
   const submission = parse(() => withClippedReply(parseWithZod(formData, { schema: RateSchema }), RateSchema));
   if (submission.status !== "success") return reply({ form: "rate", result: submission.reply() }, 400);
-  const rated = submission.value.ratings.flatMap((r) => (r.rating ? [{ criterionId: r.criterionId, rating: r.rating, note: r.note ?? "" }] : []));
+  const rated = submission.value.ratings.flatMap((r) =>
+    r.rating ? [{ criterionId: r.criterionId, rating: r.rating, note: r.note ?? "" }] : [],
+  );
   const saved = await saveRatings(db(), loaded, rated);
   if (!saved.ok) return reply({ form: "rate", result: submission.reply({ formErrors: [saved.reason] }) }, 403);
   return done(loaded, "rated");
@@ -122,7 +124,14 @@ async function propose(loaded: LoadedSubmission, formData: FormData) {
   const rows = (entries: typeof v.conditions) =>
     entries.flatMap((e) =>
       e.text
-        ? [{ id: crypto.randomUUID(), text: e.text, ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}), ...(e.criterionId ? { criterionId: e.criterionId } : {}) }]
+        ? [
+            {
+              id: crypto.randomUUID(),
+              text: e.text,
+              ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
+              ...(e.criterionId ? { criterionId: e.criterionId } : {}),
+            },
+          ]
         : [],
     );
   const command: WorkflowCommand = {
@@ -330,13 +339,7 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
       {step === "awaiting_countersign" ? <CountersignSection data={d} lastResult={resultFor("countersign")} busy={busy} /> : null}
       {step === "in_review" ? <ProposeSection data={d} lastResult={resultFor("propose")} busy={busy} /> : null}
       {d.resubmission ? <ResubmissionSection data={d.resubmission} /> : null}
-      <RatingsSection
-        data={d.ratings}
-        checkpoint={s.checkpoint}
-        reviewers={d.reviewers}
-        lastResult={resultFor("rate")}
-        busy={busy}
-      />
+      <RatingsSection data={d.ratings} checkpoint={s.checkpoint} reviewers={d.reviewers} lastResult={resultFor("rate")} busy={busy} />
       <CommentsSection data={d.comments} fieldOptions={d.fieldOptions} lastResult={resultFor("comment")} busy={busy} />
       <ConditionsSection
         conditions={d.conditions}

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/reviews";
-import { SortableTable, sortableColumns } from "../components/review/SortableTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { parseReviewListQuery, type ReviewRow, reviewListFor } from "../.server/reviews.ts";
@@ -21,7 +21,7 @@ const SLA_TAG = {
   breached: { text: "Over target", className: "nhsuk-tag nhsuk-tag--red" },
 } as const;
 
-const column = sortableColumns<ReviewRow>();
+const column = tableColumns<ReviewRow>();
 const columns = column.columns([
   column.accessor("title", {
     id: "submission",
@@ -90,8 +90,8 @@ export default function Reviews({ loaderData }: Route.ComponentProps) {
     <>
       <h1>Your reviews</h1>
       <p>
-        Submissions you are assigned to review at their current checkpoint. The national target is {reviews[0]?.targetDays ?? 20}{" "}
-        working days per checkpoint; the clock stops while a submission is with the local system or paused.
+        Submissions you are assigned to review at their current checkpoint. The national target is {reviews[0]?.targetDays ?? 20} working
+        days per checkpoint; the clock stops while a submission is with the local system or paused.
       </p>
       {waiting.length > 0 ? (
         <div className="nhsuk-inset-text">
@@ -108,12 +108,11 @@ export default function Reviews({ loaderData }: Route.ComponentProps) {
           </ul>
         </div>
       ) : null}
-      <SortableTable
+      <DataTable
         caption="Your assigned reviews"
         columns={columns}
         data={reviews}
-        sort={{ id: order.sort, dir: order.dir }}
-        sortHref={(id, dir) => `?sort=${id}&dir=${dir}`}
+        sort={{ id: order.sort, dir: order.dir, href: (id, dir) => `?sort=${id}&dir=${dir}` }}
         empty={<p>You have no reviews assigned at the moment.</p>}
       />
     </>

@@ -21,7 +21,10 @@ export async function loader({ request }: Route.LoaderArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const link = await checkSetPasswordLink(db(), token);
   if (!link.ok) {
-    return data({ problem: link.problem, token: "", name: "", email: "", linkDays: INVITATION_DAYS }, { status: PROBLEM_STATUS[link.problem] });
+    return data(
+      { problem: link.problem, token: "", name: "", email: "", linkDays: INVITATION_DAYS },
+      { status: PROBLEM_STATUS[link.problem] },
+    );
   }
   return { problem: null, token, name: link.name, email: link.email, linkDays: INVITATION_DAYS };
 }
@@ -81,8 +84,8 @@ function SetPasswordForm(props: { token: string; name: string; email: string; la
         <ErrorSummary errors={summary} />
         <h1>Set your password</h1>
         <p>
-          Welcome to NCM Assure, {props.name}. Choose a password for your account, <strong>{props.email}</strong>. You will sign in
-          with this email address and password.
+          Welcome to NCM Assure, {props.name}. Choose a password for your account, <strong>{props.email}</strong>. You will sign in with
+          this email address and password.
         </p>
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="token" value={props.token} />
@@ -136,15 +139,18 @@ function SetPasswordForm(props: { token: string; name: string; email: string; la
 const TROUBLE: Record<LinkProblem, { title: string; body: (linkDays: number) => string }> = {
   invalid: {
     title: "This link is not valid",
-    body: () => "Check that you opened the whole link from your invitation email. If it still does not work, ask your programme administrator for a new invitation.",
+    body: () =>
+      "Check that you opened the whole link from your invitation email. If it still does not work, ask your programme administrator for a new invitation.",
   },
   used: {
     title: "This link has already been used",
-    body: () => "Each link sets a password once. If you have set your password, sign in with it. If you have not, ask your programme administrator for a new invitation.",
+    body: () =>
+      "Each link sets a password once. If you have set your password, sign in with it. If you have not, ask your programme administrator for a new invitation.",
   },
   expired: {
     title: "This link has expired",
-    body: (linkDays) => `Invitation links work for ${linkDays} days, and only the newest one sent to you works. Ask your programme administrator for a new invitation.`,
+    body: (linkDays) =>
+      `Invitation links work for ${linkDays} days, and only the newest one sent to you works. Ask your programme administrator for a new invitation.`,
   },
 };
 

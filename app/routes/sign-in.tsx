@@ -15,12 +15,12 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 const SignInSchema = z.object({
-  email: z.email({
-    error: (issue) =>
-      issue.input === undefined
-        ? "Enter your email address"
-        : "Enter an email address in the correct format, like name@example.nhs.uk",
-  }).max(254, "Enter an email address in the correct format, like name@example.nhs.uk"),
+  email: z
+    .email({
+      error: (issue) =>
+        issue.input === undefined ? "Enter your email address" : "Enter an email address in the correct format, like name@example.nhs.uk",
+    })
+    .max(254, "Enter an email address in the correct format, like name@example.nhs.uk"),
   password: z.string({ error: "Enter your password" }).max(512, "Password must be 512 characters or fewer"),
   redirectTo: z.string().max(2048).optional(),
 });
@@ -86,8 +86,8 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
         ) : null}
         <h1>Sign in to NCM Assure</h1>
         <p>
-          Use the email address and password your programme administrator gave you. There is no public sign-up: ask
-          your administrator for an account.
+          Use the email address and password your programme administrator gave you. There is no public sign-up: ask your administrator for
+          an account.
         </p>
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />

@@ -55,10 +55,19 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (parsed.data.intent === "check") {
     return data<ActionResult>({ check: await checkReviewerPair(db(), loaded, leadReviewerId, secondReviewerId), values });
   }
-  const result = await applyEvent(db(), loaded.submission.id, loaded.actor, { type: "ASSIGN", leadReviewerId, secondReviewerId }, { expectedVersion: parsed.data.version });
+  const result = await applyEvent(
+    db(),
+    loaded.submission.id,
+    loaded.actor,
+    { type: "ASSIGN", leadReviewerId, secondReviewerId },
+    { expectedVersion: parsed.data.version },
+  );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data<ActionResult>({ errors: [{ field: "leadReviewerId", message: result.reason }], values }, { status: result.kind === "conflict" ? 409 : 403 });
+    return data<ActionResult>(
+      { errors: [{ field: "leadReviewerId", message: result.reason }], values },
+      { status: result.kind === "conflict" ? 409 : 403 },
+    );
   }
   return redirect(`/admin/assignments?assigned=${encodeURIComponent(loaded.submission.title)}`);
 }
@@ -83,9 +92,9 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
         </div>
       ) : null}
       <p>
-        Choose two different reviewers for checkpoint {d.submission.checkpoint ?? "?"}. The lead reviewer proposes the
-        decision; the second reviewer countersigns it. Nobody who has declared a conflict with this footprint, or who
-        wrote the submission, can review it. Check a pair before assigning if you are unsure.
+        Choose two different reviewers for checkpoint {d.submission.checkpoint ?? "?"}. The lead reviewer proposes the decision; the second
+        reviewer countersigns it. Nobody who has declared a conflict with this footprint, or who wrote the submission, can review it. Check
+        a pair before assigning if you are unsure.
       </p>
       {result?.check ? (
         <div className={result.check.ok ? "nhsuk-inset-text" : "nhsuk-warning-callout"} role="status">

@@ -34,7 +34,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       title: SECTION_TITLES[slug],
       rows: summaryRows(slug, draft.content[slug]),
     })),
-    evidence: (draft.content.evidence?.documents ?? []).map((d) => ({ id: d.id, fileName: d.fileName, section: SECTION_TITLES[d.section] })),
+    evidence: (draft.content.evidence?.documents ?? []).map((d) => ({
+      id: d.id,
+      fileName: d.fileName,
+      section: SECTION_TITLES[d.section],
+    })),
     blocking: evaluation.blockingFailures.map(withLink),
     warnings: evaluation.warnings.map(withLink),
     passed: evaluation.results.filter((r) => r.outcome === "pass").map((r) => ({ id: r.id, title: r.title })),
@@ -54,7 +58,13 @@ export async function action({ request, params }: Route.ActionArgs) {
     return data({ error: parsed.error.issues[0]?.message ?? "Confirm the declaration", field: "declaration" }, { status: 400 });
   }
   const type = loaded.submission.state.endsWith(".returned") ? "RESUBMIT" : "SUBMIT";
-  const result = await applyEvent(db(), loaded.submission.id, loaded.actor, { type, declaration: true }, { expectedVersion: parsed.data.version });
+  const result = await applyEvent(
+    db(),
+    loaded.submission.id,
+    loaded.actor,
+    { type, declaration: true },
+    { expectedVersion: parsed.data.version },
+  );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
     return data({ error: result.reason, field: "submit" }, { status: result.kind === "conflict" ? 409 : 403 });
@@ -187,16 +197,16 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
                 <div className="nhsuk-checkboxes__item">
                   <input className="nhsuk-checkboxes__input" id="declaration" name="declaration" type="checkbox" value="yes" />
                   <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="declaration">
-                    I confirm these answers are accurate, and that the commissioners' governing bodies have approved the
-                    proposal as described.
+                    I confirm these answers are accurate, and that the commissioners' governing bodies have approved the proposal as
+                    described.
                   </label>
                 </div>
               </div>
             </fieldset>
           </div>
           <p>
-            Submitting sends these answers to the national team as a frozen version. Later edits start a new draft, and
-            any two versions can be compared.
+            Submitting sends these answers to the national team as a frozen version. Later edits start a new draft, and any two versions can
+            be compared.
           </p>
           <button className="nhsuk-button" type="submit">
             {verb}

@@ -27,7 +27,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 const EvidenceSchema = z.object({
   conditionId: z.string().min(1),
-  evidence: z.string({ error: "Describe the evidence that the condition has been met" }).trim().min(1, "Describe the evidence that the condition has been met").max(5000, "Evidence must be 5,000 characters or fewer"),
+  evidence: z
+    .string({ error: "Describe the evidence that the condition has been met" })
+    .trim()
+    .min(1, "Describe the evidence that the condition has been met")
+    .max(5000, "Evidence must be 5,000 characters or fewer"),
   version: z.coerce.number().int(),
 });
 

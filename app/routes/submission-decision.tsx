@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-decision";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate, formatDateTime } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { decisionRecordFor } from "../.server/decisions.ts";
@@ -41,7 +41,7 @@ const RATING_TAGS: { [rating: string]: string } = {
   not_met: "nhsuk-tag nhsuk-tag--red",
 };
 
-const column = plainColumns<RatingRow>();
+const column = tableColumns<RatingRow>();
 const criterionColumn = column.accessor("criterion", { header: "Key line of enquiry" });
 const reviewerColumn = column.accessor("reviewer", { header: "Reviewer" });
 const ratingColumn = column.accessor("ratingLabel", {
@@ -79,7 +79,8 @@ function Paragraphs({ text }: { text: string }) {
         .split("\n")
         .filter((p) => p.trim() !== "")
         .map((p, i) => (
-            <p key={i}>{p}</p>
+          // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs of one stored text, in a fixed order
+          <p key={i}>{p}</p>
         ))}
     </>
   );
@@ -230,8 +231,8 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
             <p>
               As recorded when the version was submitted: {d.results.blockingFailures.length} blocking{" "}
               {d.results.blockingFailures.length === 1 ? "failure" : "failures"}, {d.results.warnings.length}{" "}
-              {d.results.warnings.length === 1 ? "warning" : "warnings"}, {d.results.passed}{" "}
-              {d.results.passed === 1 ? "check" : "checks"} passed.
+              {d.results.warnings.length === 1 ? "warning" : "warnings"}, {d.results.passed} {d.results.passed === 1 ? "check" : "checks"}{" "}
+              passed.
             </p>
             {d.results.blockingFailures.length > 0 ? (
               <>
@@ -308,10 +309,9 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
           </SummaryRow>
         </dl>
         <p>
-          The countersignature that made this decision final is entry {d.audit.seq} of the submission's tamper-evident
-          audit log, sealed by the SHA-256 hash above. The service's operators can check it with{" "}
-          <code>npm run audit:verify</code>, which recomputes every entry's hash and reports the log intact or the first
-          broken link.
+          The countersignature that made this decision final is entry {d.audit.seq} of the submission's tamper-evident audit log, sealed by
+          the SHA-256 hash above. The service's operators can check it with <code>npm run audit:verify</code>, which recomputes every
+          entry's hash and reports the log intact or the first broken link.
         </p>
       </article>
 
@@ -325,8 +325,6 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
 
 export const meta: Route.MetaFunction = ({ data }) => [
   {
-    title: data
-      ? `Checkpoint ${data.decision.checkpoint} decision: ${data.submission.title} – NCM Assure`
-      : "Decision record – NCM Assure",
+    title: data ? `Checkpoint ${data.decision.checkpoint} decision: ${data.submission.title} – NCM Assure` : "Decision record – NCM Assure",
   },
 ];

@@ -99,7 +99,8 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (submission.status !== "success") return data({ upload: submission.reply() }, { status: 400 });
   const outcome = await uploadEvidence(db(), loaded, submission.value);
   if (!outcome.ok) {
-    if (outcome.kind === "invalid") return data({ upload: submission.reply({ fieldErrors: { file: [EVIDENCE_ERRORS[outcome.problem]] } }) }, { status: 400 });
+    if (outcome.kind === "invalid")
+      return data({ upload: submission.reply({ fieldErrors: { file: [EVIDENCE_ERRORS[outcome.problem]] } }) }, { status: 400 });
     if (outcome.kind === "refused") throw data(outcome.reason, { status: 403 });
     throw data("Submission not found", { status: 404 });
   }
@@ -141,7 +142,11 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
         </Link>
         <ErrorSummary errors={summary} />
         {summary.length === 0 && (uploaded || deleted) ? (
-          <div className="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="evidence-banner-title">
+          <div
+            className="nhsuk-notification-banner nhsuk-notification-banner--success"
+            role="alert"
+            aria-labelledby="evidence-banner-title"
+          >
             <div className="nhsuk-notification-banner__header">
               <h2 className="nhsuk-notification-banner__title" id="evidence-banner-title">
                 Success
@@ -157,8 +162,8 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
         <span className="nhsuk-caption-l">{submission.title}</span>
         <h1>Evidence</h1>
         <p>
-          Documents that support the other sections: governing body and board minutes, the financial model, the case for
-          change. Each is tagged to the section it supports and goes to the national team with the submission.
+          Documents that support the other sections: governing body and board minutes, the financial model, the case for change. Each is
+          tagged to the section it supports and goes to the national team with the submission.
         </p>
 
         {documents.length === 0 ? (
@@ -168,10 +173,18 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
             <caption className="nhsuk-table__caption nhsuk-table__caption--m">Uploaded documents</caption>
             <thead className="nhsuk-table__head">
               <tr className="nhsuk-table__row">
-                <th className="nhsuk-table__header" scope="col">File</th>
-                <th className="nhsuk-table__header" scope="col">Section</th>
-                <th className="nhsuk-table__header" scope="col">Size</th>
-                <th className="nhsuk-table__header" scope="col">Uploaded</th>
+                <th className="nhsuk-table__header" scope="col">
+                  File
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Section
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Size
+                </th>
+                <th className="nhsuk-table__header" scope="col">
+                  Uploaded
+                </th>
                 {refusal ? null : (
                   <th className="nhsuk-table__header" scope="col">
                     <span className="nhsuk-u-visually-hidden">Action</span>
@@ -202,7 +215,11 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
                       <Form method="post">
                         <input type="hidden" name="intent" value="delete" />
                         <input type="hidden" name="documentId" value={d.id} />
-                        <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" type="submit" disabled={busy}>
+                        <button
+                          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+                          type="submit"
+                          disabled={busy}
+                        >
                           Delete<span className="nhsuk-u-visually-hidden"> {d.fileName}</span>
                         </button>
                       </Form>
@@ -250,10 +267,7 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
                 </div>
 
                 <div className={`nhsuk-form-group${fields.section.errors ? " nhsuk-form-group--error" : ""}`}>
-                  <fieldset
-                    className="nhsuk-fieldset"
-                    aria-describedby={fields.section.errors ? fields.section.errorId : undefined}
-                  >
+                  <fieldset className="nhsuk-fieldset" aria-describedby={fields.section.errors ? fields.section.errorId : undefined}>
                     <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Which section does it support?</legend>
                     {fields.section.errors ? (
                       <span className="nhsuk-error-message" id={fields.section.errorId}>

@@ -39,7 +39,13 @@ export async function action({ request, params }: Route.ActionArgs) {
   const parsed = ReasonSchema.safeParse(form);
   if (!parsed.success) return data({ error: parsed.error.issues[0]!.message, reason: String(form.reason ?? "") }, { status: 400 });
   const type = parsed.data.intent === "pause" ? "PAUSE" : "RESUME";
-  const result = await applyEvent(db(), submission.id, actor, { type, reason: parsed.data.reason }, { expectedVersion: parsed.data.version });
+  const result = await applyEvent(
+    db(),
+    submission.id,
+    actor,
+    { type, reason: parsed.data.reason },
+    { expectedVersion: parsed.data.version },
+  );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
     return data({ error: result.reason, reason: parsed.data.reason }, { status: result.kind === "conflict" ? 409 : 403 });
@@ -64,8 +70,8 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
           <>
             {d.paused ? (
               <p>
-                It was paused: {d.pause?.reason}. Resuming returns it exactly to the step it was paused at, and the national
-                clock starts again if it was the national team's turn.
+                It was paused: {d.pause?.reason}. Resuming returns it exactly to the step it was paused at, and the national clock starts
+                again if it was the national team's turn.
               </p>
             ) : (
               <p>
@@ -76,7 +82,11 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
             <Form method="post">
               <input type="hidden" name="version" value={d.version} />
               <input type="hidden" name="intent" value={d.paused ? "resume" : "pause"} />
-              <ReasonField label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"} error={actionData?.error} value={actionData?.reason} />
+              <ReasonField
+                label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"}
+                error={actionData?.error}
+                value={actionData?.reason}
+              />
               <button className="nhsuk-button" type="submit">
                 {verb} submission
               </button>

@@ -148,7 +148,7 @@ function fieldErrorsFrom(section: string, issues: { fieldPath: string; message: 
   const errors: Record<string, string[]> = {};
   for (const issue of issues) {
     const name = issue.fieldPath.slice(section.length + 1).replace(/\.(\d+)(?=\.|$)/g, "[$1]");
-    (errors[name] ??= []).push(issue.message);
+    errors[name] = [...(errors[name] ?? []), issue.message];
   }
   return errors;
 }
@@ -215,7 +215,13 @@ function Section({ loaderData: d, actionData }: Route.ComponentProps) {
   );
 }
 
-function SectionForm({ loaderData: d, actionData }: { loaderData: Route.ComponentProps["loaderData"]; actionData: ActionData | undefined }) {
+function SectionForm({
+  loaderData: d,
+  actionData,
+}: {
+  loaderData: Route.ComponentProps["loaderData"];
+  actionData: ActionData | undefined;
+}) {
   const navigation = useNavigation();
   const specs = SECTION_FIELDS[d.section];
   const schemas = useSectionSchemas();
@@ -268,8 +274,8 @@ function SectionForm({ loaderData: d, actionData }: { loaderData: Route.Componen
             Checks for this section
           </h2>
           <p>
-            What you have saved, checked against the national criteria for checkpoint {d.checkpoint}. You can save an
-            unfinished section and come back to it.
+            What you have saved, checked against the national criteria for checkpoint {d.checkpoint}. You can save an unfinished section and
+            come back to it.
           </p>
           <ul className="nhsuk-list nhsuk-list--border">
             {d.checks.map((check) => (
@@ -321,6 +327,7 @@ function SectionForm({ loaderData: d, actionData }: { loaderData: Route.Componen
  */
 function useFocusOnArrival(focusId: string | null) {
   const { hash, search } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `search` changes on each arrival at the page, which is when to focus
   useEffect(() => {
     // Field ids need no escaping (field-id.ts), so an anchor that is not one is simply not found.
     const target = /^#f-[\w-]+$/.test(hash) ? hash.slice(1) : focusId;

@@ -35,8 +35,7 @@ export default function Submitted({ loaderData: d }: Route.ComponentProps) {
           <>
             <p>The programme team will assign two national reviewers, neither of whom may be conflicted with your footprint.</p>
             <p>
-              The national team aims to reach a decision within 20 working days. The clock stops whenever the submission is
-              back with you.
+              The national team aims to reach a decision within 20 working days. The clock stops whenever the submission is back with you.
             </p>
           </>
         )}

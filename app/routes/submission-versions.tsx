@@ -137,9 +137,20 @@ const FIELD_LABELS: Record<string, string> = {
 /** `plannedEmergencyAdmissionReductionPercent` → "Planned emergency admission reduction (%)". */
 function labelFromName(name: string): string {
   const percent = name.endsWith("Percent");
-  const stem = name.replace(/Pence$|Percent$/, "").replace(/Per100k/, " per 100,000").replace(/Id$/, "");
-  const words = stem.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/(\d+)/g, " $1 ").replace(/\s+/g, " ").trim().toLowerCase();
-  const sentence = words.replace(/\bnhs\b/g, "NHS").replace(/\bgp\b/g, "GP").replace(/\bods\b/g, "ODS");
+  const stem = name
+    .replace(/Pence$|Percent$/, "")
+    .replace(/Per100k/, " per 100,000")
+    .replace(/Id$/, "");
+  const words = stem
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/(\d+)/g, " $1 ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
+  const sentence = words
+    .replace(/\bnhs\b/g, "NHS")
+    .replace(/\bgp\b/g, "GP")
+    .replace(/\bods\b/g, "ODS");
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${percent ? " (%)" : ""}`;
 }
 
@@ -150,11 +161,13 @@ function capitalise(text: string): string {
 function fieldLabel(pattern: string, key: string): string {
   const known = FIELD_LABELS[pattern];
   if (known) return known;
-  if (/^outcomes\.metricYears\[\]\.[A-Za-z0-9]+$/.test(pattern) && key in METRIC_LABELS) return METRIC_LABELS[key as keyof typeof METRIC_LABELS];
+  if (/^outcomes\.metricYears\[\]\.[A-Za-z0-9]+$/.test(pattern) && key in METRIC_LABELS)
+    return METRIC_LABELS[key as keyof typeof METRIC_LABELS];
   if (pattern.startsWith("enablers.highImpactChanges.") && key in HIGH_IMPACT_CHANGE_LABELS) {
     return HIGH_IMPACT_CHANGE_LABELS[key as keyof typeof HIGH_IMPACT_CHANGE_LABELS];
   }
-  if (pattern.startsWith("governance.keyDates.") && key in KEY_DATE_LABELS) return capitalise(KEY_DATE_LABELS[key as keyof typeof KEY_DATE_LABELS]);
+  if (pattern.startsWith("governance.keyDates.") && key in KEY_DATE_LABELS)
+    return capitalise(KEY_DATE_LABELS[key as keyof typeof KEY_DATE_LABELS]);
   return labelFromName(key);
 }
 
@@ -316,8 +329,8 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
       <div className="nhsuk-grid-row">
         <div className="nhsuk-grid-column-two-thirds">
           <p>
-            Each time the submission is submitted, the whole of it is frozen as a version. Versions never change, so
-            you can see exactly what the national team assessed, and compare any two.
+            Each time the submission is submitted, the whole of it is frozen as a version. Versions never change, so you can see exactly
+            what the national team assessed, and compare any two.
           </p>
         </div>
       </div>
@@ -329,10 +342,18 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
           <caption className="nhsuk-table__caption nhsuk-table__caption--m">Submitted versions</caption>
           <thead className="nhsuk-table__head">
             <tr className="nhsuk-table__row">
-              <th className="nhsuk-table__header" scope="col">Version</th>
-              <th className="nhsuk-table__header" scope="col">Checkpoint</th>
-              <th className="nhsuk-table__header" scope="col">Submitted by</th>
-              <th className="nhsuk-table__header" scope="col">Submitted</th>
+              <th className="nhsuk-table__header" scope="col">
+                Version
+              </th>
+              <th className="nhsuk-table__header" scope="col">
+                Checkpoint
+              </th>
+              <th className="nhsuk-table__header" scope="col">
+                Submitted by
+              </th>
+              <th className="nhsuk-table__header" scope="col">
+                Submitted
+              </th>
             </tr>
           </thead>
           <tbody className="nhsuk-table__body">
@@ -360,7 +381,13 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
                   <label className="nhsuk-label" htmlFor="compare-from">
                     From version
                   </label>
-                  <select className="nhsuk-select" id="compare-from" name="from" defaultValue={comparison.from} key={`from-${comparison.from}`}>
+                  <select
+                    className="nhsuk-select"
+                    id="compare-from"
+                    name="from"
+                    defaultValue={comparison.from}
+                    key={`from-${comparison.from}`}
+                  >
                     {versions.map((v) => (
                       <option key={v.number} value={v.number}>
                         Version {v.number}
@@ -405,14 +432,23 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
               <caption className="nhsuk-table__caption nhsuk-table__caption--s">{section.title}</caption>
               <thead className="nhsuk-table__head">
                 <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">Field</th>
-                  <th className="nhsuk-table__header" scope="col">Version {comparison.from}</th>
-                  <th className="nhsuk-table__header" scope="col">Version {comparison.to}</th>
-                  <th className="nhsuk-table__header" scope="col">Change</th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Field
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Version {comparison.from}
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Version {comparison.to}
+                  </th>
+                  <th className="nhsuk-table__header" scope="col">
+                    Change
+                  </th>
                 </tr>
               </thead>
               <tbody className="nhsuk-table__body">
                 {section.changes.map((change, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a field may change more than once in one list; the order is fixed
                   <tr className="nhsuk-table__row" key={`${change.fieldPath}:${change.kind}:${i}`} data-field-path={change.fieldPath}>
                     <th className="nhsuk-table__header" scope="row">
                       {change.label}

@@ -18,7 +18,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 }
 
 const WithdrawSchema = z.object({
-  reason: z.string({ error: "Enter why the submission is being withdrawn" }).trim().min(1, "Enter why the submission is being withdrawn").max(2000, "Reason must be 2,000 characters or fewer"),
+  reason: z
+    .string({ error: "Enter why the submission is being withdrawn" })
+    .trim()
+    .min(1, "Enter why the submission is being withdrawn")
+    .max(2000, "Reason must be 2,000 characters or fewer"),
   version: z.coerce.number().int(),
 });
 
@@ -28,7 +32,13 @@ export async function action({ request, params }: Route.ActionArgs) {
   const form = Object.fromEntries(await request.formData());
   const parsed = WithdrawSchema.safeParse(form);
   if (!parsed.success) return data({ error: parsed.error.issues[0]!.message, reason: String(form.reason ?? "") }, { status: 400 });
-  const result = await applyEvent(db(), submission.id, actor, { type: "WITHDRAW", reason: parsed.data.reason }, { expectedVersion: parsed.data.version });
+  const result = await applyEvent(
+    db(),
+    submission.id,
+    actor,
+    { type: "WITHDRAW", reason: parsed.data.reason },
+    { expectedVersion: parsed.data.version },
+  );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
     return data({ error: result.reason, reason: parsed.data.reason }, { status: result.kind === "conflict" ? 409 : 403 });

@@ -113,8 +113,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
                 <div className="nhsuk-task-list__name-and-hint">
                   <div>{c.text}</div>
                   <div className="nhsuk-task-list__hint">
-                    Set at checkpoint {c.setAtCheckpoint}.
-                    {c.rejectionReason ? ` Evidence not accepted: ${c.rejectionReason}` : ""}
+                    Set at checkpoint {c.setAtCheckpoint}.{c.rejectionReason ? ` Evidence not accepted: ${c.rejectionReason}` : ""}
                   </div>
                 </div>
                 <div className="nhsuk-task-list__status">
@@ -133,11 +132,9 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
 
       <h2>Sections</h2>
       <p>
-        {d.blocking === 0
-          ? "No blocking check fails."
-          : `${d.blocking} blocking ${d.blocking === 1 ? "check fails" : "checks fail"}.`}{" "}
-        {d.warnings > 0 ? `${d.warnings} ${d.warnings === 1 ? "warning" : "warnings"} for the reviewers to see.` : null} A
-        section is ready when its answers pass the national criteria for checkpoint {d.targetCheckpoint}.
+        {d.blocking === 0 ? "No blocking check fails." : `${d.blocking} blocking ${d.blocking === 1 ? "check fails" : "checks fail"}.`}{" "}
+        {d.warnings > 0 ? `${d.warnings} ${d.warnings === 1 ? "warning" : "warnings"} for the reviewers to see.` : null} A section is ready
+        when its answers pass the national criteria for checkpoint {d.targetCheckpoint}.
       </p>
       <ul className="nhsuk-task-list">
         {d.sections.map((s) => (
@@ -205,6 +202,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
       <h2>History</h2>
       <ol className="nhsuk-list">
         {d.timeline.map((e, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: entries of an append-only trail, in a fixed order
           <li key={`${e.at}-${i}`}>
             <span className="nhsuk-body-s">{formatDateTime(e.at)}</span>
             <br />
@@ -215,7 +213,9 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
 
       {d.isAdmin ? (
         <p>
-          <Link to={`/submissions/${id}/pause`}>{d.submission.state === "paused" ? "Resume this submission" : "Pause this submission (national intervention)"}</Link>
+          <Link to={`/submissions/${id}/pause`}>
+            {d.submission.state === "paused" ? "Resume this submission" : "Pause this submission (national intervention)"}
+          </Link>
           {d.submission.state.endsWith(".awaiting_assignment") ? (
             <>
               {" "}

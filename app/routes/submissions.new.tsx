@@ -18,9 +18,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 const NewSubmissionSchema = z.object({
   footprintCode: z.string({ error: "Select the footprint the proposal is for" }),
   modelType: z.enum(["MCP", "PACS"], { error: "Select the type of care model" }),
-  title: z
-    .string({ error: "Enter a title for the proposal" })
-    .max(200, "Title must be 200 characters or fewer"),
+  title: z.string({ error: "Enter a title for the proposal" }).max(200, "Title must be 200 characters or fewer"),
 });
 
 export async function action({ request }: Route.ActionArgs) {

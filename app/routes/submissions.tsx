@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/submissions";
-import { DataTable, plainColumns } from "../components/DataTable.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDateTime, stateLabel, stateTagClass, turnLabel } from "../status.ts";
 import { listSubmissionsForFootprints, type SubmissionListItem } from "../../db/submissions.ts";
 import { db } from "../.server/db.ts";
@@ -18,7 +18,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   };
 }
 
-const column = plainColumns<SubmissionListItem>();
+const column = tableColumns<SubmissionListItem>();
 const columns = column.columns([
   column.accessor("title", {
     header: "Submission",
@@ -62,8 +62,8 @@ export default function Submissions({ loaderData }: Route.ComponentProps) {
       ) : null}
       <h1>Your submissions</h1>
       <p>
-        Proposals for {footprints.map((f) => f.name).join(" and ") || "your footprints"}. Each one goes through three
-        national assurance checkpoints.
+        Proposals for {footprints.map((f) => f.name).join(" and ") || "your footprints"}. Each one goes through three national assurance
+        checkpoints.
       </p>
       {footprints.length > 0 ? (
         <Link className="nhsuk-button" to="/submissions/new" role="button" draggable={false}>

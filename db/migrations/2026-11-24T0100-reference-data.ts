@@ -35,7 +35,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("likely_footprint_code", "text", (c) => c.references("footprint.code"))
     .execute();
 
-  await db.insertInto("region").values(regions.regions.map((r) => ({ code: r.code, name: r.name }))).execute();
+  await db
+    .insertInto("region")
+    .values(regions.regions.map((r) => ({ code: r.code, name: r.name })))
+    .execute();
 
   await db
     .insertInto("footprint")

@@ -9,11 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("added_at", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("footprint_member_pk", ["user_id", "footprint_code"])
     .execute();
-  await db.schema
-    .createIndex("footprint_member_footprint_idx")
-    .on("footprint_member")
-    .column("footprint_code")
-    .execute();
+  await db.schema.createIndex("footprint_member_footprint_idx").on("footprint_member").column("footprint_code").execute();
 
   await db.schema
     .createTable("reviewer_conflict")
@@ -23,11 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("declared_at", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("reviewer_conflict_pk", ["user_id", "footprint_code"])
     .execute();
-  await db.schema
-    .createIndex("reviewer_conflict_footprint_idx")
-    .on("reviewer_conflict")
-    .column("footprint_code")
-    .execute();
+  await db.schema.createIndex("reviewer_conflict_footprint_idx").on("reviewer_conflict").column("footprint_code").execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

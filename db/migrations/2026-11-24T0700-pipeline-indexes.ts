@@ -28,11 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const [name, column] of SORT_INDEXES) {
     await db.schema.createIndex(name).on("submission").columns([column, "id"]).execute();
   }
-  await db.schema
-    .createIndex("submission_title_lower_idx")
-    .on("submission")
-    .expression(sql`lower(title), id`)
-    .execute();
+  await db.schema.createIndex("submission_title_lower_idx").on("submission").expression(sql`lower(title), id`).execute();
   await db.schema
     .createIndex("submission_turn_days_entered_idx")
     .on("submission")

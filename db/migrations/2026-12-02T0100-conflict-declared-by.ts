@@ -30,7 +30,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       .where("declared_at", "=", entry.at)
       .execute();
   }
-  await db.updateTable("reviewer_conflict").set((eb) => ({ declared_by: eb.ref("user_id") })).where("declared_by", "is", null).execute();
+  await db
+    .updateTable("reviewer_conflict")
+    .set((eb) => ({ declared_by: eb.ref("user_id") }))
+    .where("declared_by", "is", null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

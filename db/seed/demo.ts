@@ -22,9 +22,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     email: "reviewer.three@example.nhs.uk",
     name: "Riley Reviewer",
     role: "reviewer",
-    conflicts: [
-      { footprintCode: "E54000007", reason: "Seconded from a Greater Manchester commissioner until March 2017" },
-    ],
+    conflicts: [{ footprintCode: "E54000007", reason: "Seconded from a Greater Manchester commissioner until March 2017" }],
   },
   { email: "lead.manchester@example.nhs.uk", name: "Morgan Lead", role: "lead", footprints: ["E54000007"] },
   { email: "lead.blackcountry@example.nhs.uk", name: "Bailey Lead", role: "lead", footprints: ["E54000016"] },

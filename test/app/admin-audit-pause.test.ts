@@ -16,8 +16,13 @@ beforeAll(async () => {
   cleanup = prepared.cleanup;
   database = createDb(prepared.url);
   for (const who of ["lead.kent", "reviewer.one", "admin"]) cookies[who] = await sessionCookieFor(`${who}@example.nhs.uk`);
-  const leadId = (await database.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow()).id;
-  const started = await startSubmission(database, actorFrom((await findUserProfile(database, leadId))!), { footprintCode: "E54000032", title: "Medway MCP", modelType: "MCP" });
+  const leadId = (await database.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow())
+    .id;
+  const started = await startSubmission(database, actorFrom((await findUserProfile(database, leadId))!), {
+    footprintCode: "E54000032",
+    title: "Medway MCP",
+    modelType: "MCP",
+  });
   if (!started.ok) throw new Error(started.reason);
   submissionId = started.id;
 });
@@ -32,18 +37,33 @@ describe("pause and resume (admins, with a reason)", () => {
   it("pauses with a reason, then resumes where it was", async () => {
     const { action } = await import("../../app/routes/submission-pause.tsx");
     const id = submissionId;
-    const noReason = (await settle(() => action(args(formPost(`/submissions/${id}/pause`, { intent: "pause", reason: " ", version: "1" }, { cookie: cookies.admin }), { id })))) as {
+    const noReason = (await settle(() =>
+      action(args(formPost(`/submissions/${id}/pause`, { intent: "pause", reason: " ", version: "1" }, { cookie: cookies.admin }), { id })),
+    )) as {
       init: { status: number };
       data: { error: string };
     };
     expect(noReason.data.error).toBe("Enter the reason");
     const paused = (await settle(() =>
-      action(args(formPost(`/submissions/${id}/pause`, { intent: "pause", reason: "National intervention", version: "1" }, { cookie: cookies.admin }), { id })),
+      action(
+        args(
+          formPost(
+            `/submissions/${id}/pause`,
+            { intent: "pause", reason: "National intervention", version: "1" },
+            { cookie: cookies.admin },
+          ),
+          { id },
+        ),
+      ),
     )) as Response;
     expect(paused.status).toBe(302);
     expect(await findSubmission(database, id)).toMatchObject({ state: "paused", whose_turn: "paused" });
     const resumed = (await settle(() =>
-      action(args(formPost(`/submissions/${id}/pause`, { intent: "resume", reason: "Released", version: "2" }, { cookie: cookies.admin }), { id })),
+      action(
+        args(formPost(`/submissions/${id}/pause`, { intent: "resume", reason: "Released", version: "2" }, { cookie: cookies.admin }), {
+          id,
+        }),
+      ),
     )) as Response;
     expect(resumed.status).toBe(302);
     expect(await findSubmission(database, id)).toMatchObject({ state: "draft" });
@@ -53,9 +73,13 @@ describe("pause and resume (admins, with a reason)", () => {
     const { loader, action } = await import("../../app/routes/submission-pause.tsx");
     const id = submissionId;
     for (const who of ["reviewer.one", "lead.kent"]) {
-      expect(((await settle(() => loader(args(appRequest(`/submissions/${id}/pause`, { cookie: cookies[who] }), { id })))) as Response).status).toBe(403);
+      expect(
+        ((await settle(() => loader(args(appRequest(`/submissions/${id}/pause`, { cookie: cookies[who] }), { id })))) as Response).status,
+      ).toBe(403);
       const post = (await settle(() =>
-        action(args(formPost(`/submissions/${id}/pause`, { intent: "pause", reason: "x", version: "3" }, { cookie: cookies[who] }), { id })),
+        action(
+          args(formPost(`/submissions/${id}/pause`, { intent: "pause", reason: "x", version: "3" }, { cookie: cookies[who] }), { id }),
+        ),
       )) as Response;
       expect(post.status).toBe(403);
     }
@@ -70,7 +94,13 @@ describe("the audit log page", () => {
     expect(all.entries.map((e) => e.action)).toEqual(["RESUME", "PAUSE", "CREATE"]);
     const pauses = await loader(args(appRequest(`/admin/audit?submission=${submissionId}&action=PAUSE`, { cookie: cookies.admin })));
     expect(pauses.entries.map((e) => e.description)).toEqual(["Paused the submission: National intervention"]);
-    const junk = await loader(args(appRequest(`/admin/audit?from=yesterday&page=-4&action=${encodeURIComponent("'; drop table audit_event; --")}`, { cookie: cookies.admin })));
+    const junk = await loader(
+      args(
+        appRequest(`/admin/audit?from=yesterday&page=-4&action=${encodeURIComponent("'; drop table audit_event; --")}`, {
+          cookie: cookies.admin,
+        }),
+      ),
+    );
     expect(junk.entries).toEqual([]);
     expect(junk.page).toBe(1);
     for (const who of ["reviewer.one", "lead.kent"]) {

@@ -27,7 +27,10 @@ describe("the pipeline by region", () => {
   it("is read by admins and reviewers, never by leads", async () => {
     const { loader } = await import("../../app/routes/pipeline-regions.tsx");
     for (const who of ["admin", "reviewer.one"]) {
-      const view = (await loader(args(appRequest("/pipeline/regions", { cookie: cookies[who] })))) as { stages: unknown[]; regions: unknown[] };
+      const view = (await loader(args(appRequest("/pipeline/regions", { cookie: cookies[who] })))) as {
+        stages: unknown[];
+        regions: unknown[];
+      };
       expect(view.regions).toHaveLength(7);
       expect(view.stages.length).toBeGreaterThan(8);
     }
@@ -38,7 +41,9 @@ describe("the pipeline by region", () => {
   it("shows the criteria failing most in the region asked for", async () => {
     const { loader } = await import("../../app/routes/pipeline-regions.tsx");
     const region = (await database.selectFrom("region").select("code").where("name", "=", "Midlands").executeTakeFirstOrThrow()).code;
-    const view = (await loader(args(appRequest(`/pipeline/regions?failing=${region}`, { cookie: cookies.admin })))) as { failing: { regionName: string } };
+    const view = (await loader(args(appRequest(`/pipeline/regions?failing=${region}`, { cookie: cookies.admin })))) as {
+      failing: { regionName: string };
+    };
     expect(view.failing.regionName).toBe("Midlands");
   });
 });
@@ -46,13 +51,17 @@ describe("the pipeline by region", () => {
 describe("criteria publishing (admins only)", () => {
   it("lists every set and criterion to admins and refuses reviewers and leads, loader and action", async () => {
     const { loader, action } = await import("../../app/routes/admin-criteria.tsx");
-    const view = (await loader(args(appRequest("/admin/criteria", { cookie: cookies.admin })))) as { sets: { id: string; criteria: unknown[]; pinned: number }[] };
+    const view = (await loader(args(appRequest("/admin/criteria", { cookie: cookies.admin })))) as {
+      sets: { id: string; criteria: unknown[]; pinned: number }[];
+    };
     expect(view.sets.map((s) => s.id)).toEqual(["2016-17", "2017-19"]);
     expect(view.sets.map((s) => s.criteria.length)).toEqual([41, 40]);
     expect(view.sets[1]!.pinned).toBeGreaterThan(0);
     for (const who of ["reviewer.one", "lead.kent"]) {
       expect(((await settle(() => loader(args(appRequest("/admin/criteria", { cookie: cookies[who] }))))) as Response).status).toBe(403);
-      const post = (await settle(() => action(args(formPost("/admin/criteria", { target: "2016-17" }, { cookie: cookies[who] }))))) as Response;
+      const post = (await settle(() =>
+        action(args(formPost("/admin/criteria", { target: "2016-17" }, { cookie: cookies[who] }))),
+      )) as Response;
       expect(post.status).toBe(403);
     }
     expect(await database.selectFrom("criteria_simulation").selectAll().execute()).toEqual([]);
@@ -65,7 +74,9 @@ describe("criteria publishing (admins only)", () => {
     expect(missing.init?.status).toBe(400);
     expect(missing.data.error).toBe("Choose the criteria set to simulate");
 
-    const started = (await criteria.action(args(formPost("/admin/criteria", { target: "2016-17" }, { cookie: cookies.admin })))) as Response;
+    const started = (await criteria.action(
+      args(formPost("/admin/criteria", { target: "2016-17" }, { cookie: cookies.admin })),
+    )) as Response;
     expect(started.status).toBe(302);
     const id = started.headers.get("Location")!.split("/").at(-1)!;
     await simulationFinished(id);
@@ -80,25 +91,35 @@ describe("criteria publishing (admins only)", () => {
       page.loader(args(appRequest(`/admin/criteria/simulations/${id}`, { cookie: cookies["reviewer.one"] }), { id })),
     )) as Response;
     expect(asReviewer.status).toBe(403);
-    const unknown = (await settle(() => page.loader(args(appRequest("/admin/criteria/simulations/nope", { cookie: cookies.admin }), { id: "nope" })))) as Returned;
+    const unknown = (await settle(() =>
+      page.loader(args(appRequest("/admin/criteria/simulations/nope", { cookie: cookies.admin }), { id: "nope" })),
+    )) as Returned;
     expect(unknown.init?.status).toBe(404);
 
     // No reason and nothing ticked: both said, what was typed kept, nothing moved.
     const target = done.simulation.result.listed[0]!.id;
-    const refused = (await page.action(args(formPost(`/admin/criteria/simulations/${id}`, { scope: "chosen", reason: "  " }, { cookie: cookies.admin }), { id }))) as Returned;
+    const refused = (await page.action(
+      args(formPost(`/admin/criteria/simulations/${id}`, { scope: "chosen", reason: "  " }, { cookie: cookies.admin }), { id }),
+    )) as Returned;
     expect(refused.init?.status).toBe(400);
     expect(refused.data.errors.map((e: { fieldId: string }) => e.fieldId).sort()).toEqual(["chosen", "reason"]);
     expect(refused.data.typed.scope).toBe("chosen");
-    expect((await database.selectFrom("submission").select("criteria_set").where("id", "=", target).executeTakeFirstOrThrow()).criteria_set).toBe("2017-19");
+    expect(
+      (await database.selectFrom("submission").select("criteria_set").where("id", "=", target).executeTakeFirstOrThrow()).criteria_set,
+    ).toBe("2017-19");
 
     const body = new URLSearchParams([
       ["scope", "chosen"],
       ["submission", target],
       ["reason", "Pilot of the older rules"],
     ]);
-    const moved = (await page.action(args(appRequest(`/admin/criteria/simulations/${id}`, { method: "POST", body, cookie: cookies.admin }), { id }))) as Response;
+    const moved = (await page.action(
+      args(appRequest(`/admin/criteria/simulations/${id}`, { method: "POST", body, cookie: cookies.admin }), { id }),
+    )) as Response;
     expect(moved.status).toBe(302);
     expect(moved.headers.get("Location")).toBe(`/admin/criteria/simulations/${id}?moved=1`);
-    expect((await database.selectFrom("submission").select("criteria_set").where("id", "=", target).executeTakeFirstOrThrow()).criteria_set).toBe("2016-17");
+    expect(
+      (await database.selectFrom("submission").select("criteria_set").where("id", "=", target).executeTakeFirstOrThrow()).criteria_set,
+    ).toBe("2016-17");
   });
 });

@@ -26,8 +26,14 @@ const KENT = "E54000032";
 const DEVON = "E54000037";
 const GOOD_PASSWORD = "a long and memorable passphrase";
 
-type FormReply = { init: { status: number }; data: { result: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } | null; invited: unknown } };
-type UserPageReply = { init: { status: number }; data: { intent: string; errors: Record<string, string>; values: Record<string, unknown> } };
+type FormReply = {
+  init: { status: number };
+  data: { result: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } | null; invited: unknown };
+};
+type UserPageReply = {
+  init: { status: number };
+  data: { intent: string; errors: Record<string, string>; values: Record<string, unknown> };
+};
 type Problem = { init: { status: number }; data: { problem: string } };
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context }) as never;
@@ -67,7 +73,9 @@ async function adminChain() {
 }
 
 async function invited(email: string, role = "lead", footprints: string[] = [KENT]) {
-  const reply = (await invitePost({ name: `Person ${email.split("@")[0]}`, email, role, footprints })) as { invited: { id: string; link: string } };
+  const reply = (await invitePost({ name: `Person ${email.split("@")[0]}`, email, role, footprints })) as {
+    invited: { id: string; link: string };
+  };
   if (!reply.invited) throw new Error(`not invited: ${JSON.stringify(reply)}`);
   return reply.invited;
 }
@@ -81,9 +89,15 @@ describe("who may use the user administration pages", () => {
       const attempts = [
         settle(() => list.loader(args(appRequest("/admin/users", { cookie })))),
         settle(() => invite.loader(args(appRequest("/admin/users/invite", { cookie })))),
-        settle(() => invite.action(args(formPost("/admin/users/invite", { name: "X", email: "x@example.nhs.uk", role: "admin" }, { cookie })))),
+        settle(() =>
+          invite.action(args(formPost("/admin/users/invite", { name: "X", email: "x@example.nhs.uk", role: "admin" }, { cookie }))),
+        ),
         settle(() => user.loader(args(appRequest(`/admin/users/${target}`, { cookie }), { userId: target }))),
-        settle(() => user.action(args(formPost(`/admin/users/${target}`, { intent: "deactivate", deactivationReason: "x" }, { cookie }), { userId: target }))),
+        settle(() =>
+          user.action(
+            args(formPost(`/admin/users/${target}`, { intent: "deactivate", deactivationReason: "x" }, { cookie }), { userId: target }),
+          ),
+        ),
       ];
       for (const refused of await Promise.all(attempts)) {
         expect(refused, who).toBeInstanceOf(Response);
@@ -145,20 +159,35 @@ describe("/admin/users/invite", () => {
     const leadWithout = (await invitePost({ name: "Jo Bloggs", email: "jo@example.nhs.uk", role: "lead" })) as FormReply;
     expect(leadWithout.data.result!.error).toEqual({ footprints: ["Select at least one footprint for a system lead"] });
 
-    const reviewerWith = (await invitePost({ name: "Jo Bloggs", email: "jo@example.nhs.uk", role: "reviewer", footprints: [KENT, DEVON] })) as FormReply;
+    const reviewerWith = (await invitePost({
+      name: "Jo Bloggs",
+      email: "jo@example.nhs.uk",
+      role: "reviewer",
+      footprints: [KENT, DEVON],
+    })) as FormReply;
     expect(reviewerWith.data.result!.error).toEqual({
       footprints: ["Only system leads belong to footprints. Clear the footprints, or choose system lead"],
     });
     expect(reviewerWith.data.result!.initialValue).toMatchObject({ footprints: [KENT, DEVON] });
 
-    const unknown = (await invitePost({ name: "Jo Bloggs", email: "jo@example.nhs.uk", role: "lead", footprints: ["E99999999"] })) as FormReply;
+    const unknown = (await invitePost({
+      name: "Jo Bloggs",
+      email: "jo@example.nhs.uk",
+      role: "lead",
+      footprints: ["E99999999"],
+    })) as FormReply;
     expect(unknown.data.result!.error).toEqual({ footprints: ["Select footprints from the list"] });
     expect(await database.selectFrom("user").select("id").where("email", "=", "jo@example.nhs.uk").execute()).toEqual([]);
   });
 
   it("refuses an email address that already has an account, whatever its case", async () => {
     const before = (await adminChain()).length;
-    const duplicate = (await invitePost({ name: "Kendall Again", email: "Lead.Kent@example.nhs.uk", role: "lead", footprints: KENT })) as FormReply;
+    const duplicate = (await invitePost({
+      name: "Kendall Again",
+      email: "Lead.Kent@example.nhs.uk",
+      role: "lead",
+      footprints: KENT,
+    })) as FormReply;
     expect(duplicate.init.status).toBe(400);
     expect(duplicate.data.result!.error).toEqual({
       email: ["An account with this email address already exists. Open it from the list of users to change it"],
@@ -168,13 +197,24 @@ describe("/admin/users/invite", () => {
   });
 
   it("invites: the account, the email in the outbox, the link shown outside production, an audit entry", async () => {
-    const reply = (await invitePost({ name: "Devon Lead", email: "devon.lead@example.nhs.uk", role: "lead", footprints: [DEVON, KENT] })) as {
+    const reply = (await invitePost({
+      name: "Devon Lead",
+      email: "devon.lead@example.nhs.uk",
+      role: "lead",
+      footprints: [DEVON, KENT],
+    })) as {
       invited: { id: string; name: string; email: string; link: string; expiresAt: string };
     };
     expect(reply.invited).toMatchObject({ name: "Devon Lead", email: "devon.lead@example.nhs.uk", role: "lead" });
     expect(reply.invited.link).toMatch(/^http:\/\/localhost:3000\/set-password\?token=[\w-]{43}$/);
-    const outbox = await database.selectFrom("outbox").select(["subject", "body"]).where("to_address", "=", "devon.lead@example.nhs.uk").execute();
-    expect(outbox).toEqual([{ subject: "NCM Assure: You have been invited to NCM Assure", body: expect.stringContaining(reply.invited.link) }]);
+    const outbox = await database
+      .selectFrom("outbox")
+      .select(["subject", "body"])
+      .where("to_address", "=", "devon.lead@example.nhs.uk")
+      .execute();
+    expect(outbox).toEqual([
+      { subject: "NCM Assure: You have been invited to NCM Assure", body: expect.stringContaining(reply.invited.link) },
+    ]);
     const page = (await userPage(reply.invited.id)) as { user: { status: string; footprints: { code: string }[] } };
     expect(page.user.status).toBe("invited");
     expect(page.user.footprints.map((f) => f.code).sort()).toEqual([DEVON, KENT].sort());
@@ -250,7 +290,10 @@ describe("/set-password", () => {
     const person = await invited("replaced@example.nhs.uk");
     const reply = (await userPost(person.id, { intent: "reinvite" })) as { reinvited: { link: string } };
     expect(reply.reinvited.link).not.toBe(person.link);
-    expect(await open(new URL(person.link).searchParams.get("token"))).toMatchObject({ init: { status: 410 }, data: { problem: "expired" } });
+    expect(await open(new URL(person.link).searchParams.get("token"))).toMatchObject({
+      init: { status: 410 },
+      data: { problem: "expired" },
+    });
     expect(await open(new URL(reply.reinvited.link).searchParams.get("token"))).toMatchObject({ problem: null });
   });
 });
@@ -268,7 +311,9 @@ describe("/admin/users/:userId", () => {
     const before = (await adminChain()).length;
     const deactivate = (await userPost(ids.admin!, { intent: "deactivate", deactivationReason: "Leaving" })) as UserPageReply;
     expect(deactivate.init.status).toBe(403);
-    expect(deactivate.data.errors).toEqual({ account: "You cannot deactivate your own account. Ask another programme administrator to do it." });
+    expect(deactivate.data.errors).toEqual({
+      account: "You cannot deactivate your own account. Ask another programme administrator to do it.",
+    });
     const demote = (await userPost(ids.admin!, { intent: "access", role: "reviewer" })) as UserPageReply;
     expect(demote.init.status).toBe(403);
     expect(demote.data.errors).toEqual({ role: "You cannot change your own role. Ask another programme administrator to do it." });
@@ -280,9 +325,14 @@ describe("/admin/users/:userId", () => {
     const target = ids["lead.manchester"]!;
     const misfit = (await userPost(target, { intent: "access", role: "reviewer", footprints: ["E54000007"] })) as UserPageReply;
     expect(misfit.init.status).toBe(400);
-    expect(misfit.data.errors).toEqual({ footprints: "Only system leads belong to footprints. Clear the footprints, or choose system lead" });
+    expect(misfit.data.errors).toEqual({
+      footprints: "Only system leads belong to footprints. Clear the footprints, or choose system lead",
+    });
     expect(misfit.data.values).toMatchObject({ role: "reviewer", footprints: ["E54000007"] });
-    expect(await userPost(target, { intent: "access" })).toMatchObject({ init: { status: 400 }, data: { errors: { role: "Select a role" } } });
+    expect(await userPost(target, { intent: "access" })).toMatchObject({
+      init: { status: 400 },
+      data: { errors: { role: "Select a role" } },
+    });
 
     const moved = (await userPost(target, { intent: "access", role: "lead", footprints: ["E54000007", KENT] })) as Response;
     expect(moved.headers.get("Location")).toBe(`/admin/users/${target}?done=access`);
@@ -308,12 +358,20 @@ describe("/admin/users/:userId", () => {
       conflictFootprint: "Select the footprint they have a conflict with",
       conflictReason: "Enter the reason for the conflict",
     });
-    const recorded = (await userPost(target, { intent: "record-conflict", conflictFootprint: DEVON, conflictReason: "Sister runs a Devon CCG" })) as Response;
+    const recorded = (await userPost(target, {
+      intent: "record-conflict",
+      conflictFootprint: DEVON,
+      conflictReason: "Sister runs a Devon CCG",
+    })) as Response;
     expect(recorded.headers.get("Location")).toBe(`/admin/users/${target}?done=conflict-recorded`);
     expect((await adminChain()).at(-1)).toMatchObject({ action: "RECORD_CONFLICT", actor_id: ids.admin });
     expect(await userPage(target)).toMatchObject({ user: { conflicts: [{ footprintCode: DEVON, reason: "Sister runs a Devon CCG" }] } });
 
-    const again = (await userPost(target, { intent: "record-conflict", conflictFootprint: DEVON, conflictReason: "Again" })) as UserPageReply;
+    const again = (await userPost(target, {
+      intent: "record-conflict",
+      conflictFootprint: DEVON,
+      conflictReason: "Again",
+    })) as UserPageReply;
     expect(again.data.errors.conflictFootprint).toMatch(/already has a conflict recorded with/);
     expect(again.data.values).toMatchObject({ conflictFootprint: DEVON, conflictReason: "Again" });
 
@@ -340,7 +398,9 @@ describe("/admin/users/:userId", () => {
 
     const refused = await signIn(appRequest("/sign-in"), { email: "reviewer.two@example.nhs.uk", password: "assure-demo-password" });
     expect(refused).toEqual({ ok: false, reason: "invalid" });
-    expect(await userPage(target)).toMatchObject({ user: { status: "deactivated", deactivationReason: "Left NHS England", deactivatedByName: "Alex Admin" } });
+    expect(await userPage(target)).toMatchObject({
+      user: { status: "deactivated", deactivationReason: "Left NHS England", deactivatedByName: "Alex Admin" },
+    });
     expect((await adminChain()).at(-1)).toMatchObject({ action: "DEACTIVATE_USER" });
 
     const again = (await userPost(target, { intent: "deactivate", deactivationReason: "Twice" })) as UserPageReply;
@@ -348,7 +408,9 @@ describe("/admin/users/:userId", () => {
 
     const reactivated = (await userPost(target, { intent: "reactivate" })) as Response;
     expect(reactivated.headers.get("Location")).toBe(`/admin/users/${target}?done=reactivated`);
-    expect(await signIn(appRequest("/sign-in"), { email: "reviewer.two@example.nhs.uk", password: "assure-demo-password" })).toMatchObject({ ok: true });
+    expect(await signIn(appRequest("/sign-in"), { email: "reviewer.two@example.nhs.uk", password: "assure-demo-password" })).toMatchObject({
+      ok: true,
+    });
     expect((await adminChain()).at(-1)).toMatchObject({ action: "REACTIVATE_USER" });
   });
 

@@ -32,9 +32,21 @@ async function submittedManchester() {
   const lead = actorFrom((await findUserProfile(database, ids["lead.manchester"]!))!);
   const started = await startSubmission(database, lead, { footprintCode: "E54000007", title: "Salford MCP", modelType: "MCP" });
   if (!started.ok) throw new Error(started.reason);
-  const content = exampleSubmission({ modelType: "MCP", footprintName: "Greater Manchester", footprintCode: "E54000007", seed: 11 }) as Record<string, unknown>;
+  const content = exampleSubmission({
+    modelType: "MCP",
+    footprintName: "Greater Manchester",
+    footprintCode: "E54000007",
+    seed: 11,
+  }) as Record<string, unknown>;
   for (const s of SECTION_SLUGS) {
-    if (content[s] !== undefined) await saveSection(database, { submissionId: started.id, section: s, data: content[s], updatedBy: lead.id, at: new Date().toISOString() });
+    if (content[s] !== undefined)
+      await saveSection(database, {
+        submissionId: started.id,
+        section: s,
+        data: content[s],
+        updatedBy: lead.id,
+        at: new Date().toISOString(),
+      });
   }
   await applyEvent(database, started.id, lead, { type: "SUBMIT", declaration: true });
   return started.id;
@@ -64,11 +76,16 @@ describe("assigning reviewers", () => {
     const id = await submittedManchester();
     const { action } = await import("../../app/routes/submission-assign.tsx");
     const post = (fields: Record<string, string>) =>
-      settle(() => action(args(formPost(`/submissions/${id}/assign`, { version: "2", ...fields }, { cookie: cookies.admin }), { id }))) as Promise<{
+      settle(() =>
+        action(args(formPost(`/submissions/${id}/assign`, { version: "2", ...fields }, { cookie: cookies.admin }), { id })),
+      ) as Promise<{
         data: { check?: { ok: boolean; message: string } };
       }>;
     const blocked = await post({ intent: "check", leadReviewerId: ids["reviewer.three"]!, secondReviewerId: ids["reviewer.one"]! });
-    expect(blocked.data.check).toEqual({ ok: false, message: "Riley Reviewer has declared a conflict with this footprint, so cannot be the lead reviewer." });
+    expect(blocked.data.check).toEqual({
+      ok: false,
+      message: "Riley Reviewer has declared a conflict with this footprint, so cannot be the lead reviewer.",
+    });
     const same = await post({ intent: "check", leadReviewerId: ids["reviewer.one"]!, secondReviewerId: ids["reviewer.one"]! });
     expect(same.data.check?.message).toBe("Choose two different reviewers: the same person cannot be both lead and second reviewer.");
     const clear = await post({ intent: "check", leadReviewerId: ids["reviewer.one"]!, secondReviewerId: ids["reviewer.two"]! });
@@ -82,15 +99,31 @@ describe("assigning reviewers", () => {
     const post = (cookie: string, fields: Record<string, string>) =>
       settle(() => action(args(formPost(`/submissions/${id}/assign`, { intent: "assign", ...fields }, { cookie }), { id })));
 
-    const conflicted = (await post(cookies.admin!, { version: "2", leadReviewerId: ids["reviewer.one"]!, secondReviewerId: ids["reviewer.three"]! })) as { init: { status: number } };
+    const conflicted = (await post(cookies.admin!, {
+      version: "2",
+      leadReviewerId: ids["reviewer.one"]!,
+      secondReviewerId: ids["reviewer.three"]!,
+    })) as { init: { status: number } };
     expect(conflicted.init.status).toBe(403);
-    const stale = (await post(cookies.admin!, { version: "1", leadReviewerId: ids["reviewer.one"]!, secondReviewerId: ids["reviewer.two"]! })) as { init: { status: number } };
+    const stale = (await post(cookies.admin!, {
+      version: "1",
+      leadReviewerId: ids["reviewer.one"]!,
+      secondReviewerId: ids["reviewer.two"]!,
+    })) as { init: { status: number } };
     expect(stale.init.status).toBe(409);
-    const byReviewer = (await post(cookies["reviewer.one"]!, { version: "2", leadReviewerId: ids["reviewer.one"]!, secondReviewerId: ids["reviewer.two"]! })) as Response;
+    const byReviewer = (await post(cookies["reviewer.one"]!, {
+      version: "2",
+      leadReviewerId: ids["reviewer.one"]!,
+      secondReviewerId: ids["reviewer.two"]!,
+    })) as Response;
     expect(byReviewer.status).toBe(403);
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.awaiting_assignment" });
 
-    const done = (await post(cookies.admin!, { version: "2", leadReviewerId: ids["reviewer.one"]!, secondReviewerId: ids["reviewer.two"]! })) as Response;
+    const done = (await post(cookies.admin!, {
+      version: "2",
+      leadReviewerId: ids["reviewer.one"]!,
+      secondReviewerId: ids["reviewer.two"]!,
+    })) as Response;
     expect(done.status).toBe(302);
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review" });
   });

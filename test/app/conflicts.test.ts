@@ -26,7 +26,10 @@ afterAll(async () => {
 const args = (request: Request) => ({ request, params: {}, context }) as never;
 const KENT = "E54000032";
 
-type Refusal = { init: { status: number }; data: { errors: Record<string, string>; values: { footprintCode: string; reason: string } | null } };
+type Refusal = {
+  init: { status: number };
+  data: { errors: Record<string, string>; values: { footprintCode: string; reason: string } | null };
+};
 
 async function post(who: string, fields: Record<string, string>) {
   const { action } = await import("../../app/routes/account-conflicts.tsx");
@@ -61,7 +64,11 @@ describe("/account/conflicts", () => {
 
   it("declares a conflict, audited on the admin chain", async () => {
     const before = (await adminChain()).length;
-    const response = (await post("reviewer.one", { intent: "declare", footprintCode: KENT, reason: "  Non-executive director of a Kent CCG until 2016  " })) as Response;
+    const response = (await post("reviewer.one", {
+      intent: "declare",
+      footprintCode: KENT,
+      reason: "  Non-executive director of a Kent CCG until 2016  ",
+    })) as Response;
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe(`/account/conflicts?declared=${KENT}`);
 
@@ -96,7 +103,9 @@ describe("/account/conflicts", () => {
     const before = (await adminChain()).length;
     const refused = (await post("reviewer.one", { intent: "declare", footprintCode: KENT, reason: "Again" })) as Refusal;
     expect(refused.init.status).toBe(400);
-    expect(refused.data.errors.footprintCode).toBe("You have already declared a conflict with Kent and Medway. Withdraw it first if the reason has changed.");
+    expect(refused.data.errors.footprintCode).toBe(
+      "You have already declared a conflict with Kent and Medway. Withdraw it first if the reason has changed.",
+    );
     expect(refused.data.values).toEqual({ footprintCode: KENT, reason: "Again" });
     expect(await adminChain()).toHaveLength(before);
     expect((await page("reviewer.one")).conflicts.map((c) => c.reason)).toEqual(["Non-executive director of a Kent CCG until 2016"]);
@@ -105,7 +114,10 @@ describe("/account/conflicts", () => {
   it("asks for a footprint and a reason, and refuses an unknown footprint, keeping what was typed", async () => {
     const blank = (await post("reviewer.one", { intent: "declare", footprintCode: "", reason: " " })) as Refusal;
     expect(blank.init.status).toBe(400);
-    expect(blank.data.errors).toEqual({ footprintCode: "Select the footprint you have a conflict with", reason: "Enter the reason for the conflict" });
+    expect(blank.data.errors).toEqual({
+      footprintCode: "Select the footprint you have a conflict with",
+      reason: "Enter the reason for the conflict",
+    });
 
     const noReason = (await post("reviewer.one", { intent: "declare", footprintCode: "E54000007" })) as Refusal;
     expect(noReason.data.errors).toEqual({ reason: "Enter the reason for the conflict" });
@@ -128,7 +140,10 @@ describe("/account/conflicts", () => {
     const chain = await adminChain();
     expect(chain).toHaveLength(before + 1);
     expect(chain.at(-1)).toMatchObject({ action: "WITHDRAW_CONFLICT", actor_id: ids["reviewer.one"] });
-    expect(JSON.parse(chain.at(-1)!.payload)).toMatchObject({ footprintCode: KENT, reason: "Non-executive director of a Kent CCG until 2016" });
+    expect(JSON.parse(chain.at(-1)!.payload)).toMatchObject({
+      footprintCode: KENT,
+      reason: "Non-executive director of a Kent CCG until 2016",
+    });
 
     const again = (await post("reviewer.one", { intent: "withdraw", footprintCode: KENT })) as Refusal;
     expect(again.init.status).toBe(400);
@@ -141,10 +156,22 @@ describe("/account/conflicts", () => {
   it("a conflict an administrator recorded stays until an administrator withdraws it", async () => {
     const { recordConflictFor, withdrawConflictFor } = await import("../../app/.server/users.ts");
     const admin = (await findUserProfile(database, ids.admin!))!;
-    expect(await recordConflictFor(database, admin, ids["reviewer.one"]!, { footprintCode: KENT, footprintName: "Kent and Medway", reason: "Told the programme office" })).toEqual({ ok: true });
+    expect(
+      await recordConflictFor(database, admin, ids["reviewer.one"]!, {
+        footprintCode: KENT,
+        footprintName: "Kent and Medway",
+        reason: "Told the programme office",
+      }),
+    ).toEqual({ ok: true });
 
     const listed = await page("reviewer.one");
-    expect(listed.conflicts).toMatchObject([{ footprintCode: KENT, declaredBy: ids.admin, withdrawRefusal: expect.stringContaining("A programme administrator recorded this conflict") }]);
+    expect(listed.conflicts).toMatchObject([
+      {
+        footprintCode: KENT,
+        declaredBy: ids.admin,
+        withdrawRefusal: expect.stringContaining("A programme administrator recorded this conflict"),
+      },
+    ]);
 
     const before = (await adminChain()).length;
     const refused = (await post("reviewer.one", { intent: "withdraw", footprintCode: KENT })) as Refusal;

@@ -43,7 +43,13 @@ async function newKentSubmission(title: string, at: Date): Promise<string> {
   const lead = actors["lead.kent"]!;
   const started = await startSubmission(database, lead, { footprintCode: "E54000032", title, modelType: "MCP", at });
   if (!started.ok) throw new Error(started.reason);
-  const example = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", checkpoint: 1, seed: 3 });
+  const example = exampleSubmission({
+    modelType: "MCP",
+    footprintName: "Kent and Medway",
+    footprintCode: "E54000032",
+    checkpoint: 1,
+    seed: 3,
+  });
   const content = { ...example, about: { ...example.about, title } } as Record<string, unknown>;
   for (const section of SECTION_SLUGS) {
     if (content[section] !== undefined) {
@@ -77,12 +83,46 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
     await send(id, "admin", { type: "ASSIGN", leadReviewerId: one.id, secondReviewerId: two.id }, next());
 
     const before = next().toISOString();
-    await upsertAssessment(database, { submissionId: id, checkpoint: 1, criterionId: "J-01", reviewerId: one.id, rating: "met", note: "Clear benefit for frail patients", at: before });
-    await upsertAssessment(database, { submissionId: id, checkpoint: 1, criterionId: "J-02", reviewerId: one.id, rating: "partly_met", note: "", at: before });
-    await upsertAssessment(database, { submissionId: id, checkpoint: 1, criterionId: "J-01", reviewerId: two.id, rating: "partly_met", note: "Benefit to acute trust unclear", at: before });
+    await upsertAssessment(database, {
+      submissionId: id,
+      checkpoint: 1,
+      criterionId: "J-01",
+      reviewerId: one.id,
+      rating: "met",
+      note: "Clear benefit for frail patients",
+      at: before,
+    });
+    await upsertAssessment(database, {
+      submissionId: id,
+      checkpoint: 1,
+      criterionId: "J-02",
+      reviewerId: one.id,
+      rating: "partly_met",
+      note: "",
+      at: before,
+    });
+    await upsertAssessment(database, {
+      submissionId: id,
+      checkpoint: 1,
+      criterionId: "J-01",
+      reviewerId: two.id,
+      rating: "partly_met",
+      note: "Benefit to acute trust unclear",
+      at: before,
+    });
     const comment = { submissionId: id, checkpoint: 1, versionNumber: 1, fieldPath: null, at: before };
-    await addComment(database, { ...comment, authorId: one.id, visibility: "shared", body: "Please show the risk share with the acute trust." });
-    await addComment(database, { ...comment, authorId: two.id, visibility: "internal", body: "Internal: the finance lead doubts the savings." });
+    await addComment(database, {
+      ...comment,
+      authorId: one.id,
+      visibility: "shared",
+      body: "Please show the risk share with the acute trust.",
+    });
+    await addComment(database, {
+      ...comment,
+      authorId: two.id,
+      visibility: "internal",
+      body: "Internal: the finance lead doubts the savings.",
+    });
 
     await send(
       id,
@@ -92,7 +132,9 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
         decision: "proceed_with_conditions",
         confidence: "amber_green",
         rationale: "A credible model with engaged GPs.",
-        conditions: [{ id: "c1", text: "Agree the risk and gain share with the acute trust", fieldPath: "finance.riskGainShare.description" }],
+        conditions: [
+          { id: "c1", text: "Agree the risk and gain share with the acute trust", fieldPath: "finance.riskGainShare.description" },
+        ],
       },
       next(),
     );
@@ -101,8 +143,22 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
 
     // After the decision: none of this was in front of the signers.
     const after = next().toISOString();
-    await upsertAssessment(database, { submissionId: id, checkpoint: 1, criterionId: "J-03", reviewerId: two.id, rating: "not_met", note: "Later thought", at: after });
-    await addComment(database, { ...comment, at: after, authorId: one.id, visibility: "shared", body: "A comment made after the decision." });
+    await upsertAssessment(database, {
+      submissionId: id,
+      checkpoint: 1,
+      criterionId: "J-03",
+      reviewerId: two.id,
+      rating: "not_met",
+      note: "Later thought",
+      at: after,
+    });
+    await addComment(database, {
+      ...comment,
+      at: after,
+      authorId: one.id,
+      visibility: "shared",
+      body: "A comment made after the decision.",
+    });
     await updateSubmissionSummary(database, id, { title: "Renamed after the decision", modelType: "MCP", vanguardNumber: null });
   });
 
@@ -123,7 +179,14 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
       headline: "Proceed with conditions",
       confidenceLabel: "Amber/green",
       rationale: "A credible model with engaged GPs.",
-      conditions: [{ id: "c1", text: "Agree the risk and gain share with the acute trust", fieldPath: "finance.riskGainShare.description", criterionId: null }],
+      conditions: [
+        {
+          id: "c1",
+          text: "Agree the risk and gain share with the acute trust",
+          fieldPath: "finance.riskGainShare.description",
+          criterionId: null,
+        },
+      ],
       changeRequests: [],
       decidedAt: decidedAt.toISOString(),
     });
@@ -157,7 +220,10 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
         ["shared", "Please show the risk share with the acute trust."],
         ["internal", "Internal: the finance lead doubts the savings."],
       ]);
-      const notes = page.ratings.find((r) => r.id === "J-01")!.ratings.map((r) => r.note).sort();
+      const notes = page.ratings
+        .find((r) => r.id === "J-01")!
+        .ratings.map((r) => r.note)
+        .sort();
       expect(notes).toEqual(["Benefit to acute trust unclear", "Clear benefit for frail patients"]);
     }
   });
@@ -243,7 +309,12 @@ describe("numbering decisions across a change request, a resubmission and a disa
     await send(id, "reviewer.one", { type: "PROPOSE_DECISION", decision: "proceed", confidence: "green", rationale: "First try." }, next());
     await send(id, "reviewer.two", { type: "COUNTERSIGN", agree: false, reason: "Not yet." }, next());
     const secondProposalAt = next();
-    await send(id, "reviewer.one", { type: "PROPOSE_DECISION", decision: "proceed", confidence: "amber_green", rationale: "Second try." }, secondProposalAt);
+    await send(
+      id,
+      "reviewer.one",
+      { type: "PROPOSE_DECISION", decision: "proceed", confidence: "amber_green", rationale: "Second try." },
+      secondProposalAt,
+    );
     await send(id, "reviewer.two", { type: "COUNTERSIGN", agree: true }, next());
 
     const first = await loadRecord("lead.kent", id, "1");

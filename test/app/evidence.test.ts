@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { MAX_EVIDENCE_BYTES, SECTION_SLUGS } from "../../workflows/submission.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
 
 // Set before any app module reads it: this file's uploads go to a directory of its own.
 const uploads = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-uploads-test-"));
@@ -43,7 +43,11 @@ beforeAll(async () => {
   ({ cleanup } = await prepareAppDatabase());
   const { assurance, db } = await app();
   const lead = await actorFor("lead.kent@example.nhs.uk");
-  const started = await assurance.startSubmission(db(), lead, { footprintCode: "E54000032", title: "Kent and Medway MCP", modelType: "MCP" });
+  const started = await assurance.startSubmission(db(), lead, {
+    footprintCode: "E54000032",
+    title: "Kent and Medway MCP",
+    modelType: "MCP",
+  });
   if (!started.ok) throw new Error(started.reason);
   submissionId = started.id;
   cookies = {
@@ -93,7 +97,10 @@ function statusOf(result: unknown): number {
 
 /** What the action handed back to the upload form: Conform's reply and the HTTP status. */
 function reply(result: unknown) {
-  const r = result as { data: { upload: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } }; init: { status: number } };
+  const r = result as {
+    data: { upload: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } };
+    init: { status: number };
+  };
   return { status: r.init.status, error: r.data.upload.error ?? {}, values: r.data.upload.initialValue ?? {} };
 }
 
@@ -188,7 +195,9 @@ describe("uploading evidence", () => {
       cookie: cookies.lead,
       headers: { "content-type": "multipart/form-data; boundary=b", "content-length": String(30 * 1024 * 1024) },
     });
-    const { status, error, values } = reply(await settle(() => evidenceRoute.action({ request, params: { id: submissionId }, context } as never)));
+    const { status, error, values } = reply(
+      await settle(() => evidenceRoute.action({ request, params: { id: submissionId }, context } as never)),
+    );
     expect(status).toBe(413);
     expect(error.file).toEqual(["The selected file must be smaller than 20MB"]);
     expect(values).toEqual({ section: "finance", description: "Modèle financier" });
@@ -261,7 +270,10 @@ describe("uploading evidence", () => {
     const { assurance, db } = await app();
     const { saveSection, readSections } = await import("../../db/submissions.ts");
     const lead = await actorFor("lead.kent@example.nhs.uk");
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032" }) as Record<string, unknown>;
+    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032" }) as Record<
+      string,
+      unknown
+    >;
     const uploaded = (await readSections(db(), submissionId)).evidence as { documents: unknown[] };
     content.evidence = { documents: [...(content.evidence as { documents: unknown[] }).documents, ...uploaded.documents] };
     for (const section of SECTION_SLUGS) {
@@ -274,7 +286,13 @@ describe("uploading evidence", () => {
     expect(statusOf(await post(uploadForm(new File([PDF], "late.pdf"), { section: "about" }), cookies.lead))).toBe(403);
 
     // A later draft without the document: the frozen version still has it.
-    await saveSection(db(), { submissionId, section: "evidence", data: { documents: [] }, updatedBy: lead.id, at: new Date().toISOString() });
+    await saveSection(db(), {
+      submissionId,
+      section: "evidence",
+      data: { documents: [] },
+      updatedBy: lead.id,
+      at: new Date().toISOString(),
+    });
     const response = (await download(uploadedId, cookies.lead)) as Response;
     expect(response.status).toBe(200);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(PDF);

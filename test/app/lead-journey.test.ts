@@ -43,9 +43,16 @@ async function newKentSubmission(title = "Kent and Medway MCP") {
 
 async function fillWithExample(id: string, checkpoint: 1 | 2 | 3 = 1) {
   const lead = await actorOf("lead.kent@example.nhs.uk");
-  const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", checkpoint, seed: 7 }) as Record<string, unknown>;
+  const content = exampleSubmission({
+    modelType: "MCP",
+    footprintName: "Kent and Medway",
+    footprintCode: "E54000032",
+    checkpoint,
+    seed: 7,
+  }) as Record<string, unknown>;
   for (const section of SECTION_SLUGS) {
-    if (content[section] !== undefined) await saveSection(database, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
+    if (content[section] !== undefined)
+      await saveSection(database, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
   }
 }
 
@@ -54,18 +61,28 @@ describe("starting a submission", () => {
     const response = await startAs("lead.kent", { footprintCode: "E54000032", modelType: "PACS", title: "West Kent PACS" });
     expect(response.status).toBe(302);
     const id = response.headers.get("Location")!.match(/^\/submissions\/([^?]+)\?started=1$/)![1]!;
-    expect(await findSubmission(database, id)).toMatchObject({ title: "West Kent PACS", model_type: "PACS", state: "draft", footprint_code: "E54000032" });
+    expect(await findSubmission(database, id)).toMatchObject({
+      title: "West Kent PACS",
+      model_type: "PACS",
+      state: "draft",
+      footprint_code: "E54000032",
+    });
   });
 
   it("asks for the model type and title when they are missing", async () => {
-    const result = (await startAs("lead.kent", { footprintCode: "E54000032" })) as unknown as { data: { error: Record<string, string[]> }; init: { status: number } };
+    const result = (await startAs("lead.kent", { footprintCode: "E54000032" })) as unknown as {
+      data: { error: Record<string, string[]> };
+      init: { status: number };
+    };
     expect(result.init.status).toBe(400);
     expect(result.data.error.modelType).toEqual(["Select the type of care model"]);
     expect(result.data.error.title).toEqual(["Enter a title for the proposal"]);
   });
 
   it("refuses a footprint the lead does not belong to", async () => {
-    const result = (await startAs("lead.kent", { footprintCode: "E54000007", modelType: "MCP", title: "Not mine" })) as unknown as { init: { status: number } };
+    const result = (await startAs("lead.kent", { footprintCode: "E54000007", modelType: "MCP", title: "Not mine" })) as unknown as {
+      init: { status: number };
+    };
     expect(result.init.status).toBe(403);
     expect(await database.selectFrom("submission").select("id").where("footprint_code", "=", "E54000007").execute()).toEqual([]);
   });
@@ -159,7 +176,9 @@ describe("check your answers and submit", () => {
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.awaiting_assignment" });
 
     const { loader: confirmation } = await import("../../app/routes/submission-submitted.tsx");
-    expect(await confirmation(args(appRequest(`/submissions/${id}/submitted?version=1`, { cookie: cookies["lead.kent"] }), { id }))).toMatchObject({
+    expect(
+      await confirmation(args(appRequest(`/submissions/${id}/submitted?version=1`, { cookie: cookies["lead.kent"] }), { id })),
+    ).toMatchObject({
       checkpoint: 1,
       version: 1,
     });
@@ -170,7 +189,9 @@ describe("check your answers and submit", () => {
     await fillWithExample(id);
     const { action } = await import("../../app/routes/submission-check.tsx");
     const other = await settle(() =>
-      action(args(formPost(`/submissions/${id}/check`, { declaration: "yes", version: "1" }, { cookie: cookies["lead.manchester"] }), { id })),
+      action(
+        args(formPost(`/submissions/${id}/check`, { declaration: "yes", version: "1" }, { cookie: cookies["lead.manchester"] }), { id }),
+      ),
     );
     expect(other).toMatchObject({ init: { status: 404 } });
     const reviewer = (await settle(() =>
@@ -213,9 +234,20 @@ describe("change requests, conditions and withdrawal", () => {
         changed: false,
       }),
     ]);
-    const rows = await database.selectFrom("submission_section").select("data").where("submission_id", "=", id).where("section", "=", "population").executeTakeFirstOrThrow();
+    const rows = await database
+      .selectFrom("submission_section")
+      .select("data")
+      .where("submission_id", "=", id)
+      .where("section", "=", "population")
+      .executeTakeFirstOrThrow();
     const population = JSON.parse(rows.data);
-    await saveSection(database, { submissionId: id, section: "population", data: { ...population, registeredPopulation: population.registeredPopulation + 1000 }, updatedBy: lead.id, at: new Date().toISOString() });
+    await saveSection(database, {
+      submissionId: id,
+      section: "population",
+      data: { ...population, registeredPopulation: population.registeredPopulation + 1000 },
+      updatedBy: lead.id,
+      at: new Date().toISOString(),
+    });
     const after = await loader(args(appRequest(`/submissions/${id}`, { cookie: cookies["lead.kent"] }), { id }));
     expect(after.changeRequests[0]!.changed).toBe(true);
     expect(after.canSubmit).toBe(true);
@@ -225,11 +257,31 @@ describe("change requests, conditions and withdrawal", () => {
     const { id, one } = await submittedAndAssigned();
     const { addComment } = await import("../../db/reviews.ts");
     const at = new Date().toISOString();
-    await addComment(database, { submissionId: id, checkpoint: 1, versionNumber: 1, authorId: one.id, visibility: "shared", fieldPath: "population.hubs", body: "Say how hubs were drawn", at });
-    await addComment(database, { submissionId: id, checkpoint: 1, versionNumber: 1, authorId: one.id, visibility: "internal", fieldPath: null, body: "Finance looks thin", at });
+    await addComment(database, {
+      submissionId: id,
+      checkpoint: 1,
+      versionNumber: 1,
+      authorId: one.id,
+      visibility: "shared",
+      fieldPath: "population.hubs",
+      body: "Say how hubs were drawn",
+      at,
+    });
+    await addComment(database, {
+      submissionId: id,
+      checkpoint: 1,
+      versionNumber: 1,
+      authorId: one.id,
+      visibility: "internal",
+      fieldPath: null,
+      body: "Finance looks thin",
+      at,
+    });
     const { loader } = await import("../../app/routes/submission.tsx");
     const lead = await loader(args(appRequest(`/submissions/${id}`, { cookie: cookies["lead.kent"] }), { id }));
-    expect(lead.comments.map((c) => [c.body, c.link])).toEqual([["Say how hubs were drawn", `/submissions/${id}/sections/population?field=population.hubs`]]);
+    expect(lead.comments.map((c) => [c.body, c.link])).toEqual([
+      ["Say how hubs were drawn", `/submissions/${id}/sections/population?field=population.hubs`],
+    ]);
     const reviewer = await loader(args(appRequest(`/submissions/${id}`, { cookie: cookies["reviewer.two"] }), { id }));
     expect(reviewer.comments.map((c) => c.body)).toEqual(["Say how hubs were drawn", "Finance looks thin"]);
   });
@@ -247,15 +299,42 @@ describe("change requests, conditions and withdrawal", () => {
     const row = await findSubmission(database, id);
     const { action } = await import("../../app/routes/submission-conditions.tsx");
     const reviewer = (await settle(() =>
-      action(args(formPost(`/submissions/${id}/conditions`, { conditionId: "c1", evidence: "x", version: String(row!.version) }, { cookie: cookies["reviewer.one"] }), { id })),
+      action(
+        args(
+          formPost(
+            `/submissions/${id}/conditions`,
+            { conditionId: "c1", evidence: "x", version: String(row!.version) },
+            { cookie: cookies["reviewer.one"] },
+          ),
+          { id },
+        ),
+      ),
     )) as { init: { status: number }; data: { error: string } };
     expect(reviewer.init.status).toBe(403);
     const empty = (await settle(() =>
-      action(args(formPost(`/submissions/${id}/conditions`, { conditionId: "c1", evidence: " ", version: String(row!.version) }, { cookie: cookies["lead.kent"] }), { id })),
+      action(
+        args(
+          formPost(
+            `/submissions/${id}/conditions`,
+            { conditionId: "c1", evidence: " ", version: String(row!.version) },
+            { cookie: cookies["lead.kent"] },
+          ),
+          { id },
+        ),
+      ),
     )) as { init: { status: number }; data: { error: string } };
     expect(empty.init.status).toBe(400);
     const ok = (await settle(() =>
-      action(args(formPost(`/submissions/${id}/conditions`, { conditionId: "c1", evidence: "Signed by both boards", version: String(row!.version) }, { cookie: cookies["lead.kent"] }), { id })),
+      action(
+        args(
+          formPost(
+            `/submissions/${id}/conditions`,
+            { conditionId: "c1", evidence: "Signed by both boards", version: String(row!.version) },
+            { cookie: cookies["lead.kent"] },
+          ),
+          { id },
+        ),
+      ),
     )) as Response;
     expect(ok.status).toBe(302);
     const snapshot = JSON.parse((await findSubmission(database, id))!.workflow_snapshot);
@@ -265,7 +344,9 @@ describe("change requests, conditions and withdrawal", () => {
   it("withdraws with a reason after confirmation; another footprint's lead gets 404", async () => {
     const id = await newKentSubmission();
     const { loader, action } = await import("../../app/routes/submission-withdraw.tsx");
-    expect(await settle(() => loader(args(appRequest(`/submissions/${id}/withdraw`, { cookie: cookies["lead.manchester"] }), { id })))).toMatchObject({
+    expect(
+      await settle(() => loader(args(appRequest(`/submissions/${id}/withdraw`, { cookie: cookies["lead.manchester"] }), { id }))),
+    ).toMatchObject({
       init: { status: 404 },
     });
     const noReason = (await settle(() =>
@@ -273,7 +354,11 @@ describe("change requests, conditions and withdrawal", () => {
     )) as { init: { status: number }; data: { error: string } };
     expect(noReason.data.error).toBe("Enter why the submission is being withdrawn");
     const done = (await settle(() =>
-      action(args(formPost(`/submissions/${id}/withdraw`, { reason: "Alliance route chosen", version: "1" }, { cookie: cookies["lead.kent"] }), { id })),
+      action(
+        args(formPost(`/submissions/${id}/withdraw`, { reason: "Alliance route chosen", version: "1" }, { cookie: cookies["lead.kent"] }), {
+          id,
+        }),
+      ),
     )) as Response;
     expect(done.headers.get("Location")).toBe("/submissions?withdrawn=1");
     expect(await findSubmission(database, id)).toMatchObject({ state: "withdrawn" });

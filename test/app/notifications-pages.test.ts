@@ -19,7 +19,17 @@ beforeAll(async () => {
   const notify = (who: string, title: string, at: string, email = true) =>
     queueNotifications(
       database,
-      [{ userId: ids[who]!, email: email ? `${who}@example.nhs.uk` : null, submissionId: null, kind: "test", title, body: `${title}, in full.`, link: "/" }],
+      [
+        {
+          userId: ids[who]!,
+          email: email ? `${who}@example.nhs.uk` : null,
+          submissionId: null,
+          kind: "test",
+          title,
+          body: `${title}, in full.`,
+          link: "/",
+        },
+      ],
       at,
       BASE_URL,
     );
@@ -55,7 +65,9 @@ describe("/notifications", () => {
 
   it("marks all of the user's own notifications read, and nobody else's", async () => {
     const { action } = await import("../../app/routes/notifications.tsx");
-    const response = (await settle(() => action(args(formPost("/notifications", { intent: "mark-all-read" }, { cookie: cookies.admin }))))) as Response;
+    const response = (await settle(() =>
+      action(args(formPost("/notifications", { intent: "mark-all-read" }, { cookie: cookies.admin }))),
+    )) as Response;
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe("/notifications?read=1");
     expect(await countUnread(database, ids.admin!)).toBe(0);
@@ -70,7 +82,9 @@ describe("/notifications", () => {
 
   it("refuses an unknown intent with 400 and sends anonymous visitors to sign in", async () => {
     const { action, loader } = await import("../../app/routes/notifications.tsx");
-    const bad = await settle(() => action(args(formPost("/notifications", { intent: "delete-everything" }, { cookie: cookies["reviewer.one"] }))));
+    const bad = await settle(() =>
+      action(args(formPost("/notifications", { intent: "delete-everything" }, { cookie: cookies["reviewer.one"] }))),
+    );
     expect(bad).toMatchObject({ init: { status: 400 } });
     expect(await countUnread(database, ids["reviewer.one"]!)).toBe(1);
     const anonymous = (await settle(() => loader(args(appRequest("/notifications"))))) as Response;
@@ -80,7 +94,11 @@ describe("/notifications", () => {
 
 describe("/admin/outbox", () => {
   it("shows an admin every email, newest first, sent or not", async () => {
-    const sent = await database.selectFrom("outbox").select("id").where("subject", "=", "NCM Assure: Older for the admin").executeTakeFirstOrThrow();
+    const sent = await database
+      .selectFrom("outbox")
+      .select("id")
+      .where("subject", "=", "NCM Assure: Older for the admin")
+      .executeTakeFirstOrThrow();
     await markOutboxSent(database, sent.id, "2026-01-05T09:01:00.000Z");
 
     const { loader } = await import("../../app/routes/admin-outbox.tsx");
@@ -118,8 +136,12 @@ describe("/admin/outbox", () => {
     expect(seen.size).toBe(63);
     expect(second.emails.at(-1)!.subject).toBe("NCM Assure: Older for the admin");
 
-    expect(await settle(() => loader(args(appRequest("/admin/outbox?page=3", { cookie: cookies.admin }))))).toMatchObject({ init: { status: 404 } });
-    expect(await settle(() => loader(args(appRequest("/admin/outbox?page=two", { cookie: cookies.admin }))))).toMatchObject({ init: { status: 400 } });
+    expect(await settle(() => loader(args(appRequest("/admin/outbox?page=3", { cookie: cookies.admin }))))).toMatchObject({
+      init: { status: 404 },
+    });
+    expect(await settle(() => loader(args(appRequest("/admin/outbox?page=two", { cookie: cookies.admin }))))).toMatchObject({
+      init: { status: 400 },
+    });
   });
 
   it("refuses reviewers and leads with 403", async () => {

@@ -52,12 +52,23 @@ async function inReview(options: { lead?: keyof typeof FOOTPRINTS; title?: strin
   const leadWho = options.lead ?? "lead.kent";
   const footprint = FOOTPRINTS[leadWho];
   const lead = actors[leadWho]!;
-  const started = await startSubmission(database, lead, { footprintCode: footprint.code, title: options.title ?? `${footprint.name} MCP`, modelType: "MCP" });
+  const started = await startSubmission(database, lead, {
+    footprintCode: footprint.code,
+    title: options.title ?? `${footprint.name} MCP`,
+    modelType: "MCP",
+  });
   if (!started.ok) throw new Error(started.reason);
   const id = started.id;
-  const content = exampleSubmission({ modelType: "MCP", footprintName: footprint.name, footprintCode: footprint.code, checkpoint: 1, seed: 7 }) as Record<string, unknown>;
+  const content = exampleSubmission({
+    modelType: "MCP",
+    footprintName: footprint.name,
+    footprintCode: footprint.code,
+    checkpoint: 1,
+    seed: 7,
+  }) as Record<string, unknown>;
   for (const section of SECTION_SLUGS) {
-    if (content[section] !== undefined) await saveSection(database, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
+    if (content[section] !== undefined)
+      await saveSection(database, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
   }
   expect(await applyEvent(database, id, lead, { type: "SUBMIT", declaration: true })).toMatchObject({ ok: true });
   expect(
@@ -105,7 +116,11 @@ const kloes = judgementCriteria(criteriaSets["2017-19"], 1);
 
 describe("your reviews", () => {
   it("lists only the reviewer's own assignments, with their role and the live clock", async () => {
-    const mine = await inReview({ title: "Listed for reviewer one and three", leadReviewer: "reviewer.one", secondReviewer: "reviewer.three" });
+    const mine = await inReview({
+      title: "Listed for reviewer one and three",
+      leadReviewer: "reviewer.one",
+      secondReviewer: "reviewer.three",
+    });
     const { loader } = await import("../../app/routes/reviews.tsx");
     const one = await loader(args(appRequest("/reviews", { cookie: cookies["reviewer.one"] })));
     const two = await loader(args(appRequest("/reviews", { cookie: cookies["reviewer.two"] })));
@@ -161,11 +176,26 @@ describe("the review workspace", () => {
   it("shows the assigned lead reviewer everything on one page, and offers every form", async () => {
     const id = await inReview();
     const page = await workspace("reviewer.one", id);
-    expect(page.submission).toMatchObject({ id, state: "checkpoint1.in_review", checkpoint: 1, footprintName: "Kent and Medway", whoseTurn: "national", targetDays: 20 });
+    expect(page.submission).toMatchObject({
+      id,
+      state: "checkpoint1.in_review",
+      checkpoint: 1,
+      footprintName: "Kent and Medway",
+      whoseTurn: "national",
+      targetDays: 20,
+    });
     expect(page.you.role).toBe("lead");
     expect(page.version?.number).toBe(1);
-    expect(page.version?.sections.map((s) => s.slug)).toEqual(["about", "population", "contract", "finance", "outcomes", "enablers", "governance"]);
-    expect(page.version?.sections.find((s) => s.slug === "population")!.rows.length).toBeGreaterThan(3);
+    expect(page.version?.sections.map((s) => s.slug)).toEqual([
+      "about",
+      "population",
+      "contract",
+      "finance",
+      "outcomes",
+      "enablers",
+      "governance",
+    ]);
+    expect(page.version!.sections.find((s) => s.slug === "population")!.rows.length).toBeGreaterThan(3);
     expect(page.version?.checks.blocking).toEqual([]);
     expect(page.version?.checks.passed.length).toBeGreaterThan(0);
     expect(page.ratings.refusal).toBeNull();
@@ -193,7 +223,13 @@ describe("the review workspace", () => {
     expect(errorsOf(rate)[""]).toEqual(["Only the two reviewers assigned to this checkpoint can rate its key lines of enquiry."]);
     const comment = await post("reviewer.three", id, { intent: "comment", body: "Looks fine", visibility: "shared" });
     expect((comment as Reply).init.status).toBe(403);
-    const propose = await post("reviewer.three", id, { intent: "propose", version: String(await versionOf(id)), decision: "proceed", confidence: "green", rationale: "Fine" });
+    const propose = await post("reviewer.three", id, {
+      intent: "propose",
+      version: String(await versionOf(id)),
+      decision: "proceed",
+      confidence: "green",
+      rationale: "Fine",
+    });
     expect((propose as Reply).init.status).toBe(403);
     expect(errorsOf(propose)[""]).toEqual(["Only the lead reviewer assigned to this checkpoint can propose its decision."]);
     expect(await listComments(database, id, { includeInternal: true })).toEqual([]);
@@ -205,7 +241,11 @@ describe("the review workspace", () => {
     const { loader, action } = await import("../../app/routes/review.tsx");
     const page = await settle(() => loader(args(appRequest(`/reviews/${id}`, { cookie: cookies["lead.kent"] }), { id })));
     expect((page as Response).status).toBe(403);
-    const posted = await settle(() => action(args(formPost(`/reviews/${id}`, { intent: "comment", body: "x", visibility: "shared" }, { cookie: cookies["lead.kent"] }), { id })));
+    const posted = await settle(() =>
+      action(
+        args(formPost(`/reviews/${id}`, { intent: "comment", body: "x", visibility: "shared" }, { cookie: cookies["lead.kent"] }), { id }),
+      ),
+    );
     expect((posted as Response).status).toBe(403);
   });
 
@@ -230,7 +270,9 @@ describe("ratings and comments", () => {
     })) as Response;
     expect(saved.status).toBe(302);
     expect(saved.headers.get("Location")).toBe(`/reviews/${id}?done=rated`);
-    expect((await post("reviewer.two", id, { intent: "rate", "ratings[0].criterionId": first!.id, "ratings[0].rating": "met" })) as Response).toMatchObject({ status: 302 });
+    expect(
+      (await post("reviewer.two", id, { intent: "rate", "ratings[0].criterionId": first!.id, "ratings[0].rating": "met" })) as Response,
+    ).toMatchObject({ status: 302 });
 
     const page = await workspace("reviewer.one", id, "?done=rated");
     expect(page.flash).toBe("Your ratings have been saved.");
@@ -246,7 +288,11 @@ describe("ratings and comments", () => {
     const noteOnly = await post("reviewer.one", id, { intent: "rate", "ratings[0].criterionId": kloes[0]!.id, "ratings[0].note": "Hmm" });
     expect((noteOnly as Reply).init.status).toBe(400);
     expect(errorsOf(noteOnly)["ratings[0].rating"]).toEqual([`Choose a rating for ${kloes[0]!.id}, or remove its note`]);
-    const wrong = await post("reviewer.one", id, { intent: "rate", "ratings[0].criterionId": kloes[0]!.id, "ratings[0].rating": "brilliant" });
+    const wrong = await post("reviewer.one", id, {
+      intent: "rate",
+      "ratings[0].criterionId": kloes[0]!.id,
+      "ratings[0].rating": "brilliant",
+    });
     expect(errorsOf(wrong)["ratings[0].rating"]).toEqual(["Choose met, partly met or not met"]);
   });
 
@@ -259,7 +305,10 @@ describe("ratings and comments", () => {
       fieldPath: "population.registeredPopulation",
     })) as Response;
     expect(shared.headers.get("Location")).toBe(`/reviews/${id}?done=commented`);
-    expect(((await post("reviewer.two", id, { intent: "comment", body: "Internal: finance looks thin", visibility: "internal" })) as Response).status).toBe(302);
+    expect(
+      ((await post("reviewer.two", id, { intent: "comment", body: "Internal: finance looks thin", visibility: "internal" })) as Response)
+        .status,
+    ).toBe(302);
     expect(((await post("admin", id, { intent: "comment", body: "Admin note", visibility: "internal" })) as Response).status).toBe(302);
 
     const page = await workspace("reviewer.one", id);
@@ -284,7 +333,12 @@ describe("ratings and comments", () => {
     const empty = await post("reviewer.one", id, { intent: "comment", body: "  ", visibility: "" });
     expect((empty as Reply).init.status).toBe(400);
     expect(errorsOf(empty)).toMatchObject({ body: ["Enter your comment"], visibility: ["Choose who can see the comment"] });
-    const unknown = await post("reviewer.one", id, { intent: "comment", body: "About nothing", visibility: "shared", fieldPath: "population.nonsense" });
+    const unknown = await post("reviewer.one", id, {
+      intent: "comment",
+      body: "About nothing",
+      visibility: "shared",
+      fieldPath: "population.nonsense",
+    });
     expect(errorsOf(unknown).fieldPath).toEqual(["Choose a field of the submission, or leave the comment unpinned"]);
     expect((unknown as Reply).data.result.initialValue).toMatchObject({ body: "About nothing", visibility: "shared" });
     expect(await listComments(database, id, { includeInternal: true })).toEqual([]);
@@ -292,8 +346,18 @@ describe("ratings and comments", () => {
 
   it("marks a pinned comment when a later version changed its field, and shows each change request with whether it changed", async () => {
     const id = await inReview();
-    await post("reviewer.one", id, { intent: "comment", body: "Population looks low", visibility: "shared", fieldPath: "population.registeredPopulation" });
-    await post("reviewer.one", id, { intent: "comment", body: "Contract term fine", visibility: "internal", fieldPath: "contract.contractTermYears" });
+    await post("reviewer.one", id, {
+      intent: "comment",
+      body: "Population looks low",
+      visibility: "shared",
+      fieldPath: "population.registeredPopulation",
+    });
+    await post("reviewer.one", id, {
+      intent: "comment",
+      body: "Contract term fine",
+      visibility: "internal",
+      fieldPath: "contract.contractTermYears",
+    });
     await applyEvent(database, id, actors["reviewer.one"]!, {
       type: "PROPOSE_DECISION",
       decision: "changes_requested",
@@ -305,10 +369,24 @@ describe("ratings and comments", () => {
       ],
     });
     await applyEvent(database, id, actors["reviewer.two"]!, { type: "COUNTERSIGN", agree: true });
-    const row = await database.selectFrom("submission_section").select("data").where("submission_id", "=", id).where("section", "=", "population").executeTakeFirstOrThrow();
+    const row = await database
+      .selectFrom("submission_section")
+      .select("data")
+      .where("submission_id", "=", id)
+      .where("section", "=", "population")
+      .executeTakeFirstOrThrow();
     const population = JSON.parse(row.data);
-    await saveSection(database, { submissionId: id, section: "population", data: { ...population, registeredPopulation: population.registeredPopulation + 1000 }, updatedBy: actors["lead.kent"]!.id, at: new Date().toISOString() });
-    expect(await applyEvent(database, id, actors["lead.kent"]!, { type: "RESUBMIT", declaration: true })).toMatchObject({ ok: true, state: "checkpoint1.in_review" });
+    await saveSection(database, {
+      submissionId: id,
+      section: "population",
+      data: { ...population, registeredPopulation: population.registeredPopulation + 1000 },
+      updatedBy: actors["lead.kent"]!.id,
+      at: new Date().toISOString(),
+    });
+    expect(await applyEvent(database, id, actors["lead.kent"]!, { type: "RESUBMIT", declaration: true })).toMatchObject({
+      ok: true,
+      state: "checkpoint1.in_review",
+    });
 
     const page = await workspace("reviewer.one", id);
     expect(page.version?.number).toBe(2);
@@ -336,7 +414,13 @@ describe("proposing a decision", () => {
     const id = await inReview();
     const version = await versionOf(id);
     const trail = (await auditTrail(database, id)).length;
-    const result = await post("reviewer.one", id, { intent: "propose", version: String(version), decision: "proceed", confidence: "green", rationale: "" });
+    const result = await post("reviewer.one", id, {
+      intent: "propose",
+      version: String(version),
+      decision: "proceed",
+      confidence: "green",
+      rationale: "",
+    });
     expect((result as Reply).init.status).toBe(400);
     expect(errorsOf(result).rationale).toEqual(["Give the rationale for the decision"]);
     expect((result as Reply).data.result.initialValue).toMatchObject({ decision: "proceed", confidence: "green" });
@@ -352,7 +436,12 @@ describe("proposing a decision", () => {
     expect(errorsOf(noCondition)["conditions[0].text"]).toEqual(["Write at least one condition for a decision to proceed with conditions"]);
     const untied = await post("reviewer.one", id, { ...base, decision: "changes_requested", "changeRequests[0].text": "Fix it" });
     expect(errorsOf(untied)["changeRequests[0].fieldPath"]).toEqual(["Choose the field or the criterion this change request is about"]);
-    const badCriterion = await post("reviewer.one", id, { ...base, decision: "changes_requested", "changeRequests[0].text": "Fix it", "changeRequests[0].criterionId": "NOPE-1" });
+    const badCriterion = await post("reviewer.one", id, {
+      ...base,
+      decision: "changes_requested",
+      "changeRequests[0].text": "Fix it",
+      "changeRequests[0].criterionId": "NOPE-1",
+    });
     expect(errorsOf(badCriterion)["changeRequests[0].criterionId"]).toEqual(["Choose a criterion from the list"]);
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review" });
   });
@@ -385,7 +474,13 @@ describe("proposing a decision", () => {
   it("is refused to the second reviewer with the machine's reason, 403, state unchanged", async () => {
     const id = await inReview();
     const version = await versionOf(id);
-    const result = await post("reviewer.two", id, { intent: "propose", version: String(version), decision: "proceed", confidence: "green", rationale: "Fine by me" });
+    const result = await post("reviewer.two", id, {
+      intent: "propose",
+      version: String(version),
+      decision: "proceed",
+      confidence: "green",
+      rationale: "Fine by me",
+    });
     expect((result as Reply).init.status).toBe(403);
     expect(errorsOf(result)[""]).toEqual(["Only the lead reviewer assigned to this checkpoint can propose its decision."]);
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review", version });
@@ -394,7 +489,13 @@ describe("proposing a decision", () => {
   it("tells a reviewer working on an old copy that someone else changed it (409)", async () => {
     const id = await inReview();
     const version = await versionOf(id);
-    const result = await post("reviewer.one", id, { intent: "propose", version: String(version - 1), decision: "proceed", confidence: "green", rationale: "Fine" });
+    const result = await post("reviewer.one", id, {
+      intent: "propose",
+      version: String(version - 1),
+      decision: "proceed",
+      confidence: "green",
+      rationale: "Fine",
+    });
     expect((result as Reply).init.status).toBe(409);
     expect(errorsOf(result)[""]![0]).toMatch(/^Someone else changed this submission/);
   });
@@ -454,19 +555,33 @@ describe("countersigning", () => {
     await proposed(manchester);
     const hidden = await settle(() => workspace("reviewer.three", manchester));
     expect(hidden).toMatchObject({ init: { status: 403 }, data: conflictMessage("Greater Manchester") });
-    const conflictedPost = await post("reviewer.three", manchester, { intent: "countersign", version: String(await versionOf(manchester)), agree: "yes" });
+    const conflictedPost = await post("reviewer.three", manchester, {
+      intent: "countersign",
+      version: String(await versionOf(manchester)),
+      agree: "yes",
+    });
     expect(conflictedPost).toMatchObject({ init: { status: 403 }, data: conflictMessage("Greater Manchester") });
     expect(await findSubmission(database, manchester)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
 
     // A reviewer without a conflict who is not the second reviewer sees why they cannot countersign.
-    const page = await workspace("reviewer.three", await inReview({ lead: "lead.kent" }).then(async (id) => (await proposed(id), id)));
+    const page = await workspace(
+      "reviewer.three",
+      await inReview({ lead: "lead.kent" }).then(async (id) => {
+        await proposed(id);
+        return id;
+      }),
+    );
     expect(page.countersignRefusal).toBe("Only the second reviewer assigned to this checkpoint can countersign its decision.");
 
     // A second reviewer who declares a conflict after being assigned may no longer countersign, or see it.
     const blackCountry = await inReview({ lead: "lead.blackcountry" });
     await proposed(blackCountry);
     await declareReviewerConflict(database, { userId: actors["reviewer.two"]!.id, footprintCode: "E54000016", reason: "Former employer" });
-    const conflicted = await post("reviewer.two", blackCountry, { intent: "countersign", version: String(await versionOf(blackCountry)), agree: "yes" });
+    const conflicted = await post("reviewer.two", blackCountry, {
+      intent: "countersign",
+      version: String(await versionOf(blackCountry)),
+      agree: "yes",
+    });
     expect(conflicted).toMatchObject({ init: { status: 403 }, data: conflictMessage("The Black Country and West Birmingham") });
     expect(await findSubmission(database, blackCountry)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
   });
@@ -482,7 +597,12 @@ describe("countersigning", () => {
     expect(errorsOf(nothing).agree).toEqual(["Choose whether you agree with the proposed decision"]);
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.awaiting_countersign" });
 
-    const disagreed = (await post("reviewer.two", id, { intent: "countersign", version, agree: "no", reason: "The hub populations do not add up" })) as Response;
+    const disagreed = (await post("reviewer.two", id, {
+      intent: "countersign",
+      version,
+      agree: "no",
+      reason: "The hub populations do not add up",
+    })) as Response;
     expect(disagreed.headers.get("Location")).toBe(`/reviews/${id}?done=disagreed`);
     const page = await workspace("reviewer.one", id);
     expect(page.submission.state).toBe("checkpoint1.in_review");
@@ -495,7 +615,11 @@ describe("countersigning", () => {
   it("makes the decision final when the second reviewer agrees", async () => {
     const id = await inReview();
     await proposed(id);
-    const result = (await post("reviewer.two", id, { intent: "countersign", version: String(await versionOf(id)), agree: "yes" })) as Response;
+    const result = (await post("reviewer.two", id, {
+      intent: "countersign",
+      version: String(await versionOf(id)),
+      agree: "yes",
+    })) as Response;
     expect(result.status).toBe(302);
     expect(result.headers.get("Location")).toBe(`/reviews/${id}?done=countersigned`);
     expect(await findSubmission(database, id)).toMatchObject({ state: "procurement" });
@@ -510,7 +634,11 @@ describe("condition evidence", () => {
     const id = await inReview();
     await proposed(id, "proceed_with_conditions");
     await applyEvent(database, id, actors["reviewer.two"]!, { type: "COUNTERSIGN", agree: true });
-    const given = await applyEvent(database, id, actors["lead.kent"]!, { type: "SUBMIT_CONDITION_EVIDENCE", conditionId: "c1", evidence: "Signed by both boards" });
+    const given = await applyEvent(database, id, actors["lead.kent"]!, {
+      type: "SUBMIT_CONDITION_EVIDENCE",
+      conditionId: "c1",
+      evidence: "Signed by both boards",
+    });
     expect(given).toMatchObject({ ok: true, state: "procurement" });
     return id;
   }
@@ -520,7 +648,9 @@ describe("condition evidence", () => {
   it("lets a signer reject the evidence with a reason, which the lead then sees", async () => {
     const id = await withEvidence();
     const page = await workspace("reviewer.one", id);
-    expect(page.conditions).toMatchObject([{ id: "c1", status: "evidence_submitted", evidence: "Signed by both boards", reviewRefusal: null }]);
+    expect(page.conditions).toMatchObject([
+      { id: "c1", status: "evidence_submitted", evidence: "Signed by both boards", reviewRefusal: null },
+    ]);
 
     const version = String(await versionOf(id));
     const noReason = await post("reviewer.one", id, { intent: "reject-condition", conditionId: "c1", version, reason: "" });
@@ -528,7 +658,12 @@ describe("condition evidence", () => {
     expect((noReason as Reply).data).toMatchObject({ form: "condition", conditionId: "c1" });
     expect(errorsOf(noReason).reason).toEqual(["Say why the evidence is not enough"]);
 
-    const rejected = (await post("reviewer.one", id, { intent: "reject-condition", conditionId: "c1", version, reason: "The minutes are not attached" })) as Response;
+    const rejected = (await post("reviewer.one", id, {
+      intent: "reject-condition",
+      conditionId: "c1",
+      version,
+      reason: "The minutes are not attached",
+    })) as Response;
     expect(rejected.headers.get("Location")).toBe(`/reviews/${id}?done=rejected`);
     expect(await conditionOf(id)).toMatchObject({ status: "open", rejectionReason: "The minutes are not attached" });
   });
@@ -537,7 +672,9 @@ describe("condition evidence", () => {
     const id = await withEvidence();
     const version = String(await versionOf(id));
     const page = await workspace("reviewer.three", id);
-    expect(page.conditions[0]!.reviewRefusal).toBe("Only a reviewer who signed the decision that set this condition can judge its evidence.");
+    expect(page.conditions[0]!.reviewRefusal).toBe(
+      "Only a reviewer who signed the decision that set this condition can judge its evidence.",
+    );
     const refused = await post("reviewer.three", id, { intent: "accept-condition", conditionId: "c1", version });
     expect((refused as Reply).init.status).toBe(403);
     expect(errorsOf(refused)[""]).toEqual(["Only a reviewer who signed the decision that set this condition can judge its evidence."]);

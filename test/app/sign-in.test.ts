@@ -14,7 +14,10 @@ async function signInAction(fields: Record<string, string>, ip = "127.0.0.1") {
 
 /** What the action handed back to the form: Conform's reply and the HTTP status. */
 function reply(result: unknown) {
-  const r = result as { data: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> }; init: { status: number } };
+  const r = result as {
+    data: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> };
+    init: { status: number };
+  };
   return { status: r.init.status, error: r.data.error ?? {}, values: r.data.initialValue ?? {} };
 }
 
@@ -79,7 +82,9 @@ describe("signing out", () => {
     const cookie = await sessionCookieFor("reviewer.one@example.nhs.uk");
     expect(await getUser(appRequest("/", { cookie }))).toMatchObject({ email: "reviewer.one@example.nhs.uk" });
 
-    const result = (await settle(() => action({ request: formPost("/sign-out", {}, { cookie }), params: {}, context } as never))) as Response;
+    const result = (await settle(() =>
+      action({ request: formPost("/sign-out", {}, { cookie }), params: {}, context } as never),
+    )) as Response;
     expect(result.status).toBe(302);
     expect(result.headers.get("Location")).toBe("/sign-in?signedOut=1");
     expect(result.headers.get("Set-Cookie")).toMatch(/better-auth\.session_token=;|Max-Age=0/);

@@ -133,8 +133,12 @@ describe("parsing what people type", () => {
       ok: false,
       message: "Date of early engagement must be a real date",
     });
-    expect(parseDateParts({ day: "1", month: "13", year: "2017" }, label)).toMatchObject({ message: "Date of early engagement must be a real date" });
-    expect(parseDateParts({ day: "1", month: "1", year: "17" }, label)).toMatchObject({ message: "Date of early engagement must include a year with 4 numbers, like 2017" });
+    expect(parseDateParts({ day: "1", month: "13", year: "2017" }, label)).toMatchObject({
+      message: "Date of early engagement must be a real date",
+    });
+    expect(parseDateParts({ day: "1", month: "1", year: "17" }, label)).toMatchObject({
+      message: "Date of early engagement must include a year with 4 numbers, like 2017",
+    });
   });
 
   it("treats blank as not answered, never as an error", () => {
@@ -184,7 +188,13 @@ describe("field ids come from field paths", () => {
 
 describe("each section's form schema", () => {
   it.each(EDITABLE_SECTIONS)("round-trips the example %s section: saved value → form → the same value", (section) => {
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", checkpoint: 3, seed: 3 });
+    const content = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      checkpoint: 3,
+      seed: 3,
+    });
     const saved = sectionSchemas[section].parse(content[section] ?? {});
     const parsed = sectionFormSchemas[section].safeParse(toFormValues(SECTION_FIELDS[section], saved));
     expect(parsed.error?.issues ?? []).toEqual([]);
@@ -252,10 +262,17 @@ async function post(who: string, id: string, section: string, fields: Record<str
 /** What the action handed back to the page: Conform's reply and the HTTP status. */
 function reply(result: unknown) {
   const r = result as {
-    data: { result: { status?: string; error?: Record<string, string[] | null>; initialValue?: Record<string, unknown>; intent?: unknown } };
+    data: {
+      result: { status?: string; error?: Record<string, string[] | null>; initialValue?: Record<string, unknown>; intent?: unknown };
+    };
     init: { status: number };
   };
-  return { status: r.init.status, error: r.data.result.error ?? {}, values: r.data.result.initialValue ?? {}, intent: r.data.result.intent };
+  return {
+    status: r.init.status,
+    error: r.data.result.error ?? {},
+    values: r.data.result.initialValue ?? {},
+    intent: r.data.result.intent,
+  };
 }
 
 const intent = (value: unknown) => JSON.stringify(value);
@@ -293,7 +310,12 @@ describe("opening a section", () => {
 
   it("focuses the field a ?field= link names", async () => {
     const id = await newKentDraft();
-    const data = (await load("lead.kent", id, "population", `?field=${encodeURIComponent("population.practices[0].listSize")}`)) as LoaderData;
+    const data = (await load(
+      "lead.kent",
+      id,
+      "population",
+      `?field=${encodeURIComponent("population.practices[0].listSize")}`,
+    )) as LoaderData;
     expect(data.focusId).toBe("f-population-practices-0-listSize");
     const elsewhere = (await load("lead.kent", id, "population", "?field=finance.budget")) as LoaderData;
     expect(elsewhere.focusId).toBeNull();
@@ -408,7 +430,12 @@ describe("saving a section", () => {
       gpPracticesSignedUpPercent: 85,
     });
     expect(content.outcomes?.metricYears).toEqual([
-      { id: "y1", financialYear: "2017-18", nonElectiveAdmissionsPer100k: { baseline: 1234.5 }, stillAtHome91DaysPercent: { planned: 82.5 } },
+      {
+        id: "y1",
+        financialYear: "2017-18",
+        nonElectiveAdmissionsPer100k: { baseline: 1234.5 },
+        stillAtHome91DaysPercent: { planned: 82.5 },
+      },
     ]);
     expect(content.enablers?.sevenDayServices).toBe(false);
     expect(content.enablers?.highImpactChanges).toMatchObject({ trustedAssessors: true, focusOnChoice: false });
@@ -427,7 +454,10 @@ describe("saving a section", () => {
     expect(result.status).toBe(400);
     expect(result.error["budget.capitatedSumPence"]).toEqual(["Enter the amount in pounds, like 1,500,000"]);
     expect(result.error.pooledBudgetMinimumPence).toEqual(["Enter pounds and pence with no more than 2 decimal places"]);
-    expect(result.values).toMatchObject({ budget: { capitatedSumPence: "£1.5m", performancePaymentPercent: "3.5" }, pooledBudgetMinimumPence: "12.345" });
+    expect(result.values).toMatchObject({
+      budget: { capitatedSumPence: "£1.5m", performancePaymentPercent: "3.5" },
+      pooledBudgetMinimumPence: "12.345",
+    });
     expect((await readDraft(database, id)).content.finance).toBeUndefined();
   });
 
@@ -510,7 +540,9 @@ describe("saving a section", () => {
 
   it("answers 404 to another footprint's lead and changes nothing", async () => {
     const id = await newKentDraft();
-    expect(await post("lead.manchester", id, "contract", { openedAt: "", contractTermYears: "10" })).toMatchObject({ init: { status: 404 } });
+    expect(await post("lead.manchester", id, "contract", { openedAt: "", contractTermYears: "10" })).toMatchObject({
+      init: { status: 404 },
+    });
     expect((await readDraft(database, id)).content).toEqual({});
   });
 
@@ -525,10 +557,21 @@ describe("saving a section", () => {
   it("refuses the lead while the submission is with the national team", async () => {
     const id = await newKentDraft();
     const lead = await actorOf("lead.kent@example.nhs.uk");
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", seed: 5 }) as Record<string, unknown>;
+    const content = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      seed: 5,
+    }) as Record<string, unknown>;
     for (const section of SECTION_SLUGS) {
       if (content[section] !== undefined) {
-        await saveSection(database, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: "2026-01-05T10:00:00.000Z" });
+        await saveSection(database, {
+          submissionId: id,
+          section,
+          data: content[section],
+          updatedBy: lead.id,
+          at: "2026-01-05T10:00:00.000Z",
+        });
       }
     }
     const submitted = await applyEvent(database, id, lead, { type: "SUBMIT", declaration: true });

@@ -31,7 +31,11 @@ beforeAll(async () => {
   const [lead, admin, one, two] = await Promise.all(
     ["lead.kent@example.nhs.uk", "admin@example.nhs.uk", "reviewer.one@example.nhs.uk", "reviewer.two@example.nhs.uk"].map(actorFor),
   );
-  const started = await assurance.startSubmission(db(), lead!, { footprintCode: "E54000032", title: "Kent and Medway MCP", modelType: "MCP" });
+  const started = await assurance.startSubmission(db(), lead!, {
+    footprintCode: "E54000032",
+    title: "Kent and Medway MCP",
+    modelType: "MCP",
+  });
   if (!started.ok) throw new Error(started.reason);
   submissionId = started.id;
 

@@ -52,7 +52,10 @@ describe.each(databaseKinds)("accounts on $engine", (kind) => {
     for (const account of DEMO_ACCOUNTS) {
       const response = await auth.handler(signInRequest(account.email, DEMO_PASSWORD, `10.0.0.${DEMO_ACCOUNTS.indexOf(account)}`));
       expect(response.status, account.email).toBe(200);
-      const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const cookie = response.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
       const session = await auth.api.getSession({ headers: new Headers({ cookie }) });
       expect(session?.user.email).toBe(account.email);
       expect(session?.user.role).toBe(account.role);
@@ -82,7 +85,7 @@ describe.each(databaseKinds)("accounts on $engine", (kind) => {
   it("throttles sign-in per client: one address is stopped while another still signs in", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      statuses.push((await auth.handler(signInRequest("lead.kent@example.nhs.uk", "guess-number-" + i, "10.3.0.1"))).status);
+      statuses.push((await auth.handler(signInRequest("lead.kent@example.nhs.uk", `guess-number-${i}`, "10.3.0.1"))).status);
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
     // The right password from the throttled address is still refused until the window passes…

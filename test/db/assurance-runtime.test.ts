@@ -69,9 +69,21 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
 
   it("refuses to submit while blocking criteria fail, and writes nothing", async () => {
     const id = await newSubmission();
-    await saveSection(t.db, { submissionId: id, section: "about", data: { title: "Half done" }, updatedBy: lead.id, at: new Date().toISOString() });
+    await saveSection(t.db, {
+      submissionId: id,
+      section: "about",
+      data: { title: "Half done" },
+      updatedBy: lead.id,
+      at: new Date().toISOString(),
+    });
     // Saved exactly as typed, wrong types included: the runtime must judge it, not crash on it.
-    await saveSection(t.db, { submissionId: id, section: "population", data: { registeredPopulation: "lots", practices: "none" }, updatedBy: lead.id, at: new Date().toISOString() });
+    await saveSection(t.db, {
+      submissionId: id,
+      section: "population",
+      data: { registeredPopulation: "lots", practices: "none" },
+      updatedBy: lead.id,
+      at: new Date().toISOString(),
+    });
     const result = await applyEvent(t.db, id, lead, { type: "SUBMIT", declaration: true });
     expect(result).toMatchObject({ ok: false, kind: "refused" });
     expect(result.ok ? "" : result.reason).toMatch(/^\d+ blocking checks? (is|are) still failing/);
@@ -144,7 +156,11 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
 
     // A condition event changes no state: the trail records it without a to_state.
     await applyEvent(t.db, id, lead, { type: "SUBMIT_CONDITION_EVIDENCE", conditionId: "c1", evidence: "Signed agreement" });
-    expect((await auditTrail(t.db, id)).at(-1)).toMatchObject({ action: "SUBMIT_CONDITION_EVIDENCE", from_state: "procurement", to_state: null });
+    expect((await auditTrail(t.db, id)).at(-1)).toMatchObject({
+      action: "SUBMIT_CONDITION_EVIDENCE",
+      from_state: "procurement",
+      to_state: null,
+    });
   });
 
   it("the frozen version keeps what was submitted after the draft changes", async () => {
@@ -152,7 +168,13 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
     await saveExample(t.db, id, lead, 1);
     await applyEvent(t.db, id, lead, { type: "SUBMIT", declaration: true });
     const before = (await readSections(t.db, id)).about;
-    await saveSection(t.db, { submissionId: id, section: "about", data: { ...(before as object), title: "Renamed" }, updatedBy: lead.id, at: new Date().toISOString() });
+    await saveSection(t.db, {
+      submissionId: id,
+      section: "about",
+      data: { ...(before as object), title: "Renamed" },
+      updatedBy: lead.id,
+      at: new Date().toISOString(),
+    });
     const frozen = await t.db.selectFrom("submission_version").select("content").where("submission_id", "=", id).executeTakeFirstOrThrow();
     expect(JSON.parse(frozen.content).about).toEqual(before);
   });
@@ -201,7 +223,10 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
     const id = await newSubmission();
     await saveExample(t.db, id, lead, 1);
     await applyEvent(t.db, id, lead, { type: "SUBMIT", declaration: true });
-    expect(await applyEvent(t.db, id, admin, { type: "PAUSE", reason: "National intervention" })).toMatchObject({ ok: true, state: "paused" });
+    expect(await applyEvent(t.db, id, admin, { type: "PAUSE", reason: "National intervention" })).toMatchObject({
+      ok: true,
+      state: "paused",
+    });
     expect(await findSubmission(t.db, id)).toMatchObject({ whose_turn: "paused" });
     expect(await applyEvent(t.db, id, admin, { type: "RESUME", reason: "Released" })).toMatchObject({
       ok: true,
@@ -226,11 +251,16 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
     expect(await verifyAuditChains(t.db)).toMatchObject({ intact: true });
 
     // Someone with direct database access switches the guard off and edits history.
-    const unguard = kind.engine === "postgres"
-      ? sql`alter table audit_event disable trigger audit_event_no_update`
-      : sql`drop trigger audit_event_no_update`;
+    const unguard =
+      kind.engine === "postgres"
+        ? sql`alter table audit_event disable trigger audit_event_no_update`
+        : sql`drop trigger audit_event_no_update`;
     await unguard.execute(t.db);
-    await t.db.updateTable("audit_event").set({ payload: JSON.stringify({ declaration: false }) }).where("id", "=", trail[1]!.id).execute();
+    await t.db
+      .updateTable("audit_event")
+      .set({ payload: JSON.stringify({ declaration: false }) })
+      .where("id", "=", trail[1]!.id)
+      .execute();
     const verdict = await verifyAuditChains(t.db);
     expect(verdict).toMatchObject({
       intact: false,

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent } from "../../app/.server/assurance.ts";
-import {
-  loadSimulation,
-  moveToCriteriaSet,
-  simulateCriteriaImpact,
-  startImpactSimulation,
-} from "../../app/.server/criteria-impact.ts";
+import { loadSimulation, moveToCriteriaSet, simulateCriteriaImpact, startImpactSimulation } from "../../app/.server/criteria-impact.ts";
 import { seedDemoSubmissions } from "../../app/.server/demo-submissions.ts";
 import { referenceForCriteria } from "../../app/.server/reference.ts";
 import { checkpointToJudge, readDraft } from "../../app/.server/submissions.ts";
@@ -30,7 +25,13 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
   }, 120_000);
   afterAll(async () => t?.destroy());
 
-  const live = () => t.db.selectFrom("submission").select(["id", "criteria_set", "checkpoint", "state", "version"]).where("whose_turn", "<>", "closed").orderBy("id").execute();
+  const live = () =>
+    t.db
+      .selectFrom("submission")
+      .select(["id", "criteria_set", "checkpoint", "state", "version"])
+      .where("whose_turn", "<>", "closed")
+      .orderBy("id")
+      .execute();
 
   /** The same question answered the plain way: evaluate each draft under both sets. */
   async function expectedFlips(target: CriteriaSetId) {
@@ -41,7 +42,11 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
       const { content } = await readDraft(t.db, s.id);
       const options = { checkpoint: checkpointToJudge(s.checkpoint, s.state), reference };
       const failing = (set: CriteriaSetId) =>
-        new Set(evaluate(content, criteriaSets[set], options).results.filter((r) => r.outcome === "fail").map((r) => r.id));
+        new Set(
+          evaluate(content, criteriaSets[set], options)
+            .results.filter((r) => r.outcome === "fail")
+            .map((r) => r.id),
+        );
       const before = failing(s.criteria_set as CriteriaSetId);
       const after = failing(target);
       const f = { passToFail: [...after].filter((id) => !before.has(id)), failToPass: [...before].filter((id) => !after.has(id)) };
@@ -67,7 +72,8 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
       expect(listed.newFailures.sort(), listed.id).toEqual(expected.get(listed.id)!.passToFail.sort());
       expect(listed.fixed.sort(), listed.id).toEqual(expected.get(listed.id)!.failToPass.sort());
     }
-    const sum = (pick: (f: { passToFail: string[]; failToPass: string[] }) => string[]) => [...expected.values()].reduce((n, f) => n + pick(f).length, 0);
+    const sum = (pick: (f: { passToFail: string[]; failToPass: string[] }) => string[]) =>
+      [...expected.values()].reduce((n, f) => n + pick(f).length, 0);
     expect(result.byCriterion.reduce((n, c) => n + c.passToFail, 0)).toBe(sum((f) => f.passToFail));
     expect(result.byCriterion.reduce((n, c) => n + c.failToPass, 0)).toBe(sum((f) => f.failToPass));
     expect(result.byRegion.reduce((n, r) => n + r.submissions, 0)).toBe(expected.size);
@@ -83,7 +89,12 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
     const done = await loadSimulation(t.db, started.id, NOW);
     expect(done).toMatchObject({ status: "done", processed: done!.total, percent: 100 });
     expect(done!.result!.affected).toBe((await expectedFlips("2016-17")).size);
-    const audit = await t.db.selectFrom("audit_event").selectAll().where("chain", "=", ADMIN_CHAIN).where("action", "=", "SIMULATE_CRITERIA_SET").execute();
+    const audit = await t.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("chain", "=", ADMIN_CHAIN)
+      .where("action", "=", "SIMULATE_CRITERIA_SET")
+      .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.payload)).toMatchObject({ simulationId: started.id, targetSet: "2016-17" });
 
@@ -97,7 +108,11 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
   it("moves chosen submissions with a reason: re-evaluated, version moved on, audited, and only live ones", async () => {
     const before = await live();
     const chosen = before[0]!;
-    const closed = await t.db.selectFrom("submission").select(["id", "criteria_set"]).where("whose_turn", "=", "closed").executeTakeFirstOrThrow();
+    const closed = await t.db
+      .selectFrom("submission")
+      .select(["id", "criteria_set"])
+      .where("whose_turn", "=", "closed")
+      .executeTakeFirstOrThrow();
     const { moved } = await moveToCriteriaSet(
       t.db,
       admin,
@@ -107,30 +122,58 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
     expect(moved).toBe(1);
     const after = await t.db.selectFrom("submission").selectAll().where("id", "=", chosen.id).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ criteria_set: "2016-17", version: chosen.version + 1 });
-    expect((await t.db.selectFrom("submission").select("criteria_set").where("id", "=", closed.id).executeTakeFirstOrThrow()).criteria_set).toBe(closed.criteria_set);
+    expect(
+      (await t.db.selectFrom("submission").select("criteria_set").where("id", "=", closed.id).executeTakeFirstOrThrow()).criteria_set,
+    ).toBe(closed.criteria_set);
 
     const { content } = await readDraft(t.db, chosen.id);
-    const evaluation = evaluate(content, criteriaSets["2016-17"], { checkpoint: checkpointToJudge(chosen.checkpoint, chosen.state), reference: await referenceForCriteria(t.db) });
+    const evaluation = evaluate(content, criteriaSets["2016-17"], {
+      checkpoint: checkpointToJudge(chosen.checkpoint, chosen.state),
+      reference: await referenceForCriteria(t.db),
+    });
     expect(after.failing_blocking).toBe(evaluation.blockingFailures.length);
     const failing = await t.db.selectFrom("failing_criterion").select("criterion_id").where("submission_id", "=", chosen.id).execute();
-    expect(failing.map((f) => f.criterion_id).sort()).toEqual([...evaluation.blockingFailures, ...evaluation.warnings].map((r) => r.id).sort());
+    expect(failing.map((f) => f.criterion_id).sort()).toEqual(
+      [...evaluation.blockingFailures, ...evaluation.warnings].map((r) => r.id).sort(),
+    );
 
-    const trail = await t.db.selectFrom("audit_event").selectAll().where("chain", "=", chosen.id).orderBy("seq", "desc").executeTakeFirstOrThrow();
+    const trail = await t.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("chain", "=", chosen.id)
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
     expect(trail.action).toBe("CHANGE_CRITERIA_SET");
     expect(JSON.parse(trail.payload)).toMatchObject({ from: chosen.criteria_set, to: "2016-17", reason: "Trial of the 2016-17 rules" });
-    const adminEntry = await t.db.selectFrom("audit_event").selectAll().where("chain", "=", ADMIN_CHAIN).orderBy("seq", "desc").executeTakeFirstOrThrow();
+    const adminEntry = await t.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .where("chain", "=", ADMIN_CHAIN)
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
     expect(adminEntry.action).toBe("MOVE_CRITERIA_SET");
     expect(JSON.parse(adminEntry.payload)).toMatchObject({ moved: 1, scope: "chosen" });
 
     // Someone acting on the submission as it was is told it changed, not overruled.
     const reviewer = (await findUserProfile(t.db, trail.actor_id!))!;
-    const stale = await applyEvent(t.db, chosen.id, actorFrom(reviewer), { type: "WITHDRAW", reason: "x" }, { expectedVersion: chosen.version });
+    const stale = await applyEvent(
+      t.db,
+      chosen.id,
+      actorFrom(reviewer),
+      { type: "WITHDRAW", reason: "x" },
+      { expectedVersion: chosen.version },
+    );
     expect(stale).toMatchObject({ ok: false, kind: "conflict" });
     expect((await verifyAuditChains(t.db)).intact).toBe(true);
   });
 
   it("moves all live submissions, and a simulation afterwards finds nothing left to move", async () => {
-    const { moved } = await moveToCriteriaSet(t.db, admin, { scope: "all", submission: [], reason: "Adopting 2016-17 everywhere", target: "2016-17", simulationId: null }, NOW);
+    const { moved } = await moveToCriteriaSet(
+      t.db,
+      admin,
+      { scope: "all", submission: [], reason: "Adopting 2016-17 everywhere", target: "2016-17", simulationId: null },
+      NOW,
+    );
     const rows = await live();
     expect(moved).toBe(rows.length - 1);
     expect(rows.every((r) => r.criteria_set === "2016-17")).toBe(true);

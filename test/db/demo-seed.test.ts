@@ -50,7 +50,12 @@ describe.each(databaseKinds)("demo submissions on $engine", (kind) => {
     const submitted = await t.db.selectFrom("submission").select(["id", "workflow_snapshot"]).where("state", "!=", "draft").execute();
     for (const row of submitted) {
       const expected = JSON.parse(row.workflow_snapshot).context.versionsSubmitted as number;
-      const versions = await t.db.selectFrom("submission_version").select("number").where("submission_id", "=", row.id).orderBy("number").execute();
+      const versions = await t.db
+        .selectFrom("submission_version")
+        .select("number")
+        .where("submission_id", "=", row.id)
+        .orderBy("number")
+        .execute();
       expect(versions.map((v) => v.number)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
     }
   });

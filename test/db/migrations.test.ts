@@ -30,9 +30,19 @@ describe.each(databaseKinds)("migrations on $engine", (kind) => {
 
   it("enforces foreign keys, so a membership of an unknown footprint is refused", async () => {
     await expect(addFootprintMember(t.db, "no-such-user", "E54000007")).rejects.toThrow();
-    await expect(t.db.insertInto("footprint").values({
-      code: "E54999999", name: "Nowhere", region_code: "XX", region_2016: "North", region_inferred: 0, aliases: "[]",
-    }).execute()).rejects.toThrow();
+    await expect(
+      t.db
+        .insertInto("footprint")
+        .values({
+          code: "E54999999",
+          name: "Nowhere",
+          region_code: "XX",
+          region_2016: "North",
+          region_inferred: 0,
+          aliases: "[]",
+        })
+        .execute(),
+    ).rejects.toThrow();
   });
 
   if (kind.engine === "sqlite") {

@@ -53,9 +53,15 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
     const started = await startSubmission(t.db, lead, { footprintCode: "E54000032", title: "Kent MCP", modelType: "MCP" });
     if (!started.ok) throw new Error(started.reason);
     id = started.id;
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", seed: 3 }) as Record<string, unknown>;
+    const content = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      seed: 3,
+    }) as Record<string, unknown>;
     for (const section of SECTION_SLUGS) {
-      if (content[section] !== undefined) await saveSection(t.db, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
+      if (content[section] !== undefined)
+        await saveSection(t.db, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
     }
   });
   afterAll(async () => t?.destroy());
@@ -70,7 +76,13 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
     const assignment = await t.db.selectFrom("review_assignment").selectAll().where("submission_id", "=", id).executeTakeFirstOrThrow();
     expect(assignment).toMatchObject({ checkpoint: 1, lead_reviewer_id: one.id, second_reviewer_id: two.id, assigned_by: admin.id });
 
-    await applyEvent(t.db, id, one, { type: "PROPOSE_DECISION", decision: "changes_requested", confidence: "amber", rationale: "x", changeRequests: [{ id: "r1", text: "Fix hubs", fieldPath: "population.hubs" }] });
+    await applyEvent(t.db, id, one, {
+      type: "PROPOSE_DECISION",
+      decision: "changes_requested",
+      confidence: "amber",
+      rationale: "x",
+      changeRequests: [{ id: "r1", text: "Fix hubs", fieldPath: "population.hubs" }],
+    });
     expect((await listNotifications(t.db, two.id))[0]!.title).toBe("Countersign needed: Kent MCP");
     expect(await countUnread(t.db, two.id)).toBe(2);
     await markRead(t.db, two.id, new Date().toISOString());
@@ -104,7 +116,13 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
       const live = nodemailer.createTransport({ host: "127.0.0.1", port: smtp.port, secure: false, ignoreTLS: true });
       expect(await deliverOutbox(t.db, live)).toEqual({ sent: 5, failed: 0 });
       expect(smtp.received.map((m) => m.to[0]).sort()).toEqual(
-        ["admin@example.nhs.uk", "lead.kent@example.nhs.uk", "reviewer.one@example.nhs.uk", "reviewer.two@example.nhs.uk", "reviewer.two@example.nhs.uk"].sort(),
+        [
+          "admin@example.nhs.uk",
+          "lead.kent@example.nhs.uk",
+          "reviewer.one@example.nhs.uk",
+          "reviewer.two@example.nhs.uk",
+          "reviewer.two@example.nhs.uk",
+        ].sort(),
       );
       const lead = smtp.received.find((m) => m.to[0] === "lead.kent@example.nhs.uk")!;
       expect(lead.data).toContain("Subject: NCM Assure: Changes requested: Kent MCP");

@@ -369,11 +369,36 @@ describe("CSV fields", () => {
     expect(csvField(" =1+1")).toBe("' =1+1");
     expect(csvField("\uFE62cmd")).toBe("'\uFE62cmd");
     const lookAlikes = [
-      "=", "\uFF1D", "\uFE66", "\u207C", "\u208C", // equals: full-width, small, superscript, subscript
-      "+", "\uFF0B", "\uFE62", "\u207A", "\u208A", "\u2795", // plus
-      "-", "\uFF0D", "\uFE63", "\u207B", "\u208B", "\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\uFE58", "\u2796", // minus, hyphens, dashes
-      "@", "\uFF20", "\uFE6B", // commercial at
-      "\t", "\r",
+      "=",
+      "\uFF1D",
+      "\uFE66",
+      "\u207C",
+      "\u208C", // equals: full-width, small, superscript, subscript
+      "+",
+      "\uFF0B",
+      "\uFE62",
+      "\u207A",
+      "\u208A",
+      "\u2795", // plus
+      "-",
+      "\uFF0D",
+      "\uFE63",
+      "\u207B",
+      "\u208B",
+      "\u2212",
+      "\u2010",
+      "\u2011",
+      "\u2012",
+      "\u2013",
+      "\u2014",
+      "\u2015",
+      "\uFE58",
+      "\u2796", // minus, hyphens, dashes
+      "@",
+      "\uFF20",
+      "\uFE6B", // commercial at
+      "\t",
+      "\r",
     ];
     const leading = ["", " ", "  ", "\u00A0", "\u3000", "\u2003", "\u200B", "\uFEFF", "\n", " \t"];
     for (const sign of lookAlikes) {
@@ -413,7 +438,9 @@ describe.each(databaseKinds)("the pipeline query on $engine", (kind) => {
     t = await kind.create();
     ref = await reference(t.db);
     rows = generate(ref, 120, 11, "s-");
-    special.forEach((s, i) => Object.assign(rows[i]!, s));
+    special.forEach((s, i) => {
+      Object.assign(rows[i]!, s);
+    });
     await insertKnown(t.db, ref, rows);
   });
   afterAll(async () => t?.destroy());

@@ -43,7 +43,10 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
 
   async function signIn(email: string, password: string) {
     const response = await auth.handler(signInRequest(email, password));
-    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     return { status: response.status, body: await response.json(), cookie };
   }
 
@@ -112,7 +115,12 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
   });
 
   it("refuses a duplicate email, in any case, and footprints that do not fit the role", async () => {
-    const duplicate = await inviteUser(t.db, admin, { name: "Again", email: " LEAD.KENT@example.nhs.uk ", role: "lead", footprintCodes: [KENT] });
+    const duplicate = await inviteUser(t.db, admin, {
+      name: "Again",
+      email: " LEAD.KENT@example.nhs.uk ",
+      role: "lead",
+      footprintCodes: [KENT],
+    });
     expect(duplicate).toEqual({ ok: false, field: "email", reason: expect.stringContaining("already exists") });
     const leadWithout = await inviteUser(t.db, admin, { name: "A", email: "a@example.nhs.uk", role: "lead", footprintCodes: [] });
     expect(leadWithout).toMatchObject({ ok: false, field: "footprints" });
@@ -120,7 +128,13 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
     expect(reviewerWith).toMatchObject({ ok: false, field: "footprints" });
     const unknown = await inviteUser(t.db, admin, { name: "C", email: "c@example.nhs.uk", role: "lead", footprintCodes: ["E99999999"] });
     expect(unknown).toMatchObject({ ok: false, field: "footprints" });
-    expect(await t.db.selectFrom("user").select("id").where("email", "in", ["a@example.nhs.uk", "b@example.nhs.uk", "c@example.nhs.uk"]).execute()).toEqual([]);
+    expect(
+      await t.db
+        .selectFrom("user")
+        .select("id")
+        .where("email", "in", ["a@example.nhs.uk", "b@example.nhs.uk", "c@example.nhs.uk"])
+        .execute(),
+    ).toEqual([]);
   });
 
   it("lets the link set a password once; the invited person then signs in", async () => {
@@ -202,7 +216,10 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
       footprints: [{ code: KENT }],
     });
     expect((await listUsersForAdmin(t.db)).find((u) => u.id === kent.id)).toMatchObject({ status: "deactivated" });
-    expect(await deactivateUser(t.db, admin, kent.id, "Again")).toMatchObject({ ok: false, reason: expect.stringContaining("already deactivated") });
+    expect(await deactivateUser(t.db, admin, kent.id, "Again")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("already deactivated"),
+    });
 
     const entry = (await adminChain()).at(-1)!;
     expect(entry).toMatchObject({ action: "DEACTIVATE_USER", actor_id: admin.id, from_state: "active", to_state: "deactivated" });
@@ -227,15 +244,24 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
       ok: false,
       reason: "You cannot deactivate your own account. Ask another programme administrator to do it.",
     });
-    expect(await changeRoleAndFootprints(t.db, admin, admin.id, { role: "reviewer", footprintCodes: [] })).toMatchObject({ ok: false, field: "role" });
+    expect(await changeRoleAndFootprints(t.db, admin, admin.id, { role: "reviewer", footprintCodes: [] })).toMatchObject({
+      ok: false,
+      field: "role",
+    });
     expect((await signIn("admin@example.nhs.uk", DEMO_PASSWORD)).status).toBe(200);
   });
 
   it("changes role and footprints together, auditing each kind of change", async () => {
     const riley = await t.db.selectFrom("user").select("id").where("email", "=", "reviewer.two@example.nhs.uk").executeTakeFirstOrThrow();
-    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "lead", footprintCodes: [] })).toMatchObject({ ok: false, field: "footprints" });
+    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "lead", footprintCodes: [] })).toMatchObject({
+      ok: false,
+      field: "footprints",
+    });
     const before = (await adminChain()).length;
-    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "lead", footprintCodes: [DEVON] })).toEqual({ ok: true, changed: true });
+    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "lead", footprintCodes: [DEVON] })).toEqual({
+      ok: true,
+      changed: true,
+    });
     const entries = (await adminChain()).slice(before);
     expect(entries.map((e) => e.action)).toEqual(["CHANGE_ROLE", "CHANGE_FOOTPRINTS"]);
     expect(JSON.parse(entries[0]!.payload)).toMatchObject({ userId: riley.id, from: "reviewer", to: "lead" });
@@ -245,8 +271,14 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
     const session = await signIn("reviewer.two@example.nhs.uk", DEMO_PASSWORD);
     expect(session.body.user.role).toBe("lead");
 
-    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "lead", footprintCodes: [DEVON] })).toEqual({ ok: true, changed: false });
-    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "reviewer", footprintCodes: [] })).toEqual({ ok: true, changed: true });
+    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "lead", footprintCodes: [DEVON] })).toEqual({
+      ok: true,
+      changed: false,
+    });
+    expect(await changeRoleAndFootprints(t.db, admin, riley.id, { role: "reviewer", footprintCodes: [] })).toEqual({
+      ok: true,
+      changed: true,
+    });
     expect(await findUserProfile(t.db, riley.id)).toMatchObject({ role: "reviewer", footprints: [] });
   });
 
@@ -267,7 +299,16 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
   it("keeps every audit chain intact", async () => {
     expect(await verifyAuditChains(t.db)).toMatchObject({ intact: true });
     const actions = new Set((await adminChain()).map((e) => e.action));
-    for (const action of ["INVITE_USER", "RESEND_INVITATION", "SET_PASSWORD", "CHANGE_ROLE", "CHANGE_FOOTPRINTS", "RECORD_CONFLICT", "DEACTIVATE_USER", "REACTIVATE_USER"]) {
+    for (const action of [
+      "INVITE_USER",
+      "RESEND_INVITATION",
+      "SET_PASSWORD",
+      "CHANGE_ROLE",
+      "CHANGE_FOOTPRINTS",
+      "RECORD_CONFLICT",
+      "DEACTIVATE_USER",
+      "REACTIVATE_USER",
+    ]) {
       expect(actions).toContain(action);
     }
   });

@@ -35,7 +35,9 @@ const sendEmpty =
   async (page: Page): Promise<void> => {
     await page.getByRole("button", { name: button, exact: typeof button === "string" }).click();
     await page.locator(".nhsuk-error-summary").waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.className), { message: `focus after ${button}` }).toBe("nhsuk-error-summary");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.className), { message: `focus after ${button}` })
+      .toBe("nhsuk-error-summary");
   };
 
 /**
@@ -44,9 +46,7 @@ const sendEmpty =
  */
 const SWEEP: Record<string, (c: Context) => Visit[]> = {
   "": () => (["lead", "reviewer", "admin"] as const).map((who) => ({ who, path: "/" })),
-  "sign-in": () => [
-    { who: "anonymous", path: "/sign-in", then: { state: "sent empty", act: sendEmpty("Sign in") } },
-  ],
+  "sign-in": () => [{ who: "anonymous", path: "/sign-in", then: { state: "sent empty", act: sendEmpty("Sign in") } }],
   "sign-out": () => (["lead", "reviewer", "admin"] as const).map((who) => ({ who, path: "/sign-out" })),
   "set-password": (c) => [
     { who: "anonymous", path: c.setPasswordPath, then: { state: "sent empty", act: sendEmpty("Set password") } },
@@ -92,9 +92,7 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
     { who: "reviewer", path: `/submissions/${ids.toCountersign}/check` },
     { who: "admin", path: `/submissions/${ids.draft}/check` },
   ],
-  "submissions/:id/submitted": ({ ids }) => [
-    { who: "lead", path: `/submissions/${ids.returned}/submitted?version=2` },
-  ],
+  "submissions/:id/submitted": ({ ids }) => [{ who: "lead", path: `/submissions/${ids.returned}/submitted?version=2` }],
   "submissions/:id/conditions": ({ ids }) => [
     {
       who: "lead",
@@ -121,7 +119,11 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
     { who: "admin", path: `/submissions/${ids.assured}/decisions/2` },
   ],
   "submissions/:id/assign": ({ ids }) => [
-    { who: "admin", path: `/submissions/${ids.awaitingAssignment}/assign`, then: { state: "sent empty", act: sendEmpty("Assign reviewers") } },
+    {
+      who: "admin",
+      path: `/submissions/${ids.awaitingAssignment}/assign`,
+      then: { state: "sent empty", act: sendEmpty("Assign reviewers") },
+    },
     { who: "admin", path: `/submissions/${ids.toPropose}/assign` },
   ],
 
@@ -154,9 +156,15 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
   "admin/assignments": () => [{ who: "admin", path: "/admin/assignments" }],
   "admin/outbox": () => [{ who: "admin", path: "/admin/outbox" }],
   "admin/users": () => [{ who: "admin", path: "/admin/users" }],
-  "admin/users/invite": () => [{ who: "admin", path: "/admin/users/invite", then: { state: "sent empty", act: sendEmpty("Send invitation") } }],
+  "admin/users/invite": () => [
+    { who: "admin", path: "/admin/users/invite", then: { state: "sent empty", act: sendEmpty("Send invitation") } },
+  ],
   "admin/users/:userId": ({ ids }) => [
-    { who: "admin", path: `/admin/users/${ids.leadUserId}`, then: { state: "deactivation without a reason", act: sendEmpty("Deactivate account") } },
+    {
+      who: "admin",
+      path: `/admin/users/${ids.leadUserId}`,
+      then: { state: "deactivation without a reason", act: sendEmpty("Deactivate account") },
+    },
     { who: "admin", path: `/admin/users/${ids.reviewerUserId}`, then: { state: "conflict sent empty", act: sendEmpty("Record conflict") } },
   ],
   "admin/audit": () => [
@@ -167,14 +175,23 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
         state: "after Verify chain",
         act: async (page) => {
           await page.getByRole("button", { name: "Verify chain" }).click();
-          await page.getByText(/intact|broken/i).first().waitFor();
+          await page
+            .getByText(/intact|broken/i)
+            .first()
+            .waitFor();
         },
       },
     },
   ],
-  "admin/criteria": () => [{ who: "admin", path: "/admin/criteria", then: { state: "sent empty", act: sendEmpty("Run impact simulation") } }],
+  "admin/criteria": () => [
+    { who: "admin", path: "/admin/criteria", then: { state: "sent empty", act: sendEmpty("Run impact simulation") } },
+  ],
   "admin/criteria/simulations/:id": (c) => [
-    { who: "admin", path: `/admin/criteria/simulations/${c.simulationId}`, then: { state: "move sent empty", act: sendEmpty("Move submissions to 2016-17") } },
+    {
+      who: "admin",
+      path: `/admin/criteria/simulations/${c.simulationId}`,
+      then: { state: "move sent empty", act: sendEmpty("Move submissions to 2016-17") },
+    },
   ],
   "submissions/:id/pause": ({ ids }) => [
     { who: "admin", path: `/submissions/${ids.toPropose}/pause`, then: { state: "sent empty", act: sendEmpty("Pause submission") } },
@@ -231,7 +248,18 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
     const result = await simulateCriteriaImpact(env.database, "2016-17");
     await env.database
       .insertInto("criteria_simulation")
-      .values({ id: simulationId, target_set: "2016-17", status: "done", processed: result.live, total: result.live, result: JSON.stringify(result), error: null, started_by: admin.id, started_at: new Date().toISOString(), finished_at: new Date().toISOString() })
+      .values({
+        id: simulationId,
+        target_set: "2016-17",
+        status: "done",
+        processed: result.live,
+        total: result.live,
+        result: JSON.stringify(result),
+        error: null,
+        started_by: admin.id,
+        started_at: new Date().toISOString(),
+        finished_at: new Date().toISOString(),
+      })
       .execute();
     const context: Context = { ids, setPasswordPath: `${link.pathname}${link.search}`, simulationId };
     visits = Object.entries(SWEEP)
@@ -262,31 +290,35 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
     return context.newPage();
   }
 
-  it.each(["anonymous", "lead", "reviewer", "admin"] as const)("%s: every page and error state has no violations", { timeout: 180_000 }, async (who) => {
-    const mine = visits.filter((v) => v.who === who);
-    expect(mine.length).toBeGreaterThan(0);
-    const found: { page: string; violations: string[] }[] = [];
-    for (const visit of mine) {
-      const started = Date.now();
-      const page = await pageFor(visit);
-      const response = await page.goto(visit.path);
-      expect(response?.status(), visit.path).toBe(visit.status ?? 200);
-      expect(new URL(page.url()).pathname, `${visit.path} was not redirected`).toBe(new URL(visit.path, "http://x").pathname);
-      // Hydrated and the header laid out (networkidle's half second a page adds up over a sweep).
-      await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
-      expect(await page.getByRole("heading", { level: 1 }).count(), `${visit.path} has one h1`).toBe(1);
-      found.push({ page: visit.path, violations: await axeViolations(page) });
-      if (visit.then) {
-        await visit.then.act(page);
-        await settled(page);
-        found.push({ page: `${visit.path} (${visit.then.state})`, violations: await axeViolations(page) });
+  it.each(["anonymous", "lead", "reviewer", "admin"] as const)(
+    "%s: every page and error state has no violations",
+    { timeout: 180_000 },
+    async (who) => {
+      const mine = visits.filter((v) => v.who === who);
+      expect(mine.length).toBeGreaterThan(0);
+      const found: { page: string; violations: string[] }[] = [];
+      for (const visit of mine) {
+        const started = Date.now();
+        const page = await pageFor(visit);
+        const response = await page.goto(visit.path);
+        expect(response?.status(), visit.path).toBe(visit.status ?? 200);
+        expect(new URL(page.url()).pathname, `${visit.path} was not redirected`).toBe(new URL(visit.path, "http://x").pathname);
+        // Hydrated and the header laid out (networkidle's half second a page adds up over a sweep).
+        await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
+        expect(await page.getByRole("heading", { level: 1 }).count(), `${visit.path} has one h1`).toBe(1);
+        found.push({ page: visit.path, violations: await axeViolations(page) });
+        if (visit.then) {
+          await visit.then.act(page);
+          await settled(page);
+          found.push({ page: `${visit.path} (${visit.then.state})`, violations: await axeViolations(page) });
+        }
+        await page.close();
+        if (process.env.SWEEP_TIMING) process.stdout.write(`${Date.now() - started} ms ${who} ${visit.path}\n`);
       }
-      await page.close();
-      if (process.env.SWEEP_TIMING) process.stdout.write(`${Date.now() - started} ms ${who} ${visit.path}\n`);
-    }
-    expect(found.filter((f) => f.violations.length > 0)).toEqual([]);
-    checked.push(...found.map((f) => `${who} ${f.page}`));
-  });
+      expect(found.filter((f) => f.violations.length > 0)).toEqual([]);
+      checked.push(...found.map((f) => `${who} ${f.page}`));
+    },
+  );
 
   afterAll(() => {
     // Shown in the test output, for the README's figures.

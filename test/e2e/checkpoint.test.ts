@@ -31,11 +31,20 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     const lead = await actor("lead.kent@example.nhs.uk");
     const started = await startSubmission(env.database, lead, { footprintCode: "E54000032", title, modelType: "MCP" });
     if (!started.ok) throw new Error(started.reason);
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", seed }) as Record<string, unknown>;
+    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", seed }) as Record<
+      string,
+      unknown
+    >;
     content.about = { ...(content.about as object), title };
     for (const section of SECTION_SLUGS) {
       if (content[section] !== undefined) {
-        await saveSection(env.database, { submissionId: started.id, section, data: content[section], updatedBy: lead.id, at: new Date().toISOString() });
+        await saveSection(env.database, {
+          submissionId: started.id,
+          section,
+          data: content[section],
+          updatedBy: lead.id,
+          at: new Date().toISOString(),
+        });
       }
     }
     const submitted = await applyEvent(env.database, started.id, lead, { type: "SUBMIT", declaration: true });
@@ -51,7 +60,9 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await admin.page.goto("/admin/assignments");
     await accessible(admin.page);
     await admin.page.getByRole("link", { name: "Thanet integrated care MCP" }).click();
-    await expect.poll(() => admin.page.getByRole("heading", { level: 1 }).textContent()).toBe("Assign reviewers: Thanet integrated care MCP");
+    await expect
+      .poll(() => admin.page.getByRole("heading", { level: 1 }).textContent())
+      .toBe("Assign reviewers: Thanet integrated care MCP");
     const lead = admin.page.getByRole("group", { name: "Lead reviewer" });
     const second = admin.page.getByRole("group", { name: "Second reviewer" });
     await lead.getByLabel("Rowan Reviewer").check();
@@ -72,9 +83,19 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await one.page.goto("/reviews");
     await one.page.locator(`a[href="/reviews/${id}"]`).first().click();
     await expect.poll(() => one.page.getByRole("heading", { level: 1 }).textContent()).toBe("Thanet integrated care MCP");
-    await one.page.getByRole("group", { name: /^J-01 / }).getByLabel("Met", { exact: true }).check();
+    await one.page
+      .getByRole("group", { name: /^J-01 / })
+      .getByLabel("Met", { exact: true })
+      .check();
     await one.page.getByRole("button", { name: "Save your ratings" }).click();
-    await expect.poll(() => one.page.getByRole("table", { name: "Ratings so far" }).getByRole("row", { name: /^J-01 / }).textContent()).toContain("Met");
+    await expect
+      .poll(() =>
+        one.page
+          .getByRole("table", { name: "Ratings so far" })
+          .getByRole("row", { name: /^J-01 / })
+          .textContent(),
+      )
+      .toContain("Met");
     const propose = one.page.getByRole("form", { name: "Propose a decision" });
     await propose.getByLabel("Proceed", { exact: true }).check();
     await propose.getByLabel("Green", { exact: true }).check();
@@ -101,7 +122,14 @@ describe.skipIf(!chromiumPath)("a checkpoint in Chromium, by two reviewers and a
     await leadPage.page.goto(`/submissions/${id}`);
     await leadPage.page.getByRole("link", { name: "Checkpoint 1 decision: proceed" }).click();
     await expect.poll(() => new URL(leadPage.page.url()).pathname).toBe(`/submissions/${id}/decisions/1`);
-    const hash = (await env.database.selectFrom("audit_event").select("hash").where("chain", "=", id).where("action", "=", "COUNTERSIGN").executeTakeFirstOrThrow()).hash;
+    const hash = (
+      await env.database
+        .selectFrom("audit_event")
+        .select("hash")
+        .where("chain", "=", id)
+        .where("action", "=", "COUNTERSIGN")
+        .executeTakeFirstOrThrow()
+    ).hash;
     // The URL changes before the new page has rendered, so wait for the record itself.
     await expect.poll(() => leadPage.page.locator("main").textContent()).toContain(hash);
     expect(await leadPage.page.locator("main").textContent()).toContain("Robin Reviewer");

@@ -56,11 +56,39 @@ describe.skipIf(!chromiumPath)("the decision record, notifications, outbox and c
     const db = createDb(`file:${server.databaseFile}`);
     try {
       const before = new Date(new Date(decided.at).getTime() - 60_000).toISOString();
-      const comment = { submissionId: decided.id, checkpoint: 1, versionNumber: 1, authorId: decided.proposerId, fieldPath: null, at: before };
-      await upsertAssessment(db, { submissionId: decided.id, checkpoint: 1, criterionId: "J-01", reviewerId: decided.proposerId, rating: "met", note: "Strong case", at: before });
-      await upsertAssessment(db, { submissionId: decided.id, checkpoint: 1, criterionId: "J-02", reviewerId: decided.proposerId, rating: "not_met", note: "", at: before });
+      const comment = {
+        submissionId: decided.id,
+        checkpoint: 1,
+        versionNumber: 1,
+        authorId: decided.proposerId,
+        fieldPath: null,
+        at: before,
+      };
+      await upsertAssessment(db, {
+        submissionId: decided.id,
+        checkpoint: 1,
+        criterionId: "J-01",
+        reviewerId: decided.proposerId,
+        rating: "met",
+        note: "Strong case",
+        at: before,
+      });
+      await upsertAssessment(db, {
+        submissionId: decided.id,
+        checkpoint: 1,
+        criterionId: "J-02",
+        reviewerId: decided.proposerId,
+        rating: "not_met",
+        note: "",
+        at: before,
+      });
       await addComment(db, { ...comment, visibility: "shared", body: "A comment shared with the lead." });
-      await addComment(db, { ...comment, visibility: "internal", fieldPath: "finance.riskGainShare.description", body: "An internal comment." });
+      await addComment(db, {
+        ...comment,
+        visibility: "internal",
+        fieldPath: "finance.riskGainShare.description",
+        body: "An internal comment.",
+      });
     } finally {
       await db.destroy();
     }

@@ -46,7 +46,11 @@ export function findDemoIds(databaseFile: string): DemoIds {
       return row.id;
     };
     const footprintOf = (email: string) =>
-      one(`footprint for ${email}`, "select m.footprint_code as id from footprint_member m join user u on u.id = m.user_id where u.email = ?", email);
+      one(
+        `footprint for ${email}`,
+        "select m.footprint_code as id from footprint_member m join user u on u.id = m.user_id where u.email = ?",
+        email,
+      );
     const leadFootprint = footprintOf(ACCOUNT.lead);
     const kent = footprintOf(ACCOUNT.leadWithCondition);
     const reviewer = one("reviewer", "select id from user where email = ?", ACCOUNT.reviewer);
@@ -59,14 +63,26 @@ export function findDemoIds(databaseFile: string): DemoIds {
         reviewer,
       );
     return {
-      draft: one("draft of the lead's", "select id from submission where footprint_code = ? and state = 'draft' order by id limit 1", leadFootprint),
+      draft: one(
+        "draft of the lead's",
+        "select id from submission where footprint_code = ? and state = 'draft' order by id limit 1",
+        leadFootprint,
+      ),
       returned: one(
         "returned submission of the lead's",
         "select id from submission where footprint_code = ? and state like '%.returned' order by id limit 1",
         leadFootprint,
       ),
-      paused: one("paused submission of the lead's", "select id from submission where footprint_code = ? and state = 'paused' order by id limit 1", leadFootprint),
-      otherFootprint: one("submission of another footprint", "select id from submission where footprint_code <> ? order by id limit 1", leadFootprint),
+      paused: one(
+        "paused submission of the lead's",
+        "select id from submission where footprint_code = ? and state = 'paused' order by id limit 1",
+        leadFootprint,
+      ),
+      otherFootprint: one(
+        "submission of another footprint",
+        "select id from submission where footprint_code <> ? order by id limit 1",
+        leadFootprint,
+      ),
       withCondition: one(
         "submission of Kent's with an open condition",
         `select s.id from submission s, json_each(s.workflow_snapshot, '$.context.conditions') c
@@ -75,7 +91,10 @@ export function findDemoIds(databaseFile: string): DemoIds {
       ),
       toPropose: assigned("in_review", "lead_reviewer_id"),
       toCountersign: assigned("awaiting_countersign", "second_reviewer_id"),
-      awaitingAssignment: one("submission awaiting assignment", "select id from submission where state = 'checkpoint1.awaiting_assignment' order by id limit 1"),
+      awaitingAssignment: one(
+        "submission awaiting assignment",
+        "select id from submission where state = 'checkpoint1.awaiting_assignment' order by id limit 1",
+      ),
       assured: one("assured submission", "select id from submission where state = 'assured' order by id limit 1"),
       leadUserId: one("lead", "select id from user where email = ?", ACCOUNT.lead),
       reviewerUserId: reviewer,

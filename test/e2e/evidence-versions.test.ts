@@ -31,7 +31,11 @@ describe.skipIf(!chromiumPath)("evidence and versions in Chromium", () => {
     try {
       const user = await db.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow();
       const lead = actorFrom((await findUserProfile(db, user.id))!);
-      const started = await startSubmission(db, lead, { footprintCode: "E54000032", title: "Kent and Medway evidence test", modelType: "MCP" });
+      const started = await startSubmission(db, lead, {
+        footprintCode: "E54000032",
+        title: "Kent and Medway evidence test",
+        modelType: "MCP",
+      });
       if (!started.ok) throw new Error(started.reason);
       draftId = started.id;
     } finally {
@@ -84,7 +88,12 @@ describe.skipIf(!chromiumPath)("evidence and versions in Chromium", () => {
     await page.waitForLoadState("networkidle");
     await expectNoAxeViolations(page);
 
-    await upload(page, { name: "board-minutes.pdf", mimeType: "application/pdf", buffer: PDF }, "Governance and engagement", "Board minutes");
+    await upload(
+      page,
+      { name: "board-minutes.pdf", mimeType: "application/pdf", buffer: PDF },
+      "Governance and engagement",
+      "Board minutes",
+    );
     await expect.poll(() => page.getByText("board-minutes.pdf has been uploaded.").count()).toBe(1);
     const table = page.getByRole("table", { name: "Uploaded documents" });
     expect(await table.textContent()).toContain("Governance and engagement");
@@ -99,15 +108,21 @@ describe.skipIf(!chromiumPath)("evidence and versions in Chromium", () => {
     await upload(page, { name: "photo.pdf", mimeType: "application/pdf", buffer: PNG }, "Finance and risk", "Not really a PDF");
     await expect.poll(() => page.getByRole("heading", { name: "There is a problem" }).count()).toBe(1);
     expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("The selected file must be a PDF, Word or Excel file");
-    expect(await page.locator(".nhsuk-error-message").first().textContent()).toBe("Error: The selected file must be a PDF, Word or Excel file");
+    expect(await page.locator(".nhsuk-error-message").first().textContent()).toBe(
+      "Error: The selected file must be a PDF, Word or Excel file",
+    );
     expect(await page.getByLabel("Finance and risk").isChecked()).toBe(true);
     expect(await page.getByLabel("Description (optional)").inputValue()).toBe("Not really a PDF");
     await expectNoAxeViolations(page);
 
     // Checked in the browser before anything is sent.
-    await page.getByLabel("File", { exact: true }).setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page
+      .getByLabel("File", { exact: true })
+      .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
     await page.getByRole("button", { name: "Upload file" }).click();
-    await expect.poll(() => page.locator(".nhsuk-error-summary").textContent()).toContain("The selected file must be a PDF, Word or Excel file");
+    await expect
+      .poll(() => page.locator(".nhsuk-error-summary").textContent())
+      .toContain("The selected file must be a PDF, Word or Excel file");
     expect(await table.getByRole("link").count()).toBe(1);
     await context.close();
   });
@@ -116,7 +131,12 @@ describe.skipIf(!chromiumPath)("evidence and versions in Chromium", () => {
     const { context, page } = await signedIn(false);
     await page.goto(evidencePage());
 
-    await upload(page, { name: "wrong.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: PDF }, "Outcomes and metrics", "Kept after an error");
+    await upload(
+      page,
+      { name: "wrong.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: PDF },
+      "Outcomes and metrics",
+      "Kept after an error",
+    );
     expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("The selected file must be a PDF, Word or Excel file");
     expect(await page.getByLabel("Outcomes and metrics").isChecked()).toBe(true);
     expect(await page.getByLabel("Description (optional)").inputValue()).toBe("Kept after an error");

@@ -86,7 +86,8 @@ describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
     if (!started.ok) throw new Error(started.reason);
     for (const section of SECTION_SLUGS) {
       const data = (content as Record<string, unknown>)[section];
-      if (data !== undefined) await saveSection(env.database, { submissionId: started.id, section, data, updatedBy: lead.id, at: new Date().toISOString() });
+      if (data !== undefined)
+        await saveSection(env.database, { submissionId: started.id, section, data, updatedBy: lead.id, at: new Date().toISOString() });
     }
     return started.id;
   }
@@ -132,7 +133,10 @@ describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
     const content = exampleSubmission({ modelType: "PACS", footprintName: "Kent and Medway", footprintCode: "E54000032", seed: 5 });
     content.about = { ...content.about, title };
     // A PACS must include core acute services: the one blocking failure, in the population section.
-    content.population = { ...content.population, servicesInScope: (content.population?.servicesInScope ?? []).filter((s) => s !== "core_acute") };
+    content.population = {
+      ...content.population,
+      servicesInScope: (content.population?.servicesInScope ?? []).filter((s) => s !== "core_acute"),
+    };
     const id = await kentDraft(title, withFourPractices(content));
 
     const { page, close } = await signInByKeyboard("lead.kent@example.nhs.uk");
@@ -238,7 +242,9 @@ describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
     expect(await yes.isChecked()).toBe(true);
     await tabTo(page, page.getByRole("form", { name: "Countersign the decision" }).getByRole("button", { name: "Confirm" }));
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator(".nhsuk-notification-banner").textContent()).toContain("You countersigned the decision. It is now final.");
+    await expect
+      .poll(() => page.locator(".nhsuk-notification-banner").textContent())
+      .toContain("You countersigned the decision. It is now final.");
     expect(await findSubmission(env.database, id)).toMatchObject({ state: "procurement" });
     await close();
   });

@@ -37,7 +37,10 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
       if (typeof value === "string") out.push([name, value]);
       else if (Array.isArray(value)) {
         if (value.every((v) => typeof v === "string")) out.push([name, value as string[]]);
-        else (value as FormValues[]).forEach((row, i) => out.push(...flatten(row, `${name}[${i}]`)));
+        else
+          (value as FormValues[]).forEach((row, i) => {
+            out.push(...flatten(row, `${name}[${i}]`));
+          });
       } else out.push(...flatten(value, name));
     }
     return out;
@@ -51,7 +54,10 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
       const rows = (values[spec.name] as FormValues[] | undefined)?.length ?? 0;
       for (let shown = 1; shown < rows; shown++) {
         await page.locator(`#${fieldId(`${section}.${spec.name}`)}`).click();
-        await page.locator(`[name="${spec.name}[${shown}].${spec.fields.find((f) => f.kind !== "heading")!.name}"]`).first().waitFor();
+        await page
+          .locator(`[name="${spec.name}[${shown}].${spec.fields.find((f) => f.kind !== "heading")!.name}"]`)
+          .first()
+          .waitFor();
       }
     }
     for (const [name, value] of flatten(values)) {
@@ -72,7 +78,9 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
     await page.getByLabel("Title of the proposal").fill("Swale and Medway multispecialty community provider");
     await accessible(page);
     await page.getByRole("button", { name: "Start submission" }).click();
-    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Swale and Medway multispecialty community provider");
+    await expect
+      .poll(() => page.getByRole("heading", { level: 1 }).textContent())
+      .toBe("Swale and Medway multispecialty community provider");
     const id = new URL(page.url()).pathname.split("/")[2]!;
     expect(await page.locator("#status-population").textContent()).toBe("Not started");
     await accessible(page);
@@ -103,13 +111,23 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
     await context.close();
   });
 
-  async function draftWith(email: string, footprint: { code: string; name: string }, modelType: "MCP" | "PACS", content: SubmissionContent) {
+  async function draftWith(
+    email: string,
+    footprint: { code: string; name: string },
+    modelType: "MCP" | "PACS",
+    content: SubmissionContent,
+  ) {
     const lead = await actor(email);
-    const started = await startSubmission(env.database, lead, { footprintCode: footprint.code, title: content.about?.title ?? "Proposal", modelType });
+    const started = await startSubmission(env.database, lead, {
+      footprintCode: footprint.code,
+      title: content.about?.title ?? "Proposal",
+      modelType,
+    });
     if (!started.ok) throw new Error(started.reason);
     for (const section of SECTION_SLUGS) {
       const data = (content as Record<string, unknown>)[section];
-      if (data !== undefined) await saveSection(env.database, { submissionId: started.id, section, data, updatedBy: lead.id, at: new Date().toISOString() });
+      if (data !== undefined)
+        await saveSection(env.database, { submissionId: started.id, section, data, updatedBy: lead.id, at: new Date().toISOString() });
     }
     return { id: started.id, lead };
   }
@@ -117,7 +135,10 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
   it("a PACS that leaves out core acute services is fixed by following the failure's link to the exact field", async () => {
     const content = exampleSubmission({ modelType: "PACS", footprintName: "Greater Manchester", footprintCode: "E54000007", seed: 5 });
     content.about = { ...content.about, title: "Tameside and Glossop PACS" };
-    content.population = { ...content.population, servicesInScope: (content.population?.servicesInScope ?? []).filter((s) => s !== "core_acute") };
+    content.population = {
+      ...content.population,
+      servicesInScope: (content.population?.servicesInScope ?? []).filter((s) => s !== "core_acute"),
+    };
     const { id } = await draftWith("lead.manchester@example.nhs.uk", { code: "E54000007", name: "Greater Manchester" }, "PACS", content);
 
     const { context, page } = await signedIn("lead.manchester@example.nhs.uk");
@@ -130,7 +151,9 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
     const href = await failure.getByRole("link").getAttribute("href");
     await failure.getByRole("link").click();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/submissions/${id}/sections/population`);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("name")), { message: href ?? "" }).toBe("servicesInScope");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute("name")), { message: href ?? "" })
+      .toBe("servicesInScope");
     await page.locator('[name="servicesInScope"][value="core_acute"]').check();
     await page.getByRole("button", { name: "Save and continue" }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/submissions/${id}`);
@@ -144,14 +167,39 @@ describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
   });
 
   it("with JavaScript off, a lead answers a change request and resubmits; the request shows it was answered", async () => {
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "The Black Country and West Birmingham", footprintCode: "E54000016", seed: 9 });
+    const content = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "The Black Country and West Birmingham",
+      footprintCode: "E54000016",
+      seed: 9,
+    });
     content.about = { ...content.about, title: "Dudley MCP" };
-    const { id, lead } = await draftWith("lead.blackcountry@example.nhs.uk", { code: "E54000016", name: "The Black Country and West Birmingham" }, "MCP", content);
+    const { id, lead } = await draftWith(
+      "lead.blackcountry@example.nhs.uk",
+      { code: "E54000016", name: "The Black Country and West Birmingham" },
+      "MCP",
+      content,
+    );
     const [one, two, admin] = await Promise.all(["reviewer.one", "reviewer.two", "admin"].map((w) => actor(`${w}@example.nhs.uk`)));
     for (const [who, command] of [
       [lead, { type: "SUBMIT", declaration: true }],
       [admin, { type: "ASSIGN", leadReviewerId: one!.id, secondReviewerId: two!.id }],
-      [one, { type: "PROPOSE_DECISION", decision: "changes_requested", confidence: "amber", rationale: "Population needs checking", changeRequests: [{ id: "r1", text: "Your registered population does not match the practices' lists: check it", fieldPath: "population.registeredPopulation" }] }],
+      [
+        one,
+        {
+          type: "PROPOSE_DECISION",
+          decision: "changes_requested",
+          confidence: "amber",
+          rationale: "Population needs checking",
+          changeRequests: [
+            {
+              id: "r1",
+              text: "Your registered population does not match the practices' lists: check it",
+              fieldPath: "population.registeredPopulation",
+            },
+          ],
+        },
+      ],
       [two, { type: "COUNTERSIGN", agree: true }],
     ] as const) {
       const result = await applyEvent(env.database, id, who!, command as never);

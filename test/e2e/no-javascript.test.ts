@@ -40,8 +40,17 @@ describe.skipIf(!chromiumPath)("the main journeys with JavaScript off", () => {
     expect(await heading(lead.page)).toBe(title);
     const id = new URL(lead.page.url()).pathname.split("/")[2]!;
 
-    const leadUser = await env.database.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow();
-    const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", seed: 44 }) as Record<string, unknown>;
+    const leadUser = await env.database
+      .selectFrom("user")
+      .select("id")
+      .where("email", "=", "lead.kent@example.nhs.uk")
+      .executeTakeFirstOrThrow();
+    const content = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      seed: 44,
+    }) as Record<string, unknown>;
     content.about = { ...(content.about as object), title };
     // The services in scope left out, for the lead to tick on the page.
     const population = content.population as { servicesInScope?: string[] };
@@ -49,7 +58,13 @@ describe.skipIf(!chromiumPath)("the main journeys with JavaScript off", () => {
     population.servicesInScope = [];
     for (const section of SECTION_SLUGS) {
       if (content[section] !== undefined) {
-        await saveSection(env.database, { submissionId: id, section, data: content[section], updatedBy: leadUser.id, at: new Date().toISOString() });
+        await saveSection(env.database, {
+          submissionId: id,
+          section,
+          data: content[section],
+          updatedBy: leadUser.id,
+          at: new Date().toISOString(),
+        });
       }
     }
 
@@ -85,11 +100,19 @@ describe.skipIf(!chromiumPath)("the main journeys with JavaScript off", () => {
     // The lead reviewer rates a key line of enquiry and proposes proceeding with a condition.
     const one = await noJs("reviewer.one@example.nhs.uk");
     await one.page.goto(`/reviews/${id}`);
-    await one.page.getByRole("group", { name: /^J-01 / }).getByLabel("Met", { exact: true }).check();
+    await one.page
+      .getByRole("group", { name: /^J-01 / })
+      .getByLabel("Met", { exact: true })
+      .check();
     await one.page.getByLabel("Note on J-01 (optional)").fill("The case for change is clear");
     await one.page.getByRole("button", { name: "Save your ratings" }).click();
     expect(await banner(one.page)).toContain("Your ratings have been saved.");
-    expect(await one.page.getByRole("table", { name: "Ratings so far" }).getByRole("row", { name: /^J-01 / }).textContent()).toContain("Met");
+    expect(
+      await one.page
+        .getByRole("table", { name: "Ratings so far" })
+        .getByRole("row", { name: /^J-01 / })
+        .textContent(),
+    ).toContain("Met");
     const propose = one.page.getByRole("form", { name: "Propose a decision" });
     await propose.getByLabel("Proceed with conditions").check();
     await propose.getByLabel("Green", { exact: true }).check();
@@ -99,7 +122,10 @@ describe.skipIf(!chromiumPath)("the main journeys with JavaScript off", () => {
     expect(await one.page.getByRole("form", { name: "Propose a decision" }).getByLabel("Condition 1").inputValue()).toBe(
       "Publish the hub opening plan before checkpoint 2.",
     );
-    await one.page.getByRole("form", { name: "Propose a decision" }).getByLabel("Rationale").fill("Strong local support; one gap to close.");
+    await one.page
+      .getByRole("form", { name: "Propose a decision" })
+      .getByLabel("Rationale")
+      .fill("Strong local support; one gap to close.");
     await one.page.getByRole("form", { name: "Propose a decision" }).getByRole("button", { name: "Propose the decision" }).click();
     expect(await banner(one.page)).toContain("Your proposed decision has been sent to the second reviewer to countersign.");
     expect(await state(id)).toBe("checkpoint1.awaiting_countersign");
@@ -124,7 +150,9 @@ describe.skipIf(!chromiumPath)("the main journeys with JavaScript off", () => {
     await one.page.goto(`/reviews/${id}`);
     await one.page.getByRole("button", { name: "Accept the evidence" }).click();
     expect(await banner(one.page)).toContain("You accepted the evidence. The condition is discharged.");
-    const snapshot = JSON.parse((await findSubmission(env.database, id))!.workflow_snapshot) as { context: { conditions: { status: string }[] } };
+    const snapshot = JSON.parse((await findSubmission(env.database, id))!.workflow_snapshot) as {
+      context: { conditions: { status: string }[] };
+    };
     expect(snapshot.context.conditions.map((c) => c.status)).toEqual(["discharged"]);
 
     // The admin pauses it (a reason is needed), and resumes it where it was.
@@ -144,7 +172,11 @@ describe.skipIf(!chromiumPath)("the main journeys with JavaScript off", () => {
   });
 
   it("a lead withdraws a draft, giving a reason", async () => {
-    const user = await env.database.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow();
+    const user = await env.database
+      .selectFrom("user")
+      .select("id")
+      .where("email", "=", "lead.kent@example.nhs.uk")
+      .executeTakeFirstOrThrow();
     const started = await startSubmission(env.database, actorFrom((await findUserProfile(env.database, user.id))!), {
       footprintCode: "E54000032",
       title: "Sheppey MCP (started by mistake)",

@@ -102,15 +102,45 @@ describe.skipIf(!chromiumPath)("regions and criteria in Chromium", () => {
     await page.getByText("Live submissions checked").waitFor();
     expect(await page.getByRole("heading", { name: "By criterion" }).count()).toBe(1);
     // While a run is going, the page shows a progress bar and (without JavaScript) reloads itself.
-    const admin = (await env.database.selectFrom("user").select("id").where("email", "=", "admin@example.nhs.uk").executeTakeFirstOrThrow()).id;
+    const admin = (await env.database.selectFrom("user").select("id").where("email", "=", "admin@example.nhs.uk").executeTakeFirstOrThrow())
+      .id;
     await env.database
       .insertInto("criteria_simulation")
-      .values({ id: "running-sim", target_set: "2016-17", status: "running", processed: 150, total: 600, result: null, error: null, started_by: admin, started_at: new Date().toISOString(), finished_at: null })
+      .values({
+        id: "running-sim",
+        target_set: "2016-17",
+        status: "running",
+        processed: 150,
+        total: 600,
+        result: null,
+        error: null,
+        started_by: admin,
+        started_at: new Date().toISOString(),
+        finished_at: null,
+      })
       .execute();
     await page.goto("/admin/criteria/simulations/running-sim");
     expect(await page.getByLabel("Checked 150 of 600 live submissions (25%)").getAttribute("value")).toBe("150");
     expect(await page.locator("noscript").evaluateAll((n) => n.map((e) => e.innerHTML).join(""))).toContain('http-equiv="refresh"');
-    await env.database.updateTable("criteria_simulation").set({ status: "done", processed: 600, result: JSON.stringify({ targetSet: "2016-17", live: 600, alreadyOnTarget: 0, affected: 0, newlyBlocked: 0, byCriterion: [], byRegion: [], byState: [], listed: [] }) }).where("id", "=", "running-sim").execute();
+    await env.database
+      .updateTable("criteria_simulation")
+      .set({
+        status: "done",
+        processed: 600,
+        result: JSON.stringify({
+          targetSet: "2016-17",
+          live: 600,
+          alreadyOnTarget: 0,
+          affected: 0,
+          newlyBlocked: 0,
+          byCriterion: [],
+          byRegion: [],
+          byState: [],
+          listed: [],
+        }),
+      })
+      .where("id", "=", "running-sim")
+      .execute();
     await page.getByText("Live submissions checked").waitFor();
 
     // The runs are listed on the criteria page with links back to them.

@@ -120,12 +120,16 @@ describe.skipIf(!chromiumPath)("reviewing a submission in Chromium", () => {
     await propose.getByRole("button", { name: "Add another condition" }).click();
     await expect.poll(() => propose.getByLabel("Condition 2").count()).toBe(1);
     expect(await page.locator(".nhsuk-error-summary").count()).toBe(0);
-    expect(await propose.getByLabel("Condition 1").inputValue()).toBe("Agree the acute risk share with the local trusts before checkpoint 2.");
+    expect(await propose.getByLabel("Condition 1").inputValue()).toBe(
+      "Agree the acute risk share with the local trusts before checkpoint 2.",
+    );
     await propose.getByRole("button", { name: "Remove condition 2" }).click();
     await expect.poll(() => propose.getByLabel("Condition 2").count()).toBe(0);
     await propose.getByRole("button", { name: "Propose the decision" }).click();
     await expect.poll(() => page.locator(".nhsuk-error-summary").textContent()).toContain("Give the rationale for the decision");
-    expect(await propose.getByLabel("Condition 1").inputValue()).toBe("Agree the acute risk share with the local trusts before checkpoint 2.");
+    expect(await propose.getByLabel("Condition 1").inputValue()).toBe(
+      "Agree the acute risk share with the local trusts before checkpoint 2.",
+    );
     expect(await propose.getByLabel("Proceed with conditions").isChecked()).toBe(true);
     await settled(page);
 
@@ -160,7 +164,12 @@ describe.skipIf(!chromiumPath)("reviewing a submission in Chromium", () => {
 
     // The lead reviewer's comment and rating are on the same page.
     expect(await page.getByRole("region", { name: "Comments" }).textContent()).toContain("Please check the registered population");
-    expect(await page.getByRole("table", { name: "Ratings so far" }).getByRole("row", { name: /^J-01 / }).textContent()).toContain("Partly met");
+    expect(
+      await page
+        .getByRole("table", { name: "Ratings so far" })
+        .getByRole("row", { name: /^J-01 / })
+        .textContent(),
+    ).toContain("Partly met");
 
     // Disagreeing needs a reason.
     await countersign.getByLabel("No, I disagree").check();

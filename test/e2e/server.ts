@@ -118,4 +118,3 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   };
 }
-

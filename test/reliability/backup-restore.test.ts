@@ -21,13 +21,20 @@ async function observe(db: Db) {
   const tables = (await db.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name).sort();
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const row = await db.selectFrom(table as "submission").select(({ fn }) => fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table as "submission")
+      .select(({ fn }) => fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.n);
   }
   return {
     counts,
     pipeline: await listPipeline(db, { filter: {}, sort: { key: "title", dir: "asc" } }, { offset: 0, limit: 1000 }),
-    nationalPipeline: await listPipeline(db, { filter: { whoseTurn: "national" }, sort: { key: "updated", dir: "desc" } }, { offset: 0, limit: 1000 }),
+    nationalPipeline: await listPipeline(
+      db,
+      { filter: { whoseTurn: "national" }, sort: { key: "updated", dir: "desc" } },
+      { offset: 0, limit: 1000 },
+    ),
     audit: await listAuditEvents(db, {}, { offset: 0, limit: 10_000 }),
     chains: await verifyAuditChains(db),
   };
@@ -59,7 +66,11 @@ describe.each(databaseKinds)("backup and restore on $engine", (kind) => {
     const backup = await npmRun("db:backup", source.url, [file]);
     expect(backup.stderr).toBe("");
     expect(backup.status).toBe(0);
-    expect(backup.stdout).toMatch(new RegExp(`^Backed up ${Object.keys(before.counts).length} tables from ${kind.engine === "sqlite" ? "SQLite" : "PostgreSQL"} .* to ${file} \\(\\d+ bytes\\)`));
+    expect(backup.stdout).toMatch(
+      new RegExp(
+        `^Backed up ${Object.keys(before.counts).length} tables from ${kind.engine === "sqlite" ? "SQLite" : "PostgreSQL"} .* to ${file} \\(\\d+ bytes\\)`,
+      ),
+    );
 
     const restore = await npmRun("db:restore", target.url, [file]);
     expect(restore.stderr).toBe("");

@@ -41,7 +41,13 @@ export interface Prepared {
 }
 
 /** `count` submissions at `stage`, `parallel` at a time (each one's own events stay in order). */
-export async function prepareSubmissions(db: Db, actors: Record<Who, Actor>, stage: Stage, count: number, parallel = 8): Promise<Prepared[]> {
+export async function prepareSubmissions(
+  db: Db,
+  actors: Record<Who, Actor>,
+  stage: Stage,
+  count: number,
+  parallel = 8,
+): Promise<Prepared[]> {
   const made: Prepared[] = [];
   let next = 0;
   const worker = async () => {
@@ -55,22 +61,36 @@ export async function prepareSubmissions(db: Db, actors: Record<Who, Actor>, sta
 }
 
 async function prepareOne(db: Db, actors: Record<Who, Actor>, stage: Stage, i: number): Promise<Prepared> {
-  const started = await startSubmission(db, actors.lead, { footprintCode: FOOTPRINT.code, title: `Reliability ${stage} ${i + 1}`, modelType: i % 2 ? "PACS" : "MCP" });
+  const started = await startSubmission(db, actors.lead, {
+    footprintCode: FOOTPRINT.code,
+    title: `Reliability ${stage} ${i + 1}`,
+    modelType: i % 2 ? "PACS" : "MCP",
+  });
   if (!started.ok) throw new Error(started.reason);
   const id = started.id;
   if (stage === "draft") return { id, version: 1 };
 
-  const content = exampleSubmission({ modelType: i % 2 ? "PACS" : "MCP", footprintName: FOOTPRINT.name, footprintCode: FOOTPRINT.code, checkpoint: 1, seed: i + 1 }) as Record<string, unknown>;
+  const content = exampleSubmission({
+    modelType: i % 2 ? "PACS" : "MCP",
+    footprintName: FOOTPRINT.name,
+    footprintCode: FOOTPRINT.code,
+    checkpoint: 1,
+    seed: i + 1,
+  }) as Record<string, unknown>;
   const at = new Date().toISOString();
   for (const section of SECTION_SLUGS) {
-    if (content[section] !== undefined) await saveSection(db, { submissionId: id, section, data: content[section], updatedBy: actors.lead.id, at });
+    if (content[section] !== undefined)
+      await saveSection(db, { submissionId: id, section, data: content[section], updatedBy: actors.lead.id, at });
   }
   if (stage === "ready_to_submit") return { id, version: 1 };
 
   const steps: [Actor, WorkflowCommand][] = [
     [actors.lead, { type: "SUBMIT", declaration: true }],
     [actors.admin, { type: "ASSIGN", leadReviewerId: actors.leadReviewer.id, secondReviewerId: actors.secondReviewer.id }],
-    [actors.leadReviewer, { type: "PROPOSE_DECISION", decision: "proceed", confidence: "green", rationale: "A credible case, well evidenced." }],
+    [
+      actors.leadReviewer,
+      { type: "PROPOSE_DECISION", decision: "proceed", confidence: "green", rationale: "A credible case, well evidenced." },
+    ],
   ];
   const needed = stage === "awaiting_assignment" ? 1 : 3;
   let version = 1;
@@ -93,7 +113,13 @@ export async function inconsistencies(db: Db, ids: string[]): Promise<string[]> 
     const batch = ids.slice(i, i + 200);
     const [rows, trail, versions] = await Promise.all([
       db.selectFrom("submission").select(["id", "state", "version", "workflow_snapshot"]).where("id", "in", batch).execute(),
-      db.selectFrom("audit_event").select(["chain", "seq", "to_state"]).where("chain", "in", batch).orderBy("chain").orderBy("seq").execute(),
+      db
+        .selectFrom("audit_event")
+        .select(["chain", "seq", "to_state"])
+        .where("chain", "in", batch)
+        .orderBy("chain")
+        .orderBy("seq")
+        .execute(),
       db.selectFrom("submission_version").select(["submission_id", "number"]).where("submission_id", "in", batch).execute(),
     ]);
     for (const row of rows) {

@@ -58,11 +58,32 @@ describe.each(databaseKinds)("kill -9 with events in flight on $engine", (kind) 
     // One event per submission: a lead's submit (freezes a version: several rows in one transaction),
     // a lead's withdrawal, or an administrator's pause.
     const events: Sent[] = [
-      ...ready.map((s): Sent => ({ submission: s, action: "SUBMIT", who: "lead", path: `/submissions/${s.id}/check`, fields: { declaration: "yes", version: String(s.version) } })),
-      ...drafts.map((s, i): Sent =>
-        i % 2 === 0
-          ? { submission: s, action: "WITHDRAW", who: "lead", path: `/submissions/${s.id}/withdraw`, fields: { reason: "Commissioning through an alliance.", version: String(s.version) } }
-          : { submission: s, action: "PAUSE", who: "admin", path: `/submissions/${s.id}/pause`, fields: { intent: "pause", reason: "National intervention.", version: String(s.version) } },
+      ...ready.map(
+        (s): Sent => ({
+          submission: s,
+          action: "SUBMIT",
+          who: "lead",
+          path: `/submissions/${s.id}/check`,
+          fields: { declaration: "yes", version: String(s.version) },
+        }),
+      ),
+      ...drafts.map(
+        (s, i): Sent =>
+          i % 2 === 0
+            ? {
+                submission: s,
+                action: "WITHDRAW",
+                who: "lead",
+                path: `/submissions/${s.id}/withdraw`,
+                fields: { reason: "Commissioning through an alliance.", version: String(s.version) },
+              }
+            : {
+                submission: s,
+                action: "PAUSE",
+                who: "admin",
+                path: `/submissions/${s.id}/pause`,
+                fields: { intent: "pause", reason: "National intervention.", version: String(s.version) },
+              },
       ),
     ];
     // Interleave the kinds, so the kill lands among all three.
@@ -70,7 +91,10 @@ describe.each(databaseKinds)("kill -9 with events in flight on $engine", (kind) 
 
     const first = await startServer({ databaseUrl: t.url, env: { DEMO_SEED: "0" } });
     servers.push(first);
-    const cookies = { lead: await signIn(first.baseUrl, EMAILS.lead), admin: await signIn(first.baseUrl, EMAILS.admin) } as Record<keyof typeof EMAILS, string>;
+    const cookies = { lead: await signIn(first.baseUrl, EMAILS.lead), admin: await signIn(first.baseUrl, EMAILS.admin) } as Record<
+      keyof typeof EMAILS,
+      string
+    >;
 
     const sendStarted = performance.now();
     let killedAt = 0;
@@ -109,7 +133,12 @@ describe.each(databaseKinds)("kill -9 with events in flight on $engine", (kind) 
     expect(await inconsistencies(t.db, ids)).toEqual([]);
     expect(await verifyAuditChains(t.db)).toMatchObject({ intact: true });
 
-    const recorded = await t.db.selectFrom("audit_event").select(["chain", "action"]).where("chain", "in", ids).where("seq", ">", 1).execute();
+    const recorded = await t.db
+      .selectFrom("audit_event")
+      .select(["chain", "action"])
+      .where("chain", "in", ids)
+      .where("seq", ">", 1)
+      .execute();
     const applied = new Set(recorded.map((r) => `${r.chain} ${r.action}`));
     expect(recorded).toHaveLength(applied.size);
     const missing = events.filter((e, i) => outcomes[i]!.kind === "applied" && !applied.has(`${e.submission.id} ${e.action}`));
@@ -118,7 +147,9 @@ describe.each(databaseKinds)("kill -9 with events in flight on $engine", (kind) 
 
     // The senders of unanswered events try again, on the restarted server with the page they had.
     const retried = await Promise.all(
-      events.map(async (e, i) => (outcomes[i]!.kind === "no-answer" ? { e, outcome: await postForm(restarted.baseUrl, e.path, cookies[e.who], e.fields) } : null)),
+      events.map(async (e, i) =>
+        outcomes[i]!.kind === "no-answer" ? { e, outcome: await postForm(restarted.baseUrl, e.path, cookies[e.who], e.fields) } : null,
+      ),
     );
     for (const r of retried) {
       if (!r) continue;
@@ -137,13 +168,23 @@ describe.each(databaseKinds)("kill -9 with events in flight on $engine", (kind) 
       await restoreDatabase(copy.url, backupFile);
       expect(await inconsistencies(copy.db, ids)).toEqual([]);
       expect(await verifyAuditChains(copy.db)).toMatchObject({ intact: true });
-      const n = await copy.db.selectFrom("audit_event").select(({ fn }) => fn.countAll<number>().as("n")).where("chain", "in", ids).where("seq", ">", 1).executeTakeFirstOrThrow();
+      const n = await copy.db
+        .selectFrom("audit_event")
+        .select(({ fn }) => fn.countAll<number>().as("n"))
+        .where("chain", "in", ids)
+        .where("seq", ">", 1)
+        .executeTakeFirstOrThrow();
       inBackup = Number(n.n);
     } finally {
       await copy.destroy();
     }
 
-    const final = await t.db.selectFrom("audit_event").select(({ fn }) => fn.countAll<number>().as("n")).where("chain", "in", ids).where("seq", ">", 1).executeTakeFirstOrThrow();
+    const final = await t.db
+      .selectFrom("audit_event")
+      .select(({ fn }) => fn.countAll<number>().as("n"))
+      .where("chain", "in", ids)
+      .where("seq", ">", 1)
+      .executeTakeFirstOrThrow();
     expect(Number(final.n)).toBe(EVENTS);
 
     console.info(

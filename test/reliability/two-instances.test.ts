@@ -68,32 +68,57 @@ describe.each(databaseKinds)("two app instances sharing one database on $engine"
     // Sessions live in the database: a cookie from one instance is good on the other. Each user signs
     // in on one of them, which also warms both up before the race.
     const cookies = Object.fromEntries(
-      await Promise.all(Object.entries(EMAILS).map(async ([who, email], i) => [who, await signIn(instances[i % 2]!.baseUrl, email)] as const)),
+      await Promise.all(
+        Object.entries(EMAILS).map(async ([who, email], i) => [who, await signIn(instances[i % 2]!.baseUrl, email)] as const),
+      ),
     ) as Record<keyof typeof EMAILS, string>;
 
     const races: Race[] = [
       // A lead withdraws while an administrator assigns reviewers.
-      ...waiting.map((s): Race => ({
-        label: "withdraw / assign",
-        submission: s,
-        sides: [
-          { who: "lead", path: `/submissions/${s.id}/withdraw`, fields: { version: String(s.version), reason: "The CCGs chose an alliance instead." } },
-          {
-            who: "admin",
-            path: `/submissions/${s.id}/assign`,
-            fields: { intent: "assign", version: String(s.version), leadReviewerId: actors.leadReviewer.id, secondReviewerId: actors.secondReviewer.id },
-          },
-        ],
-        states: ["withdrawn", "checkpoint1.in_review"],
-      })),
+      ...waiting.map(
+        (s): Race => ({
+          label: "withdraw / assign",
+          submission: s,
+          sides: [
+            {
+              who: "lead",
+              path: `/submissions/${s.id}/withdraw`,
+              fields: { version: String(s.version), reason: "The CCGs chose an alliance instead." },
+            },
+            {
+              who: "admin",
+              path: `/submissions/${s.id}/assign`,
+              fields: {
+                intent: "assign",
+                version: String(s.version),
+                leadReviewerId: actors.leadReviewer.id,
+                secondReviewerId: actors.secondReviewer.id,
+              },
+            },
+          ],
+          states: ["withdrawn", "checkpoint1.in_review"],
+        }),
+      ),
       // The second reviewer countersigns (half in two tabs, agreeing in one and disagreeing in the
       // other; half while an administrator pauses the submission).
       ...countersigning.map((s, i): Race => {
-        const agree: Post = { who: "secondReviewer", path: `/reviews/${s.id}`, fields: { intent: "countersign", version: String(s.version), agree: "yes" } };
+        const agree: Post = {
+          who: "secondReviewer",
+          path: `/reviews/${s.id}`,
+          fields: { intent: "countersign", version: String(s.version), agree: "yes" },
+        };
         const other: Post =
           i % 2 === 0
-            ? { who: "secondReviewer", path: `/reviews/${s.id}`, fields: { intent: "countersign", version: String(s.version), agree: "no", reason: "The hub populations do not add up." } }
-            : { who: "admin", path: `/submissions/${s.id}/pause`, fields: { intent: "pause", version: String(s.version), reason: "National intervention." } };
+            ? {
+                who: "secondReviewer",
+                path: `/reviews/${s.id}`,
+                fields: { intent: "countersign", version: String(s.version), agree: "no", reason: "The hub populations do not add up." },
+              }
+            : {
+                who: "admin",
+                path: `/submissions/${s.id}/pause`,
+                fields: { intent: "pause", version: String(s.version), reason: "National intervention." },
+              };
         return {
           label: i % 2 === 0 ? "countersign yes / no" : "countersign / pause",
           submission: s,
@@ -107,10 +132,11 @@ describe.each(databaseKinds)("two app instances sharing one database on $engine"
     // Every post at once; each pair's sides are issued back to back, to different instances (which
     // instance gets which side alternates), so the two arrive together.
     const outcomes = await Promise.all(
-      races.map((race, i) =>
-        Promise.all(
-          race.sides.map((side, s) => postForm(instances[(i + s) % 2]!.baseUrl, side.path, cookies[side.who], side.fields)),
-        ) as Promise<[Outcome, Outcome]>,
+      races.map(
+        (race, i) =>
+          Promise.all(
+            race.sides.map((side, s) => postForm(instances[(i + s) % 2]!.baseUrl, side.path, cookies[side.who], side.fields)),
+          ) as Promise<[Outcome, Outcome]>,
       ),
     );
 
@@ -128,12 +154,28 @@ describe.each(databaseKinds)("two app instances sharing one database on $engine"
     expect(unexpected).toEqual([]);
 
     // What the database holds agrees with the answers: each submission moved once, to the winner's state.
-    const rows = await t.db.selectFrom("submission").select(["id", "state", "version"]).where("id", "in", races.map((r) => r.submission.id)).execute();
+    const rows = await t.db
+      .selectFrom("submission")
+      .select(["id", "state", "version"])
+      .where(
+        "id",
+        "in",
+        races.map((r) => r.submission.id),
+      )
+      .execute();
     for (const [i, race] of races.entries()) {
       const winner = outcomes[i]![0].kind === "applied" ? 0 : 1;
-      expect(rows.find((r) => r.id === race.submission.id)).toMatchObject({ state: race.states[winner], version: race.submission.version + 1 });
+      expect(rows.find((r) => r.id === race.submission.id)).toMatchObject({
+        state: race.states[winner],
+        version: race.submission.version + 1,
+      });
     }
-    expect(await inconsistencies(t.db, races.map((r) => r.submission.id))).toEqual([]);
+    expect(
+      await inconsistencies(
+        t.db,
+        races.map((r) => r.submission.id),
+      ),
+    ).toEqual([]);
     expect(await verifyAuditChains(t.db)).toMatchObject({ intact: true });
     const conflicts = outcomes.flat().filter((o) => o.kind === "conflict").length;
     console.info(

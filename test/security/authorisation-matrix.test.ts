@@ -104,7 +104,13 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     loader: everyone(),
     action: { ...everyone(), probe: { form: () => ({ email: "nobody@example.nhs.uk", password: "not-the-password" }) } },
   },
-  "routes/set-password.tsx": { loader: everyone(), action: { ...everyone(), probe: { form: () => ({ token: "forged", password: "a-new-password-123", confirmPassword: "a-new-password-123" }) } } },
+  "routes/set-password.tsx": {
+    loader: everyone(),
+    action: {
+      ...everyone(),
+      probe: { form: () => ({ token: "forged", password: "a-new-password-123", confirmPassword: "a-new-password-123" }) },
+    },
+  },
 
   "routes/submissions.tsx": { loader: leadsOnly() },
   "routes/submissions.new.tsx": {
@@ -119,16 +125,25 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/submission.tsx": { loader: viewers() },
   "routes/submission-evidence.tsx": {
     loader: viewers(),
-    action: { ...draftEditors(), probe: { form: (f) => ({ intent: "delete", documentId: f.documentId }), harmless: () => ({ intent: "delete" }) } },
+    action: {
+      ...draftEditors(),
+      probe: { form: (f) => ({ intent: "delete", documentId: f.documentId }), harmless: () => ({ intent: "delete" }) },
+    },
   },
   "routes/submission-section.tsx": {
     loader: viewers(),
-    action: { ...draftEditors(), probe: { form: () => ({ conflictsOfInterestProtocol: "yes" }), harmless: () => ({ openedAt: "2000-01-01T00:00:00.000Z" }) } },
+    action: {
+      ...draftEditors(),
+      probe: { form: () => ({ conflictsOfInterestProtocol: "yes" }), harmless: () => ({ openedAt: "2000-01-01T00:00:00.000Z" }) },
+    },
   },
   "routes/submission-evidence-download.ts": { loader: viewers() },
   "routes/submission-check.tsx": {
     loader: viewers(),
-    action: { ...draftEditors(), probe: { form: (f) => ({ declaration: "yes", version: String(f.version) }), harmless: (f) => ({ version: String(f.version) }) } },
+    action: {
+      ...draftEditors(),
+      probe: { form: (f) => ({ declaration: "yes", version: String(f.version) }), harmless: (f) => ({ version: String(f.version) }) },
+    },
   },
   "routes/submission-submitted.tsx": { loader: viewers() },
   "routes/submission-conditions.tsx": {
@@ -141,7 +156,10 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/submission-versions.tsx": { loader: viewers() },
   "routes/submission-withdraw.tsx": {
     loader: withdrawers(),
-    action: { ...withdrawers(), probe: { form: (f) => ({ ...reason, version: String(f.version) }), harmless: (f) => ({ version: String(f.version) }) } },
+    action: {
+      ...withdrawers(),
+      probe: { form: (f) => ({ ...reason, version: String(f.version) }), harmless: (f) => ({ version: String(f.version) }) },
+    },
   },
   "routes/submission-decision.tsx": { loader: viewers() },
   "routes/submission-assign.tsx": {
@@ -149,7 +167,14 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     // "check" only reports on a pair, so even the admin may post the real thing.
     action: {
       ...adminsOnly(),
-      probe: { form: (f) => ({ intent: "check", leadReviewerId: f.leadReviewerId, secondReviewerId: f.secondReviewerId, version: String(f.version) }) },
+      probe: {
+        form: (f) => ({
+          intent: "check",
+          leadReviewerId: f.leadReviewerId,
+          secondReviewerId: f.secondReviewerId,
+          version: String(f.version),
+        }),
+      },
     },
   },
   "routes/submission-pause.tsx": {
@@ -162,13 +187,19 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/review.tsx": {
     // A reviewer conflicted with the footprint does not see the review at all.
     loader: { ...nationalTeam(), "conflicted reviewer": "403" },
-    action: { ...reviewActors(), probe: { form: () => ({ intent: "comment", body: "Probe from the authorisation matrix", visibility: "internal" }) } },
+    action: {
+      ...reviewActors(),
+      probe: { form: () => ({ intent: "comment", body: "Probe from the authorisation matrix", visibility: "internal" }) },
+    },
   },
   "routes/account-conflicts.tsx": {
     loader: nationalTeam(),
     action: {
       ...nationalTeam(),
-      probe: { form: () => ({ intent: "declare", footprintCode: "E54000032", ...reason }), harmless: () => ({ intent: "withdraw", footprintCode: "E54000099" }) },
+      probe: {
+        form: () => ({ intent: "declare", footprintCode: "E54000032", ...reason }),
+        harmless: () => ({ intent: "withdraw", footprintCode: "E54000099" }),
+      },
     },
   },
   "routes/notifications.tsx": { loader: signedIn(), action: { ...signedIn(), probe: { form: () => ({ intent: "mark-all-read" }) } } },
@@ -183,14 +214,20 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/admin-users.tsx": { loader: adminsOnly() },
   "routes/admin-users.invite.tsx": {
     loader: adminsOnly(),
-    action: { ...adminsOnly(), probe: { form: () => ({ name: "Probe Person", email: "probe@example.nhs.uk", role: "admin" }), harmless: () => ({}) } },
+    action: {
+      ...adminsOnly(),
+      probe: { form: () => ({ name: "Probe Person", email: "probe@example.nhs.uk", role: "admin" }), harmless: () => ({}) },
+    },
   },
   "routes/admin-user.tsx": {
     loader: adminsOnly(),
     action: { ...adminsOnly(), probe: { form: () => ({ intent: "deactivate" }), harmless: () => ({}) } },
   },
   "routes/admin-audit.tsx": { loader: adminsOnly(), action: { ...adminsOnly(), probe: { form: () => ({}) } } },
-  "routes/admin-criteria.tsx": { loader: adminsOnly(), action: { ...adminsOnly(), probe: { form: () => ({ target: "2016-17" }), harmless: () => ({}) } } },
+  "routes/admin-criteria.tsx": {
+    loader: adminsOnly(),
+    action: { ...adminsOnly(), probe: { form: () => ({ target: "2016-17" }), harmless: () => ({}) } },
+  },
   // A finished simulation whose id is the fixture's (see beforeAll); a move that would change every live submission.
   "routes/admin-criteria-simulation.tsx": {
     loader: adminsOnly(),
@@ -248,7 +285,11 @@ beforeAll(async () => {
   upload.set("file", new File([new TextEncoder().encode("%PDF-1.4\n%%EOF\n")], "minutes.pdf", { type: "application/pdf" }));
   const uploaded = await settle(() =>
     evidence.action({
-      request: appRequest(`/submissions/${target.id}/sections/evidence`, { method: "POST", body: upload, cookie: cookies["lead of the footprint"] }),
+      request: appRequest(`/submissions/${target.id}/sections/evidence`, {
+        method: "POST",
+        body: upload,
+        cookie: cookies["lead of the footprint"],
+      }),
       params: { id: target.id },
       context,
     } as never),
@@ -267,7 +308,17 @@ beforeAll(async () => {
       status: "done",
       processed: 1,
       total: 1,
-      result: JSON.stringify({ targetSet: "2016-17", live: 1, alreadyOnTarget: 0, affected: 0, newlyBlocked: 0, byCriterion: [], byRegion: [], byState: [], listed: [] }),
+      result: JSON.stringify({
+        targetSet: "2016-17",
+        live: 1,
+        alreadyOnTarget: 0,
+        affected: 0,
+        newlyBlocked: 0,
+        byCriterion: [],
+        byRegion: [],
+        byState: [],
+        listed: [],
+      }),
       error: null,
       started_by: admin,
       started_at: new Date().toISOString(),
@@ -296,7 +347,9 @@ describe("the authorisation matrix covers the whole route table", () => {
     expect(expectation, `${file} is in app/routes.ts but not classified in the authorisation matrix`).toBeDefined();
     const module = await import(/* @vite-ignore */ `../../app/${file}`);
     for (const handler of ["loader", "action"] as const) {
-      expect(Boolean(expectation![handler]), `${file} ${handler}: exported ${typeof module[handler] === "function"}`).toBe(typeof module[handler] === "function");
+      expect(Boolean(expectation![handler]), `${file} ${handler}: exported ${typeof module[handler] === "function"}`).toBe(
+        typeof module[handler] === "function",
+      );
     }
   });
 
@@ -321,7 +374,8 @@ describe(`every loader and action, as every kind of person (${cases.length} rout
     const probe = (EXPECTATIONS[route.file]!.action as { probe?: ActionProbe } | undefined)?.probe;
     let cookie = cookies[actor];
     if (handler === "action" && probe?.freshSession && ACTORS[actor]) cookie = await sessionCookieFor(ACTORS[actor]);
-    const form = handler === "action" ? (expected === "allowed" && probe?.harmless ? probe.harmless : probe?.form ?? (() => ({})))(fixture) : null;
+    const form =
+      handler === "action" ? (expected === "allowed" && probe?.harmless ? probe.harmless : (probe?.form ?? (() => ({}))))(fixture) : null;
     const request = appRequest(url, form ? { method: "POST", body: body(form), cookie } : { cookie });
 
     const result = await settle(() => module[handler]({ request, params: paramsFor(url, route.path), context }));
@@ -346,7 +400,13 @@ describe("another footprint's records", () => {
   it("answer a lead exactly as an id that does not exist does", async () => {
     const { loader } = await import("../../app/routes/submission.tsx");
     const ask = (id: string) =>
-      settle(() => loader({ request: appRequest(`/submissions/${id}`, { cookie: cookies["lead of another footprint"] }), params: { id }, context } as never));
+      settle(() =>
+        loader({
+          request: appRequest(`/submissions/${id}`, { cookie: cookies["lead of another footprint"] }),
+          params: { id },
+          context,
+        } as never),
+      );
     const [theirs, nobodys] = await Promise.all([ask(fixture.id), ask(crypto.randomUUID())]);
     expect(theirs).toEqual(nobodys);
     expect(outcomeOf(theirs).status).toBe(404);

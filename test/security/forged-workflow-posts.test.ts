@@ -61,7 +61,11 @@ describe("wrong role", () => {
     const [target] = await submissionsIn(null, "checkpoint1.in_review");
     const lead = await leadOf(target!.footprint_code);
     const { status, reason } = await forge(target!.id, () =>
-      review(target!.id, { intent: "propose", version: String(target!.version), decision: "proceed", confidence: "green", rationale: "Looks fine to me" }, lead),
+      review(
+        target!.id,
+        { intent: "propose", version: String(target!.version), decision: "proceed", confidence: "green", rationale: "Looks fine to me" },
+        lead,
+      ),
     );
     expect(status).toBe(403);
     expect(reason).toBe("This page is for national reviewers and programme administrators. Your account is a system lead's.");
@@ -71,7 +75,11 @@ describe("wrong role", () => {
     const [target] = await submissionsIn(null, "checkpoint1.in_review");
     const second = await cookieOf(target!.context.reviewers!.second);
     const { status, reason } = await forge(target!.id, () =>
-      review(target!.id, { intent: "propose", version: String(target!.version), decision: "proceed", confidence: "green", rationale: "Forged" }, second),
+      review(
+        target!.id,
+        { intent: "propose", version: String(target!.version), decision: "proceed", confidence: "green", rationale: "Forged" },
+        second,
+      ),
     );
     expect(status).toBe(403);
     expect(reason).toContain("Only the lead reviewer assigned to this checkpoint can propose its decision.");
@@ -80,7 +88,9 @@ describe("wrong role", () => {
   it("an administrator cannot countersign a decision in a reviewer's place", async () => {
     const [target] = await submissionsIn(null, "checkpoint1.awaiting_countersign");
     const admin = await sessionCookieFor(ACTORS.admin);
-    const { status, reason } = await forge(target!.id, () => review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, admin));
+    const { status, reason } = await forge(target!.id, () =>
+      review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, admin),
+    );
     expect(status).toBe(403);
     expect(reason).toContain("Only the second reviewer assigned to this checkpoint can countersign its decision.");
   });
@@ -89,7 +99,13 @@ describe("wrong role", () => {
     const [target] = await submissionsIn(null, "draft");
     const reviewer = await sessionCookieFor(ACTORS["assigned reviewer"]);
     const { status, reason } = await forge(target!.id, () =>
-      post("submission-check.tsx", `/submissions/${target!.id}/check`, target!.id, { declaration: "yes", version: String(target!.version) }, reviewer),
+      post(
+        "submission-check.tsx",
+        `/submissions/${target!.id}/check`,
+        target!.id,
+        { declaration: "yes", version: String(target!.version) },
+        reviewer,
+      ),
     );
     expect(status).toBe(403);
     expect(reason).toMatch(/lead/i);
@@ -99,7 +115,13 @@ describe("wrong role", () => {
     const [target] = await submissionsIn(null, "checkpoint1.in_review");
     const reviewer = await cookieOf(target!.context.reviewers!.lead);
     const { status, reason } = await forge(target!.id, () =>
-      post("submission-withdraw.tsx", `/submissions/${target!.id}/withdraw`, target!.id, { reason: "Forged", version: String(target!.version) }, reviewer),
+      post(
+        "submission-withdraw.tsx",
+        `/submissions/${target!.id}/withdraw`,
+        target!.id,
+        { reason: "Forged", version: String(target!.version) },
+        reviewer,
+      ),
     );
     expect(status).toBe(403);
     expect(reason).toMatch(/lead|administrator/i);
@@ -108,7 +130,9 @@ describe("wrong role", () => {
   it("a reviewer not assigned to the checkpoint cannot countersign it", async () => {
     const [target] = await submissionsIn(null, "checkpoint1.awaiting_countersign");
     const outsider = await sessionCookieFor(ACTORS["reviewer not assigned"]);
-    const { status, reason } = await forge(target!.id, () => review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, outsider));
+    const { status, reason } = await forge(target!.id, () =>
+      review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, outsider),
+    );
     expect(status).toBe(403);
     expect(reason).toContain("Only the second reviewer assigned to this checkpoint can countersign its decision.");
   });
@@ -119,7 +143,17 @@ describe("wrong state", () => {
     const [target] = await submissionsIn(null, "checkpoint1.awaiting_countersign");
     const lead = await cookieOf(target!.context.reviewers!.lead);
     const { status, reason } = await forge(target!.id, () =>
-      review(target!.id, { intent: "propose", version: String(target!.version), decision: "do_not_proceed", confidence: "red", rationale: "Changed my mind" }, lead),
+      review(
+        target!.id,
+        {
+          intent: "propose",
+          version: String(target!.version),
+          decision: "do_not_proceed",
+          confidence: "red",
+          rationale: "Changed my mind",
+        },
+        lead,
+      ),
     );
     expect(status).toBe(403);
     expect(reason).toMatch(/You cannot [a-z ]+ while the submission is /);
@@ -129,7 +163,13 @@ describe("wrong state", () => {
     const [target] = await submissionsIn(null, "checkpoint1.in_review");
     const lead = await leadOf(target!.footprint_code);
     const { status, reason } = await forge(target!.id, () =>
-      post("submission-check.tsx", `/submissions/${target!.id}/check`, target!.id, { declaration: "yes", version: String(target!.version) }, lead),
+      post(
+        "submission-check.tsx",
+        `/submissions/${target!.id}/check`,
+        target!.id,
+        { declaration: "yes", version: String(target!.version) },
+        lead,
+      ),
     );
     expect(status).toBe(403);
     expect(reason).toMatch(/You cannot [a-z ]+ while the submission is /);
@@ -138,7 +178,9 @@ describe("wrong state", () => {
   it("nobody countersigns a submission that has no proposal", async () => {
     const [target] = await submissionsIn(null, "checkpoint1.in_review");
     const second = await cookieOf(target!.context.reviewers!.second);
-    const { status, reason } = await forge(target!.id, () => review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, second));
+    const { status, reason } = await forge(target!.id, () =>
+      review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, second),
+    );
     expect(status).toBe(403);
     expect(reason).toMatch(/You cannot [a-z ]+ while the submission is /);
   });
@@ -147,12 +189,24 @@ describe("wrong state", () => {
     const [target] = await submissionsIn(null, "withdrawn");
     const admin = await sessionCookieFor(ACTORS.admin);
     const withdrawn = await forge(target!.id, () =>
-      post("submission-withdraw.tsx", `/submissions/${target!.id}/withdraw`, target!.id, { reason: "Again", version: String(target!.version) }, admin),
+      post(
+        "submission-withdraw.tsx",
+        `/submissions/${target!.id}/withdraw`,
+        target!.id,
+        { reason: "Again", version: String(target!.version) },
+        admin,
+      ),
     );
     expect(withdrawn.status).toBe(403);
     expect(withdrawn.reason).toMatch(/You cannot [a-z ]+ while the submission is /);
     const paused = await forge(target!.id, () =>
-      post("submission-pause.tsx", `/submissions/${target!.id}/pause`, target!.id, { intent: "pause", reason: "Again", version: String(target!.version) }, admin),
+      post(
+        "submission-pause.tsx",
+        `/submissions/${target!.id}/pause`,
+        target!.id,
+        { intent: "pause", reason: "Again", version: String(target!.version) },
+        admin,
+      ),
     );
     expect(paused.status).toBe(403);
     expect(paused.reason).toMatch(/You cannot [a-z ]+ while the submission is /);
@@ -163,7 +217,9 @@ describe("the proposer countersigning", () => {
   it("is refused, with the reason", async () => {
     const [target] = await submissionsIn(null, "checkpoint1.awaiting_countersign");
     const proposer = await cookieOf(target!.context.proposal!.proposedBy);
-    const { status, reason } = await forge(target!.id, () => review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, proposer));
+    const { status, reason } = await forge(target!.id, () =>
+      review(target!.id, { intent: "countersign", version: String(target!.version), agree: "yes" }, proposer),
+    );
     expect(status).toBe(403);
     expect(reason).toContain("You proposed this decision, so another reviewer must countersign it.");
   });
@@ -173,7 +229,9 @@ describe("a stale version", () => {
   it("the right reviewer countersigning from an older page is told someone else changed it", async () => {
     const [target] = await submissionsIn(null, "checkpoint1.awaiting_countersign");
     const second = await cookieOf(target!.context.reviewers!.second);
-    const { status, reason } = await forge(target!.id, () => review(target!.id, { intent: "countersign", version: String(target!.version - 1), agree: "yes" }, second));
+    const { status, reason } = await forge(target!.id, () =>
+      review(target!.id, { intent: "countersign", version: String(target!.version - 1), agree: "yes" }, second),
+    );
     expect(status).toBe(409);
     expect(reason).toContain(CHANGED_BY_SOMEONE_ELSE);
   });
@@ -182,7 +240,13 @@ describe("a stale version", () => {
     const [target] = await submissionsIn(null, "draft");
     const lead = await leadOf(target!.footprint_code);
     const { status, reason } = await forge(target!.id, () =>
-      post("submission-withdraw.tsx", `/submissions/${target!.id}/withdraw`, target!.id, { reason: "Stale", version: String(target!.version + 1) }, lead),
+      post(
+        "submission-withdraw.tsx",
+        `/submissions/${target!.id}/withdraw`,
+        target!.id,
+        { reason: "Stale", version: String(target!.version + 1) },
+        lead,
+      ),
     );
     expect(status).toBe(409);
     expect(reason).toContain(CHANGED_BY_SOMEONE_ELSE);

@@ -22,7 +22,10 @@ function flatten(entries: RouteConfigEntry[]): RouteConfigEntry[] {
 /** Every route whose module exports an action, as an address with made-up ids. */
 const actionPaths = flatten(routes)
   .filter((r) => /export (async )?function action\b/.test(fs.readFileSync(`app/${r.file}`, "utf8")))
-  .map((r) => `/${(r.path ?? "").replace(/:(\w+)/g, (_, name: string) => (name === "section" ? "about" : name === "number" ? "1" : crypto.randomUUID())).replace("*", "sign-in/email")}`);
+  .map(
+    (r) =>
+      `/${(r.path ?? "").replace(/:(\w+)/g, (_, name: string) => (name === "section" ? "about" : name === "number" ? "1" : crypto.randomUUID())).replace("*", "sign-in/email")}`,
+  );
 
 async function signIn(url: string, email: string, init: { headers?: Record<string, string> } = {}) {
   const response = await fetch(`${url}/sign-in`, {
@@ -35,7 +38,10 @@ async function signIn(url: string, email: string, init: { headers?: Record<strin
 }
 
 function cookieFrom(response: Response): string {
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 async function signedInAs(email: string): Promise<string> {
@@ -88,7 +94,11 @@ describe("posts from other sites", () => {
     const session = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { cookie } });
     expect((await session.json())?.user?.email).toBe("reviewer.two@example.nhs.uk");
 
-    const own = await fetch(`${baseUrl}/sign-out`, { method: "POST", redirect: "manual", headers: { cookie, origin: baseUrl, "sec-fetch-site": "same-origin" } });
+    const own = await fetch(`${baseUrl}/sign-out`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: baseUrl, "sec-fetch-site": "same-origin" },
+    });
     expect(own.status).toBe(302);
     expect(own.headers.get("location")).toBe("/sign-in?signedOut=1");
   });
@@ -111,7 +121,9 @@ describe("posts from other sites", () => {
 
 describe("the session cookie", () => {
   it("is HttpOnly and SameSite=Lax, and not Secure when the service is on plain http", async () => {
-    const [session] = (await signIn(baseUrl, "lead.kent@example.nhs.uk")).headers.getSetCookie().filter((c) => c.includes("session_token="));
+    const [session] = (await signIn(baseUrl, "lead.kent@example.nhs.uk")).headers
+      .getSetCookie()
+      .filter((c) => c.includes("session_token="));
     expect(session).toMatch(/;\s*HttpOnly/i);
     expect(session).toMatch(/;\s*SameSite=Lax/i);
     expect(session).toMatch(/;\s*Path=\//i);
@@ -130,7 +142,12 @@ describe("security headers", () => {
   it.each(PAGES)("%s: a script nonce instead of 'unsafe-inline', no framing, nosniff, a referrer policy", async (path) => {
     const response = await fetch(`${baseUrl}${path}`, { headers: { cookie }, redirect: "manual" });
     const csp = response.headers.get("content-security-policy") ?? "";
-    const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    const directives = new Map(
+      csp
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values]),
+    );
     const scriptSrc = directives.get("script-src") ?? [];
     expect(scriptSrc).not.toContain("'unsafe-inline'");
     expect(scriptSrc).not.toContain("'unsafe-eval'");

@@ -19,7 +19,10 @@ async function signedInAs(url: string, email: string): Promise<string> {
     body: new URLSearchParams({ email, password: PASSWORD }),
   });
   expect(response.status, `sign in as ${email}`).toBe(302);
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 describe("redirectTo after signing in", () => {
@@ -29,7 +32,18 @@ describe("redirectTo after signing in", () => {
   });
 
   // Browsers drop tabs and line breaks from URLs, so `/<TAB>/evil.example` was `//evil.example`.
-  const forged = ["/%09/evil.example", "/%0a/evil.example", "/%0d/evil.example", "/%0b/x", "/%7F/x", "/%E3%80%80/x", "/%5C/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"];
+  const forged = [
+    "/%09/evil.example",
+    "/%0a/evil.example",
+    "/%0d/evil.example",
+    "/%0b/x",
+    "/%7F/x",
+    "/%E3%80%80/x",
+    "/%5C/evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "https://evil.example/",
+  ];
 
   it.each(forged)("signed in, GET /sign-in?redirectTo=%s goes home", async (target) => {
     const response = await fetch(`${baseUrl}/sign-in?redirectTo=${target}`, { redirect: "manual", headers: { cookie } });
@@ -49,7 +63,10 @@ describe("redirectTo after signing in", () => {
   });
 
   it("keeps a real path, with its query", async () => {
-    const response = await fetch(`${baseUrl}/sign-in?redirectTo=${encodeURIComponent("/submissions?saved=1")}`, { redirect: "manual", headers: { cookie } });
+    const response = await fetch(`${baseUrl}/sign-in?redirectTo=${encodeURIComponent("/submissions?saved=1")}`, {
+      redirect: "manual",
+      headers: { cookie },
+    });
     expect(response.headers.get("location")).toBe("/submissions?saved=1");
   });
 
@@ -188,12 +205,15 @@ describe("people cannot rename themselves", () => {
 });
 
 describe("caching of signed-in pages", () => {
-  it.each(["/", "/pipeline", "/pipeline/regions", "/admin/users", "/admin/audit", "/notifications"])("%s is Cache-Control: no-store", async (path) => {
-    const cookie = await signedInAs(baseUrl, "admin@example.nhs.uk");
-    const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("cache-control")).toContain("no-store");
-  });
+  it.each(["/", "/pipeline", "/pipeline/regions", "/admin/users", "/admin/audit", "/notifications"])(
+    "%s is Cache-Control: no-store",
+    async (path) => {
+      const cookie = await signedInAs(baseUrl, "admin@example.nhs.uk");
+      const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toContain("no-store");
+    },
+  );
 
   it("a decision record is no-store too", async () => {
     const cookie = await signedInAs(baseUrl, "admin@example.nhs.uk");
@@ -209,13 +229,21 @@ describe("caching of signed-in pages", () => {
 describe("a conflicted reviewer over HTTP", () => {
   it("reviewer.three is told why on a Greater Manchester submission's pages, and sees none of its content", async () => {
     const admin = await signedInAs(baseUrl, "admin@example.nhs.uk");
-    const pipeline = await (await fetch(`${baseUrl}/pipeline?q=Greater+Manchester&state=checkpoint2.returned`, { headers: { cookie: admin } })).text();
+    const pipeline = await (
+      await fetch(`${baseUrl}/pipeline?q=Greater+Manchester&state=checkpoint2.returned`, { headers: { cookie: admin } })
+    ).text();
     const id = /href="\/(?:submissions|reviews)\/([0-9a-f-]{36})"/.exec(pipeline)?.[1];
     expect(id, "a Greater Manchester submission returned at checkpoint 2").toBeTruthy();
     const title = />([^<]*Manchester[^<]*)<\/a>/.exec(pipeline)?.[1];
 
     const conflicted = await signedInAs(baseUrl, "reviewer.three@example.nhs.uk");
-    for (const path of [`/submissions/${id}`, `/submissions/${id}/decisions/1`, `/submissions/${id}/versions`, `/submissions/${id}/sections/about`, `/reviews/${id}`]) {
+    for (const path of [
+      `/submissions/${id}`,
+      `/submissions/${id}/decisions/1`,
+      `/submissions/${id}/versions`,
+      `/submissions/${id}/sections/about`,
+      `/reviews/${id}`,
+    ]) {
       const response = await fetch(`${baseUrl}${path}`, { headers: { cookie: conflicted } });
       expect(response.status, path).toBe(403);
       const html = await response.text();

@@ -26,7 +26,11 @@ beforeAll(async () => {
   const { findUserProfile } = await import("../../db/users.ts");
   const db = await appDb();
   const lead = await db.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow();
-  const started = await startSubmissionForLead(db, (await findUserProfile(db, lead.id))!, { footprintCode: "E54000032", modelType: "MCP", title: "Fuzzed MCP" });
+  const started = await startSubmissionForLead(db, (await findUserProfile(db, lead.id))!, {
+    footprintCode: "E54000032",
+    modelType: "MCP",
+    title: "Fuzzed MCP",
+  });
   if (!started.ok) throw new Error(started.reason);
   submissionId = started.id;
   cookie = await sessionCookieFor("lead.kent@example.nhs.uk");
@@ -87,9 +91,39 @@ function fields(specs: readonly FieldSpec[], prefix = ""): Field[] {
 const FIELDS = Object.fromEntries(EDITABLE_SECTIONS.map((s) => [s, fields(SECTION_FIELDS[s])])) as Record<EditableSection, Field[]>;
 
 const awkwardText = fc.constantFrom(
-  "", " ", "0", "-0", "-1", "1e309", "NaN", "Infinity", "12,000", "£1,250,000.50", "1.005", "99999999999999999999",
-  "2017-18", "2017-19", "2017-02-30", "2024-13-01", "yes", "no", "true", "null", "undefined", "[]", "{}", "__proto__",
-  "constructor", "<script>alert(1)</script>", "=HYPERLINK(\"x\")", "\u0000", "\uD800", "👩🏽‍⚕️", "ﷺ", "\u202Eevil", "Ω≈ç√∫",
+  "",
+  " ",
+  "0",
+  "-0",
+  "-1",
+  "1e309",
+  "NaN",
+  "Infinity",
+  "12,000",
+  "£1,250,000.50",
+  "1.005",
+  "99999999999999999999",
+  "2017-18",
+  "2017-19",
+  "2017-02-30",
+  "2024-13-01",
+  "yes",
+  "no",
+  "true",
+  "null",
+  "undefined",
+  "[]",
+  "{}",
+  "__proto__",
+  "constructor",
+  "<script>alert(1)</script>",
+  '=HYPERLINK("x")',
+  "\u0000",
+  "\uD800",
+  "👩🏽‍⚕️",
+  "ﷺ",
+  "\u202Eevil",
+  "Ω≈ç√∫",
 );
 const value = fc.oneof(
   { weight: 8, arbitrary: awkwardText },
@@ -112,15 +146,35 @@ const intent = fc.oneof(
 
 const post = fc.constantFrom(...EDITABLE_SECTIONS).chain((section) =>
   fc.record({
-    section: fc.oneof({ weight: 20, arbitrary: fc.constant(section as string) }, fc.constantFrom("evidence", "nope", "__proto__", "about ")),
+    section: fc.oneof(
+      { weight: 20, arbitrary: fc.constant(section as string) },
+      fc.constantFrom("evidence", "nope", "__proto__", "about "),
+    ),
     fields: fc.array(
       fc.oneof(
         // The form's own fields, mostly with what a browser would send, sometimes with anything at all.
-        { weight: 8, arbitrary: fc.constantFrom(...FIELDS[section]).chain((f) => fc.tuple(fc.constant(f.name), fc.oneof({ weight: 3, arbitrary: f.plausible }, value))) },
+        {
+          weight: 8,
+          arbitrary: fc
+            .constantFrom(...FIELDS[section])
+            .chain((f) => fc.tuple(fc.constant(f.name), fc.oneof({ weight: 3, arbitrary: f.plausible }, value))),
+        },
         { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 30 }), value) },
         {
           weight: 1,
-          arbitrary: fc.tuple(fc.constantFrom("then", "id", "footprintCode", "a[0][1].b", "x[-1]", "practices[99999999].name", "hubs[1000].name", "constructor.prototype"), value),
+          arbitrary: fc.tuple(
+            fc.constantFrom(
+              "then",
+              "id",
+              "footprintCode",
+              "a[0][1].b",
+              "x[-1]",
+              "practices[99999999].name",
+              "hubs[1000].name",
+              "constructor.prototype",
+            ),
+            value,
+          ),
         },
       ),
       { maxLength: 16 },
@@ -133,7 +187,12 @@ const post = fc.constantFrom(...EDITABLE_SECTIONS).chain((section) =>
 
 async function currentOpenedAt(section: string): Promise<string> {
   const db = await appDb();
-  const row = await db.selectFrom("submission_section").select("updated_at").where("submission_id", "=", submissionId).where("section", "=", section).executeTakeFirst();
+  const row = await db
+    .selectFrom("submission_section")
+    .select("updated_at")
+    .where("submission_id", "=", submissionId)
+    .where("section", "=", section)
+    .executeTakeFirst();
   return row?.updated_at ?? "";
 }
 
@@ -152,15 +211,18 @@ async function expectStoredRowsValid() {
 describe("a list position far past any real form's rows", () => {
   // Found by this suite: Conform builds the array a field name points into, so this one post made
   // the server allocate gigabytes and die. Now it is refused before parsing.
-  it.each(["practices[99999999].name", "hubs[1000].population", "commissioners[00000000001].name"])("%s is refused with 400 before parsing", async (name) => {
-    const { action } = await import("../../app/routes/submission-section.tsx");
-    const form = new FormData();
-    form.set(name, "1");
-    form.set("openedAt", await currentOpenedAt("population"));
-    const request = appRequest(`/submissions/${submissionId}/sections/population`, { method: "POST", body: form, cookie });
-    const result = await settle(() => action({ request, params: { id: submissionId, section: "population" }, context } as never));
-    expect(outcomeOf(result).status).toBe(400);
-  });
+  it.each(["practices[99999999].name", "hubs[1000].population", "commissioners[00000000001].name"])(
+    "%s is refused with 400 before parsing",
+    async (name) => {
+      const { action } = await import("../../app/routes/submission-section.tsx");
+      const form = new FormData();
+      form.set(name, "1");
+      form.set("openedAt", await currentOpenedAt("population"));
+      const request = appRequest(`/submissions/${submissionId}/sections/population`, { method: "POST", body: form, cookie });
+      const result = await settle(() => action({ request, params: { id: submissionId, section: "population" }, context } as never));
+      expect(outcomeOf(result).status).toBe(400);
+    },
+  );
 
   it("and so is an add-a-row intent at such a position", async () => {
     const { action } = await import("../../app/routes/submission-section.tsx");

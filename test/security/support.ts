@@ -65,7 +65,10 @@ export async function userId(email: string): Promise<string> {
 /** The demo submissions of a footprint in a state, with the machine's context. */
 export async function submissionsIn(footprintCode: string | null, state: string) {
   const db = await appDb();
-  let query = db.selectFrom("submission").select(["id", "footprint_code", "state", "version", "workflow_snapshot"]).where("state", "=", state);
+  let query = db
+    .selectFrom("submission")
+    .select(["id", "footprint_code", "state", "version", "workflow_snapshot"])
+    .where("state", "=", state);
   if (footprintCode) query = query.where("footprint_code", "=", footprintCode);
   const rows = await query.orderBy("created_at").execute();
   return rows.map((r) => ({ ...r, context: (JSON.parse(r.workflow_snapshot) as { context: AssuranceContext }).context }));

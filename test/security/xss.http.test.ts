@@ -15,7 +15,8 @@ const IMG = `"><img src=x onerror=alert(1)>`;
 const JS_URL = "javascript:alert(1)";
 const payload = (field: string) => `XSS-${field} ${SCRIPT}${IMG} ${JS_URL}`;
 /** The payload as React writes it into text: markup characters escaped, so the browser shows it as text. */
-const escaped = (field: string) => `XSS-${field} &lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt; ${JS_URL}`;
+const escaped = (field: string) =>
+  `XSS-${field} &lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt; ${JS_URL}`;
 
 const PASSWORD = "assure-demo-password";
 let server: RunningServer;
@@ -31,7 +32,10 @@ async function signIn(email: string): Promise<string> {
       body: new URLSearchParams({ email, password: PASSWORD }),
     });
     expect(response.status, `sign in ${email}`).toBe(302);
-    return response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    return response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
   })();
   return cookies[email]!;
 }
@@ -55,7 +59,10 @@ async function post(email: string, path: string, fields: Record<string, string> 
     headers: { cookie: await signIn(email), origin: server.baseUrl },
     body: fields instanceof FormData ? fields : new URLSearchParams(fields),
   });
-  expect(response.status, `POST ${path} as ${email}: ${response.status === expected ? "" : (await response.clone().text()).slice(0, 500)}`).toBe(expected);
+  expect(
+    response.status,
+    `POST ${path} as ${email}: ${response.status === expected ? "" : (await response.clone().text()).slice(0, 500)}`,
+  ).toBe(expected);
   return response;
 }
 
@@ -66,7 +73,11 @@ async function page(email: string, path: string): Promise<string> {
 }
 
 async function row(id: string) {
-  const r = await db.selectFrom("submission").select(["version", "state", "workflow_snapshot", "footprint_code"]).where("id", "=", id).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom("submission")
+    .select(["version", "state", "workflow_snapshot", "footprint_code"])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
   return { ...r, context: (JSON.parse(r.workflow_snapshot) as { context: AssuranceContext }).context };
 }
 
@@ -96,20 +107,28 @@ beforeAll(async () => {
   const started = await post(KENT, "/submissions/new", { footprintCode: "E54000032", title: payload("title"), modelType: "MCP" });
   kentSubmission = started.headers.get("location")!.match(/\/submissions\/([^/?]+)/)![1]!;
   const about = `/submissions/${kentSubmission}/sections/about`;
-  await post(KENT, about, await sectionForm(KENT, about, {
-    title: payload("title"),
-    modelType: "MCP",
-    footprintCode: "E54000032",
-    "commissioners[0].id": "c1",
-    "commissioners[0].name": payload("commissioner"),
-    "commissioners[0].kind": "ccg",
-  }));
+  await post(
+    KENT,
+    about,
+    await sectionForm(KENT, about, {
+      title: payload("title"),
+      modelType: "MCP",
+      footprintCode: "E54000032",
+      "commissioners[0].id": "c1",
+      "commissioners[0].name": payload("commissioner"),
+      "commissioners[0].kind": "ccg",
+    }),
+  );
   const governance = `/submissions/${kentSubmission}/sections/governance`;
-  await post(KENT, governance, await sectionForm(KENT, governance, {
-    "conflictsOfInterestProtocol.inPlace": "yes",
-    "conflictsOfInterestProtocol.description": payload("protocol"),
-    patientAndPublicEngagementSummary: payload("engagement"),
-  }));
+  await post(
+    KENT,
+    governance,
+    await sectionForm(KENT, governance, {
+      "conflictsOfInterestProtocol.inPlace": "yes",
+      "conflictsOfInterestProtocol.description": payload("protocol"),
+      patientAndPublicEngagementSummary: payload("engagement"),
+    }),
+  );
   const upload = new FormData();
   upload.set("intent", "upload");
   upload.set("section", "governance");
@@ -119,12 +138,23 @@ beforeAll(async () => {
 
   // Formula injection: titles a spreadsheet would run.
   for (const first of ["=", "+", "-", "@"]) {
-    await post(KENT, "/submissions/new", { footprintCode: "E54000032", title: `${first}HYPERLINK("https://evil.example","csv-${first}")`, modelType: "PACS" });
+    await post(KENT, "/submissions/new", {
+      footprintCode: "E54000032",
+      title: `${first}HYPERLINK("https://evil.example","csv-${first}")`,
+      modelType: "PACS",
+    });
   }
 
   // The national team's words, on a submission being reviewed: a comment, ratings' notes, a
   // disagreement, a decision's rationale and condition, and the lead's evidence for it, rejected.
-  reviewed = (await db.selectFrom("submission").select("id").where("state", "=", "checkpoint1.in_review").orderBy("created_at").executeTakeFirstOrThrow()).id;
+  reviewed = (
+    await db
+      .selectFrom("submission")
+      .select("id")
+      .where("state", "=", "checkpoint1.in_review")
+      .orderBy("created_at")
+      .executeTakeFirstOrThrow()
+  ).id;
   const { context, footprint_code } = await row(reviewed);
   const leadReviewer = await emailOf(context.reviewers!.lead);
   const secondReviewer = await emailOf(context.reviewers!.second);
@@ -135,7 +165,12 @@ beforeAll(async () => {
   const workspace = await page(leadReviewer, `/reviews/${reviewed}`);
   const criterionId = /<input[^>]*name="ratings\[0\]\.criterionId"[^>]*>/.exec(workspace)?.[0].match(/value="([^"]+)"/)?.[1];
   expect(criterionId, "the rating form's first key line of enquiry").toBeTruthy();
-  await post(leadReviewer, `/reviews/${reviewed}`, { intent: "rate", "ratings[0].criterionId": criterionId!, "ratings[0].rating": "met", "ratings[0].note": payload("rating") });
+  await post(leadReviewer, `/reviews/${reviewed}`, {
+    intent: "rate",
+    "ratings[0].criterionId": criterionId!,
+    "ratings[0].rating": "met",
+    "ratings[0].note": payload("rating"),
+  });
   const propose = async () =>
     post(leadReviewer, `/reviews/${reviewed}`, {
       intent: "propose",
@@ -146,23 +181,57 @@ beforeAll(async () => {
       "conditions[0].text": payload("condition"),
     });
   await propose();
-  await post(secondReviewer, `/reviews/${reviewed}`, { intent: "countersign", version: await version(), agree: "no", reason: payload("disagreement") });
+  await post(secondReviewer, `/reviews/${reviewed}`, {
+    intent: "countersign",
+    version: await version(),
+    agree: "no",
+    reason: payload("disagreement"),
+  });
   await propose();
   await post(secondReviewer, `/reviews/${reviewed}`, { intent: "countersign", version: await version(), agree: "yes" });
   const conditionId = (await row(reviewed)).context.conditions[0]!.id;
-  await post(reviewedLead, `/submissions/${reviewed}/conditions`, { conditionId, evidence: payload("condition-evidence"), version: await version() });
-  await post(leadReviewer, `/reviews/${reviewed}`, { intent: "reject-condition", conditionId, reason: payload("rejection"), version: await version() });
+  await post(reviewedLead, `/submissions/${reviewed}/conditions`, {
+    conditionId,
+    evidence: payload("condition-evidence"),
+    version: await version(),
+  });
+  await post(leadReviewer, `/reviews/${reviewed}`, {
+    intent: "reject-condition",
+    conditionId,
+    reason: payload("rejection"),
+    version: await version(),
+  });
 
   // Reasons for withdrawing and pausing.
-  const draft = (await db.selectFrom("submission").select("id").where("state", "=", "draft").where("footprint_code", "!=", "E54000032").orderBy("created_at").executeTakeFirstOrThrow()).id;
-  await post(await leadOf((await row(draft)).footprint_code), `/submissions/${draft}/withdraw`, { reason: payload("withdrawal"), version: String((await row(draft)).version) });
+  const draft = (
+    await db
+      .selectFrom("submission")
+      .select("id")
+      .where("state", "=", "draft")
+      .where("footprint_code", "!=", "E54000032")
+      .orderBy("created_at")
+      .executeTakeFirstOrThrow()
+  ).id;
+  await post(await leadOf((await row(draft)).footprint_code), `/submissions/${draft}/withdraw`, {
+    reason: payload("withdrawal"),
+    version: String((await row(draft)).version),
+  });
   await post(ADMIN, `/submissions/${reviewed}/pause`, { intent: "pause", reason: payload("pause"), version: await version() });
 
   // People's names and conflicts.
   await post(ADMIN, "/admin/users/invite", { name: payload("name"), email: "new.person@example.nhs.uk", role: "reviewer" }, 200);
-  await post("reviewer.two@example.nhs.uk", "/account/conflicts", { intent: "declare", footprintCode: "E54000040", reason: payload("conflict") });
+  await post("reviewer.two@example.nhs.uk", "/account/conflicts", {
+    intent: "declare",
+    footprintCode: "E54000040",
+    reason: payload("conflict"),
+  });
   reviewerTwo = (await db.selectFrom("user").select("id").where("email", "=", "reviewer.two@example.nhs.uk").executeTakeFirstOrThrow()).id;
-  await post(ADMIN, `/admin/users/${reviewerTwo}`, { intent: "record-conflict", conflictFootprint: "E54000037", conflictReason: payload("recorded-conflict") }, 302);
+  await post(
+    ADMIN,
+    `/admin/users/${reviewerTwo}`,
+    { intent: "record-conflict", conflictFootprint: "E54000037", conflictReason: payload("recorded-conflict") },
+    302,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -186,27 +255,51 @@ const PAGES: Record<string, Shown> = {
   "the lead's list of submissions": { who: KENT, path: () => "/submissions", fields: ["title"] },
   "the submission's task list": { who: KENT, path: () => `/submissions/${kentSubmission}`, fields: ["title"] },
   "the about section": { who: KENT, path: () => `/submissions/${kentSubmission}/sections/about`, fields: ["title", "commissioner"] },
-  "the governance section": { who: KENT, path: () => `/submissions/${kentSubmission}/sections/governance`, fields: ["protocol", "engagement"] },
+  "the governance section": {
+    who: KENT,
+    path: () => `/submissions/${kentSubmission}/sections/governance`,
+    fields: ["protocol", "engagement"],
+  },
   "the evidence page": { who: KENT, path: () => `/submissions/${kentSubmission}/sections/evidence`, fields: ["evidence"] },
-  "check your answers": { who: KENT, path: () => `/submissions/${kentSubmission}/check`, fields: ["commissioner", "protocol", "engagement"] },
+  "check your answers": {
+    who: KENT,
+    path: () => `/submissions/${kentSubmission}/check`,
+    fields: ["commissioner", "protocol", "engagement"],
+  },
   "the pipeline": { who: ADMIN, path: () => `/pipeline?q=XSS-title`, fields: ["title"] },
   "the review workspace": {
     who: ADMIN,
     path: () => `/reviews/${reviewed}`,
     fields: ["comment", "rating", "rationale", "condition", "condition-evidence", "rejection", "disagreement"],
   },
-  "the lead's view of the reviewed submission": { who: "reviewedLead", path: () => `/submissions/${reviewed}`, fields: ["condition", "pause"] },
-  "the conditions page": { who: "reviewedLead", path: () => `/submissions/${reviewed}/conditions`, fields: ["condition", "condition-evidence", "rejection"] },
-  "the printable decision record": { who: ADMIN, path: () => `/submissions/${reviewed}/decisions/1`, fields: ["rationale", "condition", "rating"] },
+  "the lead's view of the reviewed submission": {
+    who: "reviewedLead",
+    path: () => `/submissions/${reviewed}`,
+    fields: ["condition", "pause"],
+  },
+  "the conditions page": {
+    who: "reviewedLead",
+    path: () => `/submissions/${reviewed}/conditions`,
+    fields: ["condition", "condition-evidence", "rejection"],
+  },
+  "the printable decision record": {
+    who: ADMIN,
+    path: () => `/submissions/${reviewed}/decisions/1`,
+    fields: ["rationale", "condition", "rating"],
+  },
   "the pause page": { who: ADMIN, path: () => `/submissions/${reviewed}/pause`, fields: ["pause"] },
   "the audit log": { who: ADMIN, path: () => "/admin/audit", fields: ["name"] },
   "the list of users": { who: ADMIN, path: () => "/admin/users", fields: ["name"] },
   "the outbox": { who: ADMIN, path: () => "/admin/outbox", fields: [] },
-  "a reviewer's own conflicts": { who: "reviewer.two@example.nhs.uk", path: () => "/account/conflicts", fields: ["conflict", "recorded-conflict"] },
+  "a reviewer's own conflicts": {
+    who: "reviewer.two@example.nhs.uk",
+    path: () => "/account/conflicts",
+    fields: ["conflict", "recorded-conflict"],
+  },
   "the admin's page for a reviewer": { who: ADMIN, path: () => `/admin/users/${reviewerTwo}`, fields: ["conflict", "recorded-conflict"] },
-  "notifications": { who: "reviewedLead", path: () => "/notifications", fields: [] },
+  notifications: { who: "reviewedLead", path: () => "/notifications", fields: [] },
   "the reviewer's list": { who: ADMIN, path: () => "/reviews", fields: [] },
-  "assignments": { who: ADMIN, path: () => "/admin/assignments", fields: [] },
+  assignments: { who: ADMIN, path: () => "/admin/assignments", fields: [] },
 };
 
 describe("script written into free text is shown as text on every page", () => {
@@ -217,7 +310,12 @@ describe("script written into free text is shown as text on every page", () => {
   });
 
   it("the review history shows the withdrawal reason escaped on the withdrawn submission", async () => {
-    const withdrawn = await db.selectFrom("audit_event").select("submission_id").where("action", "=", "WITHDRAW").where("payload", "like", "%XSS-withdrawal%").executeTakeFirstOrThrow();
+    const withdrawn = await db
+      .selectFrom("audit_event")
+      .select("submission_id")
+      .where("action", "=", "WITHDRAW")
+      .where("payload", "like", "%XSS-withdrawal%")
+      .executeTakeFirstOrThrow();
     const html = await page(ADMIN, `/reviews/${withdrawn.submission_id}`);
     expectInert(html, "withdrawn submission");
     expect(html).toContain(escaped("withdrawal"));

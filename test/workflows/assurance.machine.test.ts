@@ -56,17 +56,29 @@ const assign = (a = reviewerA, b = reviewerB, by = admin): AssuranceEvent => ({
   leadReviewer: { id: a.id, role: a.role, conflicts: a.conflicts },
   secondReviewer: { id: b.id, role: b.role, conflicts: b.conflicts },
 });
-const propose = (decision: "proceed" | "proceed_with_conditions" | "changes_requested" | "do_not_proceed", by = reviewerA): AssuranceEvent => ({
+const propose = (
+  decision: "proceed" | "proceed_with_conditions" | "changes_requested" | "do_not_proceed",
+  by = reviewerA,
+): AssuranceEvent => ({
   type: "PROPOSE_DECISION",
   actor: by,
   decision,
   confidence: "amber_green",
   rationale: "The case is credible and the governing body has scrutinised it.",
-  conditions: decision === "proceed_with_conditions" ? [{ id: "c1", text: "Agree the acute risk share", fieldPath: "finance.riskGainShare.description" }] : [],
-  changeRequests: decision === "changes_requested" ? [{ id: "r1", text: "Add the practices' list sizes", fieldPath: "population.practices" }] : [],
+  conditions:
+    decision === "proceed_with_conditions"
+      ? [{ id: "c1", text: "Agree the acute risk share", fieldPath: "finance.riskGainShare.description" }]
+      : [],
+  changeRequests:
+    decision === "changes_requested" ? [{ id: "r1", text: "Add the practices' list sizes", fieldPath: "population.practices" }] : [],
 });
 const countersign = (by = reviewerB, agree = true, reason?: string): AssuranceEvent => ({ type: "COUNTERSIGN", actor: by, agree, reason });
-const evidence = (conditionId = "c1"): AssuranceEvent => ({ type: "SUBMIT_CONDITION_EVIDENCE", actor: lead, conditionId, evidence: "Signed risk share, board minute 17/04" });
+const evidence = (conditionId = "c1"): AssuranceEvent => ({
+  type: "SUBMIT_CONDITION_EVIDENCE",
+  actor: lead,
+  conditionId,
+  evidence: "Signed risk share, board minute 17/04",
+});
 const accept = (conditionId = "c1", by = reviewerA): AssuranceEvent => ({ type: "ACCEPT_CONDITION", actor: by, conditionId });
 
 const throughCheckpoint = (decision: Parameters<typeof propose>[0]) => [assign(), propose(decision), countersign()];
@@ -109,7 +121,9 @@ describe("the assurance machine: the happy path and its branches", () => {
   it("returns for changes, then a resubmission goes back to the same reviewers", () => {
     const returned = run([submit(), ...throughCheckpoint("changes_requested")]);
     expect(stateKey(returned.value)).toBe("checkpoint1.returned");
-    expect(returned.context.changeRequests).toEqual([{ id: "r1", text: "Add the practices' list sizes", fieldPath: "population.practices" }]);
+    expect(returned.context.changeRequests).toEqual([
+      { id: "r1", text: "Add the practices' list sizes", fieldPath: "population.practices" },
+    ]);
     const back = run([resubmit()], returned);
     expect(stateKey(back.value)).toBe("checkpoint1.in_review");
     expect(back.context.reviewers).toEqual({ lead: "rev-a", second: "rev-b" });
@@ -139,7 +153,10 @@ describe("the assurance machine: the happy path and its branches", () => {
     );
     const withEvidence = run([evidence()], s);
     expect(explainRefusal(withEvidence, accept("c1", reviewerB))).toBeNull();
-    const rejected = run([{ type: "REJECT_CONDITION", actor: reviewerB, conditionId: "c1", reason: "Not signed by the acute trust" }], withEvidence);
+    const rejected = run(
+      [{ type: "REJECT_CONDITION", actor: reviewerB, conditionId: "c1", reason: "Not signed by the acute trust" }],
+      withEvidence,
+    );
     expect(rejected.context.conditions[0]).toMatchObject({ status: "open", rejectionReason: "Not signed by the acute trust" });
     const discharged = run([evidence(), accept()], rejected);
     expect(discharged.context.conditions[0]).toMatchObject({ status: "discharged", dischargedBy: "rev-a" });
@@ -148,9 +165,12 @@ describe("the assurance machine: the happy path and its branches", () => {
 
   it("after checkpoint 3 with conditions, becomes assured only when the last one is discharged", () => {
     const s = run([
-      submit(), ...throughCheckpoint("proceed"),
-      submit(), ...throughCheckpoint("proceed"),
-      submit(), ...throughCheckpoint("proceed_with_conditions"),
+      submit(),
+      ...throughCheckpoint("proceed"),
+      submit(),
+      ...throughCheckpoint("proceed"),
+      submit(),
+      ...throughCheckpoint("proceed_with_conditions"),
     ]);
     expect(stateKey(s.value)).toBe("final_conditions");
     expect(stateKey(run([evidence(), accept()], s).value)).toBe("assured");
@@ -197,20 +217,80 @@ describe("the process rules refuse with a reason a person can read", () => {
     ["one blocking check fails", [], submit(lead, { blockingFailures: 1 }), "1 blocking check is still failing. Fix it before you submit."],
     ["no declaration", [], submit(lead, { declaration: false }), "Confirm the declaration before you submit."],
     ["a reviewer assigns", [submit()], assign(reviewerA, reviewerB, reviewerA), "Only a programme administrator can assign reviewers."],
-    ["the same reviewer twice", [submit()], assign(reviewerA, reviewerA), "Choose two different reviewers: the same person cannot be both lead and second reviewer."],
-    ["a conflicted lead reviewer", [submit()], assign(conflicted, reviewerB), "The lead reviewer has declared a conflict with this footprint, so cannot be the lead reviewer."],
-    ["a conflicted second reviewer", [submit()], assign(reviewerA, conflicted), "The second reviewer has declared a conflict with this footprint, so cannot be the second reviewer."],
-    ["an author as reviewer", [submit()], assign({ ...lead, role: "reviewer" }, reviewerB), "The lead reviewer wrote or submitted this submission, so cannot be the lead reviewer."],
-    ["a lead as reviewer", [submit()], assign(otherLead, reviewerB), "The lead reviewer is not a reviewer, so cannot be the lead reviewer."],
-    ["the second reviewer proposes", [submit(), assign()], propose("proceed", reviewerB), "Only the lead reviewer assigned to this checkpoint can propose its decision."],
-    ["the proposer countersigns", [submit(), assign(), propose("proceed")], countersign(reviewerA), "You proposed this decision, so another reviewer must countersign it."],
-    ["an unassigned reviewer countersigns", [submit(), assign(), propose("proceed")], countersign(conflicted), "Only the second reviewer assigned to this checkpoint can countersign its decision."],
-    ["a disagreement without reason", [submit(), assign(), propose("proceed")], countersign(reviewerB, false, "  "), "Give your reason for disagreeing, so the lead reviewer can reconsider."],
-    ["countersigning before a proposal", [submit(), assign()], countersign(), "You cannot countersign a decision while the submission is at checkpoint 1, in review."],
+    [
+      "the same reviewer twice",
+      [submit()],
+      assign(reviewerA, reviewerA),
+      "Choose two different reviewers: the same person cannot be both lead and second reviewer.",
+    ],
+    [
+      "a conflicted lead reviewer",
+      [submit()],
+      assign(conflicted, reviewerB),
+      "The lead reviewer has declared a conflict with this footprint, so cannot be the lead reviewer.",
+    ],
+    [
+      "a conflicted second reviewer",
+      [submit()],
+      assign(reviewerA, conflicted),
+      "The second reviewer has declared a conflict with this footprint, so cannot be the second reviewer.",
+    ],
+    [
+      "an author as reviewer",
+      [submit()],
+      assign({ ...lead, role: "reviewer" }, reviewerB),
+      "The lead reviewer wrote or submitted this submission, so cannot be the lead reviewer.",
+    ],
+    [
+      "a lead as reviewer",
+      [submit()],
+      assign(otherLead, reviewerB),
+      "The lead reviewer is not a reviewer, so cannot be the lead reviewer.",
+    ],
+    [
+      "the second reviewer proposes",
+      [submit(), assign()],
+      propose("proceed", reviewerB),
+      "Only the lead reviewer assigned to this checkpoint can propose its decision.",
+    ],
+    [
+      "the proposer countersigns",
+      [submit(), assign(), propose("proceed")],
+      countersign(reviewerA),
+      "You proposed this decision, so another reviewer must countersign it.",
+    ],
+    [
+      "an unassigned reviewer countersigns",
+      [submit(), assign(), propose("proceed")],
+      countersign(conflicted),
+      "Only the second reviewer assigned to this checkpoint can countersign its decision.",
+    ],
+    [
+      "a disagreement without reason",
+      [submit(), assign(), propose("proceed")],
+      countersign(reviewerB, false, "  "),
+      "Give your reason for disagreeing, so the lead reviewer can reconsider.",
+    ],
+    [
+      "countersigning before a proposal",
+      [submit(), assign()],
+      countersign(),
+      "You cannot countersign a decision while the submission is at checkpoint 1, in review.",
+    ],
     ["a lead pauses", [], { type: "PAUSE", actor: lead, reason: "x" }, "Only a programme administrator can pause a submission."],
     ["a pause without reason", [], { type: "PAUSE", actor: admin, reason: "" }, "Give the reason for pausing (the national intervention)."],
-    ["another footprint's lead withdraws", [], { type: "WITHDRAW", actor: otherLead, reason: "x" }, "Only a system lead of this footprint or a programme administrator can withdraw the submission."],
-    ["submitting twice", [submit()], submit(), "You cannot submit it while the submission is at checkpoint 1, waiting for reviewers to be assigned."],
+    [
+      "another footprint's lead withdraws",
+      [],
+      { type: "WITHDRAW", actor: otherLead, reason: "x" },
+      "Only a system lead of this footprint or a programme administrator can withdraw the submission.",
+    ],
+    [
+      "submitting twice",
+      [submit()],
+      submit(),
+      "You cannot submit it while the submission is at checkpoint 1, waiting for reviewers to be assigned.",
+    ],
   ];
 
   it.each(cases)("when %s", (_label, before, event, reason) => {
@@ -229,7 +309,10 @@ describe("the process rules refuse with a reason a person can read", () => {
       "Tie each change request to a field or a criterion, so the lead knows what to change.",
     );
     expect(
-      explainRefusal(s, { ...propose("changes_requested"), changeRequests: [{ id: "x", text: "Fix it", fieldPath: "population.nonsense" }] } as AssuranceEvent),
+      explainRefusal(s, {
+        ...propose("changes_requested"),
+        changeRequests: [{ id: "x", text: "Fix it", fieldPath: "population.nonsense" }],
+      } as AssuranceEvent),
     ).toBe('"population.nonsense" is not a field of the submission. Choose the field the request is about.');
   });
 });
@@ -244,13 +327,25 @@ function candidateEvents(snapshot: AssuranceSnapshot): AssuranceEvent[] {
   const conditionIds = snapshot.context.conditions.map((c) => c.id);
   const id = conditionIds[0] ?? "c1";
   return [
-    submit(), submit(otherLead), submit(lead, { blockingFailures: 1 }),
+    submit(),
+    submit(otherLead),
+    submit(lead, { blockingFailures: 1 }),
     resubmit(),
-    assign(), assign(reviewerA, conflicted),
-    propose("proceed"), propose("proceed_with_conditions"), propose("changes_requested"), propose("do_not_proceed"), propose("proceed", reviewerB),
-    countersign(), countersign(reviewerA), countersign(reviewerB, false, "Not yet"),
-    evidence(id), accept(id), { type: "REJECT_CONDITION", actor: reviewerA, conditionId: id, reason: "Not enough" },
-    { type: "PAUSE", actor: admin, reason: "Intervention" }, { type: "PAUSE", actor: lead, reason: "x" },
+    assign(),
+    assign(reviewerA, conflicted),
+    propose("proceed"),
+    propose("proceed_with_conditions"),
+    propose("changes_requested"),
+    propose("do_not_proceed"),
+    propose("proceed", reviewerB),
+    countersign(),
+    countersign(reviewerA),
+    countersign(reviewerB, false, "Not yet"),
+    evidence(id),
+    accept(id),
+    { type: "REJECT_CONDITION", actor: reviewerA, conditionId: id, reason: "Not enough" },
+    { type: "PAUSE", actor: admin, reason: "Intervention" },
+    { type: "PAUSE", actor: lead, reason: "x" },
     { type: "RESUME", actor: admin, reason: "Released" },
     { type: "WITHDRAW", actor: lead, reason: "Stopping" },
   ];

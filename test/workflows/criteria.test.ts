@@ -13,9 +13,9 @@ import {
 import { isKnownFieldPath, toFieldPathPattern, type Checkpoint } from "../../workflows/submission.ts";
 import { REFERENCE, baseContent, criterionExamples, type Example } from "./criterion-examples.ts";
 
-const allCriteria: Criterion[] = [...new Map(
-  CRITERIA_SET_IDS.flatMap((id) => criteriaSets[id].criteria).map((c) => [c.id, c] as const),
-).values()];
+const allCriteria: Criterion[] = [
+  ...new Map(CRITERIA_SET_IDS.flatMap((id) => criteriaSets[id].criteria).map((c) => [c.id, c] as const)).values(),
+];
 const allAutomatic = allCriteria.filter((c): c is AutomaticCriterion => c.kind === "automatic");
 
 function run(criterion: AutomaticCriterion, example: Example): CheckOutcome {
@@ -30,9 +30,7 @@ function run(criterion: AutomaticCriterion, example: Example): CheckOutcome {
 
 function assertApplies(criterion: AutomaticCriterion, example: Example) {
   const checkpoint: Checkpoint = example.checkpoint ?? 1;
-  expect(criterion.appliesTo.checkpoints, `${criterion.id} "${example.name}" is at a checkpoint it skips`).toContain(
-    checkpoint,
-  );
+  expect(criterion.appliesTo.checkpoints, `${criterion.id} "${example.name}" is at a checkpoint it skips`).toContain(checkpoint);
   expect(criterion.appliesTo.modelTypes).toContain(example.modelType ?? "MCP");
 }
 

@@ -426,7 +426,10 @@ export const criterionExamples: Record<string, CriterionExamples> = {
     ],
   },
   "ISAP-08": {
-    pass: [{ name: "board approved before checkpoint 2", checkpoint: 2 }, { name: "and before checkpoint 3", checkpoint: 3 }],
+    pass: [
+      { name: "board approved before checkpoint 2", checkpoint: 2 },
+      { name: "and before checkpoint 3", checkpoint: 3 },
+    ],
     notApplicable: [{ name: "checkpoint 1" }],
     fail: [
       {
@@ -465,7 +468,10 @@ export const criterionExamples: Record<string, CriterionExamples> = {
     ],
   },
   "NCM-01": {
-    pass: [{ name: "virtual", edit: virtual }, { name: "fully integrated", edit: fullyIntegrated }],
+    pass: [
+      { name: "virtual", edit: virtual },
+      { name: "fully integrated", edit: fullyIntegrated },
+    ],
     fail: [
       {
         name: "not given",
@@ -593,9 +599,7 @@ export const criterionExamples: Record<string, CriterionExamples> = {
   },
   "NCM-05": {
     pass: [{ name: "exactly 250,000", modelType: "PACS", edit: (c) => populationOf(c, 250_000) }],
-    notApplicable: [
-      { name: "population not yet given", modelType: "PACS", edit: (c) => void delete population(c).registeredPopulation },
-    ],
+    notApplicable: [{ name: "population not yet given", modelType: "PACS", edit: (c) => void delete population(c).registeredPopulation }],
     fail: [
       {
         name: "200,000",
@@ -609,8 +613,15 @@ export const criterionExamples: Record<string, CriterionExamples> = {
   },
   "NCM-06": {
     pass: [
-      { name: "MCP with outpatients and diagnostics", edit: (c) => void (population(c).servicesInScope = ["general_practice", "community_health", "outpatients", "diagnostics"]) },
-      { name: "PACS with core acute", modelType: "PACS", edit: (c) => void (population(c).servicesInScope = ["general_practice", "core_acute"]) },
+      {
+        name: "MCP with outpatients and diagnostics",
+        edit: (c) => void (population(c).servicesInScope = ["general_practice", "community_health", "outpatients", "diagnostics"]),
+      },
+      {
+        name: "PACS with core acute",
+        modelType: "PACS",
+        edit: (c) => void (population(c).servicesInScope = ["general_practice", "core_acute"]),
+      },
     ],
     fail: [
       {
@@ -647,7 +658,10 @@ export const criterionExamples: Record<string, CriterionExamples> = {
     ],
   },
   "NCM-07": {
-    pass: [{ name: "virtual through an alliance", edit: virtual }, { name: "fully integrated", edit: fullyIntegrated }],
+    pass: [
+      { name: "virtual through an alliance", edit: virtual },
+      { name: "fully integrated", edit: fullyIntegrated },
+    ],
     notApplicable: [{ name: "no contract option yet", edit: (c) => void delete contract(c).contractOption }],
     fail: [
       {
@@ -843,8 +857,7 @@ export const criterionExamples: Record<string, CriterionExamples> = {
           population(c).registeredPopulation = 52_000;
         },
         fieldPath: "population.registeredPopulation",
-        message:
-          "Your practices' list sizes add up to 41,200, which is more than 5% away from the registered population of 52,000",
+        message: "Your practices' list sizes add up to 41,200, which is more than 5% away from the registered population of 52,000",
         missing: false,
       },
     ],
@@ -859,8 +872,7 @@ export const criterionExamples: Record<string, CriterionExamples> = {
     fail: [
       {
         name: "below the minimum",
-        edit: (c) =>
-          Object.assign(finance(c), { pooledBudgetContributionPence: 450_000_000, pooledBudgetMinimumPence: 500_000_050 }),
+        edit: (c) => Object.assign(finance(c), { pooledBudgetContributionPence: 450_000_000, pooledBudgetMinimumPence: 500_000_050 }),
         fieldPath: "finance.pooledBudgetContributionPence",
         message: "Your pooled budget contribution of £4,500,000 is less than the minimum of £5,000,000.50",
         missing: false,
@@ -960,8 +972,7 @@ export const criterionExamples: Record<string, CriterionExamples> = {
           delete finance(c).riskShareRetainedPence;
         },
         fieldPath: "finance.outOfHospitalInvestmentPence",
-        message:
-          "Enter the amount invested in NHS out-of-hospital services, or the amount held back under a local risk share",
+        message: "Enter the amount invested in NHS out-of-hospital services, or the amount held back under a local risk share",
         missing: true,
       },
     ],

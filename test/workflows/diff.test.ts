@@ -22,7 +22,10 @@ describe("diffContent", () => {
   });
 
   it("reports scalars added, removed and changed, with their values", () => {
-    const before: SubmissionContent = { about: { title: "Kent MCP", procurementKind: "new_arrangement" }, contract: { contractTermYears: 10 } };
+    const before: SubmissionContent = {
+      about: { title: "Kent MCP", procurementKind: "new_arrangement" },
+      contract: { contractTermYears: 10 },
+    };
     const after: SubmissionContent = { about: { title: "Kent and Medway MCP", modelType: "MCP" }, contract: { contractTermYears: 10 } };
     expect(diffContent(before, after)).toEqual([
       { fieldPath: "about.title", kind: "changed", before: "Kent MCP", after: "Kent and Medway MCP" },
@@ -91,15 +94,45 @@ describe("diffContent", () => {
   it("matches rows without ids by their natural key", () => {
     const before: SubmissionContent = {
       population: { practices: [practice(undefined, "A10001", 1000), practice(undefined, "A10002", 2000)] },
-      about: { commissioners: [{ name: "NHS Kent CCG", kind: "ccg" }, { name: "Kent County Council", kind: "local_authority" }] },
-      outcomes: { metricYears: [{ financialYear: "2017-18", nonElectiveAdmissionsPer100k: { baseline: 10, planned: 9 } }, { financialYear: "2018-19" }] },
-      governance: { governingBodyApprovals: [{ checkpoint: 1, date: "2017-03-01", minuteReference: "GB/1" }, { checkpoint: 2, date: "2017-09-01" }] },
+      about: {
+        commissioners: [
+          { name: "NHS Kent CCG", kind: "ccg" },
+          { name: "Kent County Council", kind: "local_authority" },
+        ],
+      },
+      outcomes: {
+        metricYears: [
+          { financialYear: "2017-18", nonElectiveAdmissionsPer100k: { baseline: 10, planned: 9 } },
+          { financialYear: "2018-19" },
+        ],
+      },
+      governance: {
+        governingBodyApprovals: [
+          { checkpoint: 1, date: "2017-03-01", minuteReference: "GB/1" },
+          { checkpoint: 2, date: "2017-09-01" },
+        ],
+      },
     };
     const after: SubmissionContent = {
       population: { practices: [practice(undefined, "A10002", 2000), practice(undefined, "A10001", 1100)] },
-      about: { commissioners: [{ name: "Kent County Council", kind: "local_authority" }, { name: "NHS Kent CCG", kind: "ccg" }] },
-      outcomes: { metricYears: [{ financialYear: "2018-19" }, { financialYear: "2017-18", nonElectiveAdmissionsPer100k: { baseline: 10, planned: 8.5 } }] },
-      governance: { governingBodyApprovals: [{ checkpoint: 2, date: "2017-09-01" }, { checkpoint: 1, date: "2017-03-01", minuteReference: "GB/1a" }] },
+      about: {
+        commissioners: [
+          { name: "Kent County Council", kind: "local_authority" },
+          { name: "NHS Kent CCG", kind: "ccg" },
+        ],
+      },
+      outcomes: {
+        metricYears: [
+          { financialYear: "2018-19" },
+          { financialYear: "2017-18", nonElectiveAdmissionsPer100k: { baseline: 10, planned: 8.5 } },
+        ],
+      },
+      governance: {
+        governingBodyApprovals: [
+          { checkpoint: 2, date: "2017-09-01" },
+          { checkpoint: 1, date: "2017-03-01", minuteReference: "GB/1a" },
+        ],
+      },
     };
     expect(diffContent(before, after)).toEqual([
       { fieldPath: "population.practices[1].listSize", kind: "changed", before: 1000, after: 1100 },
@@ -110,7 +143,14 @@ describe("diffContent", () => {
 
   it("falls back to position only for rows nothing else identifies", () => {
     const before: SubmissionContent = { population: { hubs: [{ population: 100 }, { name: "North hub", population: 200 }] } };
-    const after: SubmissionContent = { population: { hubs: [{ name: "North hub", population: 200 }, { name: "South hub", population: 150 }] } };
+    const after: SubmissionContent = {
+      population: {
+        hubs: [
+          { name: "North hub", population: 200 },
+          { name: "South hub", population: 150 },
+        ],
+      },
+    };
     expect(diffContent(before, after)).toEqual([
       { fieldPath: "population.hubs[1].name", kind: "added", after: "South hub" },
       { fieldPath: "population.hubs[1].population", kind: "changed", before: 100, after: 150 },
@@ -151,7 +191,13 @@ describe("diffContent", () => {
 
   it("gives only paths the schemas know", () => {
     const before = example();
-    const after = exampleSubmission({ modelType: "PACS", footprintName: "Kent and Medway", footprintCode: "E54000032", checkpoint: 3, seed: 8 });
+    const after = exampleSubmission({
+      modelType: "PACS",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      checkpoint: 3,
+      seed: 8,
+    });
     const changes = diffContent(before, after);
     expect(changes.length).toBeGreaterThan(10);
     for (const change of changes) expect(isKnownFieldPath(change.fieldPath), change.fieldPath).toBe(true);

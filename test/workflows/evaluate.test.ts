@@ -213,9 +213,7 @@ describe("applicability", () => {
     const content = baseContent("MCP", 1);
     for (const year of content.outcomes?.metricYears ?? []) delete year.delayedTransfersSocialCarePer100k;
     expect(evaluate(content, criteriaSets["2016-17"], { checkpoint: 1, reference: REFERENCE }).passed).toBe(true);
-    expect(ids(evaluate(content, criteriaSets["2017-19"], { checkpoint: 1, reference: REFERENCE }).blockingFailures)).toEqual([
-      "BCF-07",
-    ]);
+    expect(ids(evaluate(content, criteriaSets["2017-19"], { checkpoint: 1, reference: REFERENCE }).blockingFailures)).toEqual(["BCF-07"]);
   });
 });
 
@@ -246,16 +244,19 @@ describe("a stored draft of any shape", () => {
   it.each([
     ["nothing", null],
     ["a string", "draft"],
-    ["wrong types everywhere", {
-      about: { modelType: 3, commissioners: "NHS Salford CCG", footprintCode: 7 },
-      population: { registeredPopulation: "40,000", practices: [null, 4, { listSize: "8000" }], hubs: {} },
-      contract: { contractOption: true, annualContractValuePence: "£250m" },
-      finance: { budget: [], riskGainShare: { description: 42 } },
-      outcomes: { metricYears: [{ financialYear: 2017, nonElectiveAdmissionsPer100k: "high" }] },
-      enablers: { highImpactChanges: [true, true] },
-      governance: { keyDates: "soon", governingBodyApprovals: [{ checkpoint: "1", date: 20170101 }] },
-      evidence: { documents: [{}] },
-    }],
+    [
+      "wrong types everywhere",
+      {
+        about: { modelType: 3, commissioners: "NHS Salford CCG", footprintCode: 7 },
+        population: { registeredPopulation: "40,000", practices: [null, 4, { listSize: "8000" }], hubs: {} },
+        contract: { contractOption: true, annualContractValuePence: "£250m" },
+        finance: { budget: [], riskGainShare: { description: 42 } },
+        outcomes: { metricYears: [{ financialYear: 2017, nonElectiveAdmissionsPer100k: "high" }] },
+        enablers: { highImpactChanges: [true, true] },
+        governance: { keyDates: "soon", governingBodyApprovals: [{ checkpoint: "1", date: 20170101 }] },
+        evidence: { documents: [{}] },
+      },
+    ],
   ])("is evaluated through parseSubmissionContent without throwing: %s", (_, raw) => {
     const { content } = parseSubmissionContent(raw);
     for (const set of Object.values(criteriaSets)) {

@@ -20,9 +20,7 @@ describe("exampleSubmission", () => {
     const mcps = seeds.map((seed) => example("MCP", seed));
     const pacs = seeds.map((seed) => example("PACS", seed));
     const all = [...mcps, ...pacs];
-    expect(new Set(all.map((c) => c.contract?.contractOption))).toEqual(
-      new Set(["virtual", "partially_integrated", "fully_integrated"]),
-    );
+    expect(new Set(all.map((c) => c.contract?.contractOption))).toEqual(new Set(["virtual", "partially_integrated", "fully_integrated"]));
     expect(new Set(all.map((c) => c.population?.registeredPopulation)).size).toBeGreaterThan(60);
     expect(new Set(all.map((c) => c.population?.practices?.length)).size).toBeGreaterThan(10);
     expect(new Set(all.map((c) => c.governance?.keyDates?.checkpoint1)).size).toBeGreaterThan(30);
@@ -111,9 +109,10 @@ describe("withProblem", () => {
             checkpoint,
             reference: REFERENCE,
           });
-          expect(evaluation.blockingFailures.map((r) => r.id), `${setId} ${modelType} ${checkpoint}`).toEqual([
-            BLOCKING_PROBLEMS[problem].criterionId,
-          ]);
+          expect(
+            evaluation.blockingFailures.map((r) => r.id),
+            `${setId} ${modelType} ${checkpoint}`,
+          ).toEqual([BLOCKING_PROBLEMS[problem].criterionId]);
         }
       }
     }

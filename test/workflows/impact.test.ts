@@ -33,8 +33,17 @@ describe("createImpactTally", () => {
     state,
     criteriaSet: "2017-19",
   });
-  const base = evaluate(exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032" }), criteriaSets["2017-19"], { checkpoint: 1, reference });
-  const fail = (id: string, severity: "blocking" | "warning" = "blocking") => ({ ...base.results[0]!, id, severity, outcome: "fail" as const });
+  const base = evaluate(
+    exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032" }),
+    criteriaSets["2017-19"],
+    { checkpoint: 1, reference },
+  );
+  const fail = (id: string, severity: "blocking" | "warning" = "blocking") => ({
+    ...base.results[0]!,
+    id,
+    severity,
+    outcome: "fail" as const,
+  });
   const ok = { ...base, passed: true };
   const blocked = { ...base, passed: false };
 
@@ -64,7 +73,12 @@ describe("createImpactTally", () => {
     const tally = createImpactTally("2016-17");
     for (let i = 0; i < 1000; i++) {
       const id = String(i).padStart(4, "0");
-      tally.add(submission(id), { passToFail: i % 7 === 0 ? [fail("X"), fail("Y")] : [fail("X")], failToPass: [] }, i === 500 ? ok : blocked, blocked);
+      tally.add(
+        submission(id),
+        { passToFail: i % 7 === 0 ? [fail("X"), fail("Y")] : [fail("X")], failToPass: [] },
+        i === 500 ? ok : blocked,
+        blocked,
+      );
     }
     const r = tally.result();
     expect(r.affected).toBe(1000);

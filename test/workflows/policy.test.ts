@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { mayWithdrawConflict, maySeeSubmission, type PolicyActor } from "../../workflows/policy.ts";
 
 const GM = { footprintCode: "E54000007", footprintName: "Greater Manchester" };
-const person = (role: PolicyActor["role"], extra: Partial<PolicyActor> = {}): PolicyActor => ({ id: `${role}-1`, role, footprints: [], conflicts: [], ...extra });
+const person = (role: PolicyActor["role"], extra: Partial<PolicyActor> = {}): PolicyActor => ({
+  id: `${role}-1`,
+  role,
+  footprints: [],
+  conflicts: [],
+  ...extra,
+});
 
 describe("who may see a submission beyond its pipeline row", () => {
   const table: [string, PolicyActor, "allowed" | "not found" | "refused"][] = [
@@ -27,12 +33,17 @@ describe("who may see a submission beyond its pipeline row", () => {
     expect(maySeeSubmission(person("reviewer", { conflicts: [GM.footprintCode] }), GM)).toEqual({
       allowed: false,
       hidden: false,
-      reason: "You have declared a conflict of interest with Greater Manchester, so you cannot see its submissions. Ask a programme administrator if this is wrong.",
+      reason:
+        "You have declared a conflict of interest with Greater Manchester, so you cannot see its submissions. Ask a programme administrator if this is wrong.",
     });
   });
 
   it("answers another footprint's lead exactly as a missing submission", () => {
-    expect(maySeeSubmission(person("lead", { footprints: ["E54000032"] }), GM)).toEqual({ allowed: false, hidden: true, reason: "Submission not found." });
+    expect(maySeeSubmission(person("lead", { footprints: ["E54000032"] }), GM)).toEqual({
+      allowed: false,
+      hidden: true,
+      reason: "Submission not found.",
+    });
   });
 });
 

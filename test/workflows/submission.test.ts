@@ -19,8 +19,7 @@ import {
 } from "../../workflows/submission.ts";
 import { baseContent } from "./criterion-examples.ts";
 
-const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) =>
-  schema.safeParse(value).success;
+const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) => schema.safeParse(value).success;
 
 describe("sections", () => {
   it("are the eight task-list pages, in order, each with a title and a schema", () => {
@@ -256,10 +255,7 @@ describe("parseSubmissionContent", () => {
     expect(content).toEqual({
       about: { title: "Salford MCP", commissioners: [{ name: "NHS Salford CCG", kind: "ccg" }] },
       population: {
-        practices: [
-          { name: "Riverside Surgery", odsCode: "P84001", listSize: 8000 },
-          { name: "Park Road" },
-        ],
+        practices: [{ name: "Riverside Surgery", odsCode: "P84001", listSize: 8000 }, { name: "Park Road" }],
       },
       governance: { keyDates: { checkpoint2: "2017-06-01" } },
       evidence: { documents: [] },

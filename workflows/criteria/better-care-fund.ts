@@ -7,23 +7,8 @@
 // approval of ISAP-05 stands in for it), BCF-02 (section 75 agreement), BCF-04 (social care contribution
 // kept up with inflation: the uplift was not found), BCF-08 (housing and the Disabled Facilities Grant),
 // BCF-11 and BCF-13 (2015-16 only; the 2016-17 conditions that repeat BCF-11 are BCF-16 to BCF-19).
-import {
-  HIGH_IMPACT_CHANGES,
-  HIGH_IMPACT_CHANGE_LABELS,
-  METRICS,
-  METRIC_LABELS,
-  type SubmissionContent,
-} from "../submission.ts";
-import {
-  appliesTo,
-  formatCount,
-  formatPence,
-  formatPercent,
-  invalid,
-  missing,
-  pass,
-  rowName,
-} from "./helpers.ts";
+import { HIGH_IMPACT_CHANGES, HIGH_IMPACT_CHANGE_LABELS, METRICS, METRIC_LABELS, type SubmissionContent } from "../submission.ts";
+import { appliesTo, formatCount, formatPence, formatPercent, invalid, missing, pass, rowName } from "./helpers.ts";
 import type { AutomaticCriterion, CheckOutcome } from "./types.ts";
 
 function lowerFirst(text: string): string {
@@ -31,11 +16,7 @@ function lowerFirst(text: string): string {
 }
 
 /** A yes/no commitment: unanswered is missing, "no" fails. */
-function commitment(
-  value: boolean | undefined,
-  fieldPath: string,
-  messages: { unanswered: string; refused: string },
-): CheckOutcome {
+function commitment(value: boolean | undefined, fieldPath: string, messages: { unanswered: string; refused: string }): CheckOutcome {
   if (value === undefined) return missing(fieldPath, messages.unanswered);
   return value ? pass() : invalid(fieldPath, messages.refused);
 }
@@ -99,10 +80,7 @@ export const numericRange: AutomaticCriterion = {
   appliesTo: appliesTo(),
   severity: "blocking",
   fieldPaths: [
-    ...METRICS.flatMap((metric) => [
-      `outcomes.metricYears[].${metric}.baseline`,
-      `outcomes.metricYears[].${metric}.planned`,
-    ]),
+    ...METRICS.flatMap((metric) => [`outcomes.metricYears[].${metric}.baseline`, `outcomes.metricYears[].${metric}.planned`]),
     ...POOLED_FIGURES.map((figure) => `finance.${figure.key}`),
   ],
   check: (content) => {
@@ -308,10 +286,7 @@ export const outOfHospitalRingFence: AutomaticCriterion = {
   check: (content) => {
     const ringFence = content.finance?.outOfHospitalRingFencePence;
     if (ringFence === undefined) {
-      return missing(
-        "finance.outOfHospitalRingFencePence",
-        "Enter the amount ring-fenced for NHS out-of-hospital services",
-      );
+      return missing("finance.outOfHospitalRingFencePence", "Enter the amount ring-fenced for NHS out-of-hospital services");
     }
     return ringFence > 0
       ? pass()
@@ -342,8 +317,7 @@ export const highImpactChangeModel: AutomaticCriterion = {
     if (refused) {
       return invalid(
         `enablers.highImpactChanges.${refused}`,
-        `The 2017-19 conditions require all eight High Impact Changes; commit to ` +
-          lowerFirst(HIGH_IMPACT_CHANGE_LABELS[refused]),
+        `The 2017-19 conditions require all eight High Impact Changes; commit to ${lowerFirst(HIGH_IMPACT_CHANGE_LABELS[refused])}`,
       );
     }
     const unanswered = HIGH_IMPACT_CHANGES.find((change) => changes[change] === undefined);
@@ -416,8 +390,7 @@ export const sevenDayServicesAdvisory: AutomaticCriterion = {
     commitment(content.enablers?.sevenDayServices, "enablers.sevenDayServices", {
       unanswered: "Say whether services will run seven days a week to support discharge",
       refused:
-        "Seven-day services are no longer a condition, but areas are still expected to meet the seven-day " +
-        "standards for discharge",
+        "Seven-day services are no longer a condition, but areas are still expected to meet the seven-day " + "standards for discharge",
     }),
 };
 

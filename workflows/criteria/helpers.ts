@@ -6,15 +6,11 @@ import type { AppliesTo, CheckOutcome } from "./types.ts";
 export const BOTH_MODELS: readonly ModelType[] = ["MCP", "PACS"];
 export const ALL_CHECKPOINTS: readonly Checkpoint[] = [1, 2, 3];
 
-export function appliesTo(
-  modelTypes: readonly ModelType[] = BOTH_MODELS,
-  checkpoints: readonly Checkpoint[] = ALL_CHECKPOINTS,
-): AppliesTo {
+export function appliesTo(modelTypes: readonly ModelType[] = BOTH_MODELS, checkpoints: readonly Checkpoint[] = ALL_CHECKPOINTS): AppliesTo {
   return { modelTypes, checkpoints };
 }
 
-export const pass = (message?: string): CheckOutcome =>
-  message === undefined ? { outcome: "pass" } : { outcome: "pass", message };
+export const pass = (message?: string): CheckOutcome => (message === undefined ? { outcome: "pass" } : { outcome: "pass", message });
 
 export const notApplicable = (message?: string): CheckOutcome =>
   message === undefined ? { outcome: "not_applicable" } : { outcome: "not_applicable", message };

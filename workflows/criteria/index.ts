@@ -66,7 +66,6 @@ export function automaticCriteria(set: CriteriaSet): AutomaticCriterion[] {
 /** The key lines of enquiry reviewers rate at `checkpoint`, in the set's order. */
 export function judgementCriteria(set: CriteriaSet, checkpoint: Checkpoint): JudgementCriterion[] {
   return set.criteria.filter(
-    (criterion): criterion is JudgementCriterion =>
-      criterion.kind === "judgement" && criterion.appliesTo.checkpoints.includes(checkpoint),
+    (criterion): criterion is JudgementCriterion => criterion.kind === "judgement" && criterion.appliesTo.checkpoints.includes(checkpoint),
   );
 }

@@ -1,17 +1,6 @@
 // Integrated Support and Assurance Process: scoping and sequencing (domain research §3.1 table A).
 import { KEY_DATES, type Checkpoint, type KeyDate, type SubmissionContent } from "../submission.ts";
-import {
-  appliesTo,
-  capitalise,
-  firstFailure,
-  formatDate,
-  invalid,
-  isBlank,
-  missing,
-  notApplicable,
-  pass,
-  rowName,
-} from "./helpers.ts";
+import { appliesTo, capitalise, firstFailure, formatDate, invalid, isBlank, missing, notApplicable, pass, rowName } from "./helpers.ts";
 import type { AutomaticCriterion, CheckOutcome } from "./types.ts";
 
 export const modelTypeGiven: AutomaticCriterion = {
@@ -26,10 +15,7 @@ export const modelTypeGiven: AutomaticCriterion = {
   appliesTo: appliesTo(),
   severity: "blocking",
   fieldPaths: ["about.modelType"],
-  check: (content) =>
-    content.about?.modelType === undefined
-      ? missing("about.modelType", "Select the model type: MCP or PACS")
-      : pass(),
+  check: (content) => (content.about?.modelType === undefined ? missing("about.modelType", "Select the model type: MCP or PACS") : pass()),
 };
 
 const SCOPING_QUESTIONS = [
@@ -130,15 +116,7 @@ const AFTER_PREVIOUS: Record<Exclude<KeyDate, "earlyEngagement">, "<" | "<="> = 
 const REQUIRED_DATES: Record<Checkpoint, readonly KeyDate[]> = {
   1: ["checkpoint1", "procurementStart"],
   2: ["checkpoint1", "procurementStart", "preferredBidder", "checkpoint2", "contractSignature"],
-  3: [
-    "checkpoint1",
-    "procurementStart",
-    "preferredBidder",
-    "checkpoint2",
-    "contractSignature",
-    "checkpoint3",
-    "serviceStart",
-  ],
+  3: ["checkpoint1", "procurementStart", "preferredBidder", "checkpoint2", "contractSignature", "checkpoint3", "serviceStart"],
 };
 
 export const keyDatesInOrder: AutomaticCriterion = {
@@ -220,9 +198,7 @@ function checkApprovals(
       failures.push(missing(`${at}.organisation`, `Enter the provider whose board gave ${rowName(index, who.noun)}`));
     }
     if (row.date === undefined) {
-      failures.push(
-        missing(`${at}.date`, `Enter the date of the ${who.body} meeting that approved checkpoint ${checkpoint}`),
-      );
+      failures.push(missing(`${at}.date`, `Enter the date of the ${who.body} meeting that approved checkpoint ${checkpoint}`));
     } else if (row.date > checkpointDate) {
       failures.push(
         invalid(
@@ -234,10 +210,7 @@ function checkApprovals(
     }
     if (isBlank(row.minuteReference)) {
       failures.push(
-        missing(
-          `${at}.minuteReference`,
-          `Enter the minute reference of the ${who.body}'s approval for checkpoint ${checkpoint}`,
-        ),
+        missing(`${at}.minuteReference`, `Enter the minute reference of the ${who.body}'s approval for checkpoint ${checkpoint}`),
       );
     }
     if (row.evidenceDocumentId !== undefined && !documentIds.has(row.evidenceDocumentId)) {
@@ -253,10 +226,7 @@ function checkApprovals(
   const failure = firstFailure(failures);
   if (failure) return failure;
   if (approvals === 0) {
-    return missing(
-      listPath,
-      `Add the ${who.body}'s approval for checkpoint ${checkpoint}: the meeting date and minute reference`,
-    );
+    return missing(listPath, `Add the ${who.body}'s approval for checkpoint ${checkpoint}: the meeting date and minute reference`);
   }
   return pass();
 }
@@ -284,13 +254,11 @@ export const governingBodyApproval: AutomaticCriterion = {
     "governance.governingBodyApprovals[].evidenceDocumentId",
   ],
   check: (content, ctx) =>
-    checkApprovals(
-      content,
-      ctx.checkpoint,
-      "governance.governingBodyApprovals",
-      content.governance?.governingBodyApprovals ?? [],
-      { body: "governing body", noun: "governing-body approval", needsOrganisation: false },
-    ),
+    checkApprovals(content, ctx.checkpoint, "governance.governingBodyApprovals", content.governance?.governingBodyApprovals ?? [], {
+      body: "governing body",
+      noun: "governing-body approval",
+      needsOrganisation: false,
+    }),
 };
 
 export const transactionReviewFlag: AutomaticCriterion = {
@@ -309,10 +277,7 @@ export const transactionReviewFlag: AutomaticCriterion = {
   check: (content) => {
     const party = content.contract?.nhsTrustOrFoundationTrustParty;
     if (party === undefined) {
-      return missing(
-        "contract.nhsTrustOrFoundationTrustParty",
-        "Say whether an NHS trust or foundation trust is a party to the contract",
-      );
+      return missing("contract.nhsTrustOrFoundationTrustParty", "Say whether an NHS trust or foundation trust is a party to the contract");
     }
     return party
       ? invalid(
@@ -381,13 +346,11 @@ export const providerBoardApproval: AutomaticCriterion = {
   check: (content, ctx) =>
     ctx.checkpoint === 1
       ? notApplicable()
-      : checkApprovals(
-          content,
-          ctx.checkpoint,
-          "governance.providerBoardApprovals",
-          content.governance?.providerBoardApprovals ?? [],
-          { body: "provider board", noun: "provider board approval", needsOrganisation: true },
-        ),
+      : checkApprovals(content, ctx.checkpoint, "governance.providerBoardApprovals", content.governance?.providerBoardApprovals ?? [], {
+          body: "provider board",
+          noun: "provider board approval",
+          needsOrganisation: true,
+        }),
 };
 
 export const isapCriteria: readonly AutomaticCriterion[] = [

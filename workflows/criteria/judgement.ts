@@ -81,11 +81,7 @@ export const judgementCriteriaList: readonly JudgementCriterion[] = [
       "so planned savings need to be argued, not assumed.",
     "seed 001_6c243fe112d802d3.txt, seed 003_3743bb2d74cce1c1.txt",
     [1],
-    [
-      "finance.budget.capitatedSumPence",
-      "contract.annualContractValuePence",
-      "outcomes.plannedEmergencyAdmissionReductionPercent",
-    ],
+    ["finance.budget.capitatedSumPence", "contract.annualContractValuePence", "outcomes.plannedEmergencyAdmissionReductionPercent"],
   ),
   judgement(
     "J-08",
@@ -98,8 +94,7 @@ export const judgementCriteriaList: readonly JudgementCriterion[] = [
   judgement(
     "J-09",
     "Conflicts of interest handled",
-    "Are conflicts of interest handled where commissioning staff help design an MCP or PACS they may later " +
-      "lead or work for?",
+    "Are conflicts of interest handled where commissioning staff help design an MCP or PACS they may later " + "lead or work for?",
     "S35",
     [1],
     ["governance.conflictsOfInterestProtocol.inPlace", "governance.conflictsOfInterestProtocol.description"],
@@ -125,7 +120,7 @@ export const judgementCriteriaList: readonly JudgementCriterion[] = [
     "J-13",
     "Relationships and joint working",
     "How strong are the relationships and the history of joint working? (Northumberland took over 25 years; " +
-      "\"the soft stuff is the hard stuff\".) Asked at early engagement, so rated at checkpoint 1.",
+      '"the soft stuff is the hard stuff".) Asked at early engagement, so rated at checkpoint 1.',
     "seed 001_6c243fe112d802d3.txt, seed 002_39f7ff5c9895754d.txt",
     [1],
     ["governance.patientAndPublicEngagementSummary", "about.commissioners"],

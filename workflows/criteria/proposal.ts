@@ -131,12 +131,7 @@ export const mcpHubs: AutomaticCriterion = {
   source: "S29",
   appliesTo: appliesTo(["MCP"]),
   severity: "warning",
-  fieldPaths: [
-    "population.hubs",
-    "population.hubs[].name",
-    "population.hubs[].population",
-    "population.registeredPopulation",
-  ],
+  fieldPaths: ["population.hubs", "population.hubs[].name", "population.hubs[].population", "population.registeredPopulation"],
   check: (content) => {
     const hubs = content.population?.hubs ?? [];
     if (hubs.length === 0) {
@@ -163,11 +158,7 @@ export const mcpHubs: AutomaticCriterion = {
       }
     });
     const registered = content.population?.registeredPopulation;
-    if (
-      content.contract?.contractOption === "fully_integrated" &&
-      registered !== undefined &&
-      registered < FULLY_INTEGRATED_MCP_MINIMUM
-    ) {
+    if (content.contract?.contractOption === "fully_integrated" && registered !== undefined && registered < FULLY_INTEGRATED_MCP_MINIMUM) {
       failures.push(
         invalid(
           "population.registeredPopulation",
@@ -187,9 +178,7 @@ export const pacsPopulationSize: AutomaticCriterion = {
   domain: "proposal",
   kind: "automatic",
   title: "PACS covers at least 250,000 people",
-  rule:
-    "A PACS typically covers at least about 250,000 people, roughly a local acute trust's catchment. Below that " +
-    "is a warning.",
+  rule: "A PACS typically covers at least about 250,000 people, roughly a local acute trust's catchment. Below that " + "is a warning.",
   source: "S33",
   appliesTo: appliesTo(["PACS"]),
   severity: "warning",
@@ -226,16 +215,10 @@ export const servicesInScope: AutomaticCriterion = {
       return missing("population.servicesInScope", "Select the services in scope");
     }
     if (!services.includes("general_practice")) {
-      return invalid(
-        "population.servicesInScope",
-        "Include general practice in the services in scope: both MCPs and PACS are built on it",
-      );
+      return invalid("population.servicesInScope", "Include general practice in the services in scope: both MCPs and PACS are built on it");
     }
     if (ctx.modelType === "PACS" && !services.includes("core_acute")) {
-      return invalid(
-        "population.servicesInScope",
-        "A PACS must include core acute hospital services; without them the model is an MCP",
-      );
+      return invalid("population.servicesInScope", "A PACS must include core acute hospital services; without them the model is an MCP");
     }
     const acute = services.indexOf("core_acute");
     if (ctx.modelType === "MCP" && acute >= 0) {
@@ -332,10 +315,7 @@ export const wholePopulationBudget: AutomaticCriterion = {
       );
     }
     if (budget.performancePaymentPercent === undefined) {
-      return missing(
-        "finance.budget.performancePaymentPercent",
-        "Enter the performance payment as a percentage of the contract sum",
-      );
+      return missing("finance.budget.performancePaymentPercent", "Enter the performance payment as a percentage of the contract sum");
     }
     return pass();
   },
@@ -363,10 +343,7 @@ export const acuteRiskShare: AutomaticCriterion = {
       );
     }
     if (isBlank(share?.description)) {
-      return missing(
-        "finance.riskGainShare.description",
-        "Describe the risk or gain share with your local acute providers",
-      );
+      return missing("finance.riskGainShare.description", "Describe the risk or gain share with your local acute providers");
     }
     return pass();
   },

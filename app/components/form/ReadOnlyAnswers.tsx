@@ -3,7 +3,15 @@ import { formatDateLong, formatDecimal, formatMoney, formatWholeNumber } from ".
 import { type FieldSpec, isValueSpec, type SelectOptions, type ValueSpec } from "../../forms/spec.ts";
 
 /** A section's saved answers as NHS summary lists, for people who may read but not change them. */
-export function ReadOnlyAnswers({ specs, value, selectOptions }: { specs: readonly FieldSpec[]; value: unknown; selectOptions: SelectOptions }) {
+export function ReadOnlyAnswers({
+  specs,
+  value,
+  selectOptions,
+}: {
+  specs: readonly FieldSpec[];
+  value: unknown;
+  selectOptions: SelectOptions;
+}) {
   return <>{blocks(specs, record(value), selectOptions, 2)}</>;
 }
 
@@ -18,27 +26,46 @@ function blocks(specs: readonly FieldSpec[], value: Record<string, unknown>, sel
   const out: ReactNode[] = [];
   let rows: ReactNode[] = [];
   const flush = () => {
-    if (rows.length > 0) out.push(<dl className="nhsuk-summary-list" key={`dl${out.length}`}>{rows}</dl>);
+    if (rows.length > 0)
+      out.push(
+        <dl className="nhsuk-summary-list" key={`dl${out.length}`}>
+          {rows}
+        </dl>,
+      );
     rows = [];
   };
   const Heading = level === 2 ? "h2" : "h3";
   for (const spec of specs) {
     if (!isValueSpec(spec)) {
       flush();
-      out.push(<h2 className="nhsuk-heading-m" key={`h:${spec.text}`}>{spec.text}</h2>);
+      out.push(
+        <h2 className="nhsuk-heading-m" key={`h:${spec.text}`}>
+          {spec.text}
+        </h2>,
+      );
     } else if (spec.kind === "group") {
       flush();
-      out.push(<Heading className={level === 2 ? "nhsuk-heading-m" : "nhsuk-heading-s"} key={`g:${spec.name}`}>{spec.label}</Heading>);
+      out.push(
+        <Heading className={level === 2 ? "nhsuk-heading-m" : "nhsuk-heading-s"} key={`g:${spec.name}`}>
+          {spec.label}
+        </Heading>,
+      );
       out.push(...blocks(spec.fields, record(value[spec.name]), selectOptions, 3));
     } else if (spec.kind === "list") {
       flush();
       const items = Array.isArray(value[spec.name]) ? (value[spec.name] as unknown[]) : [];
       const noun = spec.noun.charAt(0).toUpperCase() + spec.noun.slice(1);
-      out.push(<h2 className="nhsuk-heading-m" key={`l:${spec.name}`}>{spec.label}</h2>);
+      out.push(
+        <h2 className="nhsuk-heading-m" key={`l:${spec.name}`}>
+          {spec.label}
+        </h2>,
+      );
       if (items.length === 0) out.push(<p key={`l:${spec.name}:none`}>None added.</p>);
       items.forEach((item, index) => {
-        out.push(<h3 className="nhsuk-heading-s" key={`l:${spec.name}:${index}`}>{`${noun} ${index + 1}`}</h3>);
-        out.push(...blocks(spec.fields, record(item), selectOptions, 3).map((node, i) => <div key={`l:${spec.name}:${index}:${i}`}>{node}</div>));
+        // Keys by position: a read-only view of stored rows, rebuilt whole on every render.
+        const row = `l:${spec.name}:${String(index)}`;
+        out.push(<h3 className="nhsuk-heading-s" key={row}>{`${noun} ${index + 1}`}</h3>);
+        out.push(...blocks(spec.fields, record(item), selectOptions, 3).map((node, i) => <div key={`${row}:${String(i)}`}>{node}</div>));
       });
     } else {
       rows.push(

@@ -175,6 +175,7 @@ function TextInput({ spec, meta, path }: { spec: TextLike; meta: FieldMeta; path
       autoComplete={spec.kind === "text" ? (spec.autoComplete ?? "off") : "off"}
       aria-describedby={describedBy(spec.hint && hintId(id), invalid && errorId(id))}
       aria-invalid={invalid || undefined}
+      // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
       autoFocus={ui.focusId === id}
     />
   );
@@ -226,6 +227,7 @@ function Textarea({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "text
         defaultValue={text(meta.initialValue)}
         aria-describedby={describedBy(spec.hint && hintId(id), invalid && errorId(id))}
         aria-invalid={invalid || undefined}
+        // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
         autoFocus={ui.focusId === id}
       />
     </div>
@@ -239,7 +241,7 @@ function DateInput({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "dat
   const parts = (meta.initialValue ?? {}) as Record<string, unknown>;
   return (
     <div className={cx("nhsuk-form-group", invalid && "nhsuk-form-group--error")}>
-      <fieldset className="nhsuk-fieldset" role="group" aria-describedby={describedBy(spec.hint && hintId(id), invalid && errorId(id))}>
+      <fieldset className="nhsuk-fieldset" aria-describedby={describedBy(spec.hint && hintId(id), invalid && errorId(id))}>
         <legend className="nhsuk-fieldset__legend">{spec.label}</legend>
         <Hint id={hintId(id)} hint={spec.hint} />
         <ErrorMessage id={errorId(id)} errors={meta.errors} />
@@ -265,6 +267,7 @@ function DateInput({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "dat
                     autoComplete="off"
                     defaultValue={text(parts[part])}
                     aria-invalid={invalid || undefined}
+                    // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
                     autoFocus={ui.focusId === partId}
                   />
                 </div>
@@ -316,6 +319,7 @@ function Choices({
                   value={option.value}
                   defaultChecked={chosen.includes(option.value)}
                   aria-describedby={option.hint ? hintId(itemId) : undefined}
+                  // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
                   autoFocus={ui.focusId === itemId}
                 />
                 <label className={`nhsuk-label nhsuk-${kind}__label`} htmlFor={itemId}>
@@ -337,7 +341,10 @@ function Checklist({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "che
   const groupId = fieldId(path);
   const invalid = Boolean(meta.errors?.length);
   const chosen = texts(meta.initialValue);
-  const boxes = [...spec.options.map((o) => ({ ...o, id: fieldId(`${path}.${o.value}`) })), { value: NONE, label: spec.noneLabel, id: `${groupId}--${NONE}` }];
+  const boxes = [
+    ...spec.options.map((o) => ({ ...o, id: fieldId(`${path}.${o.value}`) })),
+    { value: NONE, label: spec.noneLabel, id: `${groupId}--${NONE}` },
+  ];
   return (
     <div className={cx("nhsuk-form-group", invalid && "nhsuk-form-group--error")}>
       <fieldset className="nhsuk-fieldset" aria-describedby={describedBy(spec.hint && hintId(groupId), invalid && errorId(groupId))}>
@@ -356,6 +363,7 @@ function Checklist({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "che
                   type="checkbox"
                   value={box.value}
                   defaultChecked={chosen.includes(box.value)}
+                  // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
                   autoFocus={ui.focusId === box.id}
                 />
                 <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={box.id}>
@@ -394,6 +402,7 @@ function Select({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "select
         defaultValue={value}
         aria-describedby={describedBy(spec.hint && hintId(id), invalid && errorId(id))}
         aria-invalid={invalid || undefined}
+        // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
         autoFocus={ui.focusId === id}
       >
         <option value="">{spec.emptyLabel}</option>
@@ -414,7 +423,11 @@ function Group({ spec, meta, path, depth }: { spec: Extract<ValueSpec, { kind: "
   const top = depth === 0;
   return (
     <div className={cx("nhsuk-form-group", Boolean(meta.errors?.length) && "nhsuk-form-group--error")}>
-      <fieldset className="nhsuk-fieldset" id={id} aria-describedby={describedBy(spec.hint && hintId(id), Boolean(meta.errors?.length) && errorId(id))}>
+      <fieldset
+        className="nhsuk-fieldset"
+        id={id}
+        aria-describedby={describedBy(spec.hint && hintId(id), Boolean(meta.errors?.length) && errorId(id))}
+      >
         {top ? (
           <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
             <h2 className="nhsuk-fieldset__heading">{spec.label}</h2>
@@ -451,7 +464,11 @@ function List({ spec, meta, path, depth }: { spec: Extract<ValueSpec, { kind: "l
             <input type="hidden" name={`${row.name}.id`} defaultValue={text(cells.id?.initialValue)} />
             <Fields specs={spec.fields} meta={cells} path={rowPath} depth={depth + 1} />
             <div>
-              <button type="submit" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" {...ui.removeButton(meta.name, index)}>
+              <button
+                type="submit"
+                className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                {...ui.removeButton(meta.name, index)}
+              >
                 {`Remove ${spec.noun} ${index + 1}`}
               </button>
             </div>
@@ -464,6 +481,7 @@ function List({ spec, meta, path, depth }: { spec: Extract<ValueSpec, { kind: "l
         className="nhsuk-button nhsuk-button--secondary"
         id={id}
         aria-describedby={describedBy(spec.hint && hintId(id), Boolean(meta.errors?.length) && errorId(id))}
+        // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
         autoFocus={ui.focusId === id}
         onClick={onClick}
         {...insert}

@@ -66,7 +66,13 @@ function TargetRow({
   return (
     <div className="nhsuk-u-margin-bottom-4">
       <TextArea formId={formId} field={row.text} label={`${noun} ${index + 1}`} rows={3} />
-      <Select formId={formId} field={row.fieldPath} label="Field it is about" emptyLabel="No particular field" groups={options.fieldOptions} />
+      <Select
+        formId={formId}
+        field={row.fieldPath}
+        label="Field it is about"
+        emptyLabel="No particular field"
+        groups={options.fieldOptions}
+      />
       <Select
         formId={formId}
         field={row.criterionId}
@@ -85,7 +91,9 @@ type TargetFields = { text: string; fieldPath: string; criterionId: string };
 function rowsOf(list: FieldMetadata<TargetFields[] | undefined>, name: string): Record<keyof TargetFields, FieldLike>[] {
   const rows = list.getFieldList().map((row) => row.getFieldset());
   if (rows.length > 0) return rows;
-  return [{ text: { name: `${name}[0].text` }, fieldPath: { name: `${name}[0].fieldPath` }, criterionId: { name: `${name}[0].criterionId` } }];
+  return [
+    { text: { name: `${name}[0].text` }, fieldPath: { name: `${name}[0].fieldPath` }, criterionId: { name: `${name}[0].criterionId` } },
+  ];
 }
 
 function ProposeForm({
@@ -141,8 +149,8 @@ function ProposeForm({
       <fieldset className="nhsuk-fieldset nhsuk-u-margin-bottom-6" aria-describedby="propose-conditions--hint">
         <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">Conditions</legend>
         <div className="nhsuk-hint" id="propose-conditions--hint">
-          Only for a decision to proceed with conditions. Each must be discharged, with evidence a reviewer accepts, before
-          the next checkpoint. Leave blank otherwise.
+          Only for a decision to proceed with conditions. Each must be discharged, with evidence a reviewer accepts, before the next
+          checkpoint. Leave blank otherwise.
         </div>
         {conditions.map((row, i) => (
           <TargetRow
@@ -167,8 +175,8 @@ function ProposeForm({
       <fieldset className="nhsuk-fieldset nhsuk-u-margin-bottom-6" aria-describedby="propose-changeRequests--hint">
         <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">Changes requested</legend>
         <div className="nhsuk-hint" id="propose-changeRequests--hint">
-          Only for a decision of changes requested. Tie each request to a field or a criterion, so the lead knows what to
-          change. Leave blank otherwise.
+          Only for a decision of changes requested. Tie each request to a field or a criterion, so the lead knows what to change. Leave
+          blank otherwise.
         </div>
         {requests.map((row, i) => (
           <TargetRow
@@ -213,8 +221,8 @@ export function CountersignSection({
       {proposal ? (
         <>
           <p>
-            {proposal.proposedBy} proposed this decision for checkpoint {proposal.checkpoint}. It becomes final only when the
-            second reviewer countersigns it.
+            {proposal.proposedBy} proposed this decision for checkpoint {proposal.checkpoint}. It becomes final only when the second
+            reviewer countersigns it.
           </p>
           <ProposalDetails proposal={proposal} />
         </>
@@ -230,7 +238,15 @@ export function CountersignSection({
   );
 }
 
-function CountersignForm({ version, lastResult, busy }: { version: number; lastResult: SubmissionResult<string[]> | undefined; busy: boolean }) {
+function CountersignForm({
+  version,
+  lastResult,
+  busy,
+}: {
+  version: number;
+  lastResult: SubmissionResult<string[]> | undefined;
+  busy: boolean;
+}) {
   const formId = "countersign";
   const [form, fields] = useForm<{ agree: string; reason: string }>({ id: formId, lastResult });
   return (
@@ -254,4 +270,3 @@ function CountersignForm({ version, lastResult, busy }: { version: number; lastR
     </Form>
   );
 }
-

@@ -44,8 +44,8 @@ export function RatingsSection({
       ) : (
         <>
           <p>
-            Questions only a reviewer can answer. Each of the two reviewers assigned to checkpoint {checkpoint} rates each
-            one met, partly met or not met.
+            Questions only a reviewer can answer. Each of the two reviewers assigned to checkpoint {checkpoint} rates each one met, partly
+            met or not met.
           </p>
           <table className="nhsuk-table">
             <caption className="nhsuk-table__caption nhsuk-table__caption--s">Ratings so far</caption>

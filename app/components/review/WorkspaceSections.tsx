@@ -41,8 +41,8 @@ export function ResubmissionSection({ data: d }: { data: NonNullable<ReviewWorks
     <section aria-labelledby="changes-heading">
       <h2 id="changes-heading">Changes asked for, and what changed</h2>
       <p>
-        This version was resubmitted after changes were requested. Each request shows whether its field changed since
-        version {d.previousNumber}.
+        This version was resubmitted after changes were requested. Each request shows whether its field changed since version{" "}
+        {d.previousNumber}.
       </p>
       {d.requests.length === 0 ? (
         <p>No change requests were recorded.</p>
@@ -218,54 +218,52 @@ export function EvidenceSection({ submissionId, version }: { submissionId: strin
 
 export function ProposalDetails({ proposal }: { proposal: NonNullable<ReviewWorkspace["proposal"]> }) {
   return (
-    <>
-      <dl className="nhsuk-summary-list">
+    <dl className="nhsuk-summary-list">
+      <div className="nhsuk-summary-list__row">
+        <dt className="nhsuk-summary-list__key">Decision</dt>
+        <dd className="nhsuk-summary-list__value">{proposal.decisionText}</dd>
+      </div>
+      <div className="nhsuk-summary-list__row">
+        <dt className="nhsuk-summary-list__key">Delivery confidence</dt>
+        <dd className="nhsuk-summary-list__value">{proposal.confidence}</dd>
+      </div>
+      <div className="nhsuk-summary-list__row">
+        <dt className="nhsuk-summary-list__key">Rationale</dt>
+        <dd className="nhsuk-summary-list__value">{proposal.rationale}</dd>
+      </div>
+      <div className="nhsuk-summary-list__row">
+        <dt className="nhsuk-summary-list__key">Proposed by</dt>
+        <dd className="nhsuk-summary-list__value">{proposal.proposedBy}</dd>
+      </div>
+      {proposal.conditions.length > 0 ? (
         <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Decision</dt>
-          <dd className="nhsuk-summary-list__value">{proposal.decisionText}</dd>
+          <dt className="nhsuk-summary-list__key">Conditions</dt>
+          <dd className="nhsuk-summary-list__value">
+            <ol className="nhsuk-list nhsuk-list--number">
+              {proposal.conditions.map((c) => (
+                <li key={c.id}>
+                  {c.text} <TargetText field={c.field} criterion={c.criterion} />
+                </li>
+              ))}
+            </ol>
+          </dd>
         </div>
+      ) : null}
+      {proposal.changeRequests.length > 0 ? (
         <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Delivery confidence</dt>
-          <dd className="nhsuk-summary-list__value">{proposal.confidence}</dd>
+          <dt className="nhsuk-summary-list__key">Changes requested</dt>
+          <dd className="nhsuk-summary-list__value">
+            <ol className="nhsuk-list nhsuk-list--number">
+              {proposal.changeRequests.map((r) => (
+                <li key={r.id}>
+                  {r.text} <TargetText field={r.field} criterion={r.criterion} />
+                </li>
+              ))}
+            </ol>
+          </dd>
         </div>
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Rationale</dt>
-          <dd className="nhsuk-summary-list__value">{proposal.rationale}</dd>
-        </div>
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Proposed by</dt>
-          <dd className="nhsuk-summary-list__value">{proposal.proposedBy}</dd>
-        </div>
-        {proposal.conditions.length > 0 ? (
-          <div className="nhsuk-summary-list__row">
-            <dt className="nhsuk-summary-list__key">Conditions</dt>
-            <dd className="nhsuk-summary-list__value">
-              <ol className="nhsuk-list nhsuk-list--number">
-                {proposal.conditions.map((c) => (
-                  <li key={c.id}>
-                    {c.text} <TargetText field={c.field} criterion={c.criterion} />
-                  </li>
-                ))}
-              </ol>
-            </dd>
-          </div>
-        ) : null}
-        {proposal.changeRequests.length > 0 ? (
-          <div className="nhsuk-summary-list__row">
-            <dt className="nhsuk-summary-list__key">Changes requested</dt>
-            <dd className="nhsuk-summary-list__value">
-              <ol className="nhsuk-list nhsuk-list--number">
-                {proposal.changeRequests.map((r) => (
-                  <li key={r.id}>
-                    {r.text} <TargetText field={r.field} criterion={r.criterion} />
-                  </li>
-                ))}
-              </ol>
-            </dd>
-          </div>
-        ) : null}
-      </dl>
-    </>
+      ) : null}
+    </dl>
   );
 }
 
@@ -325,6 +323,7 @@ export function HistorySection({ timeline }: { timeline: ReviewWorkspace["timeli
       <h2 id="history-heading">History</h2>
       <ol className="nhsuk-list">
         {timeline.map((e, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: entries of an append-only trail, in a fixed order
           <li key={`${e.at}-${i}`}>
             <span className="nhsuk-body-s">{formatDateTime(e.at)}</span>
             <br />
@@ -335,4 +334,3 @@ export function HistorySection({ timeline }: { timeline: ReviewWorkspace["timeli
     </section>
   );
 }
-
