@@ -1,4 +1,4 @@
-import { describeState } from "../workflows/states.ts";
+import { checkpointOf, describeState, hasTag } from "../workflows/states.ts";
 
 /**
  * Words and tag colours for a submission's place in the process, shared by every list and page.
@@ -11,11 +11,11 @@ export function stateLabel(state: string): string {
 }
 
 export function stateTagClass(state: string): string {
-  if (state === "assured") return "nhsuk-tag nhsuk-tag--green";
-  if (state === "not_assured" || state === "withdrawn") return "nhsuk-tag nhsuk-tag--grey";
-  if (state === "paused") return "nhsuk-tag nhsuk-tag--orange";
-  if (state.endsWith(".returned")) return "nhsuk-tag nhsuk-tag--red";
-  if (state.startsWith("checkpoint")) return "nhsuk-tag nhsuk-tag--blue";
+  if (hasTag(state, "assured")) return "nhsuk-tag nhsuk-tag--green";
+  if (hasTag(state, "closed")) return "nhsuk-tag nhsuk-tag--grey";
+  if (hasTag(state, "paused")) return "nhsuk-tag nhsuk-tag--orange";
+  if (hasTag(state, "returned")) return "nhsuk-tag nhsuk-tag--red";
+  if (checkpointOf(state)) return "nhsuk-tag nhsuk-tag--blue";
   return "nhsuk-tag nhsuk-tag--white";
 }
 

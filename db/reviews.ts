@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
+import { statesTagged } from "../workflows/states.ts";
 import type { Db } from "./client.ts";
 import type { Database, Rating } from "./schema.ts";
 
@@ -238,7 +239,7 @@ export async function listAwaitingAssignment(db: Db): Promise<AssignmentQueueIte
       "submission.checkpoint",
       "submission.state_entered_at as stateEnteredAt",
     ])
-    .where("submission.state", "like", "checkpoint_.awaiting_assignment")
+    .where("submission.state", "in", statesTagged("awaiting_assignment"))
     .orderBy("submission.state_entered_at")
     .execute();
 }

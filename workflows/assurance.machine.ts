@@ -1,46 +1,42 @@
 import { assign, type SnapshotFrom, setup, type StateValue } from "xstate";
 import {
+  assignmentRefusal,
+  type Candidate,
+  decide,
+  type PolicyActor,
+  type Question,
+  type Role,
+  type SubmissionFacts,
+  who,
+} from "./policy.ts";
+import {
   checkpointOf,
   DECISIONS,
   type Decision,
   DELIVERY_CONFIDENCE,
   type DeliveryConfidence,
   describeState,
-  STATE_WORDS,
+  hasTag,
+  type ReviewStep,
+  STATES,
+  type StateKey,
   type Turn,
   whoseTurn,
 } from "./states.ts";
 import { type Checkpoint, isKnownFieldPath, type ModelType } from "./submission.ts";
 
-export type { Checkpoint, Decision, DeliveryConfidence, ModelType, Turn };
-export { checkpointOf, DECISIONS, DELIVERY_CONFIDENCE, describeState, STATE_WORDS, whoseTurn };
+export type { Candidate, Checkpoint, Decision, DeliveryConfidence, ModelType, Role, StateKey, Turn };
+export { checkpointOf, DECISIONS, DELIVERY_CONFIDENCE, describeState, hasTag, whoseTurn };
 
 /**
  * The assurance workflow of one submission (product.md, "The assurance workflow"; the ISAP
- * checkpoints of domain-research.md §2.2). Pure: it decides, the runtime stores. Every rule a
- * person could break is a `check*` function that returns the reason in words or null, so the
- * same rule guards the transition and explains a refusal.
+ * checkpoints of domain-research.md §2.2). Pure: it decides, the runtime stores. Who may send each
+ * event, and at which step, is the policy's (policy.ts); the event's content rules are here. Each
+ * state carries its tags from states.ts, so code outside workflows/ asks for a tag, never a name.
  */
 
-export type Role = "lead" | "reviewer" | "admin";
-
 /** Whoever sends an event, as the server knows them (never as the browser claims). */
-export interface Actor {
-  id: string;
-  role: Role;
-  /** Footprint codes a lead acts for. */
-  footprints: string[];
-  /** Footprint codes a reviewer has declared a conflict with. */
-  conflicts: string[];
-}
-
-/** A reviewer being assigned, as the server loaded them. */
-export interface Candidate {
-  id: string;
-  name?: string;
-  role: Role;
-  conflicts: string[];
-}
+export type Actor = PolicyActor;
 
 /** What a condition or change request is tied to: a field of the submission, or a criterion. */
 export interface Target {
@@ -146,58 +142,62 @@ export type AssuranceEventType = AssuranceEvent["type"];
 type EventOf<T extends AssuranceEventType> = Extract<AssuranceEvent, { type: T }>;
 
 // ---------------------------------------------------------------------------------------------
-// The rules, each returning the reason a person would be given, or null when the event may go on.
-
-const isLeadOfFootprint = (ctx: AssuranceContext, actor: Actor) => actor.role === "lead" && actor.footprints.includes(ctx.footprintCode);
-
-const isConflicted = (ctx: AssuranceContext, person: { conflicts: string[] }) => person.conflicts.includes(ctx.footprintCode);
+// The rules. Who may send an event, and at which step, is the policy's (workflows/policy.ts): the
+// machine asks it with the state each transition leaves from, so the machine, the pages and the
+// refusals answer alike. What is left here is about the event's own content, each rule returning
+// the reason a person would be given, or null when the content will do.
 
 const blank = (text: string | undefined) => !text || text.trim() === "";
 
-export function checkSubmit(ctx: AssuranceContext, event: SubmitPayload): string | null {
-  if (!isLeadOfFootprint(ctx, event.actor)) {
-    return "Only a system lead of this submission's footprint can submit it.";
-  }
+/** The policy's facts about a submission, from its machine's context and state. */
+export function factsFrom(ctx: AssuranceContext, state: string): SubmissionFacts {
+  return {
+    footprintCode: ctx.footprintCode,
+    state,
+    checkpoint: ctx.checkpoint,
+    authors: ctx.authors,
+    reviewers: ctx.reviewers,
+    proposedBy: ctx.proposal?.proposedBy ?? null,
+    signers: ctx.decisions.flatMap((d) => [d.proposedBy, d.countersignedBy]),
+    openConditions: ctx.conditions.filter((c) => c.status !== "discharged").length,
+  };
+}
+
+/** The policy's question behind each event. */
+export const QUESTION_OF: Record<AssuranceEventType, Question> = {
+  SUBMIT: "submit",
+  RESUBMIT: "submit",
+  ASSIGN: "assign",
+  PROPOSE_DECISION: "propose",
+  COUNTERSIGN: "countersign",
+  SUBMIT_CONDITION_EVIDENCE: "give-condition-evidence",
+  ACCEPT_CONDITION: "judge-condition",
+  REJECT_CONDITION: "judge-condition",
+  PAUSE: "pause",
+  RESUME: "resume",
+  WITHDRAW: "withdraw",
+};
+
+function checkSubmit(_ctx: AssuranceContext, event: SubmitPayload): string | null {
   if (event.blockingFailures > 0) {
     return event.blockingFailures === 1
       ? "1 blocking check is still failing. Fix it before you submit."
       : `${event.blockingFailures} blocking checks are still failing. Fix them before you submit.`;
   }
-  const open = ctx.conditions.filter((c) => c.status !== "discharged").length;
-  if (open > 0) {
-    return open === 1
-      ? "1 condition from the last checkpoint has not been discharged yet. It must be before the next checkpoint."
-      : `${open} conditions from the last checkpoint have not been discharged yet. They must be before the next checkpoint.`;
-  }
   if (!event.declaration) return "Confirm the declaration before you submit.";
   return null;
 }
 
-export function checkAssign(ctx: AssuranceContext, event: EventOf<"ASSIGN">): string | null {
-  if (event.actor.role !== "admin") return "Only a programme administrator can assign reviewers.";
+function checkAssign(ctx: AssuranceContext, event: EventOf<"ASSIGN">): string | null {
   const { leadReviewer, secondReviewer } = event;
   if (leadReviewer.id === secondReviewer.id) {
     return "Choose two different reviewers: the same person cannot be both lead and second reviewer.";
   }
-  for (const [person, label] of [
-    [leadReviewer, "lead reviewer"],
-    [secondReviewer, "second reviewer"],
-  ] as const) {
-    const who = person.name ?? `The ${label}`;
-    if (person.role !== "reviewer" && person.role !== "admin") return `${who} is not a reviewer, so cannot be the ${label}.`;
-    if (isConflicted(ctx, person)) return `${who} has declared a conflict with this footprint, so cannot be the ${label}.`;
-    if (ctx.authors.includes(person.id)) return `${who} wrote or submitted this submission, so cannot be the ${label}.`;
-  }
-  return null;
+  const facts = factsFrom(ctx, "");
+  return assignmentRefusal(leadReviewer, "lead reviewer", facts) ?? assignmentRefusal(secondReviewer, "second reviewer", facts);
 }
 
-export function checkPropose(ctx: AssuranceContext, event: EventOf<"PROPOSE_DECISION">): string | null {
-  if (!ctx.reviewers || event.actor.id !== ctx.reviewers.lead) {
-    return "Only the lead reviewer assigned to this checkpoint can propose its decision.";
-  }
-  if (isConflicted(ctx, event.actor)) {
-    return "You have declared a conflict with this footprint, so you cannot propose its decision.";
-  }
+function checkPropose(_ctx: AssuranceContext, event: EventOf<"PROPOSE_DECISION">): string | null {
   if (!DECISIONS.includes(event.decision)) return "Choose a decision.";
   if (!DELIVERY_CONFIDENCE.includes(event.confidence)) return "Choose a delivery confidence rating.";
   if (blank(event.rationale)) return "Give the rationale for the decision.";
@@ -216,30 +216,16 @@ export function checkPropose(ctx: AssuranceContext, event: EventOf<"PROPOSE_DECI
   return null;
 }
 
-export function checkCountersign(ctx: AssuranceContext, event: EventOf<"COUNTERSIGN">): string | null {
-  if (ctx.proposal && event.actor.id === ctx.proposal.proposedBy) {
-    return "You proposed this decision, so another reviewer must countersign it.";
-  }
-  if (!ctx.reviewers || event.actor.id !== ctx.reviewers.second) {
-    return "Only the second reviewer assigned to this checkpoint can countersign its decision.";
-  }
-  if (isConflicted(ctx, event.actor)) {
-    return "You have declared a conflict with this footprint, so you cannot countersign its decisions.";
-  }
+function checkCountersign(_ctx: AssuranceContext, event: EventOf<"COUNTERSIGN">): string | null {
   if (!event.agree && blank(event.reason)) return "Give your reason for disagreeing, so the lead reviewer can reconsider.";
   return null;
-}
-
-export function checkResubmit(ctx: AssuranceContext, event: EventOf<"RESUBMIT">): string | null {
-  return checkSubmit(ctx, event);
 }
 
 function findCondition(ctx: AssuranceContext, id: string) {
   return ctx.conditions.find((c) => c.id === id);
 }
 
-export function checkConditionEvidence(ctx: AssuranceContext, event: EventOf<"SUBMIT_CONDITION_EVIDENCE">): string | null {
-  if (!isLeadOfFootprint(ctx, event.actor)) return "Only a system lead of this footprint can give evidence for its conditions.";
+function checkConditionEvidence(ctx: AssuranceContext, event: EventOf<"SUBMIT_CONDITION_EVIDENCE">): string | null {
   const condition = findCondition(ctx, event.conditionId);
   if (!condition) return "That condition does not exist on this submission.";
   if (condition.status === "discharged") return "That condition has already been discharged.";
@@ -247,65 +233,45 @@ export function checkConditionEvidence(ctx: AssuranceContext, event: EventOf<"SU
   return null;
 }
 
-function checkConditionReview(ctx: AssuranceContext, event: { actor: Actor; conditionId: string }): string | null {
-  const mayReview =
-    event.actor.role === "admin" ||
-    (event.actor.role === "reviewer" && ctx.decisions.some((d) => d.proposedBy === event.actor.id || d.countersignedBy === event.actor.id));
-  if (!mayReview) return "Only a reviewer who signed the decision that set this condition can judge its evidence.";
-  if (isConflicted(ctx, event.actor)) return "You have declared a conflict with this footprint, so you cannot judge its conditions.";
+function checkConditionReview(ctx: AssuranceContext, event: { conditionId: string }): string | null {
   const condition = findCondition(ctx, event.conditionId);
   if (!condition) return "That condition does not exist on this submission.";
   if (condition.status !== "evidence_submitted") return "The lead has not given evidence for that condition yet.";
   return null;
 }
 
-export function checkAcceptCondition(ctx: AssuranceContext, event: EventOf<"ACCEPT_CONDITION">): string | null {
-  return checkConditionReview(ctx, event);
-}
+const needsReason = (what: string) => (_ctx: AssuranceContext, event: { reason: string }) => (blank(event.reason) ? what : null);
 
-export function checkRejectCondition(ctx: AssuranceContext, event: EventOf<"REJECT_CONDITION">): string | null {
-  return checkConditionReview(ctx, event) ?? (blank(event.reason) ? "Say why the evidence is not enough." : null);
-}
-
-export function checkPause(_ctx: AssuranceContext, event: EventOf<"PAUSE">): string | null {
-  if (event.actor.role !== "admin") return "Only a programme administrator can pause a submission.";
-  if (blank(event.reason)) return "Give the reason for pausing (the national intervention).";
-  return null;
-}
-
-export function checkResume(_ctx: AssuranceContext, event: EventOf<"RESUME">): string | null {
-  if (event.actor.role !== "admin") return "Only a programme administrator can resume a paused submission.";
-  if (blank(event.reason)) return "Give the reason for resuming.";
-  return null;
-}
-
-export function checkWithdraw(ctx: AssuranceContext, event: EventOf<"WITHDRAW">): string | null {
-  if (event.actor.role !== "admin" && !isLeadOfFootprint(ctx, event.actor)) {
-    return "Only a system lead of this footprint or a programme administrator can withdraw the submission.";
-  }
-  if (blank(event.reason)) return "Give the reason for withdrawing.";
-  return null;
-}
-
-/** The rule behind each event type, used both as guard and as the explanation of a refusal. */
+/** The content rule behind each event type, used both in the guard and to explain a refusal. */
 export const RULES: { [T in AssuranceEventType]: (ctx: AssuranceContext, event: EventOf<T>) => string | null } = {
   SUBMIT: checkSubmit,
-  RESUBMIT: checkResubmit,
+  RESUBMIT: checkSubmit,
   ASSIGN: checkAssign,
   PROPOSE_DECISION: checkPropose,
   COUNTERSIGN: checkCountersign,
   SUBMIT_CONDITION_EVIDENCE: checkConditionEvidence,
-  ACCEPT_CONDITION: checkAcceptCondition,
-  REJECT_CONDITION: checkRejectCondition,
-  PAUSE: checkPause,
-  RESUME: checkResume,
-  WITHDRAW: checkWithdraw,
+  ACCEPT_CONDITION: checkConditionReview,
+  REJECT_CONDITION: (ctx, event) =>
+    checkConditionReview(ctx, event) ?? (blank(event.reason) ? "Say why the evidence is not enough." : null),
+  PAUSE: needsReason("Give the reason for pausing (the national intervention)."),
+  RESUME: needsReason("Give the reason for resuming."),
+  WITHDRAW: needsReason("Give the reason for withdrawing."),
 };
 
-function allowed<T extends AssuranceEventType>(type: T) {
-  return ({ context, event }: { context: AssuranceContext; event: AssuranceEvent }) =>
-    event.type === type && RULES[type](context, event as EventOf<T>) === null;
+/**
+ * Why the event cannot be sent from `state` (null: it can): the policy's answer for the person and
+ * the step, then the event's content. With no state (an event every live state accepts, such as
+ * PAUSE), only who is asking is checked.
+ */
+function refusalFor(ctx: AssuranceContext, event: AssuranceEvent, state: string | null): string | null {
+  const facts = factsFrom(ctx, state ?? "");
+  const question = QUESTION_OF[event.type];
+  const verdict = state === null ? who(event.actor, question, facts) : decide(event.actor, question, facts);
+  if (verdict && !verdict.allowed) return verdict.reason;
+  return (RULES[event.type] as (c: AssuranceContext, e: AssuranceEvent) => string | null)(ctx, event);
 }
+
+type GuardParams = { state: StateKey | null };
 
 /** What the decision just countersigned was: it decides where the submission goes next. */
 const decidedTo =
@@ -322,18 +288,12 @@ const machineSetup = setup({
     input: {} as AssuranceInput,
   },
   guards: {
-    maySubmit: allowed("SUBMIT"),
-    mayResubmit: allowed("RESUBMIT"),
-    mayAssign: allowed("ASSIGN"),
-    mayPropose: allowed("PROPOSE_DECISION"),
-    mayGiveConditionEvidence: allowed("SUBMIT_CONDITION_EVIDENCE"),
-    mayAcceptCondition: allowed("ACCEPT_CONDITION"),
-    mayRejectCondition: allowed("REJECT_CONDITION"),
-    mayPause: allowed("PAUSE"),
-    mayResume: allowed("RESUME"),
-    mayWithdraw: allowed("WITHDRAW"),
-    countersignAgrees: ({ context, event }) => event.type === "COUNTERSIGN" && event.agree && checkCountersign(context, event) === null,
-    countersignDisagrees: ({ context, event }) => event.type === "COUNTERSIGN" && !event.agree && checkCountersign(context, event) === null,
+    // Each transition passes the state it leaves from, so the policy can answer for that step.
+    may: ({ context, event }, params: GuardParams) => refusalFor(context, event, params.state) === null,
+    countersignAgrees: ({ context, event }, params: GuardParams) =>
+      event.type === "COUNTERSIGN" && event.agree && refusalFor(context, event, params.state) === null,
+    countersignDisagrees: ({ context, event }, params: GuardParams) =>
+      event.type === "COUNTERSIGN" && !event.agree && refusalFor(context, event, params.state) === null,
     decidedChanges: decidedTo("changes_requested"),
     decidedNotToProceed: decidedTo("do_not_proceed"),
     allConditionsDischarged: ({ context }) => context.conditions.every((c) => c.status === "discharged"),
@@ -427,24 +387,37 @@ const machineSetup = setup({
 
 const LOCAL_AFTER: Record<Checkpoint, string> = { 1: "procurement", 2: "mobilisation", 3: "final_conditions" };
 
+/** A guard that asks the policy about the event as sent from `state`. */
+const may = (state: StateKey | null) => ({ type: "may" as const, params: { state } });
+/** A resting state's tags, from the one table in states.ts. */
+const tagged = (state: StateKey) => ({ tags: [...STATES[state].tags] });
+
 /** One checkpoint's review: the same four steps at each of the three checkpoints. */
 function checkpointState(n: Checkpoint) {
   const onward = `#assurance.active.${LOCAL_AFTER[n]}`;
+  const key = (step: ReviewStep): StateKey => `checkpoint${n}.${step}`;
   return {
     initial: "awaiting_assignment" as const,
     states: {
       awaiting_assignment: {
-        on: { ASSIGN: { guard: "mayAssign" as const, target: "in_review", actions: "recordAssignment" as const } },
+        ...tagged(key("awaiting_assignment")),
+        on: { ASSIGN: { guard: may(key("awaiting_assignment")), target: "in_review", actions: "recordAssignment" as const } },
       },
       in_review: {
-        on: { PROPOSE_DECISION: { guard: "mayPropose" as const, target: "awaiting_countersign", actions: "recordProposal" as const } },
+        ...tagged(key("in_review")),
+        on: { PROPOSE_DECISION: { guard: may(key("in_review")), target: "awaiting_countersign", actions: "recordProposal" as const } },
       },
       awaiting_countersign: {
+        ...tagged(key("awaiting_countersign")),
         on: {
           COUNTERSIGN: [
-            { guard: "countersignDisagrees" as const, target: "in_review", actions: "recordDisagreement" as const },
             {
-              guard: { type: "countersignAgrees" as const },
+              guard: { type: "countersignDisagrees" as const, params: { state: key("awaiting_countersign") } },
+              target: "in_review",
+              actions: "recordDisagreement" as const,
+            },
+            {
+              guard: { type: "countersignAgrees" as const, params: { state: key("awaiting_countersign") } },
               target: "decided",
               actions: "recordDecision" as const,
             },
@@ -460,9 +433,10 @@ function checkpointState(n: Checkpoint) {
         ],
       },
       returned: {
+        ...tagged(key("returned")),
         on: {
           RESUBMIT: {
-            guard: "mayResubmit" as const,
+            guard: may(key("returned")),
             target: "in_review",
             actions: ["recordSubmission" as const, "clearChangeRequests" as const],
           },
@@ -472,11 +446,11 @@ function checkpointState(n: Checkpoint) {
   };
 }
 
-const conditionEvents = {
-  SUBMIT_CONDITION_EVIDENCE: { guard: "mayGiveConditionEvidence" as const, actions: "recordConditionEvidence" as const },
-  ACCEPT_CONDITION: { guard: "mayAcceptCondition" as const, actions: "recordConditionAccepted" as const },
-  REJECT_CONDITION: { guard: "mayRejectCondition" as const, actions: "recordConditionRejected" as const },
-};
+const conditionEvents = (state: StateKey) => ({
+  SUBMIT_CONDITION_EVIDENCE: { guard: may(state), actions: "recordConditionEvidence" as const },
+  ACCEPT_CONDITION: { guard: may(state), actions: "recordConditionAccepted" as const },
+  REJECT_CONDITION: { guard: may(state), actions: "recordConditionRejected" as const },
+});
 
 export const assuranceMachine = machineSetup.createMachine({
   id: "assurance",
@@ -500,41 +474,53 @@ export const assuranceMachine = machineSetup.createMachine({
   states: {
     active: {
       initial: "draft",
+      // Accepted in every live step, which the policy allows alike: only who is asking is checked.
       on: {
-        PAUSE: { guard: "mayPause", target: "paused", actions: "recordPause" },
-        WITHDRAW: { guard: "mayWithdraw", target: "withdrawn", actions: "recordClosure" },
+        PAUSE: { guard: may(null), target: "paused", actions: "recordPause" },
+        WITHDRAW: { guard: may(null), target: "withdrawn", actions: "recordClosure" },
       },
       states: {
         // Where a resumed submission goes back to: exactly the step it was paused in.
         history: { type: "history", history: "deep" },
         draft: {
-          on: { SUBMIT: { guard: "maySubmit", target: "checkpoint1", actions: "recordSubmission" } },
+          ...tagged("draft"),
+          on: { SUBMIT: { guard: may("draft"), target: "checkpoint1", actions: "recordSubmission" } },
         },
         checkpoint1: checkpointState(1),
         procurement: {
-          on: { ...conditionEvents, SUBMIT: { guard: "maySubmit", target: "checkpoint2", actions: "recordSubmission" } },
+          ...tagged("procurement"),
+          on: {
+            ...conditionEvents("procurement"),
+            SUBMIT: { guard: may("procurement"), target: "checkpoint2", actions: "recordSubmission" },
+          },
         },
         checkpoint2: checkpointState(2),
         mobilisation: {
-          on: { ...conditionEvents, SUBMIT: { guard: "maySubmit", target: "checkpoint3", actions: "recordSubmission" } },
+          ...tagged("mobilisation"),
+          on: {
+            ...conditionEvents("mobilisation"),
+            SUBMIT: { guard: may("mobilisation"), target: "checkpoint3", actions: "recordSubmission" },
+          },
         },
         checkpoint3: checkpointState(3),
         // After checkpoint 3, any conditions are discharged before the model counts as assured.
         final_conditions: {
+          ...tagged("final_conditions"),
           always: { guard: "allConditionsDischarged", target: "#assurance.assured" },
-          on: conditionEvents,
+          on: conditionEvents("final_conditions"),
         },
       },
     },
     paused: {
+      ...tagged("paused"),
       on: {
-        RESUME: { guard: "mayResume", target: "active.history", actions: "clearPause" },
-        WITHDRAW: { guard: "mayWithdraw", target: "withdrawn", actions: ["clearPause", "recordClosure"] },
+        RESUME: { guard: may("paused"), target: "active.history", actions: "clearPause" },
+        WITHDRAW: { guard: may("paused"), target: "withdrawn", actions: ["clearPause", "recordClosure"] },
       },
     },
-    assured: { type: "final" },
-    not_assured: { type: "final" },
-    withdrawn: { type: "final" },
+    assured: { ...tagged("assured"), type: "final" },
+    not_assured: { ...tagged("not_assured"), type: "final" },
+    withdrawn: { ...tagged("withdrawn"), type: "final" },
   },
 });
 
@@ -574,16 +560,17 @@ const EVENT_WORDS: Record<AssuranceEventType, string> = {
 };
 
 /**
- * Why an event cannot happen now, in words; null when it can. Either the rule behind the event
- * refuses this person or content, or the submission is not at a step where the event means anything.
+ * Why an event cannot happen now, in words; null when it can: the policy's sentence for this person
+ * at this step, then the event's content rule; failing both, the step does not take the event.
  */
 export function explainRefusal(snapshot: AssuranceSnapshot, event: AssuranceEvent): string | null {
-  if (snapshot.can(event)) return null;
   const key = stateKey(snapshot.value);
+  const verdict = decide(event.actor, QUESTION_OF[event.type], factsFrom(snapshot.context, key));
+  if (!verdict.allowed) return verdict.reason;
+  if (snapshot.can(event)) return null;
   const accepts = snapshot._nodes.some((node) => node.ownEvents.includes(event.type));
-  if (accepts) {
-    const reason = (RULES[event.type] as (ctx: AssuranceContext, e: AssuranceEvent) => string | null)(snapshot.context, event);
-    if (reason) return reason;
-  }
-  return `You cannot ${EVENT_WORDS[event.type]} while the submission is ${describeState(key)}.`;
+  const content = accepts
+    ? (RULES[event.type] as (c: AssuranceContext, e: AssuranceEvent) => string | null)(snapshot.context, event)
+    : null;
+  return content ?? `You cannot ${EVENT_WORDS[event.type]} while the submission is ${describeState(key)}.`;
 }

@@ -53,7 +53,8 @@ const DAY_MS = 86_400_000;
 
 const iso = (year: number, month: number, day: number): IsoDate => new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
 const weekday = (date: IsoDate): number => new Date(`${date}T00:00:00Z`).getUTCDay();
-const addDays = (date: IsoDate, days: number): IsoDate => new Date(new Date(`${date}T00:00:00Z`).getTime() + days * DAY_MS).toISOString().slice(0, 10);
+const addDays = (date: IsoDate, days: number): IsoDate =>
+  new Date(new Date(`${date}T00:00:00Z`).getTime() + days * DAY_MS).toISOString().slice(0, 10);
 const isWeekend = (date: IsoDate) => weekday(date) === 0 || weekday(date) === 6;
 
 /** Easter Sunday in the Gregorian calendar (the anonymous "Meeus/Jones/Butcher" computus). */

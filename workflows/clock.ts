@@ -1,4 +1,5 @@
-import { type Checkpoint, checkpointOf, type Turn, whoseTurn } from "./assurance.machine.ts";
+import { type BankHolidayChanges, bankHolidaysIn, changesWith, PROCLAIMED_CHANGES } from "./bank-holidays.ts";
+import { type Checkpoint, checkpointOf, type Turn, whoseTurn } from "./states.ts";
 
 /**
  * Stop-the-clock timing (product.md, "Clocks and the pipeline"). The national clock runs only
@@ -40,123 +41,43 @@ export const DEFAULT_TARGET_WORKING_DAYS = 20;
 /** The share of the target at which reviewers and admins are warned. */
 export const AT_RISK_SHARE = 0.8;
 
+/** What the clock needs of a calendar of bank holidays: whether an ISO date is one. */
+export interface HolidayCalendar {
+  has(isoDate: string): boolean;
+}
+
+let changes: BankHolidayChanges = PROCLAIMED_CHANGES;
+const holidaysByYear = new Map<number, ReadonlySet<string>>();
+
 /**
- * Bank holidays in England (gov.uk/bank-holidays), 2015–2027, the span of the new care models
- * programme and this service's life so far. Dates outside it count as ordinary working days.
+ * England's bank holidays, computed from their rules year by year (bank-holidays.ts), so every
+ * year counts correctly, however far from the ones someone typed in.
  */
-export const ENGLAND_BANK_HOLIDAYS: ReadonlySet<string> = new Set([
-  "2015-01-01",
-  "2015-04-03",
-  "2015-04-06",
-  "2015-05-04",
-  "2015-05-25",
-  "2015-08-31",
-  "2015-12-25",
-  "2015-12-28",
-  "2016-01-01",
-  "2016-03-25",
-  "2016-03-28",
-  "2016-05-02",
-  "2016-05-30",
-  "2016-08-29",
-  "2016-12-26",
-  "2016-12-27",
-  "2017-01-02",
-  "2017-04-14",
-  "2017-04-17",
-  "2017-05-01",
-  "2017-05-29",
-  "2017-08-28",
-  "2017-12-25",
-  "2017-12-26",
-  "2018-01-01",
-  "2018-03-30",
-  "2018-04-02",
-  "2018-05-07",
-  "2018-05-28",
-  "2018-08-27",
-  "2018-12-25",
-  "2018-12-26",
-  "2019-01-01",
-  "2019-04-19",
-  "2019-04-22",
-  "2019-05-06",
-  "2019-05-27",
-  "2019-08-26",
-  "2019-12-25",
-  "2019-12-26",
-  "2020-01-01",
-  "2020-04-10",
-  "2020-04-13",
-  "2020-05-08",
-  "2020-05-25",
-  "2020-08-31",
-  "2020-12-25",
-  "2020-12-28",
-  "2021-01-01",
-  "2021-04-02",
-  "2021-04-05",
-  "2021-05-03",
-  "2021-05-31",
-  "2021-08-30",
-  "2021-12-27",
-  "2021-12-28",
-  "2022-01-03",
-  "2022-04-15",
-  "2022-04-18",
-  "2022-05-02",
-  "2022-06-02",
-  "2022-06-03",
-  "2022-08-29",
-  "2022-09-19",
-  "2022-12-26",
-  "2022-12-27",
-  "2023-01-02",
-  "2023-04-07",
-  "2023-04-10",
-  "2023-05-01",
-  "2023-05-08",
-  "2023-05-29",
-  "2023-08-28",
-  "2023-12-25",
-  "2023-12-26",
-  "2024-01-01",
-  "2024-03-29",
-  "2024-04-01",
-  "2024-05-06",
-  "2024-05-27",
-  "2024-08-26",
-  "2024-12-25",
-  "2024-12-26",
-  "2025-01-01",
-  "2025-04-18",
-  "2025-04-21",
-  "2025-05-05",
-  "2025-05-26",
-  "2025-08-25",
-  "2025-12-25",
-  "2025-12-26",
-  "2026-01-01",
-  "2026-04-03",
-  "2026-04-06",
-  "2026-05-04",
-  "2026-05-25",
-  "2026-08-31",
-  "2026-12-25",
-  "2026-12-28",
-  "2027-01-01",
-  "2027-03-26",
-  "2027-03-29",
-  "2027-05-03",
-  "2027-05-31",
-  "2027-08-30",
-  "2027-12-27",
-  "2027-12-28",
-]);
+export const ENGLAND_BANK_HOLIDAYS: HolidayCalendar = {
+  has(isoDate: string): boolean {
+    const year = Number(isoDate.slice(0, 4));
+    let holidays = holidaysByYear.get(year);
+    if (!holidays) {
+      holidays = new Set(bankHolidaysIn(year, changes));
+      holidaysByYear.set(year, holidays);
+    }
+    return holidays.has(isoDate);
+  },
+};
+
+/**
+ * Adds holidays announced after this release (or moved by proclamation), from configuration
+ * (BANK_HOLIDAY_CHANGES, read at start-up): every figure computed afterwards counts them.
+ */
+export function useBankHolidayChanges(extra: Partial<BankHolidayChanges> | undefined): void {
+  changes = changesWith(extra);
+  holidaysByYear.clear();
+  calendars.delete(ENGLAND_BANK_HOLIDAYS);
+}
 
 const DAY_MS = 86_400_000;
 
-export function isWorkingDay(isoDate: string, holidays: ReadonlySet<string> = ENGLAND_BANK_HOLIDAYS): boolean {
+export function isWorkingDay(isoDate: string, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): boolean {
   const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
   return weekday !== 0 && weekday !== 6 && !holidays.has(isoDate);
 }
@@ -166,7 +87,7 @@ export function isWorkingDay(isoDate: string, holidays: ReadonlySet<string> = EN
  * interval spans all of it). Days are taken in UTC: at most an hour off in British Summer Time,
  * which is well inside a 20-day target.
  */
-export function workingDaysBetween(from: Date, to: Date, holidays: ReadonlySet<string> = ENGLAND_BANK_HOLIDAYS): number {
+export function workingDaysBetween(from: Date, to: Date, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): number {
   if (to <= from) return 0;
   const fromMs = from.getTime();
   const toMs = to.getTime();
@@ -187,9 +108,9 @@ export function workingDaysBetween(from: Date, to: Date, holidays: ReadonlySet<s
  */
 const TABLE_FIRST_DAY = Math.floor(Date.UTC(2000, 0, 1) / DAY_MS);
 const TABLE_DAYS = Math.floor(Date.UTC(2050, 0, 1) / DAY_MS) - TABLE_FIRST_DAY;
-const calendars = new WeakMap<ReadonlySet<string>, ReturnType<typeof buildCalendar>>();
+const calendars = new Map<HolidayCalendar, ReturnType<typeof buildCalendar>>();
 
-function buildCalendar(holidays: ReadonlySet<string>) {
+function buildCalendar(holidays: HolidayCalendar) {
   const working = new Uint8Array(TABLE_DAYS);
   // before[i]: working days in [TABLE_FIRST_DAY, TABLE_FIRST_DAY + i).
   const before = new Int32Array(TABLE_DAYS + 1);
@@ -216,7 +137,7 @@ function buildCalendar(holidays: ReadonlySet<string>) {
   };
 }
 
-function calendarFor(holidays: ReadonlySet<string>) {
+function calendarFor(holidays: HolidayCalendar) {
   let calendar = calendars.get(holidays);
   if (!calendar) {
     calendar = buildCalendar(holidays);
@@ -225,17 +146,69 @@ function calendarFor(holidays: ReadonlySet<string>) {
   return calendar;
 }
 
-export function slaStatus(used: number, target: number): SlaStatus {
-  if (used > target) return "breached";
-  if (used >= target * AT_RISK_SHARE) return "at_risk";
+/**
+ * The one rounding rule: national working days are shown to one decimal place, and every band is
+ * judged on the figure shown, so a page never says "16.0 of 20, within target" while the warning
+ * sweep says at risk (it once showed 15.95 as 16.0 and waited).
+ */
+export function roundNationalDays(days: number): number {
+  return Math.round(days * 10) / 10;
+}
+
+/** Within target, at risk (from 80% of it) or over it, for a figure as shown (see roundNationalDays). */
+export function slaStatus(used: number, target: number = DEFAULT_TARGET_WORKING_DAYS): SlaStatus {
+  const shown = roundNationalDays(used);
+  if (shown > target) return "breached";
+  if (shown >= target * AT_RISK_SHARE) return "at_risk";
   return "within";
+}
+
+/** Working milliseconds from an instant to `now` (whole: instants are whole milliseconds). */
+export function workingMsSince(from: string, now: Date): number {
+  return Math.round(workingDaysBetween(new Date(from), now) * DAY_MS);
+}
+
+/** National working days used: the figure stored at the last transition plus working time since, as shown. */
+export function nationalDaysFrom(stored: number, runningMs: number): number {
+  return roundNationalDays(stored + runningMs / DAY_MS);
+}
+
+/** A submission's clock as stored on its row: enough to know it live without reading its trail. */
+export interface StoredClock {
+  whoseTurn: string;
+  nationalDaysUsed: number;
+  stateEnteredAt: string;
+}
+
+export interface LiveClock {
+  nationalDaysUsed: number;
+  sla: SlaStatus;
+  daysInState: number;
+  /** Whether the national clock is running now. */
+  running: boolean;
+}
+
+/**
+ * The national clock of a submission now, from its stored row: the one figure the pipeline (page,
+ * CSV and the SQL that filters and sorts by it), the task list, the review pages, the regional view
+ * and the warning sweep all show and judge.
+ */
+export function liveClock(row: StoredClock, now: Date, target: number = DEFAULT_TARGET_WORKING_DAYS): LiveClock {
+  const running = row.whoseTurn === "national";
+  const used = nationalDaysFrom(row.nationalDaysUsed, running ? workingMsSince(row.stateEnteredAt, now) : 0);
+  return {
+    nationalDaysUsed: used,
+    sla: slaStatus(used, target),
+    daysInState: Math.max(0, Math.floor((now.getTime() - Date.parse(row.stateEnteredAt)) / DAY_MS)),
+    running,
+  };
 }
 
 /** The clock of one submission from its trail of state entries (oldest first) as of `now`. */
 export function clockFor(
   trail: readonly StateEntry[],
   now: Date,
-  options: { targetWorkingDays?: number; holidays?: ReadonlySet<string> } = {},
+  options: { targetWorkingDays?: number; holidays?: HolidayCalendar } = {},
 ): Clock {
   const target = options.targetWorkingDays ?? DEFAULT_TARGET_WORKING_DAYS;
   const holidays = options.holidays ?? ENGLAND_BANK_HOLIDAYS;
@@ -262,7 +235,7 @@ export function clockFor(
     .sort(([a], [b]) => a - b)
     .map(([checkpoint, days]) => ({
       checkpoint,
-      nationalWorkingDaysUsed: Math.round(days * 10) / 10,
+      nationalWorkingDaysUsed: roundNationalDays(days),
       targetWorkingDays: target,
       status: slaStatus(days, target),
       running: checkpoint === runningCheckpoint,

@@ -1,8 +1,12 @@
-// The assurance process's vocabulary, without the machine: state names in words, whose turn a
-// state is, its checkpoint, and the decision and confidence scales. Kept free of imports (xstate,
-// zod) because pages ship it to the browser, where the machine itself is never needed; the machine
-// re-exports all of it, so server code keeps one place to import from.
+// The assurance process's vocabulary, without the machine: every state a submission can rest in,
+// with the tags that say what it means (editable by the lead, national clock running, closed, …)
+// and its words. The machine (assurance.machine.ts) takes its states' tags from this table, and a
+// test holds the two equal, so nothing outside workflows/ needs to know a state's name to decide
+// anything: it asks for a tag. Kept free of imports (xstate, zod) because pages ship it to the
+// browser; the machine re-exports all of it.
 import type { Checkpoint } from "./submission.ts";
+
+export type { Checkpoint };
 
 export const DECISIONS = ["proceed", "proceed_with_conditions", "changes_requested", "do_not_proceed"] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -12,39 +16,124 @@ export type DeliveryConfidence = (typeof DELIVERY_CONFIDENCE)[number];
 
 export type Turn = "local" | "national" | "paused" | "closed";
 
-const NATIONAL_STEPS = new Set(["awaiting_assignment", "in_review", "awaiting_countersign"]);
+/** The four steps of each checkpoint's review, in order. */
+export const REVIEW_STEPS = ["awaiting_assignment", "in_review", "awaiting_countersign", "returned"] as const;
+export type ReviewStep = (typeof REVIEW_STEPS)[number];
+
+export type StateKey =
+  | "draft"
+  | `checkpoint${Checkpoint}.${ReviewStep}`
+  | "procurement"
+  | "mobilisation"
+  | "final_conditions"
+  | "paused"
+  | "assured"
+  | "not_assured"
+  | "withdrawn";
+
+/**
+ * What a state means, for the questions people and queries ask of it.
+ * - `submittable`: the lead may submit the draft for the next checkpoint.
+ * - `returned`: the national team asked for changes; the lead may resubmit.
+ * - `editable`: the lead may change the draft (submittable or returned).
+ * - `awaiting_assignment`, `in_review`, `awaiting_countersign`: the review's steps.
+ * - `national_clock`: the national team holds it; its working days count against the target.
+ * - `conditions`: conditions from a decision may be evidenced and judged.
+ * - `draft`: not yet submitted for any checkpoint.
+ * - `paused`; `closed` (assured, not assured or withdrawn), and which of the three.
+ */
+export const TAGS = [
+  "draft",
+  "submittable",
+  "returned",
+  "editable",
+  "awaiting_assignment",
+  "in_review",
+  "awaiting_countersign",
+  "national_clock",
+  "conditions",
+  "paused",
+  "closed",
+  "assured",
+  "not_assured",
+  "withdrawn",
+] as const;
+export type Tag = (typeof TAGS)[number];
+
+export interface StateMeta {
+  tags: readonly Tag[];
+  /** The checkpoint the state belongs to, or null outside one. */
+  checkpoint: Checkpoint | null;
+  /** How a sentence ends: "The submission is …". */
+  words: string;
+}
+
+const checkpointStates = (n: Checkpoint): Partial<Record<StateKey, StateMeta>> => ({
+  [`checkpoint${n}.awaiting_assignment`]: {
+    tags: ["awaiting_assignment", "national_clock"],
+    checkpoint: n,
+    words: `at checkpoint ${n}, waiting for reviewers to be assigned`,
+  },
+  [`checkpoint${n}.in_review`]: { tags: ["in_review", "national_clock"], checkpoint: n, words: `at checkpoint ${n}, in review` },
+  [`checkpoint${n}.awaiting_countersign`]: {
+    tags: ["awaiting_countersign", "national_clock"],
+    checkpoint: n,
+    words: `at checkpoint ${n}, waiting for a countersignature`,
+  },
+  [`checkpoint${n}.returned`]: { tags: ["returned", "editable"], checkpoint: n, words: `at checkpoint ${n}, returned for changes` },
+});
+
+/** Every state a submission can rest in, in the order of the process. */
+export const STATES = {
+  draft: { tags: ["draft", "submittable", "editable"], checkpoint: null, words: "a draft" },
+  ...checkpointStates(1),
+  procurement: { tags: ["submittable", "editable", "conditions"], checkpoint: null, words: "in procurement" },
+  ...checkpointStates(2),
+  mobilisation: { tags: ["submittable", "editable", "conditions"], checkpoint: null, words: "mobilising" },
+  ...checkpointStates(3),
+  final_conditions: { tags: ["conditions"], checkpoint: null, words: "discharging its final conditions" },
+  paused: { tags: ["paused"], checkpoint: null, words: "paused" },
+  assured: { tags: ["closed", "assured"], checkpoint: null, words: "assured" },
+  not_assured: { tags: ["closed", "not_assured"], checkpoint: null, words: "not assured" },
+  withdrawn: { tags: ["closed", "withdrawn"], checkpoint: null, words: "withdrawn" },
+} as Readonly<Record<StateKey, StateMeta>>;
+
+export const STATE_KEYS = Object.keys(STATES) as StateKey[];
+
+export function isStateKey(value: string): value is StateKey {
+  return Object.hasOwn(STATES, value);
+}
+
+/** Whether a stored state carries a tag; an unknown state carries none. */
+export function hasTag(state: string, tag: Tag): boolean {
+  return isStateKey(state) && STATES[state].tags.includes(tag);
+}
+
+/** The one state that carries a tag (`draft`, `assured`, …), for a link that lists it. */
+export function onlyStateTagged(tag: Tag): StateKey {
+  const [only, ...more] = statesTagged(tag);
+  if (!only || more.length > 0) throw new Error(`More than one state, or none, is tagged ${tag}.`);
+  return only;
+}
+
+/** The states that carry a tag, for queries that filter on it. */
+export function statesTagged(tag: Tag): StateKey[] {
+  return STATE_KEYS.filter((key) => STATES[key].tags.includes(tag));
+}
 
 /** Whose move it is in a state: the local system, the national team, nobody (paused), or it is over. */
-export function whoseTurn(key: string): Turn {
-  if (key === "paused") return "paused";
-  if (key === "assured" || key === "not_assured" || key === "withdrawn") return "closed";
-  const step = key.split(".")[1];
-  return step && NATIONAL_STEPS.has(step) ? "national" : "local";
+export function whoseTurn(state: string): Turn {
+  if (hasTag(state, "paused")) return "paused";
+  if (hasTag(state, "closed")) return "closed";
+  return hasTag(state, "national_clock") ? "national" : "local";
 }
 
 /** The checkpoint a state belongs to (1–3), or null outside a checkpoint. */
-export function checkpointOf(key: string): Checkpoint | null {
-  const match = /^checkpoint([123])\b/.exec(key);
-  return match ? (Number(match[1]) as Checkpoint) : null;
+export function checkpointOf(state: string): Checkpoint | null {
+  return isStateKey(state) ? STATES[state].checkpoint : null;
 }
 
-export const STATE_WORDS: Record<string, string> = {
-  draft: "a draft",
-  procurement: "in procurement",
-  mobilisation: "mobilising",
-  final_conditions: "discharging its final conditions",
-  paused: "paused",
-  assured: "assured",
-  not_assured: "not assured",
-  withdrawn: "withdrawn",
-  awaiting_assignment: "waiting for reviewers to be assigned",
-  in_review: "in review",
-  awaiting_countersign: "waiting for a countersignature",
-  returned: "returned for changes",
-};
-
-export function describeState(key: string): string {
-  const [top, step] = key.split(".");
-  if (step) return `at checkpoint ${top!.slice(-1)}, ${STATE_WORDS[step] ?? step}`;
-  return STATE_WORDS[top!] ?? top!;
+/** The state in words, to end a sentence: "The submission is at checkpoint 1, in review." */
+export function describeState(state: string): string {
+  return isStateKey(state) ? STATES[state].words : state;
 }

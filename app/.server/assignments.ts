@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client.ts";
 import { type ReviewerOption, listReviewerOptions } from "../../db/reviews.ts";
-import { checkAssign } from "../../workflows/assurance.machine.ts";
+import { RULES } from "../../workflows/assurance.machine.ts";
+import { REVIEW_BARRIER_LABELS, reviewBarrier } from "../../workflows/policy.ts";
 import { candidate } from "./assurance.ts";
 import type { LoadedSubmission } from "./submissions.ts";
 
@@ -22,7 +23,7 @@ export async function checkReviewerPair(
 ): Promise<ConflictCheck> {
   const [lead, second] = await Promise.all([candidate(db, leadReviewerId), candidate(db, secondReviewerId)]);
   if (!lead || !second) return { ok: false, message: "Choose reviewers who have accounts." };
-  const reason = checkAssign(loaded.snapshot.context, { type: "ASSIGN", actor: loaded.actor, leadReviewer: lead, secondReviewer: second });
+  const reason = RULES.ASSIGN(loaded.snapshot.context, { type: "ASSIGN", actor: loaded.actor, leadReviewer: lead, secondReviewer: second });
   return reason
     ? { ok: false, message: reason }
     : {
@@ -37,13 +38,9 @@ export async function reviewerOptionsFor(
   loaded: LoadedSubmission,
 ): Promise<(ReviewerOption & { blockedBecause: string | null })[]> {
   const options = await listReviewerOptions(db);
-  const ctx = loaded.snapshot.context;
-  return options.map((o) => ({
-    ...o,
-    blockedBecause: o.conflicts.includes(ctx.footprintCode)
-      ? "Declared a conflict with this footprint"
-      : ctx.authors.includes(o.id)
-        ? "Wrote or submitted this submission"
-        : null,
-  }));
+  return options.map((o) => {
+    // Everyone listed is a reviewer (listReviewerOptions reads that role).
+    const barrier = reviewBarrier({ ...o, role: "reviewer" }, loaded.snapshot.context);
+    return { ...o, blockedBecause: barrier ? REVIEW_BARRIER_LABELS[barrier] : null };
+  });
 }

@@ -22,12 +22,13 @@ import {
   type Checkpoint,
   checkpointOf,
   explainRefusal,
+  factsFrom,
   type ModelType,
   stateKey,
   whoseTurn,
 } from "../../workflows/assurance.machine.ts";
 import { clockFor } from "../../workflows/clock.ts";
-import { maySeeSubmission, NOT_FOUND } from "../../workflows/policy.ts";
+import { decide, NOT_FOUND } from "../../workflows/policy.ts";
 import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
 import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
@@ -158,7 +159,8 @@ export async function applyEvent(
 ): Promise<ApplyResult> {
   const row = await findSubmission(db, submissionId);
   if (!row) return { ok: false, kind: "not_found", reason: NOT_FOUND };
-  const verdict = maySeeSubmission(actor, { footprintCode: row.footprint_code });
+  const stored = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
+  const verdict = decide(actor, "see-submission", factsFrom(stored.context, row.state));
   if (!verdict.allowed) return { ok: false, kind: verdict.hidden ? "not_found" : "refused", reason: verdict.reason };
   if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
     return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };

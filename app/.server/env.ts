@@ -29,6 +29,24 @@ const EnvSchema = z
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     SMTP_URL: z.string().optional(),
     UPLOADS_DIR: z.string().min(1).default("data/uploads"),
+    // Bank holidays announced after this release, e.g. {"added":["2031-06-09"],"moved":[{"from":"2031-05-05","to":"2031-05-09"}]}.
+    BANK_HOLIDAY_CHANGES: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.object({
+          added: z.array(z.iso.date()).default([]),
+          moved: z.array(z.object({ from: z.iso.date(), to: z.iso.date() })).default([]),
+        }),
+      )
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET) {
@@ -53,6 +71,8 @@ export interface Env {
   smtpUrl: string | undefined;
   /** Where uploaded evidence is kept, by content hash; shared storage when several instances run. */
   uploadsDir: string;
+  /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
+  bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
 }
 
 export class EnvError extends Error {}
@@ -89,6 +109,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     uploadsDir: e.UPLOADS_DIR,
+    bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
   };
 }
 

@@ -15,7 +15,7 @@ import {
   type SectionSlug,
 } from "../../workflows/submission.ts";
 import { failingCriteria } from "../../workflows/evaluate.ts";
-import { editRefusal, evaluateDraft, type LoadedSubmission, readDraft } from "./submissions.ts";
+import { evaluateDraft, type LoadedSubmission, readDraft, refusalOf } from "./submissions.ts";
 
 /**
  * Evidence documents (section 8): checking what an upload really is, keeping the file on disk
@@ -420,7 +420,7 @@ async function changeDocuments(
   const submissionId = loaded.submission.id;
   const outcome = await db.transaction().execute(async (trx) => {
     const current = await lockSubmissionForEvidence(trx, submissionId);
-    const refusal = current ? editRefusal(loaded.actor, current) : "The submission no longer exists.";
+    const refusal = current ? refusalOf(loaded, "edit-draft", current.state) : "The submission no longer exists.";
     if (refusal) return { ok: false as const, kind: "refused" as const, reason: refusal };
     const documents = change(documentsFrom(await readEvidenceSection(trx, submissionId)));
     if (!documents) return { ok: false as const, kind: "not_found" as const, reason: "That document is not in this draft." };
@@ -457,7 +457,7 @@ export async function uploadEvidence(
   loaded: LoadedSubmission,
   input: { file: File; section: EvidenceSection; description?: string | undefined; at?: Date },
 ): Promise<UploadOutcome> {
-  const refusal = editRefusal(loaded.actor, loaded.submission);
+  const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) return { ok: false, kind: "refused", reason: refusal };
   const { file } = input;
   if (file.size === 0) return { ok: false, kind: "invalid", problem: "missing" };
@@ -494,7 +494,7 @@ export async function deleteEvidence(
   documentId: string,
   options: { at?: Date } = {},
 ): Promise<{ ok: true; document: EvidenceDocument } | { ok: false; kind: "refused" | "not_found"; reason: string }> {
-  const refusal = editRefusal(loaded.actor, loaded.submission);
+  const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) return { ok: false, kind: "refused", reason: refusal };
   let removed: EvidenceDocument | undefined;
   const saved = await changeDocuments(db, loaded, (options.at ?? new Date()).toISOString(), (documents) => {

@@ -12,7 +12,7 @@ import {
 import type { Database } from "../../db/schema.ts";
 import type { SubmissionRow } from "../../db/submissions.ts";
 import type { AssuranceContext, AssuranceEvent, Checkpoint } from "../../workflows/assurance.machine.ts";
-import { AT_RISK_SHARE, DEFAULT_TARGET_WORKING_DAYS, workingDaysBetween } from "../../workflows/clock.ts";
+import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
 import { decisionLabel } from "../status.ts";
 import { env } from "./env.ts";
 import { logError, logInfo } from "./log.ts";
@@ -171,9 +171,18 @@ export async function sweepClockWarnings(db: Db, now = new Date(), target = DEFA
       ),
     )
     .execute();
+  // The same clock, figure and band the pipeline and the review pages show (workflows/clock.ts).
   const due = rows
-    .map((row) => ({ ...row, used: row.national_days_used + workingDaysBetween(new Date(row.state_entered_at), now) }))
-    .filter((row) => row.used >= target * AT_RISK_SHARE);
+    .map((row) => ({
+      ...row,
+      clock: liveClock(
+        { whoseTurn: "national", nationalDaysUsed: row.national_days_used, stateEnteredAt: row.state_entered_at },
+        now,
+        target,
+      ),
+    }))
+    .map((row) => ({ ...row, used: row.clock.nationalDaysUsed }))
+    .filter((row) => row.clock.sla !== "within");
   if (due.length === 0) return 0;
   const admins = await db.selectFrom("user").select(["id", "email"]).where("role", "=", "admin").execute();
   let queued = 0;

@@ -15,7 +15,16 @@ import {
   type SortDir,
 } from "../../db/pipeline.ts";
 import { listRegions } from "../../db/reference.ts";
-import { DEFAULT_TARGET_WORKING_DAYS, isWorkingDay, type SlaStatus, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+import {
+  DEFAULT_TARGET_WORKING_DAYS,
+  isWorkingDay,
+  liveClock,
+  nationalDaysFrom,
+  type SlaStatus,
+  slaStatus,
+  workingDaysBetween,
+} from "../../workflows/clock.ts";
+import { STATE_KEYS } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
 
 /**
@@ -27,18 +36,8 @@ import { stateLabel } from "../status.ts";
 // ---------------------------------------------------------------------------------------------
 // The list state in the address
 
-/** Every resting state of the assurance machine (workflows/assurance.machine.ts), in process order. */
-export const PIPELINE_STATES: readonly string[] = [
-  "draft",
-  ...[1, 2, 3].flatMap((n) => {
-    const steps = ["awaiting_assignment", "in_review", "awaiting_countersign", "returned"].map((s) => `checkpoint${n}.${s}`);
-    return [...steps, ...(n === 1 ? ["procurement"] : n === 2 ? ["mobilisation"] : ["final_conditions"])];
-  }),
-  "paused",
-  "assured",
-  "not_assured",
-  "withdrawn",
-];
+/** Every resting state of the assurance machine, in process order (workflows/states.ts). */
+export const PIPELINE_STATES: readonly string[] = STATE_KEYS;
 
 export const TURNS = ["local", "national", "paused", "closed"] as const;
 export type Turn = (typeof TURNS)[number];
@@ -157,38 +156,9 @@ export function pipelineSearch(p: PipelineParams): URLSearchParams {
 const DAY_MS = 86_400_000;
 const TARGET = DEFAULT_TARGET_WORKING_DAYS;
 
-/** Working milliseconds from `enteredAt` to `now` (whole: instants are whole milliseconds). */
-function runningMs(enteredAt: string, now: Date): number {
-  return Math.round(workingDaysBetween(new Date(enteredAt), now) * DAY_MS);
-}
-
-/**
- * National working days used, to one decimal, from the stored figure and the national time since:
- * the same arithmetic as liveNationalDays (app/.server/reviews.ts), so the pipeline, the reviewer's
- * list and the workspace show the same figure and the same SLA status.
- */
-function usedDays(stored: number, running: number): number {
-  return Math.round((stored + running / DAY_MS) * 10) / 10;
-}
-
-export interface LiveClock {
-  nationalDaysUsed: number;
-  sla: SlaStatus;
-  daysInState: number;
-}
-
-export function liveClock(row: { whoseTurn: string; nationalDaysUsed: number; stateEnteredAt: string }, now: Date): LiveClock {
-  const used = usedDays(row.nationalDaysUsed, row.whoseTurn === "national" ? runningMs(row.stateEnteredAt, now) : 0);
-  return {
-    nationalDaysUsed: used,
-    sla: slaStatus(used, TARGET),
-    daysInState: Math.max(0, Math.floor((now.getTime() - Date.parse(row.stateEnteredAt)) / DAY_MS)),
-  };
-}
-
 /** The fewest working milliseconds after which a stored figure reaches an SLA level (0: it already has). */
 function workingMsToReach(stored: number, reached: (s: SlaStatus) => boolean): number {
-  const ok = (m: number) => reached(slaStatus(usedDays(stored, m), TARGET));
+  const ok = (m: number) => reached(slaStatus(nationalDaysFrom(stored, m), TARGET));
   if (ok(0)) return 0;
   let hi = DAY_MS;
   while (!ok(hi)) hi *= 2;
@@ -254,7 +224,7 @@ export function slaCondition(figures: { whoseTurn: string; days: number }[], ban
   const time = backwardWorkingTime(now);
   for (const { whoseTurn, days } of figures) {
     if (whoseTurn !== "national") {
-      if (slaStatus(usedDays(days, 0), TARGET) === band) condition.push({ whoseTurn, days, enteredAfter: null, enteredUpTo: null });
+      if (slaStatus(days, TARGET) === band) condition.push({ whoseTurn, days, enteredAfter: null, enteredUpTo: null });
       continue;
     }
     // null: every entry reaches the level (the stored figure alone does).

@@ -2,9 +2,11 @@ import type { Db } from "../../db/client.ts";
 import { listRegions } from "../../db/reference.ts";
 import { countByRegionAndState, countFailingCriteriaByRegion, listCheckpointClocks, type StageCountRow } from "../../db/regions.ts";
 import { CRITERIA_SET_IDS, criteriaSets } from "../../workflows/criteria/index.ts";
-import { DEFAULT_TARGET_WORKING_DAYS } from "../../workflows/clock.ts";
+import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
+import { hasTag, onlyStateTagged } from "../../workflows/states.ts";
+import { stateLabel } from "../status.ts";
 import { type BarChartLayout, barChartLayout } from "./charts.ts";
-import { liveClock, type PipelineParams, pipelineSearch, DEFAULT_PAGE_SIZE, DEFAULT_SORT } from "./pipeline.ts";
+import { type PipelineParams, pipelineSearch, DEFAULT_PAGE_SIZE, DEFAULT_SORT } from "./pipeline.ts";
 
 /**
  * The pipeline by region (/pipeline/regions): where submissions are, how far they get, how long
@@ -27,7 +29,12 @@ const MOST_NATIONAL_DAYS = { sort: "national-days", dir: "desc" } as const;
 
 /** The stages, in the order a submission passes through them; together they hold every submission once. */
 export const STAGES: readonly Stage[] = [
-  { key: "draft", label: "Draft, not yet submitted", filter: { state: "draft", ...OLDEST_FIRST }, holds: (r) => r.state === "draft" },
+  {
+    key: "draft",
+    label: "Draft, not yet submitted",
+    filter: { state: onlyStateTagged("draft"), ...OLDEST_FIRST },
+    holds: (r) => hasTag(r.state, "draft"),
+  },
   ...[1, 2, 3].flatMap((n): Stage[] => [
     {
       key: `checkpoint${n}-national`,
@@ -39,7 +46,7 @@ export const STAGES: readonly Stage[] = [
       key: `checkpoint${n}-local`,
       label: `Checkpoint ${n}: with the local system`,
       filter: { checkpoint: n, turn: "local", ...OLDEST_FIRST },
-      holds: (r) => r.checkpoint === n && r.whoseTurn === "local" && r.state !== "draft",
+      holds: (r) => r.checkpoint === n && r.whoseTurn === "local" && !hasTag(r.state, "draft"),
     },
   ]),
   {
@@ -48,9 +55,14 @@ export const STAGES: readonly Stage[] = [
     filter: { turn: "paused", ...OLDEST_FIRST },
     holds: (r) => r.whoseTurn === "paused",
   },
-  { key: "assured", label: "Assured", filter: { state: "assured" }, holds: (r) => r.state === "assured" },
-  { key: "not-assured", label: "Not assured", filter: { state: "not_assured" }, holds: (r) => r.state === "not_assured" },
-  { key: "withdrawn", label: "Withdrawn", filter: { state: "withdrawn" }, holds: (r) => r.state === "withdrawn" },
+  ...(["assured", "not_assured", "withdrawn"] as const).map(
+    (tag): Stage => ({
+      key: tag.replace("_", "-"),
+      label: stateLabel(onlyStateTagged(tag)),
+      filter: { state: onlyStateTagged(tag) },
+      holds: (r) => hasTag(r.state, tag),
+    }),
+  ),
 ];
 
 /** `/pipeline?…` listing exactly what a cell counts. */
@@ -161,7 +173,7 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
   const funnelRows = [
     { label: "Started", count: all },
     ...[1, 2, 3].map((n) => ({ label: `Reached checkpoint ${n}`, count: reached((r) => r.checkpoint >= n) })),
-    { label: "Assured", count: reached((r) => r.state === "assured") },
+    { label: "Assured", count: reached((r) => hasTag(r.state, "assured")) },
   ].map((r) => ({ ...r, share: all === 0 ? "0%" : `${Math.round((r.count / all) * 100)}%` }));
   const funnel = {
     rows: funnelRows,

@@ -15,16 +15,8 @@ import {
 import type { Rating } from "../../db/schema.ts";
 import type { SubmissionRow } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
-import {
-  type Actor,
-  type AssuranceContext,
-  type AssuranceEvent,
-  type AssuranceSnapshot,
-  type Checkpoint,
-  checkpointOf,
-  explainRefusal,
-} from "../../workflows/assurance.machine.ts";
-import { DEFAULT_TARGET_WORKING_DAYS, type SlaStatus, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+import { type AssuranceContext, type AssuranceSnapshot, type Checkpoint, hasTag } from "../../workflows/assurance.machine.ts";
+import { DEFAULT_TARGET_WORKING_DAYS, liveClock, type SlaStatus, slaStatus } from "../../workflows/clock.ts";
 import { type CriteriaSet, type CriteriaSetId, criteriaSets, criterionById, judgementCriteria } from "../../workflows/criteria/index.ts";
 import { changedSince } from "../../workflows/diff.ts";
 import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
@@ -32,8 +24,7 @@ import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionC
 import { answerAnchor, CONFIDENCE_LABELS, DECISION_LABELS } from "../components/review/forms.ts";
 import { labelFor, summaryRows } from "../format.ts";
 import { describeAuditEntry, stateLabel } from "../status.ts";
-import { restore } from "./assurance.ts";
-import type { LoadedSubmission } from "./submissions.ts";
+import { type LoadedSubmission, refusalOf } from "./submissions.ts";
 
 /**
  * The national reviewer's side of a submission: their list of assignments, the review workspace
@@ -44,15 +35,6 @@ import type { LoadedSubmission } from "./submissions.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The national clock, live
-
-/**
- * National working days used in the current checkpoint, as of `now`: what was used when the state
- * was entered, plus the time since while the national clock is still running.
- */
-export function liveNationalDays(row: { whoseTurn: string; nationalDaysUsed: number; stateEnteredAt: string }, now: Date): number {
-  const running = row.whoseTurn === "national" ? workingDaysBetween(new Date(row.stateEnteredAt), now) : 0;
-  return Math.round((row.nationalDaysUsed + running) * 10) / 10;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Your reviews (the list)
@@ -93,15 +75,12 @@ export interface ReviewRow {
   action: string | null;
 }
 
-const CONDITION_STATES = new Set(["procurement", "mobilisation", "final_conditions"]);
-
 function actionFor(item: ReviewListItem, context: AssuranceContext | null): string | null {
-  const step = item.state.split(".")[1];
-  if (step === "awaiting_countersign" && item.role === "second") return "Countersign the decision";
-  if (step === "in_review" && item.role === "lead") {
+  if (hasTag(item.state, "awaiting_countersign") && item.role === "second") return "Countersign the decision";
+  if (hasTag(item.state, "in_review") && item.role === "lead") {
     return context?.disagreement ? "Reconsider the decision" : "Propose a decision";
   }
-  if (CONDITION_STATES.has(item.state) && context?.conditions.some((c) => c.status === "evidence_submitted")) {
+  if (hasTag(item.state, "conditions") && context?.conditions.some((c) => c.status === "evidence_submitted")) {
     return "Review the evidence for a condition";
   }
   return null;
@@ -139,7 +118,7 @@ export async function reviewListFor(
   const rows = items.map((item): ReviewRow => {
     const stored = snapshots.get(item.id);
     const context = stored ? (JSON.parse(stored) as AssuranceSnapshot).context : null;
-    const daysUsed = liveNationalDays(item, now);
+    const daysUsed = liveClock(item, now).nationalDaysUsed;
     return {
       id: item.id,
       title: item.title,
@@ -165,59 +144,6 @@ export async function reviewListFor(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Who may do what
-
-/** The reviewer's part in the current checkpoint, if they are one of its two assigned reviewers. */
-export function reviewerRole(context: AssuranceContext, actorId: string): "lead" | "second" | null {
-  if (context.reviewers?.lead === actorId) return "lead";
-  if (context.reviewers?.second === actorId) return "second";
-  return null;
-}
-
-const REVIEW_STEPS = new Set(["in_review", "awaiting_countersign"]);
-
-/** Why this person may not rate the key lines of enquiry now; null when they may. */
-export function assessRefusal(actor: Actor, state: string, context: AssuranceContext): string | null {
-  if (!reviewerRole(context, actor.id)) return "Only the two reviewers assigned to this checkpoint can rate its key lines of enquiry.";
-  if (actor.conflicts.includes(context.footprintCode)) return "You have declared a conflict with this footprint, so you cannot assess it.";
-  const cp = checkpointOf(state);
-  if (!cp || !REVIEW_STEPS.has(state.split(".")[1] ?? "")) {
-    return `The key lines of enquiry can be rated only while checkpoint ${context.checkpoint || 1} is in review.`;
-  }
-  return null;
-}
-
-/** Why this person may not comment now; null when they may. */
-export function commentRefusal(actor: Actor, state: string, context: AssuranceContext): string | null {
-  const assigned = actor.role === "reviewer" && reviewerRole(context, actor.id) !== null;
-  if (actor.role !== "admin" && !assigned) {
-    return "Only the reviewers assigned to this checkpoint and programme administrators can comment on it.";
-  }
-  if (actor.role !== "admin" && actor.conflicts.includes(context.footprintCode)) {
-    return "You have declared a conflict with this footprint, so you cannot comment on it.";
-  }
-  if (context.checkpoint === 0) return "The submission has not been submitted yet, so there is nothing to comment on.";
-  if (["assured", "not_assured", "withdrawn"].includes(state)) return "The submission is closed, so no more comments can be added.";
-  return null;
-}
-
-/** The submission's machine as stored, restored so its rules can be asked about an event without sending it. */
-function restoredSnapshot(row: SubmissionRow): AssuranceSnapshot {
-  const machine = restore(row);
-  machine.start();
-  try {
-    return machine.getSnapshot();
-  } finally {
-    machine.stop();
-  }
-}
-
-/** What the machine would say to this person sending this event now (null: it would be accepted). */
-export function machineRefusal(row: SubmissionRow, event: AssuranceEvent): string | null {
-  return explainRefusal(restoredSnapshot(row), event);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Writing ratings and comments
 
 export type WriteResult = { ok: true } | { ok: false; reason: string };
@@ -229,7 +155,7 @@ export async function saveRatings(
   at: Date = new Date(),
 ): Promise<WriteResult> {
   const { actor, submission, snapshot } = loaded;
-  const refusal = assessRefusal(actor, submission.state, snapshot.context);
+  const refusal = refusalOf(loaded, "rate");
   if (refusal) return { ok: false, reason: refusal };
   const checkpoint = snapshot.context.checkpoint as Checkpoint;
   const known = new Set(judgementCriteria(criteriaSetOf(submission), checkpoint).map((c) => c.id));
@@ -258,7 +184,7 @@ export async function postComment(
   at: Date = new Date(),
 ): Promise<WriteResult> {
   const { actor, submission, snapshot } = loaded;
-  const refusal = commentRefusal(actor, submission.state, snapshot.context);
+  const refusal = refusalOf(loaded, "comment");
   if (refusal) return { ok: false, reason: refusal };
   const versions = await listVersionContents(db, submission.id);
   await addComment(db, {
@@ -392,12 +318,17 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     };
   }
 
-  const role = reviewerRole(ctx, actor.id);
-  const step = submission.state.split(".")[1] ?? null;
-  const daysUsed = liveNationalDays(
+  const role = ctx.reviewers?.lead === actor.id ? "lead" : ctx.reviewers?.second === actor.id ? "second" : null;
+  /** What the checkpoint's review is waiting for, for what the page puts first. */
+  const step = hasTag(submission.state, "in_review")
+    ? ("proposal" as const)
+    : hasTag(submission.state, "awaiting_countersign")
+      ? ("countersignature" as const)
+      : null;
+  const daysUsed = liveClock(
     { whoseTurn: submission.whose_turn, nationalDaysUsed: submission.national_days_used, stateEnteredAt: submission.state_entered_at },
     now,
-  );
+  ).nationalDaysUsed;
 
   // Ratings: both assigned reviewers side by side, and the signed-in reviewer's own to edit.
   const kloes = checkpoint ? judgementCriteria(set, checkpoint) : [];
@@ -408,12 +339,8 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
 
   const versionContent = new Map(versions.map((v) => [v.number, v.content]));
 
-  const proposeRefusal =
-    step === "in_review"
-      ? machineRefusal(submission, { type: "PROPOSE_DECISION", actor, decision: "proceed", confidence: "green", rationale: "-" })
-      : null;
-  const countersignRefusal =
-    step === "awaiting_countersign" ? machineRefusal(submission, { type: "COUNTERSIGN", actor, agree: true }) : null;
+  const proposeRefusal = step === "proposal" ? refusalOf(loaded, "propose") : null;
+  const countersignRefusal = step === "countersignature" ? refusalOf(loaded, "countersign") : null;
 
   return {
     submission: {
@@ -466,7 +393,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     fieldOptions: sections.map((s) => ({ section: s.title, options: s.rows.map((r) => ({ value: r.fieldPath, label: r.label })) })),
     criterionOptions: targetCriteria(submission, ctx.checkpoint),
     ratings: {
-      refusal: assessRefusal(actor, submission.state, ctx),
+      refusal: refusalOf(loaded, "rate"),
       criteria: kloes.map((c) => ({
         id: c.id,
         title: c.title,
@@ -477,7 +404,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
       })),
     },
     comments: {
-      refusal: commentRefusal(actor, submission.state, ctx),
+      refusal: refusalOf(loaded, "comment"),
       items: comments.map((c) => {
         const at = c.versionNumber ? versionContent.get(c.versionNumber) : undefined;
         const changed =
@@ -508,11 +435,11 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
         }
       : null,
     disagreement: ctx.disagreement ? { by: nameOf(ctx.disagreement.by), reason: ctx.disagreement.reason } : null,
-    /** Null outside `in_review`; otherwise why this person may not propose (null: they may). */
+    /** Null unless a proposal is awaited; otherwise why this person may not propose (null: they may). */
     proposeRefusal,
-    canPropose: step === "in_review" && proposeRefusal === null,
+    canPropose: step === "proposal" && proposeRefusal === null,
     countersignRefusal,
-    canCountersign: step === "awaiting_countersign" && countersignRefusal === null,
+    canCountersign: step === "countersignature" && countersignRefusal === null,
     conditions: ctx.conditions.map((c) => ({
       id: c.id,
       text: c.text,
@@ -521,8 +448,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
       rejectionReason: c.rejectionReason ?? null,
       setAtCheckpoint: c.setAtCheckpoint,
       ...targetOf(c),
-      reviewRefusal:
-        c.status === "evidence_submitted" ? machineRefusal(submission, { type: "ACCEPT_CONDITION", actor, conditionId: c.id }) : null,
+      reviewRefusal: c.status === "evidence_submitted" ? refusalOf(loaded, "judge-condition") : null,
     })),
     decisions: ctx.decisions.map((d) => ({
       number: d.number,

@@ -11,11 +11,11 @@ import {
   updateDraftChecks,
   updateSubmissionSummary,
 } from "../../db/submissions.ts";
-import type { Actor, AssuranceSnapshot, Checkpoint } from "../../workflows/assurance.machine.ts";
+import { type Actor, type AssuranceSnapshot, type Checkpoint, factsFrom, hasTag } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
-import { maySeeSubmission } from "../../workflows/policy.ts";
+import { decide, type Question, type SubmissionFacts } from "../../workflows/policy.ts";
 import { actorFrom, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
@@ -26,21 +26,13 @@ import type { CurrentUser } from "./session.ts";
  * the state.
  */
 
-/** Where a lead may edit the draft: before a checkpoint, or when it came back for changes. */
-const EDITABLE_STATES = new Set([
-  "draft",
-  "procurement",
-  "mobilisation",
-  "checkpoint1.returned",
-  "checkpoint2.returned",
-  "checkpoint3.returned",
-]);
-
 export interface LoadedSubmission {
   user: CurrentUser;
   actor: Actor;
   submission: SubmissionRow;
   snapshot: AssuranceSnapshot;
+  /** What the assurance policy needs to answer about this submission. */
+  facts: SubmissionFacts;
 }
 
 /**
@@ -52,25 +44,30 @@ export async function requireSubmission(db: Db, user: CurrentUser, submissionId:
   const actor = actorFrom(user);
   const submission = submissionId ? await findSubmission(db, submissionId) : undefined;
   if (!submission) throw data("Submission not found", { status: 404 });
-  const verdict = maySeeSubmission(actor, {
-    footprintCode: submission.footprint_code,
+  const snapshot = JSON.parse(submission.workflow_snapshot) as AssuranceSnapshot;
+  const facts: SubmissionFacts = {
+    ...factsFrom(snapshot.context, submission.state),
+    // The only footprint whose name a refusal can need: one the person is conflicted with.
     footprintName: user.conflicts.find((c) => c.footprintCode === submission.footprint_code)?.footprintName,
-  });
+  };
+  const verdict = decide(actor, "see-submission", facts);
   if (!verdict.allowed) throw data(verdict.hidden ? "Submission not found" : verdict.reason, { status: verdict.hidden ? 404 : 403 });
-  return { user, actor, submission, snapshot: JSON.parse(submission.workflow_snapshot) as AssuranceSnapshot };
+  return { user, actor, submission, snapshot, facts };
 }
 
-export function isLeadOf(actor: Actor, submission: Pick<SubmissionRow, "footprint_code">): boolean {
-  return actor.role === "lead" && actor.footprints.includes(submission.footprint_code);
+/**
+ * The policy's refusal of a question for the loaded submission and person; null when they may.
+ * `stateNow` is the state read again inside a transaction, where it may have moved on.
+ */
+export function refusalOf(loaded: Pick<LoadedSubmission, "actor" | "facts">, question: Question, stateNow?: string): string | null {
+  const verdict = decide(loaded.actor, question, stateNow ? { ...loaded.facts, state: stateNow } : loaded.facts);
+  return verdict.allowed ? null : verdict.reason;
 }
 
-/** Whether this person may change the draft now; the reason in words when not. */
-export function editRefusal(actor: Actor, submission: Pick<SubmissionRow, "footprint_code" | "state">): string | null {
-  if (!isLeadOf(actor, submission)) return "Only a system lead of this footprint can change the submission.";
-  if (!EDITABLE_STATES.has(submission.state)) {
-    return "The submission is with the national team now, so it cannot be changed until they return it or it passes the checkpoint.";
-  }
-  return null;
+/** The same, as a 403 page with the reason (or the 404 of a submission the person may not know of). */
+export function requireAllowed(loaded: Pick<LoadedSubmission, "actor" | "facts">, question: Question): void {
+  const verdict = decide(loaded.actor, question, loaded.facts);
+  if (!verdict.allowed) throw data(verdict.hidden ? "Submission not found" : verdict.reason, { status: verdict.hidden ? 404 : 403 });
 }
 
 /** The checkpoint the draft is being prepared for: the next one, or the one it was returned at. */
@@ -80,7 +77,7 @@ export function targetCheckpoint(snapshot: AssuranceSnapshot, state: string): Ch
 
 /** The same, from the stored columns (the `checkpoint` column is the snapshot's context.checkpoint). */
 export function checkpointToJudge(checkpoint: number, state: string): Checkpoint {
-  if (state.endsWith(".returned")) return checkpoint as Checkpoint;
+  if (hasTag(state, "returned")) return checkpoint as Checkpoint;
   return Math.min(Math.max(checkpoint + 1, 1), 3) as Checkpoint;
 }
 
@@ -134,7 +131,7 @@ export async function saveSubmissionSection(
   values: unknown,
   options: { openedAt?: string | null; at?: Date } = {},
 ): Promise<SaveSectionResult> {
-  const refusal = editRefusal(loaded.actor, loaded.submission);
+  const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) return { ok: false, kind: "refused", reason: refusal };
 
   const parsed = sectionSchemas[section].safeParse(values);
@@ -153,7 +150,7 @@ export async function saveSubmissionSection(
   const set = criteriaSets[loaded.submission.criteria_set as CriteriaSetId];
   return db.transaction().execute(async (trx): Promise<SaveSectionResult> => {
     const current = await lockSubmissionForEdit(trx, loaded.submission.id);
-    const nowRefused = current ? editRefusal(loaded.actor, current) : "Submission not found.";
+    const nowRefused = current ? refusalOf(loaded, "edit-draft", current.state) : "Submission not found.";
     if (nowRefused) return { ok: false, kind: "refused", reason: nowRefused };
 
     const draft = await readDraft(trx, loaded.submission.id);

@@ -4,13 +4,11 @@ import { findFootprint } from "../../db/reference.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
 import { listComments } from "../../db/reviews.ts";
-import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
+import { checkpointOf, hasTag, whoseTurn } from "../../workflows/assurance.machine.ts";
+import type { Question } from "../../workflows/policy.ts";
 import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
-import { editRefusal, evaluateDraft, isLeadOf, type LoadedSubmission, readDraft, targetCheckpoint } from "./submissions.ts";
-
-/** Where a lead may submit from: a draft, between checkpoints, or returned for changes. */
-const SUBMITTABLE = new Set(["draft", "procurement", "mobilisation"]);
+import { evaluateDraft, type LoadedSubmission, readDraft, refusalOf, targetCheckpoint } from "./submissions.ts";
 
 /** The link that opens a section page with one field focused. */
 export function fieldLink(submissionId: string, fieldPath: string): string {
@@ -28,32 +26,36 @@ function valueAt(content: unknown, fieldPath: string): unknown {
 }
 
 function nextSteps(loaded: LoadedSubmission, blocking: number): string {
-  const { submission, actor } = loaded;
+  const { submission } = loaded;
   const state = submission.state;
-  const lead = isLeadOf(actor, submission);
+  // Only the footprint's own leads see its submissions at all (workflows/policy.ts).
+  const lead = loaded.actor.role === "lead";
   const cp = checkpointOf(state);
-  if (state === "draft" || state === "procurement" || state === "mobilisation") {
+  if (hasTag(state, "submittable")) {
     const next = targetCheckpoint(loaded.snapshot, state);
     if (!lead) return `The local system is preparing the submission for checkpoint ${next}.`;
+    const held = refusalOf(loaded, "submit");
+    if (held) return held;
     return blocking > 0
       ? `Complete the sections below. When no blocking check fails, check your answers and submit for checkpoint ${next}.`
       : `No blocking check fails. Check your answers, then submit for checkpoint ${next}.`;
   }
-  if (state.endsWith(".returned")) {
+  if (hasTag(state, "returned")) {
     return lead
       ? `The reviewers asked for changes at checkpoint ${cp}. Answer each request below, then resubmit.`
       : `Returned to the local system for changes at checkpoint ${cp}.`;
   }
-  if (state.endsWith(".awaiting_assignment"))
-    return `Submitted for checkpoint ${cp}. The programme team will assign two national reviewers.`;
-  if (state.endsWith(".in_review")) return `Checkpoint ${cp} is in review by the national team. You will be told when a decision is made.`;
-  if (state.endsWith(".awaiting_countersign"))
+  if (hasTag(state, "awaiting_assignment")) return `Submitted for checkpoint ${cp}. The programme team will assign two national reviewers.`;
+  if (hasTag(state, "in_review")) return `Checkpoint ${cp} is in review by the national team. You will be told when a decision is made.`;
+  if (hasTag(state, "awaiting_countersign")) {
     return `A decision for checkpoint ${cp} has been proposed and is waiting for a second reviewer to countersign it.`;
-  if (state === "final_conditions")
+  }
+  if (hasTag(state, "conditions")) {
     return "Checkpoint 3 was passed with conditions. Give evidence for each condition; the model is assured when all are discharged.";
-  if (state === "paused") return "The national team has paused this submission. Nothing can move until it is resumed.";
-  if (state === "assured") return "The care model has passed all three checkpoints and is assured.";
-  if (state === "not_assured") return "The national team decided the proposal should not proceed.";
+  }
+  if (hasTag(state, "paused")) return "The national team has paused this submission. Nothing can move until it is resumed.";
+  if (hasTag(state, "assured")) return "The care model has passed all three checkpoints and is assured.";
+  if (hasTag(state, "not_assured")) return "The national team decided the proposal should not proceed.";
   return "The submission was withdrawn. Its history is kept.";
 }
 
@@ -76,13 +78,13 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
   // Change requests are answered against the version that was returned.
   let returnedContent: SubmissionContent | null = null;
   const last = versions.at(-1);
-  if (submission.state.endsWith(".returned") && last) {
+  if (hasTag(submission.state, "returned") && last) {
     const version = await findVersion(db, submission.id, last.number);
     returnedContent = version ? parseSubmissionContent(JSON.parse(version.content)).content : null;
   }
 
-  const lead = isLeadOf(actor, submission);
   const ctx = snapshot.context;
+  const may = (question: Question) => refusalOf(loaded, question) === null;
   return {
     submission: {
       id: submission.id,
@@ -98,14 +100,26 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     },
     targetCheckpoint: targetCheckpoint(snapshot, submission.state),
     nextSteps: nextSteps(loaded, evaluation.blockingFailures.length),
-    canEdit: editRefusal(actor, submission) === null,
-    canSubmit: lead && (SUBMITTABLE.has(submission.state) || submission.state.endsWith(".returned")),
-    isAdmin: actor.role === "admin",
-    canWithdraw: (lead || actor.role === "admin") && !["assured", "not_assured", "withdrawn"].includes(submission.state),
+    canEdit: may("edit-draft"),
+    // Offered while the lead may submit or is only held back by open conditions (the page lists them).
+    canSubmit: may("submit"),
+    resubmission: hasTag(submission.state, "returned"),
+    /** The links this person gets beside the task list, as the policy allows them. */
+    actions: {
+      review: may("see-review"),
+      assign: may("assign"),
+      pause: may("pause"),
+      resume: may("resume"),
+      withdraw: may("withdraw"),
+    },
+    backLink:
+      actor.role === "lead"
+        ? { href: "/submissions", text: "Back to your submissions" }
+        : { href: "/pipeline", text: "Back to the pipeline" },
     blocking: evaluation.blockingFailures.length,
     warnings: evaluation.warnings.length,
     sections: SECTION_SLUGS.map((slug) => ({ slug, title: SECTION_TITLES[slug], status: evaluation.sections[slug] })),
-    changeRequests: submission.state.endsWith(".returned")
+    changeRequests: hasTag(submission.state, "returned")
       ? ctx.changeRequests.map((r) => ({
           ...r,
           link: r.fieldPath ? fieldLink(submission.id, r.fieldPath) : null,
@@ -133,7 +147,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       fieldPath: c.fieldPath,
     })),
     decisions: ctx.decisions.map((d) => ({ number: d.number, checkpoint: d.checkpoint, decision: decisionLabel(d.decision) })),
-    canGiveConditionEvidence: lead && ["procurement", "mobilisation", "final_conditions"].includes(submission.state),
+    canGiveConditionEvidence: may("give-condition-evidence"),
     versions: versions.length,
     timeline: trail
       .map((e) => ({

@@ -197,8 +197,8 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
   const s = d.submission;
   const step = s.step;
   const contents = [
-    step === "awaiting_countersign" ? { href: "#countersign-heading", text: "Countersign the decision" } : null,
-    step === "in_review" ? { href: "#propose-heading", text: "Propose a decision" } : null,
+    step === "countersignature" ? { href: "#countersign-heading", text: "Countersign the decision" } : null,
+    step === "proposal" ? { href: "#propose-heading", text: "Propose a decision" } : null,
     d.resubmission ? { href: "#changes-heading", text: "Changes asked for, and what changed" } : null,
     { href: "#ratings-heading", text: "Key lines of enquiry" },
     { href: "#comments-heading", text: "Comments" },
@@ -210,11 +210,11 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
     { href: "#history-heading", text: "History" },
   ].filter((c) => c !== null);
   const yourTurn =
-    step === "awaiting_countersign" && !d.countersignRefusal
+    step === "countersignature" && !d.countersignRefusal
       ? "Countersign the decision, or disagree with a reason."
-      : step === "in_review" && !d.proposeRefusal
+      : step === "proposal" && !d.proposeRefusal
         ? "Rate the key lines of enquiry, then propose a decision."
-        : step === "in_review" && !d.ratings.refusal
+        : step === "proposal" && !d.ratings.refusal
           ? "Rate the key lines of enquiry. The lead reviewer then proposes the decision for you to countersign."
           : d.conditions.some((c) => c.status === "evidence_submitted" && !c.reviewRefusal)
             ? "Judge the evidence the system lead has given for a condition."
@@ -336,8 +336,8 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
         </ol>
       </nav>
 
-      {step === "awaiting_countersign" ? <CountersignSection data={d} lastResult={resultFor("countersign")} busy={busy} /> : null}
-      {step === "in_review" ? <ProposeSection data={d} lastResult={resultFor("propose")} busy={busy} /> : null}
+      {step === "countersignature" ? <CountersignSection data={d} lastResult={resultFor("countersign")} busy={busy} /> : null}
+      {step === "proposal" ? <ProposeSection data={d} lastResult={resultFor("propose")} busy={busy} /> : null}
       {d.resubmission ? <ResubmissionSection data={d.resubmission} /> : null}
       <RatingsSection data={d.ratings} checkpoint={s.checkpoint} reviewers={d.reviewers} lastResult={resultFor("rate")} busy={busy} />
       <CommentsSection data={d.comments} fieldOptions={d.fieldOptions} lastResult={resultFor("comment")} busy={busy} />

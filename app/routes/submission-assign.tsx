@@ -5,7 +5,7 @@ import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { checkReviewerPair, reviewerOptionsFor } from "../.server/assignments.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
-import { requireSubmission } from "../.server/submissions.ts";
+import { refusalOf, requireSubmission } from "../.server/submissions.ts";
 import { requireRole } from "../.server/session.ts";
 import { checkpointOf } from "../../workflows/states.ts";
 import { findFootprint } from "../../db/reference.ts";
@@ -23,7 +23,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       checkpoint: checkpointOf(loaded.submission.state),
       version: loaded.submission.version,
     },
-    waiting: loaded.submission.state.endsWith(".awaiting_assignment"),
+    waiting: refusalOf(loaded, "assign") === null,
     reviewers: await reviewerOptionsFor(db(), loaded),
   };
 }

@@ -6,6 +6,7 @@ import { summaryRows } from "../format.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { evaluateDraft, readDraft, requireSubmission } from "../.server/submissions.ts";
+import { hasTag } from "../../workflows/states.ts";
 import { requireUser } from "../.server/session.ts";
 import { fieldLink, taskListFor } from "../.server/task-list.ts";
 import { SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
@@ -26,7 +27,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   return {
     submission: summary.submission,
     canSubmit: summary.canSubmit,
-    resubmission: loaded.submission.state.endsWith(".returned"),
+    resubmission: summary.resubmission,
     checkpoint: summary.targetCheckpoint,
     changeRequests: summary.changeRequests,
     sections: SECTION_SLUGS.filter((s) => s !== "evidence").map((slug) => ({
@@ -57,7 +58,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (!parsed.success) {
     return data({ error: parsed.error.issues[0]?.message ?? "Confirm the declaration", field: "declaration" }, { status: 400 });
   }
-  const type = loaded.submission.state.endsWith(".returned") ? "RESUBMIT" : "SUBMIT";
+  const type = hasTag(loaded.submission.state, "returned") ? "RESUBMIT" : "SUBMIT";
   const result = await applyEvent(
     db(),
     loaded.submission.id,

@@ -9,7 +9,7 @@ import { db } from "../.server/db.ts";
 import { deleteEvidence, draftDocuments, readUploadBody, type UploadProblem, uploadEvidence } from "../.server/evidence.ts";
 import { parseForm } from "../.server/forms.ts";
 import { requireUser } from "../.server/session.ts";
-import { editRefusal, requireSubmission } from "../.server/submissions.ts";
+import { refusalOf, requireSubmission } from "../.server/submissions.ts";
 import { MAX_EVIDENCE_BYTES, SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
@@ -20,7 +20,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const uploadedId = url.searchParams.get("uploaded");
   return {
     submission: { id: loaded.submission.id, title: loaded.submission.title },
-    refusal: editRefusal(loaded.actor, loaded.submission),
+    refusal: refusalOf(loaded, "edit-draft"),
     documents: documents.map((d) => ({
       id: d.id,
       fileName: d.fileName,
@@ -67,7 +67,7 @@ const DeleteSchema = z.object({ intent: z.literal("delete"), documentId: z.strin
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireUser(request);
   const loaded = await requireSubmission(db(), user, params.id);
-  const refusal = editRefusal(loaded.actor, loaded.submission);
+  const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) throw data(refusal, { status: 403 });
 
   const body = await readUploadBody(request);

@@ -6,22 +6,23 @@ import { ReasonField } from "../components/ReasonField.tsx";
 import { stateLabel } from "../status.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
-import { requireSubmission } from "../.server/submissions.ts";
+import { refusalOf, requireSubmission } from "../.server/submissions.ts";
 import { requireRole } from "../.server/session.ts";
-
-const FINAL = new Set(["assured", "not_assured", "withdrawn"]);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "admin");
-  const { submission, snapshot } = await requireSubmission(db(), user, params.id);
+  const loaded = await requireSubmission(db(), user, params.id);
+  const { submission, snapshot } = loaded;
+  const mayResume = refusalOf(loaded, "resume") === null;
   return {
     id: submission.id,
     title: submission.title,
     state: submission.state,
     stateLabel: stateLabel(submission.state),
     version: submission.version,
-    paused: submission.state === "paused",
-    closed: FINAL.has(submission.state),
+    paused: mayResume,
+    /** Why neither pausing nor resuming is possible now (a closed submission), if so. */
+    neither: mayResume ? null : refusalOf(loaded, "pause"),
     pause: snapshot.context.pause,
   };
 }
@@ -64,8 +65,8 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
         <ErrorSummary errors={actionData ? [{ fieldId: "reason", message: actionData.error }] : []} />
         <span className="nhsuk-caption-l">{d.title}</span>
         <h1>{verb} this submission</h1>
-        {d.closed ? (
-          <p>The submission is {d.stateLabel.toLowerCase()}, so it can no longer be paused or resumed.</p>
+        {d.neither ? (
+          <p>{d.neither}</p>
         ) : (
           <>
             {d.paused ? (

@@ -11,7 +11,7 @@ import { anchorFor, assignRowIds, isValueSpec, type SelectOptions, toFormValues 
 import { listFootprints } from "../../db/reference.ts";
 import { db } from "../.server/db.ts";
 import {
-  editRefusal,
+  refusalOf,
   evaluateDraft,
   type LoadedSubmission,
   readDraft,
@@ -48,7 +48,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     section,
     title: SECTION_TITLES[section],
     /** Why this person may not change the section now; null when they may. */
-    refusal: editRefusal(loaded.actor, loaded.submission),
+    refusal: refusalOf(loaded, "edit-draft"),
     saved: saved ?? null,
     values: toFormValues(specs, saved ?? startingValues(section, loaded.submission)),
     /** When the section was last saved, sent back with the form so a save cannot overwrite a newer one. */
@@ -112,7 +112,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const reply = (result: SubmissionResult<string[]>, status: number, stale = false) =>
     data<ActionData>({ result, openedAt, stale }, { status });
 
-  const refusal = editRefusal(loaded.actor, loaded.submission);
+  const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) return reply(submission.reply({ formErrors: [refusal] }), 403);
   // A list intent (add or remove a row) or values of the wrong type: show the page again with
   // everything as typed, and save nothing.

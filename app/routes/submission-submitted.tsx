@@ -3,13 +3,20 @@ import type { Route } from "./+types/submission-submitted";
 import { db } from "../.server/db.ts";
 import { requireSubmission } from "../.server/submissions.ts";
 import { requireUser } from "../.server/session.ts";
-import { checkpointOf } from "../../workflows/states.ts";
+import { checkpointOf, hasTag } from "../../workflows/states.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const { submission } = await requireSubmission(db(), user, params.id);
   const version = Number(new URL(request.url).searchParams.get("version")) || null;
-  return { id: submission.id, title: submission.title, checkpoint: checkpointOf(submission.state), state: submission.state, version };
+  return {
+    id: submission.id,
+    title: submission.title,
+    checkpoint: checkpointOf(submission.state),
+    // A resubmission goes straight back into review; a first submission waits for reviewers.
+    backInReview: hasTag(submission.state, "in_review"),
+    version,
+  };
 }
 
 export default function Submitted({ loaderData: d }: Route.ComponentProps) {
@@ -29,7 +36,7 @@ export default function Submitted({ loaderData: d }: Route.ComponentProps) {
           </div>
         </div>
         <h2>What happens next</h2>
-        {d.state.endsWith(".in_review") ? (
+        {d.backInReview ? (
           <p>Your resubmission goes back to the same two reviewers, who will see what changed against each request.</p>
         ) : (
           <>

@@ -5,15 +5,14 @@ import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { ReasonField } from "../components/ReasonField.tsx";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
-import { isLeadOf, requireSubmission } from "../.server/submissions.ts";
+import { requireAllowed, requireSubmission } from "../.server/submissions.ts";
 import { requireUser } from "../.server/session.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
-  const { submission, actor } = await requireSubmission(db(), user, params.id);
-  if (!isLeadOf(actor, submission) && actor.role !== "admin") {
-    throw data("Only a system lead of this footprint or a programme administrator can withdraw it.", { status: 403 });
-  }
+  const loaded = await requireSubmission(db(), user, params.id);
+  requireAllowed(loaded, "withdraw");
+  const { submission } = loaded;
   return { id: submission.id, title: submission.title, version: submission.version };
 }
 

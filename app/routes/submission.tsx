@@ -34,8 +34,8 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
   const id = d.submission.id;
   return (
     <>
-      <Link className="nhsuk-back-link" to="/submissions">
-        Back to your submissions
+      <Link className="nhsuk-back-link" to={d.backLink.href}>
+        {d.backLink.text}
       </Link>
       {d.flash === "saved" ? (
         <div className="nhsuk-inset-text">
@@ -157,7 +157,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
 
       {d.canSubmit ? (
         <Link className="nhsuk-button" to={`/submissions/${id}/check`} role="button" draggable={false}>
-          Check answers and {d.submission.state.endsWith(".returned") ? "resubmit" : `submit for checkpoint ${d.targetCheckpoint}`}
+          Check answers and {d.resubmission ? "resubmit" : `submit for checkpoint ${d.targetCheckpoint}`}
         </Link>
       ) : null}
 
@@ -211,23 +211,37 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         ))}
       </ol>
 
-      {d.isAdmin ? (
-        <p>
-          <Link to={`/submissions/${id}/pause`}>
-            {d.submission.state === "paused" ? "Resume this submission" : "Pause this submission (national intervention)"}
-          </Link>
-          {d.submission.state.endsWith(".awaiting_assignment") ? (
-            <>
-              {" "}
-              · <Link to={`/submissions/${id}/assign`}>Assign reviewers</Link>
-            </>
-          ) : null}
-        </p>
-      ) : null}
-      {d.canWithdraw ? (
-        <p>
-          <Link to={`/submissions/${id}/withdraw`}>Withdraw this submission</Link>
-        </p>
+      {Object.values(d.actions).some(Boolean) ? (
+        <>
+          <h2>What you can do</h2>
+          <ul className="nhsuk-list">
+            {d.actions.review ? (
+              <li>
+                <Link to={`/reviews/${id}`}>Open the review workspace</Link>
+              </li>
+            ) : null}
+            {d.actions.assign ? (
+              <li>
+                <Link to={`/submissions/${id}/assign`}>Assign reviewers</Link>
+              </li>
+            ) : null}
+            {d.actions.pause ? (
+              <li>
+                <Link to={`/submissions/${id}/pause`}>Pause this submission (national intervention)</Link>
+              </li>
+            ) : null}
+            {d.actions.resume ? (
+              <li>
+                <Link to={`/submissions/${id}/pause`}>Resume this submission</Link>
+              </li>
+            ) : null}
+            {d.actions.withdraw ? (
+              <li>
+                <Link to={`/submissions/${id}/withdraw`}>Withdraw this submission</Link>
+              </li>
+            ) : null}
+          </ul>
+        </>
       ) : null}
     </>
   );

@@ -12,6 +12,13 @@ describe("configuration checked at start-up", () => {
     expect(() => loadEnv({ NODE_ENV: "production" })).toThrow(/BETTER_AUTH_SECRET is required when NODE_ENV=production/);
   });
 
+  it("reads bank holidays announced after the release, and refuses them malformed", () => {
+    expect(loadEnv({ BANK_HOLIDAY_CHANGES: '{"added":["2031-06-09"]}' }).bankHolidayChanges).toEqual({ added: ["2031-06-09"], moved: [] });
+    expect(loadEnv({}).bankHolidayChanges).toBeUndefined();
+    expect(() => loadEnv({ BANK_HOLIDAY_CHANGES: "next Tuesday" })).toThrow(/BANK_HOLIDAY_CHANGES must be JSON/);
+    expect(() => loadEnv({ BANK_HOLIDAY_CHANGES: '{"added":["2031-02-30"]}' })).toThrow(/BANK_HOLIDAY_CHANGES/);
+  });
+
   it("refuses a short secret", () => {
     expect(() => loadEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: "short" })).toThrow(/at least 32 characters/);
   });

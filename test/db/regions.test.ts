@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoSubmissions } from "../../app/.server/demo-submissions.ts";
-import { liveClock, loadPipeline, parsePipelineParams } from "../../app/.server/pipeline.ts";
+import { loadPipeline, parsePipelineParams } from "../../app/.server/pipeline.ts";
+import { liveClock } from "../../workflows/clock.ts";
 import { loadRegionsOverview, STAGES } from "../../app/.server/regions.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";

@@ -203,7 +203,7 @@ describe("the assurance machine: the happy path and its branches", () => {
     const withdrawn = run([submit(), { type: "WITHDRAW", actor: lead, reason: "The CCGs chose another route" }]);
     expect(stateKey(withdrawn.value)).toBe("withdrawn");
     expect(withdrawn.context.closure).toEqual({ by: "lead-1", reason: "The CCGs chose another route" });
-    expect(explainRefusal(withdrawn, assign())).toBe("You cannot assign reviewers while the submission is withdrawn.");
+    expect(explainRefusal(withdrawn, assign())).toBe("The submission is closed, so nothing more can be done to it.");
     const paused = run([{ type: "PAUSE", actor: admin, reason: "Intervention" }]);
     expect(stateKey(run([{ type: "WITHDRAW", actor: admin, reason: "Stopped nationally" }], paused).value)).toBe("withdrawn");
   });
@@ -211,7 +211,7 @@ describe("the assurance machine: the happy path and its branches", () => {
 
 describe("the process rules refuse with a reason a person can read", () => {
   const cases: [string, AssuranceEvent[], AssuranceEvent, string][] = [
-    ["a lead of another footprint submits", [], submit(otherLead), "Only a system lead of this submission's footprint can submit it."],
+    ["a lead of another footprint submits", [], submit(otherLead), "Submission not found."],
     ["a reviewer submits", [], submit(reviewerA), "Only a system lead of this submission's footprint can submit it."],
     ["blocking checks fail", [], submit(lead, { blockingFailures: 2 }), "2 blocking checks are still failing. Fix them before you submit."],
     ["one blocking check fails", [], submit(lead, { blockingFailures: 1 }), "1 blocking check is still failing. Fix it before you submit."],
@@ -262,8 +262,14 @@ describe("the process rules refuse with a reason a person can read", () => {
     [
       "an unassigned reviewer countersigns",
       [submit(), assign(), propose("proceed")],
-      countersign(conflicted),
+      countersign({ ...reviewerA, id: "rev-d" }),
       "Only the second reviewer assigned to this checkpoint can countersign its decision.",
+    ],
+    [
+      "a reviewer conflicted with the footprint countersigns",
+      [submit(), assign(), propose("proceed")],
+      countersign(conflicted),
+      "You have declared a conflict of interest with E54000007, so you cannot see its submissions. Ask a programme administrator if this is wrong.",
     ],
     [
       "a disagreement without reason",
@@ -275,7 +281,7 @@ describe("the process rules refuse with a reason a person can read", () => {
       "countersigning before a proposal",
       [submit(), assign()],
       countersign(),
-      "You cannot countersign a decision while the submission is at checkpoint 1, in review.",
+      "There is no proposed decision waiting for a countersignature.",
     ],
     ["a lead pauses", [], { type: "PAUSE", actor: lead, reason: "x" }, "Only a programme administrator can pause a submission."],
     ["a pause without reason", [], { type: "PAUSE", actor: admin, reason: "" }, "Give the reason for pausing (the national intervention)."],
@@ -283,13 +289,14 @@ describe("the process rules refuse with a reason a person can read", () => {
       "another footprint's lead withdraws",
       [],
       { type: "WITHDRAW", actor: otherLead, reason: "x" },
-      "Only a system lead of this footprint or a programme administrator can withdraw the submission.",
+      // The runtime answers them "not found" before the machine is asked; the machine says the same.
+      "Submission not found.",
     ],
     [
       "submitting twice",
       [submit()],
       submit(),
-      "You cannot submit it while the submission is at checkpoint 1, waiting for reviewers to be assigned.",
+      "The submission is with the national team, so there is nothing to submit until they return it or it passes the checkpoint.",
     ],
   ];
 

@@ -11,7 +11,16 @@ const PUBLISHED: Record<number, string[]> = {
   2020: ["2020-01-01", "2020-04-10", "2020-04-13", "2020-05-08", "2020-05-25", "2020-08-31", "2020-12-25", "2020-12-28"],
   2021: ["2021-01-01", "2021-04-02", "2021-04-05", "2021-05-03", "2021-05-31", "2021-08-30", "2021-12-27", "2021-12-28"],
   2022: [
-    "2022-01-03", "2022-04-15", "2022-04-18", "2022-05-02", "2022-06-02", "2022-06-03", "2022-08-29", "2022-09-19", "2022-12-26", "2022-12-27",
+    "2022-01-03",
+    "2022-04-15",
+    "2022-04-18",
+    "2022-05-02",
+    "2022-06-02",
+    "2022-06-03",
+    "2022-08-29",
+    "2022-09-19",
+    "2022-12-26",
+    "2022-12-27",
   ],
   2023: ["2023-01-02", "2023-04-07", "2023-04-10", "2023-05-01", "2023-05-08", "2023-05-29", "2023-08-28", "2023-12-25", "2023-12-26"],
   2024: ["2024-01-01", "2024-03-29", "2024-04-01", "2024-05-06", "2024-05-27", "2024-08-26", "2024-12-25", "2024-12-26"],
@@ -27,12 +36,24 @@ const PUBLISHED: Record<number, string[]> = {
 
 /** Easter Sunday 2028–2040, from the Church of England's tables (independent of the computus under test). */
 const EASTER: Record<number, string> = {
-  2028: "2028-04-16", 2029: "2029-04-01", 2030: "2030-04-21", 2031: "2031-04-13", 2032: "2032-03-28", 2033: "2033-04-17", 2034: "2034-04-09",
-  2035: "2035-03-25", 2036: "2036-04-13", 2037: "2037-04-05", 2038: "2038-04-25", 2039: "2039-04-10", 2040: "2040-04-01",
+  2028: "2028-04-16",
+  2029: "2029-04-01",
+  2030: "2030-04-21",
+  2031: "2031-04-13",
+  2032: "2032-03-28",
+  2033: "2033-04-17",
+  2034: "2034-04-09",
+  2035: "2035-03-25",
+  2036: "2036-04-13",
+  2037: "2037-04-05",
+  2038: "2038-04-25",
+  2039: "2039-04-10",
+  2040: "2040-04-01",
 };
 
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
-const shift = (date: string, days: number) => new Date(new Date(`${date}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
+const shift = (date: string, days: number) =>
+  new Date(new Date(`${date}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe("bank holidays in England, from the rules", () => {
   it.each(Object.entries(PUBLISHED))("%s matches the published dates", (year, dates) => {
@@ -57,7 +78,10 @@ describe("bank holidays in England, from the rules", () => {
       expect(Number(august[0]!.slice(8)), String(year)).toBeGreaterThan(24); // the last Monday
       if (![2020, 2022, 2023].includes(year)) expect(may.length, String(year)).toBe(2);
       // Christmas and Boxing Day, or their substitutes, are the last two.
-      expect(days.slice(-2).every((d) => d >= `${year}-12-25` && d <= `${year}-12-28`), String(year)).toBe(true);
+      expect(
+        days.slice(-2).every((d) => d >= `${year}-12-25` && d <= `${year}-12-28`),
+        String(year),
+      ).toBe(true);
     }
     expect(bankHolidaysBetween(2015, 2040).size).toBe(26 * 8 + 2 + 1); // 2022: the jubilee and the state funeral; 2023: the coronation
   });

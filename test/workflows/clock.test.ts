@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { clockFor, ENGLAND_BANK_HOLIDAYS, isWorkingDay, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+import {
+  clockFor,
+  ENGLAND_BANK_HOLIDAYS,
+  type HolidayCalendar,
+  isWorkingDay,
+  slaStatus,
+  useBankHolidayChanges,
+  workingDaysBetween,
+} from "../../workflows/clock.ts";
 
 const d = (iso: string) => new Date(iso);
 
@@ -20,6 +28,30 @@ describe("working days", () => {
     // Over Easter 2017 (Thursday noon to Tuesday noon): half Thursday + half Tuesday.
     expect(workingDaysBetween(d("2017-04-13T12:00:00Z"), d("2017-04-18T12:00:00Z"))).toBeCloseTo(1);
     expect(workingDaysBetween(d("2017-03-10T00:00:00Z"), d("2017-03-01T00:00:00Z"))).toBe(0);
+  });
+
+  it("judges the band on the figure shown, to one decimal place, so the page and the warning agree", () => {
+    // 15.95 is shown as 16.0, which is 80% of the target: at risk on the page and in the sweep alike.
+    expect(slaStatus(15.95, 20)).toBe("at_risk");
+    expect(slaStatus(15.94, 20)).toBe("within");
+    expect(slaStatus(20.04, 20)).toBe("at_risk");
+    expect(slaStatus(20.05, 20)).toBe("breached");
+  });
+
+  it("knows bank holidays of any year from their rules, and one given later by configuration", () => {
+    // Past the table the service once had (it ended in 2027): Good Friday and Easter Monday 2035.
+    expect(isWorkingDay("2035-03-23")).toBe(false);
+    expect(isWorkingDay("2035-03-26")).toBe(false);
+    expect(isWorkingDay("2035-03-27")).toBe(true);
+    expect(isWorkingDay("2031-06-09")).toBe(true);
+    useBankHolidayChanges({ added: ["2031-06-09"] });
+    try {
+      expect(isWorkingDay("2031-06-09")).toBe(false);
+      expect(workingDaysBetween(d("2031-06-09T00:00:00Z"), d("2031-06-10T00:00:00Z"))).toBe(0);
+    } finally {
+      useBankHolidayChanges(undefined);
+    }
+    expect(isWorkingDay("2031-06-09")).toBe(true);
   });
 
   it("rates against the target: at risk from 80%, breached past 100%", () => {
@@ -101,7 +133,7 @@ describe("the national clock", () => {
 
 describe("workingDaysBetween over long spans", () => {
   // The day-by-day count it replaced, kept here as the oracle.
-  function countDayByDay(from: Date, to: Date, holidays: ReadonlySet<string> = ENGLAND_BANK_HOLIDAYS): number {
+  function countDayByDay(from: Date, to: Date, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): number {
     if (to <= from) return 0;
     let total = 0;
     let dayStart = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());

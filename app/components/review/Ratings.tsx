@@ -44,8 +44,9 @@ export function RatingsSection({
       ) : (
         <>
           <p>
-            Questions only a reviewer can answer. Each of the two reviewers assigned to checkpoint {checkpoint} rates each one met, partly
-            met or not met.
+            Questions only a reviewer can answer. Each of the two reviewers assigned to checkpoint {checkpoint} can rate each one met,
+            partly met or not met, until the decision is countersigned; the ratings go into the decision record. A decision can be proposed
+            and countersigned before every line is rated, so say in the rationale why any is left unrated.
           </p>
           <table className="nhsuk-table">
             <caption className="nhsuk-table__caption nhsuk-table__caption--s">Ratings so far</caption>
