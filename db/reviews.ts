@@ -22,15 +22,6 @@ export async function insertAssignment(
     .execute();
 }
 
-export async function findAssignment(db: Db, submissionId: string, checkpoint: number) {
-  return db
-    .selectFrom("review_assignment")
-    .selectAll()
-    .where("submission_id", "=", submissionId)
-    .where("checkpoint", "=", checkpoint)
-    .executeTakeFirst();
-}
-
 export async function upsertAssessment(
   db: Db,
   a: { submissionId: string; checkpoint: number; criterionId: string; reviewerId: string; rating: Rating; note: string; at: string },

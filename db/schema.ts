@@ -31,8 +31,9 @@ export interface Database {
   criteria_simulation: CriteriaSimulationTable;
 }
 
-export type Role = "lead" | "reviewer" | "admin";
-export const ROLES: readonly Role[] = ["lead", "reviewer", "admin"];
+// Declared once, with the policy that gives roles their meaning.
+export { ROLES, type Role } from "../workflows/policy.ts";
+import type { Role } from "../workflows/policy.ts";
 
 export interface RegionTable {
   code: string;

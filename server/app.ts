@@ -10,7 +10,7 @@ import { db } from "../app/.server/db.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { startBackgroundWork } from "../app/.server/notifications.ts";
 import { env } from "../app/.server/env.ts";
-import { useBankHolidayChanges } from "../workflows/clock.ts";
+import { applyBankHolidayChanges } from "../workflows/clock.ts";
 import { bodyLimitFor } from "../app/.server/forms.ts";
 
 declare module "react-router" {
@@ -27,7 +27,7 @@ declare module "react-router" {
  */
 export async function prepare() {
   const config = env();
-  useBankHolidayChanges(config.bankHolidayChanges);
+  applyBankHolidayChanges(config.bankHolidayChanges);
   const database = db();
   const applied = await migrateToLatest(database);
   const seeded = config.demoSeed ? await seedDemoAccounts(database) : false;

@@ -69,7 +69,7 @@ export const ENGLAND_BANK_HOLIDAYS: HolidayCalendar = {
  * Adds holidays announced after this release (or moved by proclamation), from configuration
  * (BANK_HOLIDAY_CHANGES, read at start-up): every figure computed afterwards counts them.
  */
-export function useBankHolidayChanges(extra: Partial<BankHolidayChanges> | undefined): void {
+export function applyBankHolidayChanges(extra: Partial<BankHolidayChanges> | undefined): void {
   changes = changesWith(extra);
   holidaysByYear.clear();
   calendars.delete(ENGLAND_BANK_HOLIDAYS);

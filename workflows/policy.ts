@@ -8,7 +8,8 @@
 // then `when` (is the submission at a step where this means anything, from its state's tags).
 import { type Checkpoint, checkpointOf, hasTag } from "./states.ts";
 
-export type Role = "lead" | "reviewer" | "admin";
+export const ROLES = ["lead", "reviewer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
 
 /** The person asking, as the server knows them (never as the browser claims). */
 export interface PolicyActor {

@@ -7,28 +7,8 @@ import { scaleBand, scaleLinear } from "d3-scale";
  * numbers beside it, so nothing depends on colour or on seeing the picture.
  */
 
-export interface BarInput {
-  label: string;
-  value: number;
-  /** The figure as the bar's label shows it, e.g. "1,204" or "12.5 days". */
-  valueText: string;
-  href?: string | undefined;
-}
-
-export interface BarChartLayout {
-  width: number;
-  height: number;
-  /** Where the bars start: labels sit to the left of it. */
-  plotLeft: number;
-  plotWidth: number;
-  /** The band the bars occupy, top to bottom (room above it for the marker's label). */
-  plotTop: number;
-  plotBottom: number;
-  bars: { label: string; valueText: string; href: string | null; y: number; barHeight: number; barWidth: number }[];
-  ticks: { x: number; text: string }[];
-  /** A reference line, e.g. the national target, with its label. */
-  marker: { x: number; text: string } | null;
-}
+export type { BarChartLayout, BarInput } from "../charts.ts";
+import type { BarChartLayout, BarInput } from "../charts.ts";
 
 const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
 

@@ -216,5 +216,3 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
     audit: { chain: events.countersign.chain, seq: events.countersign.seq, hash: events.countersign.hash },
   };
 }
-
-export type DecisionRecordView = NonNullable<Awaited<ReturnType<typeof decisionRecordFor>>>;

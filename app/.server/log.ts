@@ -1,14 +1,3 @@
-import { randomBytes } from "node:crypto";
-
-/** Short, readable ids a user can quote to the service desk ("error ID 7KQ2-M9XD"). */
-export function newErrorId(): string {
-  const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-  const bytes = randomBytes(8);
-  let id = "";
-  for (let i = 0; i < 8; i++) id += alphabet[bytes[i]! % alphabet.length];
-  return `${id.slice(0, 4)}-${id.slice(4)}`;
-}
-
 type Fields = Record<string, unknown>;
 
 /** One JSON object per line on stderr, so logs can be searched by error id or request id. */

@@ -3,7 +3,7 @@
 // validate these forms first (see that file), so Zod never ships to the review page.
 import { z } from "zod";
 import { RATINGS } from "../components/review/forms.ts";
-import { DECISIONS, DELIVERY_CONFIDENCE } from "../../workflows/states.ts";
+import { DECISIONS, type Decision, DELIVERY_CONFIDENCE, type DeliveryConfidence } from "../../workflows/states.ts";
 import { isKnownFieldPath } from "../../workflows/submission.ts";
 
 const version = z.number({ error: "Reload the page and try again" }).int();
@@ -73,17 +73,19 @@ export function proposeSchema(criterionIds: readonly string[]) {
     .object({
       intent: z.literal("propose"),
       version,
-      decision: z.enum(DECISIONS, { error: "Choose a decision" }),
-      confidence: z.enum(DELIVERY_CONFIDENCE, { error: "Choose a delivery confidence rating" }),
-      rationale: z
-        .string({ error: "Give the rationale for the decision" })
-        .trim()
-        .min(1, "Give the rationale for the decision")
-        .max(10_000, "The rationale must be 10,000 characters or fewer"),
+      // Optional here, and required below: a missing field that failed its own schema would stop
+      // the checks across fields, so a person fixed one error only to be shown the next.
+      decision: z.enum(DECISIONS, { error: "Choose a decision" }).optional(),
+      confidence: z.enum(DELIVERY_CONFIDENCE, { error: "Choose a delivery confidence rating" }).optional(),
+      rationale: optionalText(10_000, "The rationale must be 10,000 characters or fewer"),
       conditions: z.array(targetRow).default([]),
       changeRequests: z.array(targetRow).default([]),
     })
     .superRefine((value, ctx) => {
+      const missing = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+      if (!value.decision) missing("decision", "Choose a decision");
+      if (!value.confidence) missing("confidence", "Choose a delivery confidence rating");
+      if (!value.rationale) missing("rationale", "Give the rationale for the decision");
       const rows = [
         ["conditions", value.conditions],
         ["changeRequests", value.changeRequests],
@@ -116,7 +118,8 @@ export function proposeSchema(criterionIds: readonly string[]) {
           }
         });
       }
-    });
+    })
+    .transform((value) => value as typeof value & { decision: Decision; confidence: DeliveryConfidence; rationale: string });
 }
 
 export const CountersignSchema = z

@@ -475,5 +475,3 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
       .reverse(),
   };
 }
-
-export type ReviewWorkspace = Awaited<ReturnType<typeof reviewWorkspace>>;

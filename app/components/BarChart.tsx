@@ -1,5 +1,5 @@
 import { useId } from "react";
-import type { BarChartLayout } from "../.server/charts.ts";
+import type { BarChartLayout } from "../charts.ts";
 
 /**
  * A horizontal bar chart from a layout computed on the server (app/.server/charts.ts). Each bar

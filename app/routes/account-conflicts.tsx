@@ -1,6 +1,7 @@
 import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account-conflicts";
+import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { formatDate } from "../status.ts";
@@ -134,23 +135,7 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-full">
-        {flash && summary.length === 0 ? (
-          <div
-            className="nhsuk-notification-banner nhsuk-notification-banner--success"
-            role="alert"
-            aria-labelledby="notification-banner-title"
-            data-module="nhsuk-notification-banner"
-          >
-            <div className="nhsuk-notification-banner__header">
-              <h2 className="nhsuk-notification-banner__title" id="notification-banner-title">
-                Success
-              </h2>
-            </div>
-            <div className="nhsuk-notification-banner__content">
-              <p className="nhsuk-notification-banner__heading">{flash}</p>
-            </div>
-          </div>
-        ) : null}
+        {flash && summary.length === 0 ? <SuccessBanner heading={flash} /> : null}
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-two-thirds">
             <ErrorSummary errors={summary} />

@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-user";
+import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { ROLE_LABELS } from "../navigation.ts";
@@ -239,31 +240,16 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
           Back to users
         </Link>
         {(d.done || reinvited) && summary.length === 0 ? (
-          <div
-            className="nhsuk-notification-banner nhsuk-notification-banner--success"
-            role="alert"
-            aria-labelledby="notification-banner-title"
-            data-module="nhsuk-notification-banner"
-          >
-            <div className="nhsuk-notification-banner__header">
-              <h2 className="nhsuk-notification-banner__title" id="notification-banner-title">
-                Success
-              </h2>
-            </div>
-            <div className="nhsuk-notification-banner__content">
-              <p className="nhsuk-notification-banner__heading">
-                {reinvited ? `A new invitation has been sent to ${user.email}. Earlier links no longer work.` : d.done}
+          <SuccessBanner heading={reinvited ? `A new invitation has been sent to ${user.email}. Earlier links no longer work.` : d.done}>
+            {reinvited?.link ? (
+              <p>
+                Development copy, so the link is shown here too:{" "}
+                <a href={reinvited.link} data-testid="set-password-link" style={{ overflowWrap: "anywhere" }}>
+                  {reinvited.link}
+                </a>
               </p>
-              {reinvited?.link ? (
-                <p>
-                  Development copy, so the link is shown here too:{" "}
-                  <a href={reinvited.link} data-testid="set-password-link" style={{ overflowWrap: "anywhere" }}>
-                    {reinvited.link}
-                  </a>
-                </p>
-              ) : null}
-            </div>
-          </div>
+            ) : null}
+          </SuccessBanner>
         ) : null}
         <ErrorSummary errors={summary} />
 

@@ -1,9 +1,11 @@
-import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
+import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-users.invite";
+import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { TextInput } from "../components/form/TextInput.tsx";
 import { ROLE_LABELS } from "../navigation.ts";
 import { formatDateTime } from "../status.ts";
 import { listFootprints } from "../../db/reference.ts";
@@ -109,8 +111,6 @@ function InviteForm({
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
-  const { key: nameKey, ...nameProps } = getInputProps(fields.name, { type: "text" });
-  const { key: emailKey, ...emailProps } = getInputProps(fields.email, { type: "email" });
   const roleId = fields.role.id;
   const footprintsId = fields.footprints.id;
   const firstFootprint = regions[0]?.footprints[0]?.code ?? "";
@@ -143,45 +143,22 @@ function InviteForm({
           to the account.
         </p>
         <Form method="post" {...getFormProps(form)}>
-          <div className={`nhsuk-form-group${fields.name.errors ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label nhsuk-label--s" htmlFor={fields.name.id}>
-              Full name
-            </label>
-            {fields.name.errors ? (
-              <span className="nhsuk-error-message" id={fields.name.errorId}>
-                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.name.errors.join(". ")}
-              </span>
-            ) : null}
-            <input
-              key={nameKey}
-              className={`nhsuk-input${fields.name.errors ? " nhsuk-input--error" : ""}`}
-              autoComplete="off"
-              spellCheck={false}
-              {...nameProps}
-            />
-          </div>
-
-          <div className={`nhsuk-form-group${fields.email.errors ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label nhsuk-label--s" htmlFor={fields.email.id}>
-              Email address
-            </label>
-            <div className="nhsuk-hint" id={`${fields.email.id}-hint`}>
-              Their NHS email address. They sign in with it.
-            </div>
-            {fields.email.errors ? (
-              <span className="nhsuk-error-message" id={fields.email.errorId}>
-                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.email.errors.join(". ")}
-              </span>
-            ) : null}
-            <input
-              key={emailKey}
-              className={`nhsuk-input${fields.email.errors ? " nhsuk-input--error" : ""}`}
-              autoComplete="off"
-              spellCheck={false}
-              {...emailProps}
-              aria-describedby={`${fields.email.id}-hint${fields.email.errors ? ` ${fields.email.errorId}` : ""}`}
-            />
-          </div>
+          <TextInput
+            field={fields.name}
+            label="Full name"
+            labelClassName="nhsuk-label nhsuk-label--s"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <TextInput
+            field={fields.email}
+            label="Email address"
+            labelClassName="nhsuk-label nhsuk-label--s"
+            hint="Their NHS email address. They sign in with it."
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+          />
 
           <div className={`nhsuk-form-group${fields.role.errors ? " nhsuk-form-group--error" : ""}`}>
             <fieldset className="nhsuk-fieldset" aria-describedby={fields.role.errors ? fields.role.errorId : undefined}>
@@ -267,23 +244,7 @@ function Invited({ invited }: { invited: NonNullable<NonNullable<Route.Component
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <div
-          className="nhsuk-notification-banner nhsuk-notification-banner--success"
-          role="alert"
-          aria-labelledby="notification-banner-title"
-          data-module="nhsuk-notification-banner"
-        >
-          <div className="nhsuk-notification-banner__header">
-            <h2 className="nhsuk-notification-banner__title" id="notification-banner-title">
-              Success
-            </h2>
-          </div>
-          <div className="nhsuk-notification-banner__content">
-            <p className="nhsuk-notification-banner__heading">
-              {invited.name} has been invited as a {ROLE_LABELS[invited.role].toLowerCase()}.
-            </p>
-          </div>
-        </div>
+        <SuccessBanner heading={`${invited.name} has been invited as a ${ROLE_LABELS[invited.role].toLowerCase()}.`} />
         <span className="nhsuk-caption-l">Administration</span>
         <h1>Invitation sent</h1>
         <p>

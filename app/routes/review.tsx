@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Link, redirect, useNavigation } from "react-router";
 import type { Route } from "./+types/review";
+import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { CommentsSection } from "../components/review/Comments.tsx";
 import { ConditionsSection, conditionFormId } from "../components/review/Conditions.tsx";
@@ -226,18 +227,7 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
         Back to your reviews
       </Link>
       <ErrorSummary errors={summaryOf(last)} />
-      {d.flash && !last ? (
-        <div className="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="review-banner-title">
-          <div className="nhsuk-notification-banner__header">
-            <h2 className="nhsuk-notification-banner__title" id="review-banner-title">
-              Success
-            </h2>
-          </div>
-          <div className="nhsuk-notification-banner__content">
-            <p className="nhsuk-notification-banner__heading">{d.flash}</p>
-          </div>
-        </div>
-      ) : null}
+      {d.flash && !last ? <SuccessBanner heading={d.flash} /> : null}
       <span className="nhsuk-caption-l">
         {s.modelType}, {s.footprintName}
       </span>

@@ -1,10 +1,11 @@
-import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
+import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { parseForm } from "../.server/forms.ts";
 import type { Route } from "./+types/set-password";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { TextInput } from "../components/form/TextInput.tsx";
 import { db } from "../.server/db.ts";
 import { checkSetPasswordLink, INVITATION_DAYS, type LinkProblem, setPasswordWithLink } from "../.server/users.ts";
 
@@ -72,8 +73,6 @@ function SetPasswordForm(props: { token: string; name: string; email: string; la
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
-  const { key: passwordKey, ...passwordProps } = getInputProps(fields.password, { type: "password" });
-  const { key: confirmKey, ...confirmProps } = getInputProps(fields.confirmPassword, { type: "password" });
   const summary = [
     ...(fields.password.errors ?? []).map((message) => ({ fieldId: fields.password.id, message })),
     ...(fields.confirmPassword.errors ?? []).map((message) => ({ fieldId: fields.confirmPassword.id, message })),
@@ -89,44 +88,23 @@ function SetPasswordForm(props: { token: string; name: string; email: string; la
         </p>
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="token" value={props.token} />
-          <div className={`nhsuk-form-group${fields.password.errors ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label nhsuk-label--s" htmlFor={fields.password.id}>
-              New password
-            </label>
-            <div className="nhsuk-hint" id={`${fields.password.id}-hint`}>
-              At least 12 characters. A few unrelated words together are easy to remember and hard to guess.
-            </div>
-            {fields.password.errors ? (
-              <span className="nhsuk-error-message" id={fields.password.errorId}>
-                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.password.errors.join(". ")}
-              </span>
-            ) : null}
-            <input
-              key={passwordKey}
-              className={`nhsuk-input${fields.password.errors ? " nhsuk-input--error" : ""}`}
-              autoComplete="new-password"
-              spellCheck={false}
-              {...passwordProps}
-              aria-describedby={`${fields.password.id}-hint${fields.password.errors ? ` ${fields.password.errorId}` : ""}`}
-            />
-          </div>
-          <div className={`nhsuk-form-group${fields.confirmPassword.errors ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label nhsuk-label--s" htmlFor={fields.confirmPassword.id}>
-              Enter the password again
-            </label>
-            {fields.confirmPassword.errors ? (
-              <span className="nhsuk-error-message" id={fields.confirmPassword.errorId}>
-                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.confirmPassword.errors.join(". ")}
-              </span>
-            ) : null}
-            <input
-              key={confirmKey}
-              className={`nhsuk-input${fields.confirmPassword.errors ? " nhsuk-input--error" : ""}`}
-              autoComplete="new-password"
-              spellCheck={false}
-              {...confirmProps}
-            />
-          </div>
+          <TextInput
+            field={fields.password}
+            label="New password"
+            labelClassName="nhsuk-label nhsuk-label--s"
+            hint="At least 12 characters. A few unrelated words together are easy to remember and hard to guess."
+            type="password"
+            autoComplete="new-password"
+            spellCheck={false}
+          />
+          <TextInput
+            field={fields.confirmPassword}
+            label="Enter the password again"
+            labelClassName="nhsuk-label nhsuk-label--s"
+            type="password"
+            autoComplete="new-password"
+            spellCheck={false}
+          />
           <button className="nhsuk-button" type="submit" data-module="nhsuk-button" disabled={navigation.state === "submitting"}>
             Set password
           </button>

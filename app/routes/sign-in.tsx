@@ -1,10 +1,11 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { parseForm } from "../.server/forms.ts";
 import type { Route } from "./+types/sign-in";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { TextInput } from "../components/form/TextInput.tsx";
 import { getUser, safeRedirectTo, signIn } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -59,8 +60,6 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
-  const { key: emailKey, ...emailProps } = getInputProps(fields.email, { type: "email" });
-  const { key: passwordKey, ...passwordProps } = getInputProps(fields.password, { type: "password" });
 
   const summary = [
     ...(form.errors ?? []).map((message) => ({ fieldId: fields.email.id, message })),
@@ -91,39 +90,15 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
         </p>
         <Form method="post" {...getFormProps(form)}>
           <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
-          <div className={`nhsuk-form-group${fields.email.errors || form.errors ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label" htmlFor={fields.email.id}>
-              Email address
-            </label>
-            {fields.email.errors ? (
-              <span className="nhsuk-error-message" id={fields.email.errorId}>
-                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.email.errors.join(". ")}
-              </span>
-            ) : null}
-            <input
-              key={emailKey}
-              className={`nhsuk-input${fields.email.errors ? " nhsuk-input--error" : ""}`}
-              autoComplete="username"
-              spellCheck={false}
-              {...emailProps}
-            />
-          </div>
-          <div className={`nhsuk-form-group${fields.password.errors ? " nhsuk-form-group--error" : ""}`}>
-            <label className="nhsuk-label" htmlFor={fields.password.id}>
-              Password
-            </label>
-            {fields.password.errors ? (
-              <span className="nhsuk-error-message" id={fields.password.errorId}>
-                <span className="nhsuk-u-visually-hidden">Error:</span> {fields.password.errors.join(". ")}
-              </span>
-            ) : null}
-            <input
-              key={passwordKey}
-              className={`nhsuk-input${fields.password.errors ? " nhsuk-input--error" : ""}`}
-              autoComplete="current-password"
-              {...passwordProps}
-            />
-          </div>
+          <TextInput
+            field={fields.email}
+            label="Email address"
+            type="email"
+            autoComplete="username"
+            spellCheck={false}
+            invalid={Boolean(form.errors)}
+          />
+          <TextInput field={fields.password} label="Password" type="password" autoComplete="current-password" />
           <button className="nhsuk-button" type="submit" data-module="nhsuk-button" disabled={navigation.state === "submitting"}>
             Sign in
           </button>

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-evidence";
+import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { formatDate } from "../status.ts";
 import { db } from "../.server/db.ts";
@@ -142,22 +143,7 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
         </Link>
         <ErrorSummary errors={summary} />
         {summary.length === 0 && (uploaded || deleted) ? (
-          <div
-            className="nhsuk-notification-banner nhsuk-notification-banner--success"
-            role="alert"
-            aria-labelledby="evidence-banner-title"
-          >
-            <div className="nhsuk-notification-banner__header">
-              <h2 className="nhsuk-notification-banner__title" id="evidence-banner-title">
-                Success
-              </h2>
-            </div>
-            <div className="nhsuk-notification-banner__content">
-              <p className="nhsuk-notification-banner__heading">
-                {uploaded ? `${uploaded.fileName} has been uploaded.` : "The document has been deleted from the draft."}
-              </p>
-            </div>
-          </div>
+          <SuccessBanner heading={uploaded ? `${uploaded.fileName} has been uploaded.` : "The document has been deleted from the draft."} />
         ) : null}
         <span className="nhsuk-caption-l">{submission.title}</span>
         <h1>Evidence</h1>

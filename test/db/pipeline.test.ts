@@ -26,7 +26,7 @@ import {
 import type { SubmissionTable } from "../../db/schema.ts";
 import { insertCredentialUser } from "../../db/users.ts";
 import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
-import { liveClock, slaStatus, workingDaysBetween } from "../../workflows/clock.ts";
+import { liveClock, workingDaysBetween } from "../../workflows/clock.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
 // A Friday after Easter 2026, so the national clocks below run over Good Friday and Easter Monday.

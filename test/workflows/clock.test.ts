@@ -5,7 +5,7 @@ import {
   type HolidayCalendar,
   isWorkingDay,
   slaStatus,
-  useBankHolidayChanges,
+  applyBankHolidayChanges,
   workingDaysBetween,
 } from "../../workflows/clock.ts";
 
@@ -44,12 +44,12 @@ describe("working days", () => {
     expect(isWorkingDay("2035-03-26")).toBe(false);
     expect(isWorkingDay("2035-03-27")).toBe(true);
     expect(isWorkingDay("2031-06-09")).toBe(true);
-    useBankHolidayChanges({ added: ["2031-06-09"] });
+    applyBankHolidayChanges({ added: ["2031-06-09"] });
     try {
       expect(isWorkingDay("2031-06-09")).toBe(false);
       expect(workingDaysBetween(d("2031-06-09T00:00:00Z"), d("2031-06-10T00:00:00Z"))).toBe(0);
     } finally {
-      useBankHolidayChanges(undefined);
+      applyBankHolidayChanges(undefined);
     }
     expect(isWorkingDay("2031-06-09")).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { Form } from "react-router";
-import type { ReviewWorkspace } from "../../.server/reviews.ts";
+import type { ReviewWorkspace } from "./forms.ts";
 import { formatDateTime } from "../../status.ts";
 import { Radios, Select, TextArea } from "./fields.tsx";
 import { VISIBILITY_LABELS } from "./forms.ts";

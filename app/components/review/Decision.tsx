@@ -1,6 +1,6 @@
 import { type FieldMetadata, getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { Form } from "react-router";
-import type { ReviewWorkspace } from "../../.server/reviews.ts";
+import type { ReviewWorkspace } from "./forms.ts";
 import { DECISIONS, DELIVERY_CONFIDENCE } from "../../../workflows/states.ts";
 import { type FieldLike, Radios, Select, TextArea } from "./fields.tsx";
 import { CONFIDENCE_LABELS, DECISION_HINTS, DECISION_LABELS } from "./forms.ts";

@@ -1,6 +1,6 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { Form } from "react-router";
-import type { ReviewWorkspace } from "../../.server/reviews.ts";
+import type { ReviewWorkspace } from "./forms.ts";
 import { Radios, TextArea } from "./fields.tsx";
 import { RATING_LABELS, RATING_TAGS, RATINGS } from "./forms.ts";
 import { FormErrors } from "./FormErrors.tsx";

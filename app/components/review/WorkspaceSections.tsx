@@ -1,4 +1,4 @@
-import type { ReviewWorkspace } from "../../.server/reviews.ts";
+import type { ReviewWorkspace } from "./forms.ts";
 import { formatDateTime } from "../../status.ts";
 import { answerAnchor } from "./forms.ts";
 

@@ -5,7 +5,11 @@
 // back on an error); the browser does not validate first, so there is one set of messages and one
 // error summary for the whole page, whichever form was used, and no Zod to download.
 import type { SubmissionResult } from "@conform-to/react";
+import type { Route } from "../../routes/+types/review";
 import type { Decision, DeliveryConfidence } from "../../../workflows/states.ts";
+
+/** What the workspace's loader sends the page: the view every section of it reads. */
+export type ReviewWorkspace = Route.ComponentProps["loaderData"];
 
 export const RATINGS = ["met", "partly_met", "not_met"] as const;
 export type RatingValue = (typeof RATINGS)[number];
@@ -60,10 +64,6 @@ export function fieldDomId(formId: string, name: string): string {
 export function answerAnchor(fieldPath: string): string {
   return `answer-${fieldPath.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
 }
-
-/** Which form of the page a post came from: the value of its `intent` field. */
-export const FORM_INTENTS = ["rate", "comment", "propose", "countersign", "accept-condition", "reject-condition"] as const;
-export type FormIntent = (typeof FORM_INTENTS)[number];
 
 /** What the action sends back when a form cannot go through: which form, and Conform's reply for it. */
 export interface FormReply {
