@@ -94,7 +94,7 @@ app.use((req, res, next) => {
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
   // Pages show people's submissions, reviews and accounts: no browser or proxy keeps a copy. Routes
-  // that set their own Cache-Control (evidence, CSV) replace this with a value as strict.
+  // that set their own Cache-Control (evidence, CSV) add to it; the header stays no-store.
   res.setHeader("Cache-Control", "no-store");
 
   if (!SAFE_METHODS.has(req.method)) {

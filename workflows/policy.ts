@@ -122,11 +122,13 @@ export function who(actor: PolicyActor, question: Question, s: SubmissionFacts):
     case "give-condition-evidence":
       return isLeadOf(actor, s) ? null : refuse("Only a system lead of this footprint can give evidence for its conditions.");
     case "judge-condition":
+      // Accepting evidence can discharge the last condition and assure the model: a conflict
+      // bars administrators from it as it bars reviewers.
+      if (isConflicted(actor, s)) return refuse(conflictActing("judge its conditions"));
       if (actor.role === "admin") return null;
-      if (actor.role !== "reviewer" || !s.signers.includes(actor.id)) {
-        return refuse("Only a reviewer who signed the decision that set this condition can judge its evidence.");
-      }
-      return isConflicted(actor, s) ? refuse(conflictActing("judge its conditions")) : null;
+      return actor.role === "reviewer" && s.signers.includes(actor.id)
+        ? null
+        : refuse("Only a reviewer who signed the decision that set this condition can judge its evidence.");
     case "rate":
       if (!assignedAs(actor, s)) return refuse("Only the two reviewers assigned to this checkpoint can rate its key lines of enquiry.");
       return isConflicted(actor, s) ? refuse(conflictActing("assess it")) : null;

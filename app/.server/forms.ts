@@ -10,7 +10,8 @@ import type { z } from "zod";
  */
 export const MAX_FORM_BODY_BYTES = 512 * 1024;
 
-const EVIDENCE_UPLOAD_PATH = /^\/submissions\/[^/]+\/sections\/evidence\/?$/;
+// With JavaScript on, React Router posts the same form to the route's `.data` address.
+const EVIDENCE_UPLOAD_PATH = /^\/submissions\/[^/]+\/sections\/evidence(?:\/|\.data)?$/;
 
 /**
  * The body limit the HTTP host applies to a request path, or null for the evidence upload, which
@@ -82,7 +83,7 @@ export const MAX_ECHOED_CHARACTERS = 1000;
 export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unknown {
   const inner = unwrap(schema);
   if (typeof value === "string") {
-    const max = inner && "maxLength" in inner && typeof inner.maxLength === "number" ? inner.maxLength : MAX_ECHOED_CHARACTERS;
+    const max = statedMaxLength(schema) ?? MAX_ECHOED_CHARACTERS;
     return value.length > max ? value.slice(0, max) : value;
   }
   if (Array.isArray(value)) {
@@ -95,6 +96,22 @@ export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unk
     return Object.fromEntries(entries.map(([key, item]) => [key, clipToSchema(item, shape?.[key] as z.ZodType | undefined)]));
   }
   return value;
+}
+
+/**
+ * The longest a field's text may be, as its schema states it: a string's `.max()`, or the
+ * `maxLength` metadata of a field parsed from text by a transform (the section forms).
+ */
+function statedMaxLength(schema: z.ZodType | undefined): number | undefined {
+  let current = schema;
+  for (let depth = 0; current && depth < 10; depth++) {
+    const meta = current.meta() as { maxLength?: unknown } | undefined;
+    if (typeof meta?.maxLength === "number") return meta.maxLength;
+    if ("maxLength" in current && typeof current.maxLength === "number") return current.maxLength;
+    const def = current._zod.def as { innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; type: string };
+    current = def.innerType ?? (def.type === "pipe" ? (def.in?._zod.def.type === "transform" ? def.out : def.in) : undefined);
+  }
+  return undefined;
 }
 
 /** The schema under optional, nullable, default, preprocess and pipe wrappers: the one a value is typed into. */

@@ -63,7 +63,9 @@ export function safeRedirectTo(value: unknown): string {
   } catch {
     return "/";
   }
-  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : "/";
+  // Checked again after parsing: dot segments collapse, so `/.//evil.example` becomes `//evil.example`.
+  if (url.origin !== base || url.pathname.startsWith("//") || url.pathname.startsWith("/\\")) return "/";
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/;

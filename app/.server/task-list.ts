@@ -101,7 +101,8 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     targetCheckpoint: targetCheckpoint(snapshot, submission.state),
     nextSteps: nextSteps(loaded, evaluation.blockingFailures.length),
     canEdit: may("edit-draft"),
-    // Offered while the lead may submit or is only held back by open conditions (the page lists them).
+    // Offered only when the policy would accept the submission now; otherwise nextSteps says why
+    // (open conditions, say).
     canSubmit: may("submit"),
     resubmission: hasTag(submission.state, "returned"),
     /** The links this person gets beside the task list, as the policy allows them. */

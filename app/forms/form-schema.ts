@@ -25,9 +25,13 @@ function report(ctx: z.RefinementCtx<unknown>, input: unknown, message: string):
   return z.NEVER;
 }
 
-/** One text box's value → its typed value, by `convert`; blank → undefined. */
-function scalar<T>(convert: (text: string) => Parsed<T>) {
-  return z
+/**
+ * One text box's value → its typed value, by `convert`; blank → undefined. `maxLength`, when the
+ * answer is text, is recorded as the schema's metadata, so a form sent back with errors echoes no
+ * more of it than could be saved (app/.server/forms.ts clipToSchema).
+ */
+function scalar<T>(convert: (text: string) => Parsed<T>, maxLength?: number) {
+  const schema = z
     .unknown()
     .transform((input, ctx): T | undefined => {
       if (input === undefined || input === null) return undefined;
@@ -36,6 +40,7 @@ function scalar<T>(convert: (text: string) => Parsed<T>) {
       return parsed.ok ? parsed.value : report(ctx, input, parsed.message);
     })
     .optional();
+  return maxLength === undefined ? schema : schema.meta({ maxLength });
 }
 
 function asList(input: unknown): unknown[] {
@@ -54,9 +59,9 @@ function schemaFor(spec: ValueSpec): z.ZodType {
         if (!parsed.ok || parsed.value === undefined || !spec.code) return parsed;
         const code = parsed.value.replace(/\s+/g, "").toUpperCase();
         return spec.code.pattern.test(code) ? { ok: true, value: code } : { ok: false, message: spec.code.message };
-      });
+      }, spec.maxLength);
     case "textarea":
-      return scalar((text) => parseText(text, { label: spec.label, maxLength: spec.maxLength }));
+      return scalar((text) => parseText(text, { label: spec.label, maxLength: spec.maxLength }), spec.maxLength);
     case "wholeNumber":
       return scalar((text) => {
         const parsed = parseWholeNumber(text);

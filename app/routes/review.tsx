@@ -223,9 +223,16 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
 
   return (
     <>
-      <Link className="nhsuk-back-link" to="/reviews">
-        Back to your reviews
-      </Link>
+      {/* Its assigned reviewers came from their list; anyone else (an administrator) from the pipeline. */}
+      {d.you.role ? (
+        <Link className="nhsuk-back-link" to="/reviews">
+          Back to your reviews
+        </Link>
+      ) : (
+        <Link className="nhsuk-back-link" to="/pipeline">
+          Back to the pipeline
+        </Link>
+      )}
       <ErrorSummary errors={summaryOf(last)} />
       {d.flash && !last ? <SuccessBanner heading={d.flash} /> : null}
       <span className="nhsuk-caption-l">

@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-conditions";
+import { clipToSchema } from "../.server/forms.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
@@ -42,7 +43,14 @@ export async function action({ request, params }: Route.ActionArgs) {
   const parsed = EvidenceSchema.safeParse(form);
   const conditionId = String(form.conditionId ?? "");
   if (!parsed.success) {
-    return data({ conditionId, error: parsed.error.issues[0]!.message, evidence: String(form.evidence ?? "") }, { status: 400 });
+    return data(
+      {
+        conditionId,
+        error: parsed.error.issues[0]!.message,
+        evidence: clipToSchema(String(form.evidence ?? ""), EvidenceSchema.shape.evidence) as string,
+      },
+      { status: 400 },
+    );
   }
   const result = await applyEvent(
     db(),

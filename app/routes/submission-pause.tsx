@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-pause";
+import { clipToSchema } from "../.server/forms.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { ReasonField } from "../components/ReasonField.tsx";
 import { stateLabel } from "../status.ts";
@@ -38,7 +39,11 @@ export async function action({ request, params }: Route.ActionArgs) {
   const { submission, actor } = await requireSubmission(db(), user, params.id);
   const form = Object.fromEntries(await request.formData());
   const parsed = ReasonSchema.safeParse(form);
-  if (!parsed.success) return data({ error: parsed.error.issues[0]!.message, reason: String(form.reason ?? "") }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { error: parsed.error.issues[0]!.message, reason: clipToSchema(String(form.reason ?? ""), ReasonSchema.shape.reason) as string },
+      { status: 400 },
+    );
   const type = parsed.data.intent === "pause" ? "PAUSE" : "RESUME";
   const result = await applyEvent(
     db(),

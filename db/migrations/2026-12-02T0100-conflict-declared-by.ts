@@ -4,7 +4,8 @@ import type { Kysely } from "kysely";
  * Who recorded each conflict of interest: the reviewer themselves, or an administrator on their
  * behalf. A reviewer may withdraw only a conflict they declared (workflows/policy.ts). Existing
  * conflicts are attributed from the admin audit chain, where every declaration and recording was
- * written with its actor; any left over are taken as the reviewer's own.
+ * written with its actor; any left over stay unattributed (null), which only an administrator may
+ * withdraw: the safe side when nobody can say who recorded them.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -30,11 +31,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       .where("declared_at", "=", entry.at)
       .execute();
   }
-  await db
-    .updateTable("reviewer_conflict")
-    .set((eb) => ({ declared_by: eb.ref("user_id") }))
-    .where("declared_by", "is", null)
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

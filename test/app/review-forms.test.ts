@@ -18,7 +18,13 @@ describe("the proposal form", () => {
   });
 
   it("passes a complete proposal through with its decision, confidence and rationale", () => {
-    const result = proposeSchema([]).safeParse({ intent: "propose", version: 3, decision: "proceed", confidence: "amber", rationale: " Sound. " });
+    const result = proposeSchema([]).safeParse({
+      intent: "propose",
+      version: 3,
+      decision: "proceed",
+      confidence: "amber",
+      rationale: " Sound. ",
+    });
     expect(result.success && result.data).toMatchObject({ decision: "proceed", confidence: "amber", rationale: "Sound." });
   });
 });

@@ -43,6 +43,11 @@ describe("redirectTo after signing in", () => {
     "//evil.example",
     "/\\evil.example",
     "https://evil.example/",
+    // Dot segments the URL parser collapses into a leading `//`.
+    "/.//evil.example",
+    "/x/..//evil.example",
+    "/%2e//evil.example",
+    "/a/../..//evil.example",
   ];
 
   it.each(forged)("signed in, GET /sign-in?redirectTo=%s goes home", async (target) => {
@@ -162,6 +167,41 @@ describe("form bodies", () => {
       body: `${name}=y`,
     });
     expect(section.status).toBe(400);
+  });
+});
+
+describe("evidence uploads with JavaScript on", () => {
+  it("a file over the form limit posted to the route's .data address (React Router's fetch) is read, not refused", async () => {
+    const cookie = await signedInAs(baseUrl, "lead.kent@example.nhs.uk");
+    const home = await (await fetch(`${baseUrl}/submissions`, { headers: { cookie } })).text();
+    const ids = [...home.matchAll(/href="\/submissions\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    let editable: string | undefined;
+    for (const id of ids) {
+      const page = await fetch(`${baseUrl}/submissions/${id}/sections/evidence`, { headers: { cookie } });
+      if ((await page.text()).includes("Upload file")) {
+        editable = id;
+        break;
+      }
+    }
+    expect(editable, "a Kent submission whose evidence can be changed").toBeTruthy();
+    const form = new FormData();
+    form.set("intent", "upload");
+    form.set("section", "governance");
+    form.set("description", "Board minutes, in full");
+    const pdf = new Uint8Array(1024 * 1024);
+    pdf.set(new TextEncoder().encode("%PDF-1.4\n"));
+    pdf.set(new TextEncoder().encode("\n%%EOF\n"), pdf.length - 7);
+    form.set("file", new File([pdf], "minutes-in-full.pdf", { type: "application/pdf" }));
+    const response = await fetch(`${baseUrl}/submissions/${editable}/sections/evidence.data`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, origin: baseUrl },
+      body: form,
+    });
+    expect(response.status).not.toBe(413);
+    expect(response.status).toBeLessThan(400);
+    const after = await (await fetch(`${baseUrl}/submissions/${editable}/sections/evidence`, { headers: { cookie } })).text();
+    expect(after).toContain("minutes-in-full.pdf");
   });
 });
 

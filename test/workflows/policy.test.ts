@@ -46,6 +46,7 @@ const KINDS: Record<string, Actor> = {
   "second reviewer": REVIEWER_B,
   "lead reviewer, conflicted since": { ...REVIEWER_A, conflicts: [FOOTPRINT] },
   administrator: ADMIN,
+  "administrator, conflicted": { ...ADMIN, id: "admin-2", conflicts: [FOOTPRINT] },
 };
 
 const input = { submissionId: "sub-1", footprintCode: FOOTPRINT, modelType: "MCP" as const, createdBy: AUTHOR.id };
