@@ -1,7 +1,9 @@
 import { createContext, useContext, useEffect } from "react";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
+import { data, isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
+import { SuccessBanner } from "./components/SuccessBanner.tsx";
+import { takeFlash } from "./.server/flash.ts";
 import { useNonce } from "./csp-nonce.ts";
 import { navigationFor } from "./navigation.ts";
 import { getSessionUser } from "./.server/session.ts";
@@ -15,11 +17,17 @@ import stylesheet from "./styles/app.scss?url";
  */
 export async function loader({ request, context }: Route.LoaderArgs) {
   const user = await getSessionUser(request);
-  return {
-    user: user ? { name: user.name, role: user.role, unread: await countUnread(db(), user.id) } : null,
-    // Shown on the error page so a user can quote it; the same id is in the server's log line.
-    requestId: context.requestId,
-  };
+  // What the last form did ("Your ratings have been saved"), shown once on this page and cleared.
+  const flash = await takeFlash(request);
+  return data(
+    {
+      user: user ? { name: user.name, role: user.role, unread: await countUnread(db(), user.id) } : null,
+      // Shown on the error page so a user can quote it; the same id is in the server's log line.
+      requestId: context.requestId,
+      flash: flash.message,
+    },
+    flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined,
+  );
 }
 
 // Every navigation re-reads the session, so the header never shows a user who has signed out
@@ -67,6 +75,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Header user={data?.user ?? null} navigation={navigationFor(data?.user?.role)} />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent">
+            {data?.flash ? <SuccessBanner heading={data.flash} /> : null}
             <RequestIdContext.Provider value={data?.requestId}>{children}</RequestIdContext.Provider>
           </main>
         </div>

@@ -1,7 +1,7 @@
-import { data, Form, redirect } from "react-router";
+import { data, Form } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account-conflicts";
-import { SuccessBanner } from "../components/SuccessBanner.tsx";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { formatDate } from "../status.ts";
@@ -17,8 +17,6 @@ import { requireRole } from "../.server/session.ts";
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const [conflicts, footprints] = await Promise.all([listReviewerConflicts(db(), user.id), listFootprints(db())]);
-  const url = new URL(request.url);
-  const nameOf = (code: string | null) => (code ? (footprints.find((f) => f.code === code)?.name ?? null) : null);
   const actor = actorFrom(user);
   return {
     // Withdrawable only where the policy lets this person: not a conflict an administrator recorded.
@@ -27,8 +25,6 @@ export async function loader({ request }: Route.LoaderArgs) {
       return { ...c, withdrawRefusal: verdict.allowed ? null : verdict.reason };
     }),
     footprints: footprints.map((f) => ({ code: f.code, name: f.name, regionName: f.regionName })),
-    declared: nameOf(url.searchParams.get("declared")),
-    withdrawn: nameOf(url.searchParams.get("withdrawn")),
   };
 }
 
@@ -68,7 +64,11 @@ export async function action({ request }: Route.ActionArgs) {
     if (!parsed.success) throw data("Choose a declared conflict to withdraw.", { status: 400 });
     const withdrawn = await withdrawConflict(db(), user, parsed.data.footprintCode);
     if (!withdrawn.ok) return refuse({ conflicts: withdrawn.reason }, withdrawn.kind === "refused" ? 403 : 400);
-    return redirect(`/account/conflicts?withdrawn=${encodeURIComponent(parsed.data.footprintCode)}`);
+    const footprint = await findFootprint(db(), parsed.data.footprintCode);
+    return redirectWithFlash(
+      "/account/conflicts",
+      `Your conflict with ${footprint?.name ?? parsed.data.footprintCode} has been withdrawn.`,
+    );
   }
 
   const parsed = DeclareSchema.safeParse(form);
@@ -92,7 +92,7 @@ export async function action({ request }: Route.ActionArgs) {
       footprintCode: `You have already declared a conflict with ${footprint.name}. Withdraw it first if the reason has changed.`,
     });
   }
-  return redirect(`/account/conflicts?declared=${encodeURIComponent(footprint.code)}`);
+  return redirectWithFlash("/account/conflicts", `Your conflict with ${footprint.name} has been declared.`);
 }
 
 type Conflict = Route.ComponentProps["loaderData"]["conflicts"][number];
@@ -127,15 +127,9 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
     .map((field) => ({ fieldId: field, message: errors[field]! }));
   const values = actionData?.values ?? { footprintCode: "", reason: "" };
   const declaredCodes = new Set(d.conflicts.map((c) => c.footprintCode));
-  const flash = d.declared
-    ? `Your conflict with ${d.declared} has been declared.`
-    : d.withdrawn
-      ? `Your conflict with ${d.withdrawn} has been withdrawn.`
-      : null;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-full">
-        {flash && summary.length === 0 ? <SuccessBanner heading={flash} /> : null}
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-two-thirds">
             <ErrorSummary errors={summary} />

@@ -1,6 +1,7 @@
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-user";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
@@ -35,13 +36,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const admin = await requireRole(request, "admin");
   const [user, footprints] = await Promise.all([findUserForAdmin(db(), params.userId), listFootprints(db())]);
   if (!user) throw data("There is no such account.", { status: 404 });
-  const done = new URL(request.url).searchParams.get("done");
   return {
     user,
     self: user.id === admin.id,
     footprints: footprints.map((f) => ({ code: f.code, name: f.name, regionName: f.regionName })),
     regions: groupByRegion(footprints),
-    done: done ? (DONE[done] ?? null) : null,
   };
 }
 
@@ -97,7 +96,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   };
   const refuse = (errors: Partial<Record<Field, string>>, status = 400) =>
     data({ intent: intent.data as Intent, errors, values, reinvited: null }, { status });
-  const done = (what: keyof typeof DONE) => redirect(`/admin/users/${user.id}?done=${what}`);
+  const done = (what: keyof typeof DONE) => redirectWithFlash(`/admin/users/${user.id}`, DONE[what]!);
 
   switch (intent.data) {
     case "access": {
@@ -239,8 +238,8 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
         <Link className="nhsuk-back-link" to="/admin/users">
           Back to users
         </Link>
-        {(d.done || reinvited) && summary.length === 0 ? (
-          <SuccessBanner heading={reinvited ? `A new invitation has been sent to ${user.email}. Earlier links no longer work.` : d.done}>
+        {reinvited && summary.length === 0 ? (
+          <SuccessBanner heading={`A new invitation has been sent to ${user.email}. Earlier links no longer work.`}>
             {reinvited?.link ? (
               <p>
                 Development copy, so the link is shown here too:{" "}

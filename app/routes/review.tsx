@@ -1,7 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, Link, redirect, useNavigation } from "react-router";
+import { data, Link, useNavigation } from "react-router";
 import type { Route } from "./+types/review";
-import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
 import { CommentsSection } from "../components/review/Comments.tsx";
 import { ConditionsSection, conditionFormId } from "../components/review/Conditions.tsx";
@@ -22,6 +21,7 @@ import { db } from "../.server/db.ts";
 import { CommentSchema, ConditionReviewSchema, CountersignSchema, proposeSchema, RateSchema } from "../.server/review-forms.ts";
 import { postComment, reviewWorkspace, saveRatings, targetCriteria } from "../.server/reviews.ts";
 import { requireReadableForm, withClippedReply } from "../.server/forms.ts";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { requireRole } from "../.server/session.ts";
 import { type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";
 
@@ -46,15 +46,11 @@ type Flash = keyof typeof FLASH;
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
-  const done = new URL(request.url).searchParams.get("done");
-  return {
-    ...(await reviewWorkspace(db(), loaded)),
-    flash: done && done in FLASH ? FLASH[done as Flash] : null,
-  };
+  return reviewWorkspace(db(), loaded);
 }
 
 const reply = (body: FormReply, status: number) => data(body, { status });
-const done = (loaded: LoadedSubmission, flash: Flash) => redirect(`/reviews/${loaded.submission.id}?done=${flash}`);
+const done = (loaded: LoadedSubmission, flash: Flash) => redirectWithFlash(`/reviews/${loaded.submission.id}`, FLASH[flash]);
 
 /** The status a refused or lost workflow event is answered with; an unknown submission is a 404. */
 function statusOf(result: Extract<ApplyResult, { ok: false }>): number {
@@ -234,7 +230,6 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
         </Link>
       )}
       <ErrorSummary errors={summaryOf(last)} />
-      {d.flash && !last ? <SuccessBanner heading={d.flash} /> : null}
       <span className="nhsuk-caption-l">
         {s.modelType}, {s.footprintName}
       </span>

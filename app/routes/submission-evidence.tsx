@@ -1,9 +1,9 @@
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-evidence";
-import { SuccessBanner } from "../components/SuccessBanner.tsx";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { formatDate } from "../status.ts";
 import { db } from "../.server/db.ts";
@@ -17,8 +17,6 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const loaded = await requireSubmission(db(), user, params.id);
   const documents = await draftDocuments(db(), loaded.submission.id);
-  const url = new URL(request.url);
-  const uploadedId = url.searchParams.get("uploaded");
   return {
     submission: { id: loaded.submission.id, title: loaded.submission.title },
     refusal: refusalOf(loaded, "edit-draft"),
@@ -30,8 +28,6 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       sizeBytes: d.sizeBytes,
       uploadedAt: d.uploadedAt,
     })),
-    uploaded: documents.filter((d) => d.id === uploadedId).map((d) => ({ id: d.id, fileName: d.fileName }))[0] ?? null,
-    deleted: url.searchParams.has("deleted"),
   };
 }
 
@@ -93,7 +89,7 @@ export async function action({ request, params }: Route.ActionArgs) {
       if (outcome.kind === "refused") throw data(outcome.reason, { status: 403 });
       throw data("Document not found", { status: 404 });
     }
-    throw redirect(`${evidencePage}?deleted=1`);
+    throw await redirectWithFlash(evidencePage, "The document has been deleted from the draft.");
   }
 
   const submission = parseForm(body.formData, UploadSchema);
@@ -105,7 +101,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (outcome.kind === "refused") throw data(outcome.reason, { status: 403 });
     throw data("Submission not found", { status: 404 });
   }
-  throw redirect(`${evidencePage}?uploaded=${encodeURIComponent(outcome.document.id)}`);
+  throw await redirectWithFlash(evidencePage, `${outcome.document.fileName} has been uploaded.`);
 }
 
 function formatFileSize(bytes: number): string {
@@ -114,7 +110,7 @@ function formatFileSize(bytes: number): string {
 }
 
 export default function Evidence({ loaderData, actionData }: Route.ComponentProps) {
-  const { submission, documents, refusal, uploaded, deleted } = loaderData;
+  const { submission, documents, refusal } = loaderData;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "upload",
@@ -142,9 +138,6 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
           Back to the submission
         </Link>
         <ErrorSummary errors={summary} />
-        {summary.length === 0 && (uploaded || deleted) ? (
-          <SuccessBanner heading={uploaded ? `${uploaded.fileName} has been uploaded.` : "The document has been deleted from the draft."} />
-        ) : null}
         <span className="nhsuk-caption-l">{submission.title}</span>
         <h1>Evidence</h1>
         <p>
@@ -227,7 +220,7 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
             <div className="nhsuk-grid-column-two-thirds">
               <h2 className="nhsuk-heading-m">Upload a document</h2>
               {/* Remounted after each upload, so the form starts empty again. */}
-              <Form method="post" encType="multipart/form-data" {...getFormProps(form)} key={uploaded?.id ?? "upload"}>
+              <Form method="post" encType="multipart/form-data" {...getFormProps(form)} key={documents.map((d) => d.id).join(",")}>
                 <input type="hidden" name="intent" value="upload" />
                 <div className={`nhsuk-form-group${fields.file.errors ? " nhsuk-form-group--error" : ""}`}>
                   <label className="nhsuk-label nhsuk-label--s" htmlFor={fields.file.id}>

@@ -1,7 +1,8 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { useEffect, useState } from "react";
-import { data, Form, Link, redirect, useLocation, useNavigation } from "react-router";
+import { data, Form, Link, useLocation, useNavigation } from "react-router";
 import type { Route } from "./+types/submission-section";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { errorsInOrder, type FieldMeta, Fields, type FormUi, FormUiProvider } from "../components/form/fields.tsx";
 import { ReadOnlyAnswers } from "../components/form/ReadOnlyAnswers.tsx";
@@ -122,7 +123,9 @@ export async function action({ request, params }: Route.ActionArgs) {
   const outcome = await saveSubmissionSection(db(), loaded, section, value, { openedAt });
   if (outcome.ok) {
     const id = loaded.submission.id;
-    return redirect(formData.get("then") === "later" ? `/submissions?saved=${id}` : `/submissions/${id}?saved=${section}`);
+    return formData.get("then") === "later"
+      ? redirectWithFlash("/submissions", "Your answers have been saved. You can come back to them at any time.")
+      : redirectWithFlash(`/submissions/${id}`, "Your answers have been saved. Nothing is sent to the national team until you submit.");
   }
   switch (outcome.kind) {
     case "refused":

@@ -1,6 +1,7 @@
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-withdraw";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { clipToSchema } from "../.server/forms.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { ReasonField } from "../components/ReasonField.tsx";
@@ -47,7 +48,10 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
     return data({ error: result.reason, reason: parsed.data.reason }, { status: result.kind === "conflict" ? 409 : 403 });
   }
-  return redirect(actor.role === "lead" ? "/submissions?withdrawn=1" : `/submissions/${submission.id}`);
+  return redirectWithFlash(
+    actor.role === "lead" ? "/submissions" : `/submissions/${submission.id}`,
+    "The submission was withdrawn. Its history is kept.",
+  );
 }
 
 export default function Withdraw({ loaderData: d, actionData }: Route.ComponentProps) {

@@ -9,10 +9,9 @@ import { taskListFor } from "../.server/task-list.ts";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const loaded = await requireSubmission(db(), user, params.id);
-  const url = new URL(request.url);
+  const _url = new URL(request.url);
   return {
     ...(await taskListFor(db(), loaded)),
-    flash: url.searchParams.has("started") ? "started" : url.searchParams.get("saved") ? "saved" : null,
   };
 }
 
@@ -37,18 +36,6 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
       <Link className="nhsuk-back-link" to={d.backLink.href}>
         {d.backLink.text}
       </Link>
-      {d.flash === "saved" ? (
-        <div className="nhsuk-inset-text">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>Your answers have been saved. Nothing is sent to the national team until you submit.</p>
-        </div>
-      ) : null}
-      {d.flash === "started" ? (
-        <div className="nhsuk-inset-text">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>Your draft has been started. Nothing is sent to the national team until you submit it.</p>
-        </div>
-      ) : null}
       <span className="nhsuk-caption-l">
         {d.submission.modelType}, {d.submission.footprintName}
       </span>

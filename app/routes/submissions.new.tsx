@@ -1,8 +1,9 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submissions.new";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { startSubmissionForLead } from "../.server/submissions.ts";
 import { db } from "../.server/db.ts";
@@ -27,7 +28,10 @@ export async function action({ request }: Route.ActionArgs) {
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const started = await startSubmissionForLead(db(), user, submission.value);
   if (!started.ok) return data(submission.reply({ fieldErrors: { footprintCode: [started.reason] } }), { status: 403 });
-  return redirect(`/submissions/${started.id}?started=1`);
+  return redirectWithFlash(
+    `/submissions/${started.id}`,
+    "Your draft has been started. Nothing is sent to the national team until you submit it.",
+  );
 }
 
 export default function NewSubmission({ loaderData, actionData }: Route.ComponentProps) {

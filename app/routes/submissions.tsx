@@ -9,12 +9,9 @@ import { requireRole } from "../.server/session.ts";
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireRole(request, "lead");
   const codes = user.footprints.map((f) => f.code);
-  const url = new URL(request.url);
   return {
     footprints: user.footprints,
     submissions: await listSubmissionsForFootprints(db(), codes),
-    withdrawn: url.searchParams.get("withdrawn"),
-    saved: url.searchParams.has("saved"),
   };
 }
 
@@ -45,21 +42,9 @@ const columns = column.columns([
 ]);
 
 export default function Submissions({ loaderData }: Route.ComponentProps) {
-  const { submissions, footprints, withdrawn, saved } = loaderData;
+  const { submissions, footprints } = loaderData;
   return (
     <>
-      {saved ? (
-        <div className="nhsuk-inset-text">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>Your answers have been saved. You can come back to them at any time.</p>
-        </div>
-      ) : null}
-      {withdrawn ? (
-        <div className="nhsuk-inset-text">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>The submission was withdrawn. Its history is kept.</p>
-        </div>
-      ) : null}
       <h1>Your submissions</h1>
       <p>
         Proposals for {footprints.map((f) => f.name).join(" and ") || "your footprints"}. Each one goes through three national assurance

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_CHAIN, verifyAuditChains } from "../../db/audit.ts";
 import { createDb, type Db } from "../../db/client.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
 
 let cleanup = () => {};
 let database: Db;
@@ -335,15 +335,16 @@ describe("/admin/users/:userId", () => {
     });
 
     const moved = (await userPost(target, { intent: "access", role: "lead", footprints: ["E54000007", KENT] })) as Response;
-    expect(moved.headers.get("Location")).toBe(`/admin/users/${target}?done=access`);
-    expect(await userPage(target, "admin", "?done=access")).toMatchObject({
-      done: "The role and footprints have been saved.",
+    expect(moved.headers.get("Location")).toBe(`/admin/users/${target}`);
+    expect(await flashOf(moved)).toBe("The role and footprints have been saved.");
+    expect(await userPage(target, "admin")).toMatchObject({
       user: { footprints: [{ code: "E54000007" }, { code: KENT }] },
     });
     expect((await adminChain()).at(-1)).toMatchObject({ action: "CHANGE_FOOTPRINTS" });
 
     const unchanged = (await userPost(target, { intent: "access", role: "lead", footprints: [KENT, "E54000007"] })) as Response;
-    expect(unchanged.headers.get("Location")).toBe(`/admin/users/${target}?done=unchanged`);
+    expect(unchanged.headers.get("Location")).toBe(`/admin/users/${target}`);
+    expect(await flashOf(unchanged)).toBe("Nothing was changed: the role and footprints were already as you chose.");
 
     const reviewer = (await userPost(target, { intent: "access", role: "reviewer" })) as Response;
     expect(reviewer.status).toBe(302);
@@ -363,7 +364,8 @@ describe("/admin/users/:userId", () => {
       conflictFootprint: DEVON,
       conflictReason: "Sister runs a Devon CCG",
     })) as Response;
-    expect(recorded.headers.get("Location")).toBe(`/admin/users/${target}?done=conflict-recorded`);
+    expect(recorded.headers.get("Location")).toBe(`/admin/users/${target}`);
+    expect(await flashOf(recorded)).toBe("The conflict has been recorded.");
     expect((await adminChain()).at(-1)).toMatchObject({ action: "RECORD_CONFLICT", actor_id: ids.admin });
     expect(await userPage(target)).toMatchObject({ user: { conflicts: [{ footprintCode: DEVON, reason: "Sister runs a Devon CCG" }] } });
 
@@ -376,7 +378,8 @@ describe("/admin/users/:userId", () => {
     expect(again.data.values).toMatchObject({ conflictFootprint: DEVON, conflictReason: "Again" });
 
     const withdrawn = (await userPost(target, { intent: "withdraw-conflict", footprintCode: DEVON })) as Response;
-    expect(withdrawn.headers.get("Location")).toBe(`/admin/users/${target}?done=conflict-withdrawn`);
+    expect(withdrawn.headers.get("Location")).toBe(`/admin/users/${target}`);
+    expect(await flashOf(withdrawn)).toBe("The conflict has been withdrawn.");
     expect(await userPage(target)).toMatchObject({ user: { conflicts: [] } });
     expect(await userPost(target, { intent: "withdraw-conflict", footprintCode: DEVON })).toMatchObject({ init: { status: 400 } });
     expect(await userPost(target, { intent: "explode" })).toMatchObject({ init: { status: 400 } });
@@ -391,7 +394,8 @@ describe("/admin/users/:userId", () => {
     expect(noReason.data.errors).toEqual({ deactivationReason: "Enter why the account is being deactivated" });
 
     const response = (await userPost(target, { intent: "deactivate", deactivationReason: "Left NHS England" })) as Response;
-    expect(response.headers.get("Location")).toBe(`/admin/users/${target}?done=deactivated`);
+    expect(response.headers.get("Location")).toBe(`/admin/users/${target}`);
+    expect(await flashOf(response)).toBe("The account has been deactivated and its sessions ended.");
     const ended = (await settle(() => requireUser(appRequest("/reviews", { cookie: cookies["reviewer.two"] })))) as Response;
     expect(ended.status).toBe(302);
     expect(ended.headers.get("Location")).toBe("/sign-in?redirectTo=%2Freviews");
@@ -407,7 +411,8 @@ describe("/admin/users/:userId", () => {
     expect(again.data.errors.account).toMatch(/already deactivated/);
 
     const reactivated = (await userPost(target, { intent: "reactivate" })) as Response;
-    expect(reactivated.headers.get("Location")).toBe(`/admin/users/${target}?done=reactivated`);
+    expect(reactivated.headers.get("Location")).toBe(`/admin/users/${target}`);
+    expect(await flashOf(reactivated)).toBe("The account has been reactivated. They can sign in again.");
     expect(await signIn(appRequest("/sign-in"), { email: "reviewer.two@example.nhs.uk", password: "assure-demo-password" })).toMatchObject({
       ok: true,
     });

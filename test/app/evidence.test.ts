@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { MAX_EVIDENCE_BYTES, SECTION_SLUGS } from "../../workflows/submission.ts";
-import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, flashOf, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
 
 // Set before any app module reads it: this file's uploads go to a directory of its own.
 const uploads = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-uploads-test-"));
@@ -113,10 +113,10 @@ describe("uploading evidence", () => {
     expect(result.status).toBe(302);
     const location = new URL(result.headers.get("Location")!, "http://x");
     expect(location.pathname).toBe(`/submissions/${submissionId}/sections/evidence`);
-    uploadedId = location.searchParams.get("uploaded")!;
+    expect(await flashOf(result)).toBe("governing-body-minutes.pdf has been uploaded.");
 
-    const data = await page(cookies.lead, location.search);
-    expect(data.uploaded).toMatchObject({ id: uploadedId, fileName: "governing-body-minutes.pdf" });
+    const data = await page(cookies.lead);
+    uploadedId = data.documents[0]!.id;
     expect(data.refusal).toBeNull();
     expect(data.documents).toEqual([
       {
@@ -260,7 +260,8 @@ describe("uploading evidence", () => {
     expect(statusOf(await post(new URLSearchParams({ intent: "delete", documentId: copy.id }), cookies.reviewer))).toBe(403);
     const result = (await post(new URLSearchParams({ intent: "delete", documentId: copy.id }), cookies.lead)) as Response;
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe(`/submissions/${submissionId}/sections/evidence?deleted=1`);
+    expect(result.headers.get("Location")).toBe(`/submissions/${submissionId}/sections/evidence`);
+    expect(await flashOf(result)).toBe("The document has been deleted from the draft.");
     expect((await page(cookies.lead)).documents.map((d) => d.fileName)).toEqual(["governing-body-minutes.pdf"]);
     expect(statusOf(await download(copy.id, cookies.lead))).toBe(404);
     expect(statusOf(await post(new URLSearchParams({ intent: "delete", documentId: copy.id }), cookies.lead))).toBe(404);

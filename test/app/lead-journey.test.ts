@@ -5,7 +5,7 @@ import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
 
 let cleanup = () => {};
 let url = "";
@@ -60,7 +60,8 @@ describe("starting a submission", () => {
   it("starts a draft for the lead's footprint and opens its task list", async () => {
     const response = await startAs("lead.kent", { footprintCode: "E54000032", modelType: "PACS", title: "West Kent PACS" });
     expect(response.status).toBe(302);
-    const id = response.headers.get("Location")!.match(/^\/submissions\/([^?]+)\?started=1$/)![1]!;
+    const id = response.headers.get("Location")!.match(/^\/submissions\/([^?]+)$/)![1]!;
+    expect(await flashOf(response)).toBe("Your draft has been started. Nothing is sent to the national team until you submit it.");
     expect(await findSubmission(database, id)).toMatchObject({
       title: "West Kent PACS",
       model_type: "PACS",
@@ -360,7 +361,8 @@ describe("change requests, conditions and withdrawal", () => {
         }),
       ),
     )) as Response;
-    expect(done.headers.get("Location")).toBe("/submissions?withdrawn=1");
+    expect(done.headers.get("Location")).toBe("/submissions");
+    expect(await flashOf(done)).toBe("The submission was withdrawn. Its history is kept.");
     expect(await findSubmission(database, id)).toMatchObject({ state: "withdrawn" });
   });
 });

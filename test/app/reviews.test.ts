@@ -10,7 +10,7 @@ import type { Actor } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, judgementCriteria } from "../../workflows/criteria/index.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
 
 let cleanup = () => {};
 let url = "";
@@ -269,13 +269,13 @@ describe("ratings and comments", () => {
       "ratings[1].note": "",
     })) as Response;
     expect(saved.status).toBe(302);
-    expect(saved.headers.get("Location")).toBe(`/reviews/${id}?done=rated`);
+    expect(saved.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(saved)).toBe("Your ratings have been saved.");
     expect(
       (await post("reviewer.two", id, { intent: "rate", "ratings[0].criterionId": first!.id, "ratings[0].rating": "met" })) as Response,
     ).toMatchObject({ status: 302 });
 
-    const page = await workspace("reviewer.one", id, "?done=rated");
-    expect(page.flash).toBe("Your ratings have been saved.");
+    const page = await workspace("reviewer.one", id);
     const row = page.ratings.criteria.find((c) => c.id === first!.id)!;
     expect(row.lead).toMatchObject({ rating: "partly_met", note: "Benefits are plausible but not quantified" });
     expect(row.mine).toMatchObject({ rating: "partly_met" });
@@ -304,7 +304,8 @@ describe("ratings and comments", () => {
       visibility: "shared",
       fieldPath: "population.registeredPopulation",
     })) as Response;
-    expect(shared.headers.get("Location")).toBe(`/reviews/${id}?done=commented`);
+    expect(shared.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(shared)).toBe("Your comment has been added.");
     expect(
       ((await post("reviewer.two", id, { intent: "comment", body: "Internal: finance looks thin", visibility: "internal" })) as Response)
         .status,
@@ -515,7 +516,8 @@ describe("proposing a decision", () => {
       "changeRequests[0].text": "Ignored for this decision",
     })) as Response;
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe(`/reviews/${id}?done=proposed`);
+    expect(result.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(result)).toBe("Your proposed decision has been sent to the second reviewer to countersign.");
     const page = await workspace("reviewer.two", id);
     expect(page.submission.state).toBe("checkpoint1.awaiting_countersign");
     expect(page.proposal).toMatchObject({
@@ -603,7 +605,10 @@ describe("countersigning", () => {
       agree: "no",
       reason: "The hub populations do not add up",
     })) as Response;
-    expect(disagreed.headers.get("Location")).toBe(`/reviews/${id}?done=disagreed`);
+    expect(disagreed.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(disagreed)).toBe(
+      "You disagreed with the proposed decision. It has gone back to the lead reviewer with your reason.",
+    );
     const page = await workspace("reviewer.one", id);
     expect(page.submission.state).toBe("checkpoint1.in_review");
     expect(page.disagreement).toMatchObject({ reason: "The hub populations do not add up" });
@@ -621,10 +626,10 @@ describe("countersigning", () => {
       agree: "yes",
     })) as Response;
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe(`/reviews/${id}?done=countersigned`);
+    expect(result.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(result)).toBe("You countersigned the decision. It is now final.");
     expect(await findSubmission(database, id)).toMatchObject({ state: "procurement" });
-    const page = await workspace("reviewer.two", id, "?done=countersigned");
-    expect(page.flash).toBe("You countersigned the decision. It is now final.");
+    const page = await workspace("reviewer.two", id);
     expect(page.decisions).toMatchObject([{ number: 1, decisionText: "Proceed", confidence: "Amber/green" }]);
   });
 });
@@ -664,7 +669,10 @@ describe("condition evidence", () => {
       version,
       reason: "The minutes are not attached",
     })) as Response;
-    expect(rejected.headers.get("Location")).toBe(`/reviews/${id}?done=rejected`);
+    expect(rejected.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(rejected)).toBe(
+      "You did not accept the evidence. The condition is open again, with your reason for the system lead.",
+    );
     expect(await conditionOf(id)).toMatchObject({ status: "open", rejectionReason: "The minutes are not attached" });
   });
 
@@ -681,7 +689,8 @@ describe("condition evidence", () => {
     expect(await conditionOf(id)).toMatchObject({ status: "evidence_submitted" });
 
     const accepted = (await post("reviewer.two", id, { intent: "accept-condition", conditionId: "c1", version })) as Response;
-    expect(accepted.headers.get("Location")).toBe(`/reviews/${id}?done=accepted`);
+    expect(accepted.headers.get("Location")).toBe(`/reviews/${id}`);
+    expect(await flashOf(accepted)).toBe("You accepted the evidence. The condition is discharged.");
     expect(await conditionOf(id)).toMatchObject({ status: "discharged" });
   });
 

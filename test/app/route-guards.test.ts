@@ -81,11 +81,12 @@ describe("signed-in pages", () => {
 
   it("the root layout names the signed-in user and nobody else", async () => {
     const { loader } = await import("../../app/root.tsx");
-    const anonymous = await loader({ request: appRequest("/"), params: {}, context } as never);
+    const anonymous = (await loader({ request: appRequest("/"), params: {}, context } as never)).data;
     expect(anonymous.user).toBeNull();
     const cookie = await sessionCookieFor("reviewer.two@example.nhs.uk");
-    const signedIn = await loader({ request: appRequest("/", { cookie }), params: {}, context } as never);
+    const signedIn = (await loader({ request: appRequest("/", { cookie }), params: {}, context } as never)).data;
     expect(signedIn.user).toEqual({ name: "Robin Reviewer", role: "reviewer", unread: 0 });
     expect(signedIn.requestId).toBe("test-request");
+    expect(signedIn.flash).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ import { findUserProfile } from "../../db/users.ts";
 import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS, sectionSchemas } from "../../workflows/submission.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Pure parts: the parsers and the id scheme
@@ -358,7 +358,8 @@ describe("saving a section", () => {
       then: "continue",
     })) as Response;
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe(`/submissions/${id}?saved=population`);
+    expect(result.headers.get("Location")).toBe(`/submissions/${id}`);
+    expect(await flashOf(result)).toBe("Your answers have been saved. Nothing is sent to the national team until you submit.");
 
     const { content } = await readDraft(database, id);
     expect(content.population).toMatchObject({
@@ -387,7 +388,8 @@ describe("saving a section", () => {
       then: "later",
     })) as Response;
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe(`/submissions?saved=${id}`);
+    expect(result.headers.get("Location")).toBe("/submissions");
+    expect(await flashOf(result)).toBe("Your answers have been saved. You can come back to them at any time.");
     const { content } = await readDraft(database, id);
     expect(content.finance).toEqual({
       budget: { capitatedSumPence: 150_000_000, performancePaymentPercent: 3.5 },

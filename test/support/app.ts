@@ -58,3 +58,13 @@ export async function settle(run: () => unknown): Promise<unknown> {
 }
 
 export const context = { requestId: "test-request", cspNonce: "test-nonce" };
+
+/** The one-time message a redirect carries to its next page (app/.server/flash.ts), or null. */
+export async function flashOf(response: Response): Promise<string | null> {
+  const { takeFlash } = await import("../../app/.server/flash.ts");
+  const cookies = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return (await takeFlash(new Request("http://localhost/", { headers: { cookie: cookies } }))).message;
+}
