@@ -15,7 +15,7 @@ import { type Actor, type AssuranceSnapshot, type Checkpoint, factsFrom, hasTag 
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
-import { decide, type Question, type SubmissionFacts } from "../../workflows/policy.ts";
+import { decide, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
 import { actorFrom, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
@@ -64,10 +64,15 @@ export function refusalOf(loaded: Pick<LoadedSubmission, "actor" | "facts">, que
   return verdict.allowed ? null : verdict.reason;
 }
 
-/** The same, as a 403 page with the reason (or the 404 of a submission the person may not know of). */
-export function requireAllowed(loaded: Pick<LoadedSubmission, "actor" | "facts">, question: Question): void {
-  const verdict = decide(loaded.actor, question, loaded.facts);
-  if (!verdict.allowed) throw data(verdict.hidden ? "Submission not found" : verdict.reason, { status: verdict.hidden ? 404 : 403 });
+/**
+ * A 403 page with the reason (or the 404 of a submission the person may not know of) unless this
+ * person may ask the question at all. Whether the submission is at a step where it means anything
+ * is left to the page, which says so in place of its form (refusalOf), and to the action.
+ */
+export function requirePermission(loaded: Pick<LoadedSubmission, "actor" | "facts">, question: Question): void {
+  const verdict = who(loaded.actor, question, loaded.facts);
+  if (verdict && !verdict.allowed)
+    throw data(verdict.hidden ? "Submission not found" : verdict.reason, { status: verdict.hidden ? 404 : 403 });
 }
 
 /** The checkpoint the draft is being prepared for: the next one, or the one it was returned at. */

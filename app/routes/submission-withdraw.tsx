@@ -7,15 +7,16 @@ import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { ReasonField } from "../components/ReasonField.tsx";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
-import { requireAllowed, requireSubmission } from "../.server/submissions.ts";
+import { refusalOf, requirePermission, requireSubmission } from "../.server/submissions.ts";
 import { requireUser } from "../.server/session.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const loaded = await requireSubmission(db(), user, params.id);
-  requireAllowed(loaded, "withdraw");
+  requirePermission(loaded, "withdraw");
   const { submission } = loaded;
-  return { id: submission.id, title: submission.title, version: submission.version };
+  // Already closed (withdrawn, say, by someone else a moment ago): the page says so instead of the form.
+  return { id: submission.id, title: submission.title, version: submission.version, notNow: refusalOf(loaded, "withdraw") };
 }
 
 const WithdrawSchema = z.object({
@@ -64,26 +65,32 @@ export default function Withdraw({ loaderData: d, actionData }: Route.ComponentP
         <ErrorSummary errors={actionData ? [{ fieldId: "reason", message: actionData.error }] : []} />
         <span className="nhsuk-caption-l">{d.title}</span>
         <h1>Withdraw this submission?</h1>
-        <div className="nhsuk-warning-callout">
-          <h2 className="nhsuk-warning-callout__label">
-            <span role="text">
-              <span className="nhsuk-u-visually-hidden">Important: </span>This cannot be undone
-            </span>
-          </h2>
-          <p>A withdrawn submission stops for good. Its answers, versions and history are kept, but nothing more can happen to it.</p>
-        </div>
-        <Form method="post">
-          <input type="hidden" name="version" value={d.version} />
-          <ReasonField label="Why is it being withdrawn?" error={actionData?.error} value={actionData?.reason} />
-          <div className="nhsuk-button-group">
-            <button className="nhsuk-button nhsuk-button--warning" type="submit">
-              Withdraw submission
-            </button>
-            <Link className="nhsuk-link" to={`/submissions/${d.id}`}>
-              Cancel
-            </Link>
-          </div>
-        </Form>
+        {d.notNow ? (
+          <p>{d.notNow}</p>
+        ) : (
+          <>
+            <div className="nhsuk-warning-callout">
+              <h2 className="nhsuk-warning-callout__label">
+                <span role="text">
+                  <span className="nhsuk-u-visually-hidden">Important: </span>This cannot be undone
+                </span>
+              </h2>
+              <p>A withdrawn submission stops for good. Its answers, versions and history are kept, but nothing more can happen to it.</p>
+            </div>
+            <Form method="post">
+              <input type="hidden" name="version" value={d.version} />
+              <ReasonField label="Why is it being withdrawn?" error={actionData?.error} value={actionData?.reason} />
+              <div className="nhsuk-button-group">
+                <button className="nhsuk-button nhsuk-button--warning" type="submit">
+                  Withdraw submission
+                </button>
+                <Link className="nhsuk-link" to={`/submissions/${d.id}`}>
+                  Cancel
+                </Link>
+              </div>
+            </Form>
+          </>
+        )}
       </div>
     </div>
   );

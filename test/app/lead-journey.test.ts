@@ -364,5 +364,15 @@ describe("change requests, conditions and withdrawal", () => {
     expect(done.headers.get("Location")).toBe("/submissions");
     expect(await flashOf(done)).toBe("The submission was withdrawn. Its history is kept.");
     expect(await findSubmission(database, id)).toMatchObject({ state: "withdrawn" });
+
+    // Sent again from the page they had (a double click, a retry after a dropped connection): told
+    // it changed, and the page renders saying why there is no form, rather than a 403 page.
+    const again = (await settle(() =>
+      action(args(formPost(`/submissions/${id}/withdraw`, { reason: "Again", version: "1" }, { cookie: cookies["lead.kent"] }), { id })),
+    )) as { init: { status: number }; data: { error: string } };
+    expect(again.init.status).toBe(409);
+    expect(again.data.error).toMatch(/^Someone else changed this submission/);
+    const page = await loader(args(appRequest(`/submissions/${id}/withdraw`, { cookie: cookies["lead.kent"] }), { id }));
+    expect(page.notNow).toBe("The submission is closed, so nothing more can be done to it.");
   });
 });
