@@ -89,7 +89,11 @@ describe.skipIf(!chromiumPath)("the section pages in Chromium", () => {
     // Enter in a text box saves (the form's first submit button is "Save and continue", not "Remove").
     await page.locator("#f-population-practices-1-listSize").press("Enter");
     expect(new URL(page.url()).pathname).toBe(`/submissions/${id}`);
-    expect(new URL(page.url()).searchParams.get("saved")).toBe("population");
+    // The confirmation travels in a one-time cookie, not the address: shown once on the task list.
+    expect(new URL(page.url()).search).toBe("");
+    expect(await page.getByText("Your answers have been saved. Nothing is sent to the national team until you submit.").count()).toBe(1);
+    await page.reload();
+    expect(await page.getByText("Your answers have been saved. Nothing is sent to the national team until you submit.").count()).toBe(0);
 
     const population = (await readDraft(database, id)).content.population;
     expect(population).toMatchObject({
