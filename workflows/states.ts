@@ -66,36 +66,83 @@ export interface StateMeta {
   checkpoint: Checkpoint | null;
   /** How a sentence ends: "The submission is …". */
   words: string;
+  /**
+   * What happens next, as the submission's page tells it: to the footprint's leads, and to anyone
+   * else. Null in a submittable state, where it depends on the draft's checks (app/.server/task-list.ts).
+   */
+  next: { lead: string; others: string } | null;
 }
+
+const both = (text: string) => ({ lead: text, others: text });
 
 const checkpointStates = (n: Checkpoint): Partial<Record<StateKey, StateMeta>> => ({
   [`checkpoint${n}.awaiting_assignment`]: {
     tags: ["awaiting_assignment", "national_clock"],
     checkpoint: n,
     words: `at checkpoint ${n}, waiting for reviewers to be assigned`,
+    next: both(`Submitted for checkpoint ${n}. The programme team will assign two national reviewers.`),
   },
-  [`checkpoint${n}.in_review`]: { tags: ["in_review", "national_clock"], checkpoint: n, words: `at checkpoint ${n}, in review` },
+  [`checkpoint${n}.in_review`]: {
+    tags: ["in_review", "national_clock"],
+    checkpoint: n,
+    words: `at checkpoint ${n}, in review`,
+    next: both(`Checkpoint ${n} is in review by the national team. You will be told when a decision is made.`),
+  },
   [`checkpoint${n}.awaiting_countersign`]: {
     tags: ["awaiting_countersign", "national_clock"],
     checkpoint: n,
     words: `at checkpoint ${n}, waiting for a countersignature`,
+    next: both(`A decision for checkpoint ${n} has been proposed and is waiting for a second reviewer to countersign it.`),
   },
-  [`checkpoint${n}.returned`]: { tags: ["returned", "editable"], checkpoint: n, words: `at checkpoint ${n}, returned for changes` },
+  [`checkpoint${n}.returned`]: {
+    tags: ["returned", "editable"],
+    checkpoint: n,
+    words: `at checkpoint ${n}, returned for changes`,
+    next: {
+      lead: `The reviewers asked for changes at checkpoint ${n}. Answer each request below, then resubmit.`,
+      others: `Returned to the local system for changes at checkpoint ${n}.`,
+    },
+  },
 });
 
 /** Every state a submission can rest in, in the order of the process. */
 export const STATES = {
-  draft: { tags: ["draft", "submittable", "editable"], checkpoint: null, words: "a draft" },
+  draft: { tags: ["draft", "submittable", "editable"], checkpoint: null, words: "a draft", next: null },
   ...checkpointStates(1),
-  procurement: { tags: ["submittable", "editable", "conditions"], checkpoint: null, words: "in procurement" },
+  procurement: { tags: ["submittable", "editable", "conditions"], checkpoint: null, words: "in procurement", next: null },
   ...checkpointStates(2),
-  mobilisation: { tags: ["submittable", "editable", "conditions"], checkpoint: null, words: "mobilising" },
+  mobilisation: { tags: ["submittable", "editable", "conditions"], checkpoint: null, words: "mobilising", next: null },
   ...checkpointStates(3),
-  final_conditions: { tags: ["conditions"], checkpoint: null, words: "discharging its final conditions" },
-  paused: { tags: ["paused"], checkpoint: null, words: "paused" },
-  assured: { tags: ["closed", "assured"], checkpoint: null, words: "assured" },
-  not_assured: { tags: ["closed", "not_assured"], checkpoint: null, words: "not assured" },
-  withdrawn: { tags: ["closed", "withdrawn"], checkpoint: null, words: "withdrawn" },
+  final_conditions: {
+    tags: ["conditions"],
+    checkpoint: null,
+    words: "discharging its final conditions",
+    next: both("Checkpoint 3 was passed with conditions. Give evidence for each condition; the model is assured when all are discharged."),
+  },
+  paused: {
+    tags: ["paused"],
+    checkpoint: null,
+    words: "paused",
+    next: both("The national team has paused this submission. Nothing can move until it is resumed."),
+  },
+  assured: {
+    tags: ["closed", "assured"],
+    checkpoint: null,
+    words: "assured",
+    next: both("The care model has passed all three checkpoints and is assured."),
+  },
+  not_assured: {
+    tags: ["closed", "not_assured"],
+    checkpoint: null,
+    words: "not assured",
+    next: both("The national team decided the proposal should not proceed."),
+  },
+  withdrawn: {
+    tags: ["closed", "withdrawn"],
+    checkpoint: null,
+    words: "withdrawn",
+    next: both("The submission was withdrawn. Its history is kept."),
+  },
 } as Readonly<Record<StateKey, StateMeta>>;
 
 export const STATE_KEYS = Object.keys(STATES) as StateKey[];
@@ -131,6 +178,11 @@ export function whoseTurn(state: string): Turn {
 /** The checkpoint a state belongs to (1–3), or null outside a checkpoint. */
 export function checkpointOf(state: string): Checkpoint | null {
   return isStateKey(state) ? STATES[state].checkpoint : null;
+}
+
+/** What happens next in a state that is not submittable, for the footprint's leads or anyone else. */
+export function whatHappensNext(state: string, to: "lead" | "others"): string | null {
+  return isStateKey(state) ? (STATES[state].next?.[to] ?? null) : null;
 }
 
 /** The state in words, to end a sentence: "The submission is at checkpoint 1, in review." */

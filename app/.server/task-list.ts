@@ -4,7 +4,8 @@ import { findFootprint } from "../../db/reference.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
 import { listComments } from "../../db/reviews.ts";
-import { checkpointOf, hasTag, whoseTurn } from "../../workflows/assurance.machine.ts";
+import { hasTag, whoseTurn } from "../../workflows/assurance.machine.ts";
+import { describeState, whatHappensNext } from "../../workflows/states.ts";
 import type { Question } from "../../workflows/policy.ts";
 import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
@@ -30,7 +31,6 @@ function nextSteps(loaded: LoadedSubmission, blocking: number): string {
   const state = submission.state;
   // Only the footprint's own leads see its submissions at all (workflows/policy.ts).
   const lead = loaded.actor.role === "lead";
-  const cp = checkpointOf(state);
   if (hasTag(state, "submittable")) {
     const next = targetCheckpoint(loaded.snapshot, state);
     if (!lead) return `The local system is preparing the submission for checkpoint ${next}.`;
@@ -40,23 +40,7 @@ function nextSteps(loaded: LoadedSubmission, blocking: number): string {
       ? `Complete the sections below. When no blocking check fails, check your answers and submit for checkpoint ${next}.`
       : `No blocking check fails. Check your answers, then submit for checkpoint ${next}.`;
   }
-  if (hasTag(state, "returned")) {
-    return lead
-      ? `The reviewers asked for changes at checkpoint ${cp}. Answer each request below, then resubmit.`
-      : `Returned to the local system for changes at checkpoint ${cp}.`;
-  }
-  if (hasTag(state, "awaiting_assignment")) return `Submitted for checkpoint ${cp}. The programme team will assign two national reviewers.`;
-  if (hasTag(state, "in_review")) return `Checkpoint ${cp} is in review by the national team. You will be told when a decision is made.`;
-  if (hasTag(state, "awaiting_countersign")) {
-    return `A decision for checkpoint ${cp} has been proposed and is waiting for a second reviewer to countersign it.`;
-  }
-  if (hasTag(state, "conditions")) {
-    return "Checkpoint 3 was passed with conditions. Give evidence for each condition; the model is assured when all are discharged.";
-  }
-  if (hasTag(state, "paused")) return "The national team has paused this submission. Nothing can move until it is resumed.";
-  if (hasTag(state, "assured")) return "The care model has passed all three checkpoints and is assured.";
-  if (hasTag(state, "not_assured")) return "The national team decided the proposal should not proceed.";
-  return "The submission was withdrawn. Its history is kept.";
+  return whatHappensNext(state, lead ? "lead" : "others") ?? describeState(state);
 }
 
 export async function taskListFor(db: Db, loaded: LoadedSubmission) {
