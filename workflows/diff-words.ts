@@ -16,6 +16,7 @@ import {
   sectionOfFieldPath,
   toFieldPathPattern,
 } from "./submission.ts";
+import { formatFileSize } from "./submission-vocabulary.ts";
 
 /**
  * What changed between two versions of a submission, in the words a reviewer reads: each change
@@ -198,11 +199,6 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
 });
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
-function fileSize(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 /** One value as a reader expects it: £ from pence, "1 April 2017", "Yes", a service's name. */
 function formatScalar(key: string, value: unknown): string {
   if (typeof value === "boolean") return value ? "Yes" : "No";
@@ -211,7 +207,7 @@ function formatScalar(key: string, value: unknown): string {
       return `£${new Intl.NumberFormat("en-GB", { minimumFractionDigits: value % 100 === 0 ? 0 : 2, maximumFractionDigits: 2 }).format(value / 100)}`;
     }
     if (key.endsWith("Percent")) return `${numberFormat.format(value)}%`;
-    if (key === "sizeBytes") return fileSize(value);
+    if (key === "sizeBytes") return formatFileSize(value);
     return numberFormat.format(value);
   }
   if (typeof value === "string") {

@@ -184,3 +184,9 @@ export const KEY_DATE_LABELS: Record<KeyDate, string> = {
 // 8. Evidence
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
+
+/** A file's size as people read it: "340 KB", "4.2 MB". */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -5,13 +5,14 @@ import { z } from "zod";
 import type { Route } from "./+types/submission-evidence";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { deleteEvidence, draftDocuments, readUploadBody, type UploadProblem, uploadEvidence } from "../.server/evidence.ts";
 import { parseForm } from "../.server/forms.ts";
 import { requireUser } from "../.server/session.ts";
 import { refusalOf, requireSubmission } from "../.server/submissions.ts";
-import { MAX_EVIDENCE_BYTES, SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
+import { formatFileSize, MAX_EVIDENCE_BYTES, SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
@@ -22,6 +23,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     refusal: refusalOf(loaded, "edit-draft"),
     documents: documents.map((d) => ({
       id: d.id,
+      href: `/submissions/${loaded.submission.id}/evidence/${d.id}`,
       fileName: d.fileName,
       section: SECTION_TITLES[d.section],
       description: d.description ?? null,
@@ -104,9 +106,56 @@ export async function action({ request, params }: Route.ActionArgs) {
   throw await redirectWithFlash(evidencePage, `${outcome.document.fileName} has been uploaded.`);
 }
 
-function formatFileSize(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+type EvidenceDocument = Route.ComponentProps["loaderData"]["documents"][number];
+
+const column = tableColumns<EvidenceDocument>();
+const DOCUMENT_COLUMNS = [
+  column.accessor("fileName", {
+    header: "File",
+    cell: ({ row }) => <DocumentLink document={row.original} />,
+  }),
+  column.accessor("section", { header: "Section" }),
+  column.accessor("sizeBytes", { header: "Size", cell: ({ getValue }) => formatFileSize(getValue()) }),
+  column.accessor("uploadedAt", { header: "Uploaded", cell: ({ getValue }) => formatDate(getValue()) }),
+];
+// Only someone who may change the draft gets the delete buttons.
+const DOCUMENT_COLUMNS_WITH_DELETE = [
+  ...DOCUMENT_COLUMNS,
+  column.display({
+    id: "action",
+    header: () => <span className="nhsuk-u-visually-hidden">Action</span>,
+    cell: ({ row }) => <DeleteDocument document={row.original} />,
+  }),
+];
+
+function DocumentLink({ document: d }: { document: EvidenceDocument }) {
+  return (
+    <>
+      {/* A download, not a page: the browser must fetch it whole, never the client router. */}
+      <a href={d.href} download={d.fileName}>
+        {d.fileName}
+      </a>
+      {d.description ? (
+        <>
+          <br />
+          <span className="nhsuk-body-s">{d.description}</span>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function DeleteDocument({ document: d }: { document: EvidenceDocument }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="delete" />
+      <input type="hidden" name="documentId" value={d.id} />
+      <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" type="submit" disabled={busy}>
+        Delete<span className="nhsuk-u-visually-hidden"> {d.fileName}</span>
+      </button>
+    </Form>
+  );
 }
 
 export default function Evidence({ loaderData, actionData }: Route.ComponentProps) {
@@ -145,70 +194,14 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
           tagged to the section it supports and goes to the national team with the submission.
         </p>
 
-        {documents.length === 0 ? (
-          <p>No documents have been uploaded yet.</p>
-        ) : (
-          <table className="nhsuk-table">
-            <caption className="nhsuk-table__caption nhsuk-table__caption--m">Uploaded documents</caption>
-            <thead className="nhsuk-table__head">
-              <tr className="nhsuk-table__row">
-                <th className="nhsuk-table__header" scope="col">
-                  File
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  Section
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  Size
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  Uploaded
-                </th>
-                {refusal ? null : (
-                  <th className="nhsuk-table__header" scope="col">
-                    <span className="nhsuk-u-visually-hidden">Action</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody className="nhsuk-table__body">
-              {documents.map((d) => (
-                <tr className="nhsuk-table__row" key={d.id}>
-                  <td className="nhsuk-table__cell">
-                    {/* A download, not a page: the browser must fetch it whole, never the client router. */}
-                    <a href={`/submissions/${submission.id}/evidence/${d.id}`} download={d.fileName}>
-                      {d.fileName}
-                    </a>
-                    {d.description ? (
-                      <>
-                        <br />
-                        <span className="nhsuk-body-s">{d.description}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td className="nhsuk-table__cell">{d.section}</td>
-                  <td className="nhsuk-table__cell">{formatFileSize(d.sizeBytes)}</td>
-                  <td className="nhsuk-table__cell">{formatDate(d.uploadedAt)}</td>
-                  {refusal ? null : (
-                    <td className="nhsuk-table__cell">
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="delete" />
-                        <input type="hidden" name="documentId" value={d.id} />
-                        <button
-                          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
-                          type="submit"
-                          disabled={busy}
-                        >
-                          Delete<span className="nhsuk-u-visually-hidden"> {d.fileName}</span>
-                        </button>
-                      </Form>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          caption="Uploaded documents"
+          captionVisible
+          columns={refusal ? DOCUMENT_COLUMNS : DOCUMENT_COLUMNS_WITH_DELETE}
+          data={documents}
+          getRowId={(d) => d.id}
+          empty={<p>No documents have been uploaded yet.</p>}
+        />
 
         {refusal ? (
           <div className="nhsuk-inset-text">

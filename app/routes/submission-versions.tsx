@@ -1,6 +1,7 @@
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-versions";
+import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDateTime } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { requireUser } from "../.server/session.ts";
@@ -56,6 +57,16 @@ function frozenContent(json: string): SubmissionContent {
 
 // ---------------------------------------------------------------------------------------------
 
+type VersionRow = Route.ComponentProps["loaderData"]["versions"][number];
+
+const column = tableColumns<VersionRow>();
+const VERSION_COLUMNS = [
+  column.accessor("number", { header: "Version", cell: ({ getValue }) => `Version ${getValue()}` }),
+  column.accessor("checkpoint", { header: "Checkpoint", cell: ({ getValue }) => `Checkpoint ${getValue()}` }),
+  column.accessor("submittedBy", { header: "Submitted by" }),
+  column.accessor("submittedAt", { header: "Submitted", cell: ({ getValue }) => formatDateTime(getValue()) }),
+];
+
 const KIND_TAGS: Record<ChangeKind, { text: string; className: string }> = {
   added: { text: "Added", className: "nhsuk-tag nhsuk-tag--green" },
   removed: { text: "Removed", className: "nhsuk-tag nhsuk-tag--red" },
@@ -93,39 +104,14 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
         </div>
       </div>
 
-      {versions.length === 0 ? (
-        <p>Nothing has been submitted yet.</p>
-      ) : (
-        <table className="nhsuk-table">
-          <caption className="nhsuk-table__caption nhsuk-table__caption--m">Submitted versions</caption>
-          <thead className="nhsuk-table__head">
-            <tr className="nhsuk-table__row">
-              <th className="nhsuk-table__header" scope="col">
-                Version
-              </th>
-              <th className="nhsuk-table__header" scope="col">
-                Checkpoint
-              </th>
-              <th className="nhsuk-table__header" scope="col">
-                Submitted by
-              </th>
-              <th className="nhsuk-table__header" scope="col">
-                Submitted
-              </th>
-            </tr>
-          </thead>
-          <tbody className="nhsuk-table__body">
-            {versions.map((v) => (
-              <tr className="nhsuk-table__row" key={v.number}>
-                <td className="nhsuk-table__cell">Version {v.number}</td>
-                <td className="nhsuk-table__cell">Checkpoint {v.checkpoint}</td>
-                <td className="nhsuk-table__cell">{v.submittedBy}</td>
-                <td className="nhsuk-table__cell">{formatDateTime(v.submittedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        caption="Submitted versions"
+        captionVisible
+        columns={VERSION_COLUMNS}
+        data={versions}
+        getRowId={(v) => String(v.number)}
+        empty={<p>Nothing has been submitted yet.</p>}
+      />
 
       {versions.length === 1 ? <p>There is one version so far, so there is nothing to compare it with yet.</p> : null}
 

@@ -121,6 +121,7 @@ describe("uploading evidence", () => {
     expect(data.documents).toEqual([
       {
         id: uploadedId,
+        href: `/submissions/${submissionId}/evidence/${uploadedId}`,
         fileName: "governing-body-minutes.pdf",
         section: "Governance and engagement",
         description: "Minutes, March 2017",

@@ -235,35 +235,34 @@ export function ProposalDetails({ proposal }: { proposal: NonNullable<ReviewWork
         <dt className="nhsuk-summary-list__key">Proposed by</dt>
         <dd className="nhsuk-summary-list__value">{proposal.proposedBy}</dd>
       </div>
-      {proposal.conditions.length > 0 ? (
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Conditions</dt>
-          <dd className="nhsuk-summary-list__value">
-            <ol className="nhsuk-list nhsuk-list--number">
-              {proposal.conditions.map((c) => (
-                <li key={c.id}>
-                  {c.text} <TargetText field={c.field} criterion={c.criterion} />
-                </li>
-              ))}
-            </ol>
-          </dd>
-        </div>
-      ) : null}
-      {proposal.changeRequests.length > 0 ? (
-        <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Changes requested</dt>
-          <dd className="nhsuk-summary-list__value">
-            <ol className="nhsuk-list nhsuk-list--number">
-              {proposal.changeRequests.map((r) => (
-                <li key={r.id}>
-                  {r.text} <TargetText field={r.field} criterion={r.criterion} />
-                </li>
-              ))}
-            </ol>
-          </dd>
-        </div>
-      ) : null}
+      <TargetedListRow heading="Conditions" items={proposal.conditions} />
+      <TargetedListRow heading="Changes requested" items={proposal.changeRequests} />
     </dl>
+  );
+}
+
+/** A summary-list row of numbered conditions or change requests, each with what it is pinned to; none, no row. */
+function TargetedListRow({
+  heading,
+  items,
+}: {
+  heading: string;
+  items: { id: string; text: string; field: Field; criterion: Criterion }[];
+}) {
+  if (items.length === 0) return null;
+  return (
+    <div className="nhsuk-summary-list__row">
+      <dt className="nhsuk-summary-list__key">{heading}</dt>
+      <dd className="nhsuk-summary-list__value">
+        <ol className="nhsuk-list nhsuk-list--number">
+          {items.map((item) => (
+            <li key={item.id}>
+              {item.text} <TargetText field={item.field} criterion={item.criterion} />
+            </li>
+          ))}
+        </ol>
+      </dd>
+    </div>
   );
 }
 
