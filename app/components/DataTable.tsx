@@ -43,12 +43,14 @@ interface Props<T extends RowData> {
   sort?: { id: string; dir: SortDirection; href: (columnId: string, dir: SortDirection) => string };
   /** Paging in the address: the page shown (from 1), its size, how many rows there are in all, and a page's address. */
   pagination?: { page: number; size: number; total: number; href: (page: number) => string };
+  /** Data attributes for a row's `<tr>`, for what finds a row by its identity (a changed field's path). */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
   /** A wide table scrolls sideways inside a focusable region with this name, rather than the page. */
   scrollLabel?: string;
 }
 
 export function DataTable<T extends RowData>(props: Props<T>) {
-  const { caption, columns, data, empty, rowHeader, captionVisible, getRowId, className, sort, pagination, scrollLabel } = props;
+  const { caption, columns, data, empty, rowHeader, captionVisible, getRowId, className, sort, pagination, scrollLabel, rowData } = props;
   const table = useTable({
     features: dataTable,
     columns,
@@ -106,7 +108,7 @@ export function DataTable<T extends RowData>(props: Props<T>) {
       </thead>
       <tbody className="nhsuk-table__body">
         {table.getRowModel().rows.map((row) => (
-          <tr key={row.id} className="nhsuk-table__row">
+          <tr key={row.id} className="nhsuk-table__row" {...rowData?.(row.original)}>
             {row.getAllCells().map((cell) => {
               const Cell = cell.column.id === rowHeader ? "th" : "td";
               return (

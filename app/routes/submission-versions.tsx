@@ -67,6 +67,21 @@ const VERSION_COLUMNS = [
   column.accessor("submittedAt", { header: "Submitted", cell: ({ getValue }) => formatDateTime(getValue()) }),
 ];
 
+const changeColumn = tableColumns<Comparison["sections"][number]["changes"][number]>();
+
+/** A section's changes: the field, its value in each of the two versions compared, and the kind of change. */
+function changeColumns(from: number, to: number) {
+  return [
+    changeColumn.accessor("label", { header: "Field" }),
+    changeColumn.accessor("before", { header: `Version ${from}`, cell: ({ getValue }) => <Lines lines={getValue()} /> }),
+    changeColumn.accessor("after", { header: `Version ${to}`, cell: ({ getValue }) => <Lines lines={getValue()} /> }),
+    changeColumn.accessor("kind", {
+      header: "Change",
+      cell: ({ getValue }) => <strong className={KIND_TAGS[getValue()].className}>{KIND_TAGS[getValue()].text}</strong>,
+    }),
+  ];
+}
+
 const KIND_TAGS: Record<ChangeKind, { text: string; className: string }> = {
   added: { text: "Added", className: "nhsuk-tag nhsuk-tag--green" },
   removed: { text: "Removed", className: "nhsuk-tag nhsuk-tag--red" },
@@ -172,44 +187,18 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
             </p>
           )}
           {comparison.sections.map((section) => (
-            <table className="nhsuk-table" key={section.slug}>
-              <caption className="nhsuk-table__caption nhsuk-table__caption--s">{section.title}</caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">
-                    Field
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Version {comparison.from}
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Version {comparison.to}
-                  </th>
-                  <th className="nhsuk-table__header" scope="col">
-                    Change
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
-                {section.changes.map((change, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: a field may change more than once in one list; the order is fixed
-                  <tr className="nhsuk-table__row" key={`${change.fieldPath}:${change.kind}:${i}`} data-field-path={change.fieldPath}>
-                    <th className="nhsuk-table__header" scope="row">
-                      {change.label}
-                    </th>
-                    <td className="nhsuk-table__cell">
-                      <Lines lines={change.before} />
-                    </td>
-                    <td className="nhsuk-table__cell">
-                      <Lines lines={change.after} />
-                    </td>
-                    <td className="nhsuk-table__cell">
-                      <strong className={KIND_TAGS[change.kind].className}>{KIND_TAGS[change.kind].text}</strong>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              key={section.slug}
+              caption={section.title}
+              captionVisible
+              columns={changeColumns(comparison.from, comparison.to)}
+              data={section.changes}
+              // A field may change more than once in one list; the order is fixed.
+              getRowId={(change) => `${change.fieldPath}:${change.kind}:${section.changes.indexOf(change)}`}
+              rowData={(change) => ({ "data-field-path": change.fieldPath })}
+              rowHeader="label"
+              empty={null}
+            />
           ))}
         </>
       ) : null}

@@ -1,5 +1,6 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { Form } from "react-router";
+import { DataTable, tableColumns } from "../DataTable.tsx";
 import type { ReviewWorkspace } from "./forms.ts";
 import { Radios, TextArea } from "./fields.tsx";
 import { RATING_LABELS, RATING_TAGS, RATINGS } from "./forms.ts";
@@ -19,6 +20,26 @@ function RatingCell({ rated }: { rated: Rated }) {
       {rated.note ? <p className="nhsuk-body-s nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">{rated.note}</p> : null}
     </>
   );
+}
+
+type Criterion = Data["criteria"][number];
+const column = tableColumns<Criterion>();
+
+/** The ratings table's columns, headed by the two reviewers' names once they are assigned. */
+function ratingColumns(reviewers: { lead: { name: string }; second: { name: string } } | null | undefined) {
+  return [
+    column.display({ id: "line", header: "Key line of enquiry", cell: ({ row }) => `${row.original.id} ${row.original.title}` }),
+    column.display({
+      id: "lead",
+      header: `Lead reviewer${reviewers ? ` (${reviewers.lead.name})` : ""}`,
+      cell: ({ row }) => <RatingCell rated={row.original.lead} />,
+    }),
+    column.display({
+      id: "second",
+      header: `Second reviewer${reviewers ? ` (${reviewers.second.name})` : ""}`,
+      cell: ({ row }) => <RatingCell rated={row.original.second} />,
+    }),
+  ];
 }
 
 export function RatingsSection({
@@ -48,37 +69,15 @@ export function RatingsSection({
             partly met or not met, until the decision is countersigned; the ratings go into the decision record. A decision can be proposed
             and countersigned before every line is rated, so say in the rationale why any is left unrated.
           </p>
-          <table className="nhsuk-table">
-            <caption className="nhsuk-table__caption nhsuk-table__caption--s">Ratings so far</caption>
-            <thead className="nhsuk-table__head">
-              <tr className="nhsuk-table__row">
-                <th className="nhsuk-table__header" scope="col">
-                  Key line of enquiry
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  Lead reviewer{reviewers ? ` (${reviewers.lead.name})` : ""}
-                </th>
-                <th className="nhsuk-table__header" scope="col">
-                  Second reviewer{reviewers ? ` (${reviewers.second.name})` : ""}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="nhsuk-table__body">
-              {data.criteria.map((c) => (
-                <tr className="nhsuk-table__row" key={c.id}>
-                  <th className="nhsuk-table__header" scope="row">
-                    {c.id} {c.title}
-                  </th>
-                  <td className="nhsuk-table__cell">
-                    <RatingCell rated={c.lead} />
-                  </td>
-                  <td className="nhsuk-table__cell">
-                    <RatingCell rated={c.second} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Ratings so far"
+            captionVisible
+            columns={ratingColumns(reviewers)}
+            data={data.criteria}
+            getRowId={(c) => c.id}
+            rowHeader="line"
+            empty={null}
+          />
           {data.refusal ? (
             <Information>
               <p>{data.refusal}</p>

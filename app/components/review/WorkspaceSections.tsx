@@ -1,5 +1,7 @@
 import type { ReviewWorkspace } from "./forms.ts";
 import { formatDateTime } from "../../status.ts";
+import { formatFileSize } from "../../../workflows/submission-vocabulary.ts";
+import { DataTable, tableColumns } from "../DataTable.tsx";
 import { answerAnchor } from "./forms.ts";
 
 /** The read-only parts of the review workspace: what was submitted, how it was judged, what happened. */
@@ -161,57 +163,41 @@ export function AnswersSection({ version }: { version: NonNullable<ReviewWorkspa
   );
 }
 
-const fileSize = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
-function formatFileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${fileSize.format(bytes / 1024)} KB`;
-  return `${fileSize.format(bytes / (1024 * 1024))} MB`;
-}
+type SubmittedDocument = NonNullable<ReviewWorkspace["version"]>["evidence"][number] & { href: string };
+const evidenceColumn = tableColumns<SubmittedDocument>();
+const EVIDENCE_COLUMNS = [
+  evidenceColumn.accessor("fileName", {
+    header: "File",
+    cell: ({ row: { original: e } }) => (
+      <>
+        {/* A download, not a page: the browser must fetch it whole, never the client router. */}
+        <a href={e.href} download={e.fileName}>
+          {e.fileName}
+        </a>
+        {e.description ? (
+          <>
+            <br />
+            {e.description}
+          </>
+        ) : null}
+      </>
+    ),
+  }),
+  evidenceColumn.accessor("section", { header: "Section it supports" }),
+  evidenceColumn.accessor("sizeBytes", { header: "Size", cell: ({ getValue }) => formatFileSize(getValue()) }),
+];
 
 export function EvidenceSection({ submissionId, version }: { submissionId: string; version: NonNullable<ReviewWorkspace["version"]> }) {
   return (
     <section aria-labelledby="evidence-heading">
       <h2 id="evidence-heading">Evidence</h2>
-      {version.evidence.length === 0 ? (
-        <p>No documents were submitted with this version.</p>
-      ) : (
-        <table className="nhsuk-table">
-          <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Documents submitted with version {version.number}</caption>
-          <thead className="nhsuk-table__head">
-            <tr className="nhsuk-table__row">
-              <th className="nhsuk-table__header" scope="col">
-                File
-              </th>
-              <th className="nhsuk-table__header" scope="col">
-                Section it supports
-              </th>
-              <th className="nhsuk-table__header" scope="col">
-                Size
-              </th>
-            </tr>
-          </thead>
-          <tbody className="nhsuk-table__body">
-            {version.evidence.map((e) => (
-              <tr className="nhsuk-table__row" key={e.id}>
-                <td className="nhsuk-table__cell">
-                  {/* A download, not a page: the browser must fetch it whole, never the client router. */}
-                  <a href={`/submissions/${submissionId}/evidence/${e.id}`} download={e.fileName}>
-                    {e.fileName}
-                  </a>
-                  {e.description ? (
-                    <>
-                      <br />
-                      {e.description}
-                    </>
-                  ) : null}
-                </td>
-                <td className="nhsuk-table__cell">{e.section}</td>
-                <td className="nhsuk-table__cell">{formatFileSize(e.sizeBytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        caption={`Documents submitted with version ${version.number}`}
+        columns={EVIDENCE_COLUMNS}
+        data={version.evidence.map((e) => ({ ...e, href: `/submissions/${submissionId}/evidence/${e.id}` }))}
+        getRowId={(e) => e.id}
+        empty={<p>No documents were submitted with this version.</p>}
+      />
     </section>
   );
 }
