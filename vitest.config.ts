@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     exclude: ["test/e2e/**", "test/security/**/*.http.test.ts", "test/reliability/**", "node_modules/**"],
     environment: "node",
-    setupFiles: ["test/support/strict-console.ts"],
+    setupFiles: ["test/support/strict-console.ts", "test/support/uploads.ts"],
     // Vitest mirrors Vite's BASE_URL ("/") into process.env, which is also the app's own setting.
     env: { BASE_URL: "http://localhost:3000" },
     testTimeout: 20_000,

@@ -8,6 +8,7 @@ export default defineConfig({
     include: ["test/e2e/**/*.test.ts", "test/security/**/*.http.test.ts", "test/reliability/**/*.test.ts"],
     environment: "node",
     globalSetup: ["test/e2e/global-setup.ts"],
+    setupFiles: ["test/support/uploads.ts"],
     // Vitest mirrors Vite's BASE_URL ("/") into process.env, which is also the app's own setting
     // (read when a test drives the workflow directly).
     env: { BASE_URL: "http://localhost:3000" },

@@ -345,13 +345,18 @@ export function exampleSubmission(options: ExampleOptions): SubmissionContent {
   });
 
   // --- governance and its evidence
+  const MEDIA_TYPES = {
+    pdf: "application/pdf",
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  } as const;
   const documents: EvidenceDocument[] = [];
   const document = (id: string, fileName: string, section: SectionSlug, description: string, uploadedOn: string) => {
-    const pdf = fileName.endsWith(".pdf");
+    const extension = fileName.slice(fileName.lastIndexOf(".") + 1);
     documents.push({
       id,
       fileName,
-      mediaType: pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      mediaType: MEDIA_TYPES[extension as keyof typeof MEDIA_TYPES],
       sizeBytes: random.int(80_000, 4_000_000),
       sha256: random.hex(64),
       section,
@@ -360,7 +365,7 @@ export function exampleSubmission(options: ExampleOptions): SubmissionContent {
     });
   };
   const slug = place.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-  document("doc-case", `${slug}-case-for-change.pdf`, "about", "Case for change", addDays(checkpoint1, -20));
+  document("doc-case", `${slug}-case-for-change.docx`, "about", "Case for change", addDays(checkpoint1, -20));
   document("doc-finance", `${slug}-financial-model.xlsx`, "finance", "Financial model", addDays(checkpoint1, -18));
 
   const governingBodyApprovals: NonNullable<GovernanceSection["governingBodyApprovals"]> = [];

@@ -5,6 +5,7 @@ import { saveSection } from "../../db/submissions.ts";
 import { addFootprintMember, findUserProfile, insertCredentialUser } from "../../db/users.ts";
 import type { Actor, Checkpoint, ModelType } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
+import { withDemoFiles } from "./demo-evidence.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { actorFrom, applyEvent, startSubmission, type WorkflowCommand } from "./assurance.ts";
 
@@ -175,7 +176,13 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
         vanguardNumber: vanguard?.number,
         checkpoint: cp,
         seed: i + 1,
-      }) as Record<string, unknown>;
+      });
+      if (content.evidence?.documents) {
+        content.evidence = {
+          ...content.evidence,
+          documents: await withDemoFiles(content.evidence.documents, content.about?.title ?? footprint.name),
+        };
+      }
       for (const section of SECTION_SLUGS) {
         if (content[section] === undefined) continue;
         await saveSection(db, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: at.toISOString() });
