@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect } from "react";
 import { data, isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
+import { ErrorPage, ForbiddenPage, NotFoundPage } from "./components/ErrorPage.tsx";
 import { SuccessBanner } from "./components/SuccessBanner.tsx";
 import { takeFlash } from "./.server/flash.ts";
 import { useNonce } from "./csp-nonce.ts";
@@ -97,31 +98,9 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   const requestId = useContext(RequestIdContext);
   const status = isRouteErrorResponse(error) ? error.status : 500;
 
-  if (status === 404) {
-    return (
-      <ErrorPage title="Page not found">
-        <p>If you typed the web address, check it is correct.</p>
-        <p>If you pasted the web address, check you copied the entire address.</p>
-        <p>
-          If the address is right, the page may belong to a submission you cannot see. <a href="/">Go to your home page</a>.
-        </p>
-      </ErrorPage>
-    );
-  }
+  if (status === 404) return <NotFoundPage />;
   if (status === 403) {
-    return (
-      <ErrorPage title="You do not have permission to see this page">
-        {/* The policy's own sentence when there is one: a role, a conflict of interest, a step. */}
-        <p>
-          {isRouteErrorResponse(error) && typeof error.data === "string" && error.data
-            ? error.data
-            : "Your account does not have the role this page needs."}
-        </p>
-        <p>
-          If you think you should have access, contact your programme administrator. <a href="/">Go to your home page</a>.
-        </p>
-      </ErrorPage>
-    );
+    return <ForbiddenPage reason={isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : undefined} />;
   }
   if (status === 400 && isRouteErrorResponse(error)) {
     return (
@@ -142,19 +121,5 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
         </p>
       ) : null}
     </ErrorPage>
-  );
-}
-
-function ErrorPage({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <>
-      <title>{`${title} – NCM Assure`}</title>
-      <div className="nhsuk-grid-row">
-        <div className="nhsuk-grid-column-two-thirds">
-          <h1>{title}</h1>
-          {children}
-        </div>
-      </div>
-    </>
   );
 }

@@ -81,4 +81,40 @@ describe("every demo document downloads", () => {
     }
     expect(checked).toBe(documents.length);
   });
+
+  it("answers a missing document, another footprint's and a conflicted reviewer's with the friendly pages", async () => {
+    const [{ db }, route] = await Promise.all([
+      import("../../app/.server/db.ts"),
+      import("../../app/routes/submission-evidence-download.ts"),
+    ]);
+    const manchester = await db()
+      .selectFrom("submission")
+      .select("id")
+      .where("footprint_code", "=", "E54000007")
+      .where("state", "!=", "draft")
+      .executeTakeFirstOrThrow();
+    const download = async (email: string, documentId: string) => {
+      const cookie = await sessionCookieFor(email);
+      const request = appRequest(`/submissions/${manchester.id}/evidence/${documentId}`, { cookie });
+      return (await settle(() => route.loader({ request, params: { id: manchester.id, documentId }, context } as never))) as Response;
+    };
+    const page = async (response: Response) => ({
+      status: response.status,
+      type: response.headers.get("content-type"),
+      heading: /<h1>([^<]*)<\/h1>/.exec(await response.text())?.[1],
+    });
+
+    const friendly404 = { status: 404, type: "text/html; charset=utf-8", heading: "Page not found" };
+    expect(await page(await download("admin@example.nhs.uk", "no-such-document"))).toEqual(friendly404);
+    // Another footprint's lead learns nothing, not even that the submission exists.
+    expect(await page(await download("lead.kent@example.nhs.uk", "doc-case"))).toEqual(friendly404);
+    expect((await download("lead.manchester@example.nhs.uk", "doc-case")).status).toBe(200);
+
+    const conflicted = await download("reviewer.three@example.nhs.uk", "doc-case");
+    expect(conflicted.status).toBe(403);
+    const body = await conflicted.text();
+    expect(body).toContain("You do not have permission to see this page");
+    expect(body).toContain("You have declared a conflict of interest with Greater Manchester");
+    expect(body).toMatch(/<title>You do not have permission to see this page – NCM Assure<\/title>/);
+  });
 });

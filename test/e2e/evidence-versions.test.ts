@@ -200,4 +200,28 @@ describe.skipIf(!chromiumPath)("evidence and versions in Chromium", () => {
     await expectNoAxeViolations(otherPage);
     await other.close();
   });
+
+  it("downloads a demo document whole, and shows the friendly page for one that is missing", async () => {
+    const { context, page } = await signedIn(true);
+    await page.goto(`/submissions/${versionedId}`);
+    const sqlite = new Database(server.databaseFile, { readonly: true });
+    const version = sqlite
+      .prepare("select content from submission_version where submission_id = ? order by number desc limit 1")
+      .get(versionedId) as { content: string };
+    sqlite.close();
+    const document = (JSON.parse(version.content) as { evidence: { documents: { id: string; fileName: string; sizeBytes: number }[] } })
+      .evidence.documents[0]!;
+    const response = await context.request.get(`/submissions/${versionedId}/evidence/${document.id}`);
+    expect(response.status()).toBe(200);
+    expect((await response.body()).length).toBe(document.sizeBytes);
+
+    const missing = await page.goto(`/submissions/${versionedId}/evidence/no-such-document`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
+    expect(await page.title()).toBe("Page not found – NCM Assure");
+    // The service's own stylesheet, so it looks like every other page.
+    expect(await page.locator("header.nhsuk-header").evaluate((e) => getComputedStyle(e).backgroundColor)).toBe("rgb(0, 94, 184)");
+    await expectNoAxeViolations(page);
+    await context.close();
+  });
 });

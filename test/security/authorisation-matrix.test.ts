@@ -388,7 +388,9 @@ describe(`every loader and action, as every kind of person (${cases.length} rout
     // Every page and form of a submission refuses a conflicted reviewer with the reason, before any
     // other check (the administrators' own pages refuse them by role first).
     if (actor === "conflicted reviewer" && SUBMISSION_PAGE.test(route.path) && !ADMIN_PAGES.has(route.file)) {
-      expect(detail, `${handler} ${url} as ${actor}`).toContain(CONFLICT_REFUSAL);
+      // A download is a resource route: its refusal is the friendly 403 page, read from its body.
+      const said = result instanceof Response ? await result.clone().text() : detail;
+      expect(said, `${handler} ${url} as ${actor}`).toContain(CONFLICT_REFUSAL);
     }
   });
 
