@@ -575,6 +575,20 @@ export const criterionExamples: Record<string, CriterionExamples> = {
         missing: false,
       },
       {
+        name: "every hub out of range, each named",
+        edit: (c) =>
+          void (population(c).hubs = [
+            { name: "North hub", population: 40_000 },
+            { name: "Dudley hub", population: 62_000 },
+            { population: 12_500 },
+            { name: "Walsall hub", population: 50_001 },
+          ]),
+        fieldPath: "population.hubs[1].population",
+        message:
+          "3 of 4 hubs are outside the usual size (Dudley hub 62,000, the third hub 12,500, Walsall hub 50,001); MCP hubs usually serve 30,000 to 50,000",
+        missing: false,
+      },
+      {
         name: "a hub with no population",
         edit: (c) => void (population(c).hubs = [{ name: "North hub" }]),
         fieldPath: "population.hubs[0].population",

@@ -141,6 +141,7 @@ export const mcpHubs: AutomaticCriterion = {
       );
     }
     const failures: CheckOutcome[] = [];
+    const outOfRange: { index: number; name: string; population: number }[] = [];
     hubs.forEach((hub, index) => {
       const at = `population.hubs[${index}]`;
       const name = rowName(index, "hub", hub.name);
@@ -148,15 +149,28 @@ export const mcpHubs: AutomaticCriterion = {
       if (hub.population === undefined) {
         failures.push(missing(`${at}.population`, `Enter the population of ${name}`));
       } else if (hub.population < HUB_MINIMUM || hub.population > HUB_MAXIMUM) {
-        failures.push(
-          invalid(
-            `${at}.population`,
-            `${capitalise(name)} serves ${formatCount(hub.population)} people; MCP hubs ` +
-              `usually serve ${formatCount(HUB_MINIMUM)} to ${formatCount(HUB_MAXIMUM)}`,
-          ),
-        );
+        outOfRange.push({ index, name, population: hub.population });
       }
     });
+    const usual = `MCP hubs usually serve ${formatCount(HUB_MINIMUM)} to ${formatCount(HUB_MAXIMUM)}`;
+    const [first] = outOfRange;
+    if (first && outOfRange.length === 1) {
+      failures.push(
+        invalid(
+          `population.hubs[${first.index}].population`,
+          `${capitalise(first.name)} serves ${formatCount(first.population)} people; ${usual}`,
+        ),
+      );
+    } else if (first) {
+      // Every hub out of range is named, so fixing one does not reveal the next.
+      const each = outOfRange.map((hub) => `${hub.name} ${formatCount(hub.population)}`).join(", ");
+      failures.push(
+        invalid(
+          `population.hubs[${first.index}].population`,
+          `${outOfRange.length} of ${hubs.length} hubs are outside the usual size (${each}); ${usual}`,
+        ),
+      );
+    }
     const registered = content.population?.registeredPopulation;
     if (content.contract?.contractOption === "fully_integrated" && registered !== undefined && registered < FULLY_INTEGRATED_MCP_MINIMUM) {
       failures.push(
