@@ -13,8 +13,10 @@ export interface BarInput {
 export interface BarChartLayout {
   width: number;
   height: number;
-  /** Where the bars start: labels sit to the left of it. */
+  /** Where the bars start: labels sit to the left of it, or above each bar when `labelsAbove`. */
   plotLeft: number;
+  /** Long labels (a criterion's title) go on a line of their own above their bar. */
+  labelsAbove: boolean;
   plotWidth: number;
   /** The band the bars occupy, top to bottom (room above it for the marker's label). */
   plotTop: number;

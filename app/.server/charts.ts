@@ -14,13 +14,21 @@ const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
 
 export function barChartLayout(
   bars: BarInput[],
-  options: { width?: number; labelWidth?: number; barHeight?: number; marker?: { value: number; text: string } } = {},
+  options: {
+    width?: number;
+    labelWidth?: number;
+    labelsAbove?: boolean;
+    barHeight?: number;
+    marker?: { value: number; text: string };
+  } = {},
 ): BarChartLayout {
   const width = options.width ?? 640;
-  const plotLeft = options.labelWidth ?? 240;
+  const labelsAbove = options.labelsAbove ?? false;
+  const plotLeft = labelsAbove ? 0 : (options.labelWidth ?? 240);
   // Room after the longest bar for its figure.
   const plotWidth = width - plotLeft - 90;
-  const rowHeight = (options.barHeight ?? 24) + 12;
+  // A label above its bar needs a line of its own.
+  const rowHeight = (options.barHeight ?? 24) + 12 + (labelsAbove ? 20 : 0);
   const axisHeight = 28;
   const plotTop = options.marker ? 22 : 0;
   const max = Math.max(1, options.marker?.value ?? 0, ...bars.map((b) => b.value));
@@ -34,6 +42,7 @@ export function barChartLayout(
     width,
     height: plotTop + bars.length * rowHeight + axisHeight,
     plotLeft,
+    labelsAbove,
     plotWidth,
     plotTop,
     plotBottom: plotTop + bars.length * rowHeight,
@@ -41,8 +50,8 @@ export function barChartLayout(
       label: b.label,
       valueText: b.valueText,
       href: b.href ?? null,
-      y: plotTop + (y(i) ?? 0),
-      barHeight: y.bandwidth(),
+      y: plotTop + (y(i) ?? 0) + (labelsAbove ? 20 : 0),
+      barHeight: y.bandwidth() - (labelsAbove ? 20 : 0),
       barWidth: Math.max(b.value > 0 ? 2 : 0, x(b.value)),
     })),
     ticks: x.ticks(5).map((t) => ({ x: x(t), text: NUMBER.format(t) })),

@@ -108,6 +108,12 @@ function median(values: { value: number; n: number }[]): { median: number | null
 }
 
 const COUNT = new Intl.NumberFormat("en-GB");
+
+/** "1 submission", "1,204 submissions". */
+function submissions(n: number): string {
+  return `${COUNT.format(n)} ${n === 1 ? "submission" : "submissions"}`;
+}
+
 const DAYS = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Every criterion's title by id, across the sets (an id means the same rule in every set). */
@@ -178,7 +184,7 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
   const funnel = {
     rows: funnelRows,
     chart: barChartLayout(
-      funnelRows.map((r) => ({ label: r.label, value: r.count, valueText: `${COUNT.format(r.count)} (${r.share})` })),
+      funnelRows.map((r) => ({ label: r.label, value: r.count, valueText: `${submissions(r.count)} (${r.share})` })),
       { labelWidth: 200 },
     ),
   };
@@ -207,7 +213,9 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
       clockRows.map((r) => ({
         label: r.regionName,
         value: r.checkpoints[i]!.value ?? 0,
-        valueText: r.checkpoints[i]!.value === null ? "none" : `${r.checkpoints[i]!.median} (${r.checkpoints[i]!.n})`,
+        // Named in full, so a median of days cannot be read as a count of submissions.
+        valueText:
+          r.checkpoints[i]!.value === null ? "no submissions" : `${r.checkpoints[i]!.median} days (${submissions(r.checkpoints[i]!.n)})`,
         href: pipelineHref({ region: r.regionCode, checkpoint: n, ...MOST_NATIONAL_DAYS }),
       })),
       { marker: { value: target, text: `Target ${target}` } },
@@ -252,8 +260,12 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
       openSubmissions: open,
       rows: failingRows,
       chart: barChartLayout(
-        failingRows.map((r) => ({ label: r.criterionId, value: r.count, valueText: `${COUNT.format(r.count)} (${r.share})` })),
-        { labelWidth: 90 },
+        failingRows.map((r) => ({
+          label: `${r.criterionId} ${r.title}`,
+          value: r.count,
+          valueText: `${submissions(r.count)} (${r.share})`,
+        })),
+        { labelsAbove: true },
       ),
     },
   };

@@ -33,9 +33,15 @@ export function BarChart({ layout, title, description }: { layout: BarChartLayou
         {layout.bars.map((b) => {
           const bar = (
             <>
-              <text x={-8} y={b.y + b.barHeight / 2} dy="0.35em" textAnchor="end" className="ncm-chart__label">
-                {b.label}
-              </text>
+              {layout.labelsAbove ? (
+                <text x={0} y={b.y - 6} className="ncm-chart__label">
+                  {b.label}
+                </text>
+              ) : (
+                <text x={-8} y={b.y + b.barHeight / 2} dy="0.35em" textAnchor="end" className="ncm-chart__label">
+                  {b.label}
+                </text>
+              )}
               <rect y={b.y} width={b.barWidth} height={b.barHeight} className="ncm-chart__bar" />
               <text x={b.barWidth + 6} y={b.y + b.barHeight / 2} dy="0.35em" className="ncm-chart__value">
                 {b.valueText}
@@ -43,7 +49,8 @@ export function BarChart({ layout, title, description }: { layout: BarChartLayou
             </>
           );
           return b.href ? (
-            <a key={b.label} href={b.href} aria-label={`${b.label}: ${b.valueText}`}>
+            // Named by its own text, label then figure, as it reads (WCAG 2.5.3: the name contains what is seen).
+            <a key={b.label} href={b.href}>
               {bar}
             </a>
           ) : (

@@ -58,7 +58,7 @@ describe.each(databaseKinds)("the pipeline by region on $engine", (kind) => {
     // Bars are as long as their figures (d3's linear scale from 0), each labelled with its number.
     const [first, second] = funnel.chart.bars;
     expect(second!.barWidth / first!.barWidth).toBeCloseTo(funnel.rows[1]!.count / funnel.rows[0]!.count, 5);
-    expect(first!.valueText).toBe(`${submissions} (100%)`);
+    expect(first!.valueText).toBe(`${submissions} submissions (100%)`);
   });
 
   it("gives the median live national working days for each region and checkpoint", async () => {
@@ -98,6 +98,10 @@ describe.each(databaseKinds)("the pipeline by region on $engine", (kind) => {
     expect(checked).toBeGreaterThan(5);
     // The target is drawn on every chart as a dashed, labelled line.
     for (const c of view.clock.charts) expect(c.chart.marker).toMatchObject({ text: "Target 20" });
+    // Each bar's figure says what it counts: a median of days, and of how many submissions.
+    const figures = view.clock.charts.flatMap((c) => c.chart.bars.map((b) => b.valueText));
+    expect(figures.filter((f) => f !== "no submissions").length).toBeGreaterThan(0);
+    for (const f of figures) expect(f).toMatch(/^(no submissions|\d+\.\d days \(1 submission\)|\d+\.\d days \([\d,]+ submissions\))$/);
   });
 
   it("records which criteria each submission fails, in step with its counts", async () => {
@@ -127,6 +131,9 @@ describe.each(databaseKinds)("the pipeline by region on $engine", (kind) => {
     const top = england.failing.rows[0]!;
     expect(top.count).toBe(open.filter((r) => r.id === top.criterionId).length);
     expect(top.title).not.toBe(top.criterionId);
+    // The chart names each criterion by its title, on a line above its bar.
+    expect(england.failing.chart.labelsAbove).toBe(true);
+    expect(england.failing.chart.bars[0]!.label).toBe(`${top.criterionId} ${top.title}`);
 
     const region = england.regions[0]!;
     const one = await loadRegionsOverview(t.db, { now: NOW, region: region.code });

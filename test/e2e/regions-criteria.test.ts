@@ -28,6 +28,11 @@ describe.skipIf(!chromiumPath)("regions and criteria in Chromium", () => {
     // Every chart has a title (an image, or a group when its bars link), and its numbers are in a table too.
     expect(await page.locator("svg.ncm-chart:is([role=img], [role=group]) > title").count()).toBe(5);
     expect(await page.getByRole("table", { name: "Submissions reaching each point" }).count()).toBe(1);
+    // A bar's link is named by what it shows, label then figure, so a spoken command finds it (WCAG 2.5.3).
+    const bars = page.locator("svg.ncm-chart a");
+    expect(await bars.count()).toBeGreaterThan(0);
+    for (const bar of await bars.all()) expect(await bar.getAttribute("aria-label")).toBeNull();
+    expect(await page.getByRole("link", { name: /^Midlands \d+\.\d days \([\d,]+ submissions?\)$/ }).count()).toBeGreaterThan(0);
 
     // Click 2: the Midlands cell of "With the national team".
     await page.getByRole("link", { name: `With the national team, all checkpoints, Midlands: ${stuck.length}` }).click();
