@@ -307,6 +307,8 @@ export interface PipelineItem {
   targetDays: number;
   sla: SlaStatus;
   slaText: string;
+  /** False before the first submission: no checkpoint, so no national clock to show. */
+  clockStarted: boolean;
   reviewers: string[];
   leadReviewer: string | null;
   secondReviewer: string | null;
@@ -335,7 +337,8 @@ function toItem(row: PipelineRow, now: Date): PipelineItem {
     nationalDaysUsed: clock.nationalDaysUsed,
     targetDays: TARGET,
     sla: clock.sla,
-    slaText: SLA_LABELS[clock.sla],
+    slaText: row.checkpoint === 0 ? "Not started" : SLA_LABELS[clock.sla],
+    clockStarted: row.checkpoint !== 0,
     reviewers: [row.leadReviewer, row.secondReviewer].filter((n): n is string => n !== null),
     leadReviewer: row.leadReviewer,
     secondReviewer: row.secondReviewer,

@@ -82,6 +82,7 @@ const columns = column.columns([
     sortDescFirst: true,
     cell: (info) => {
       const r = info.row.original;
+      if (!r.clockStarted) return <span className="nhsuk-body-s">{r.slaText}</span>;
       return (
         <>
           {days.format(r.nationalDaysUsed)} of {r.targetDays}

@@ -171,6 +171,9 @@ describe("who may see the pipeline", () => {
       secondReviewer: "Robin Reviewer",
     });
     expect(data.items.find((i) => i.id === "p-comma")).toMatchObject({ reviewers: [], daysInState: 3, failingWarnings: 2 });
+    // A draft's national clock has not started: it says so rather than "0.0 of 20, within target".
+    expect(data.items.find((i) => i.id === "p-formula")).toMatchObject({ clockStarted: false, slaText: "Not started" });
+    expect(data.items.find((i) => i.id === inReviewId)).toMatchObject({ clockStarted: true, slaText: "Within target" });
     // Latest activity first by default.
     expect(data.items[0]!.id).toBe(inReviewId);
     expect(data.options.regions).toHaveLength(7);
