@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { actorNameIn, auditTrail } from "../../db/audit.ts";
+import { actorNameIn, auditTrail, type ChainVerdict, verifyAuditChains } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { listAssessments, listComments } from "../../db/reviews.ts";
 import type { AuditEventTable } from "../../db/schema.ts";
@@ -213,6 +213,19 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
         at: events.countersign.at,
       },
     },
-    audit: { chain: events.countersign.chain, seq: events.countersign.seq, hash: events.countersign.hash },
+    audit: {
+      chain: events.countersign.chain,
+      seq: events.countersign.seq,
+      hash: events.countersign.hash,
+      // Checked afresh each time the record is opened, so the page itself says whether it still holds.
+      check: auditCheck(await verifyAuditChains(db, { chain: events.countersign.chain }), new Date().toISOString()),
+    },
   };
+}
+
+/** What a reader is told of the submission's audit log, recomputed just now. */
+function auditCheck(verdict: ChainVerdict, at: string) {
+  return verdict.intact
+    ? { intact: true as const, entries: verdict.entries, at }
+    : { intact: false as const, entries: verdict.entries, at, brokenAt: verdict.firstBroken.seq, problem: verdict.firstBroken.problem };
 }

@@ -6,6 +6,7 @@ import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate, formatDateTime } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { decisionRecordFor } from "../.server/decisions.ts";
+import { env } from "../.server/env.ts";
 import { requireUser } from "../.server/session.ts";
 import { requireSubmission } from "../.server/submissions.ts";
 
@@ -16,7 +17,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!number.success) throw data("Decision not found", { status: 404 });
   const record = await decisionRecordFor(db(), loaded, number.data);
   if (!record) throw data("Decision not found", { status: 404 });
-  return record;
+  // Printed on the letter, so its reader can open the record that checks itself.
+  return { ...record, recordUrl: new URL(`/submissions/${loaded.submission.id}/decisions/${number.data}`, env().baseUrl).toString() };
 }
 
 /** `/decisions/1`, never `/decisions/01` or `/decisions/1.0`: one address per decision. */
@@ -309,9 +311,34 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
           </SummaryRow>
         </dl>
         <p>
-          The countersignature that made this decision final is entry {d.audit.seq} of the submission's tamper-evident audit log, sealed by
-          the SHA-256 hash above. The service's operators can check it with <code>npm run audit:verify</code>, which recomputes every
-          entry's hash and reports the log intact or the first broken link.
+          The countersignature that made this decision final is entry {d.audit.seq} of the submission's audit log. Each entry is sealed with
+          a hash of its contents and of the entry before it, so changing any entry afterwards breaks every seal after it.
+        </p>
+        {d.audit.check.intact ? (
+          <div className="nhsuk-inset-text" data-testid="audit-check">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>
+              Checked {formatDateTime(d.audit.check.at)}: all {d.audit.check.entries} entries of this submission's audit log are unchanged
+              since they were written, including this decision.
+            </p>
+          </div>
+        ) : (
+          <div className="nhsuk-warning-callout" data-testid="audit-check">
+            <h3 className="nhsuk-warning-callout__label">
+              <span role="text">
+                <span className="nhsuk-u-visually-hidden">Important: </span>
+                The audit log does not check out
+              </span>
+            </h3>
+            <p>
+              Checked {formatDateTime(d.audit.check.at)}: entry {d.audit.check.brokenAt} of this submission's audit log fails its check (
+              {d.audit.check.problem}), so this record may have been changed after it was made. Do not rely on it; tell the programme team.
+            </p>
+          </div>
+        )}
+        <p>
+          To check this record again, open it in NCM Assure: <a href={d.recordUrl}>{d.recordUrl}</a>. The page checks the audit log every
+          time it is opened.
         </p>
       </article>
 

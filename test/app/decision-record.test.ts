@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
 import { findDecisionCountersign } from "../../app/.server/decisions.ts";
@@ -245,9 +246,40 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
       .where("action", "=", "COUNTERSIGN")
       .executeTakeFirstOrThrow();
     const page = await loadRecord("lead.kent", id, "1");
-    expect(page.audit).toEqual({ chain: id, seq: entry.seq, hash: entry.hash });
+    const entries = await database.selectFrom("audit_event").select("seq").where("chain", "=", id).execute();
+    expect(page.audit).toMatchObject({ chain: id, seq: entry.seq, hash: entry.hash, check: { intact: true, entries: entries.length } });
+    expect(page.recordUrl).toBe(`http://localhost:3000/submissions/${id}/decisions/1`);
     expect(page.audit.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await findDecisionCountersign(database, id, 1))?.hash).toBe(entry.hash);
+  });
+
+  it("says on the record itself when the audit log no longer checks out", async () => {
+    const entry = await database
+      .selectFrom("audit_event")
+      .select(["id", "seq", "payload"])
+      .where("chain", "=", id)
+      .where("action", "=", "COUNTERSIGN")
+      .executeTakeFirstOrThrow();
+    // Someone with the database in hand, past its append-only trigger, rewrites the decision.
+    await sql`drop trigger audit_event_no_update`.execute(database);
+    try {
+      await database
+        .updateTable("audit_event")
+        .set({ payload: JSON.stringify({ ...JSON.parse(entry.payload), actorName: "Someone Else" }) })
+        .where("id", "=", entry.id)
+        .execute();
+      const page = await loadRecord("lead.kent", id, "1");
+      expect(page.audit.check).toMatchObject({
+        intact: false,
+        brokenAt: entry.seq,
+        problem: "its content does not match its hash (it was changed)",
+      });
+    } finally {
+      await database.updateTable("audit_event").set({ payload: entry.payload }).where("id", "=", entry.id).execute();
+      await sql`create trigger audit_event_no_update before update on audit_event
+        begin select raise(abort, 'audit_event is append-only'); end`.execute(database);
+    }
+    expect((await loadRecord("lead.kent", id, "1")).audit.check.intact).toBe(true);
   });
 
   it("keeps the signers' and actors' names as they were when the decision was made, after a rename", async () => {

@@ -121,7 +121,10 @@ describe.skipIf(!chromiumPath)("the decision record, notifications, outbox and c
     expect(await main.textContent()).toContain(`${decided.id}/1`);
     expect(await page.getByText(decided.hash, { exact: true }).count()).toBe(1);
     expect(await main.textContent()).toContain(`Entry ${decided.seq} of this submission's audit log`);
-    expect(await main.textContent()).toContain("npm run audit:verify");
+    // Told in plain words that the record checks itself, and where to open it; no commands for a lead.
+    expect(await main.textContent()).not.toContain("npm run");
+    expect(await page.getByTestId("audit-check").textContent()).toMatch(/entries of this submission's audit log are unchanged/);
+    expect(await main.getByRole("link", { name: new RegExp(`/submissions/${decided.id}/decisions/1$`) }).count()).toBe(1);
     expect(await main.textContent()).toContain("A comment shared with the lead.");
     expect(await main.textContent()).not.toContain("An internal comment.");
     const ratings = page.getByRole("table", { name: "Reviewers' ratings of the key lines of enquiry at checkpoint 1" });
@@ -143,6 +146,7 @@ describe.skipIf(!chromiumPath)("the decision record, notifications, outbox and c
     expect(await page.getByText("New Care Models Programme").isVisible()).toBe(true);
     expect(await page.getByRole("heading", { level: 1 }).isVisible()).toBe(true);
     expect(await page.getByText(decided.hash, { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByTestId("audit-check").isVisible()).toBe(true);
     await page.emulateMedia({ media: "screen" });
     await context.close();
   });
