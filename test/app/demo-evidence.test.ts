@@ -15,7 +15,7 @@ describe("the demo seed's documents", () => {
     expect(text.slice(xref, xref + 4)).toBe("xref");
     const offsets = [...text.slice(xref).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
     expect(offsets).toHaveLength(6);
-    offsets.forEach((offset, i) => expect(text.slice(offset).startsWith(`${i + 1} 0 obj`)).toBe(true));
+    for (const [i, offset] of offsets.entries()) expect(text.slice(offset).startsWith(`${i + 1} 0 obj`)).toBe(true);
 
     const docx = demoDocx("Case for change", ["A paragraph & more"]);
     expect(evidenceMediaType("case.docx", docx)).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
