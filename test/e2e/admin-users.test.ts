@@ -18,6 +18,11 @@ describe.skipIf(!chromiumPath)("user administration in Chromium", () => {
   it("invites a user who sets a password and signs in, then deactivates them and their session ends", async () => {
     const admin = await signedInAs(env.browser, env.server, "admin@example.nhs.uk");
     const page = admin.page;
+    // An administrator's work starts at the pipeline, and their home page says so.
+    const start = page.locator(".nhsuk-action-link").getByRole("link");
+    expect(await start.textContent()).toBe("Go to the pipeline");
+    expect(await start.getAttribute("href")).toBe("/pipeline");
+    expect(await page.getByRole("main").getByRole("link", { name: "Assign reviewers" }).count()).toBe(1);
 
     await page.goto("/admin/users");
     expect(await heading(page)).toBe("Users");
