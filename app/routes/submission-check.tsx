@@ -9,6 +9,7 @@ import { evaluateDraft, readDraft, requireSubmission } from "../.server/submissi
 import { hasTag } from "../../workflows/states.ts";
 import { requireUser } from "../.server/session.ts";
 import { fieldLink, taskListFor } from "../.server/task-list.ts";
+import { FieldLink } from "../components/FieldLink.tsx";
 import { SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
@@ -99,7 +100,7 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
           <ul>
             {d.blocking.map((r) => (
               <li key={r.id}>
-                <strong>{r.id}</strong> {r.title}: {r.link ? <Link to={r.link}>{r.message}</Link> : r.message}
+                <strong>{r.id}</strong> {r.title}: {r.link ? <FieldLink to={r.link}>{r.message}</FieldLink> : r.message}
               </li>
             ))}
           </ul>
@@ -120,7 +121,7 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
             <ul>
               {d.warnings.map((r) => (
                 <li key={r.id}>
-                  <strong>{r.id}</strong> {r.title}: {r.link ? <Link to={r.link}>{r.message}</Link> : r.message}
+                  <strong>{r.id}</strong> {r.title}: {r.link ? <FieldLink to={r.link}>{r.message}</FieldLink> : r.message}
                 </li>
               ))}
             </ul>

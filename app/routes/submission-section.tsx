@@ -334,7 +334,10 @@ function useFocusOnArrival(focusId: string | null) {
   useEffect(() => {
     // Field ids need no escaping (field-id.ts), so an anchor that is not one is simply not found.
     const target = /^#f-[\w-]+$/.test(hash) ? hash.slice(1) : focusId;
-    if (target) document.getElementById(target)?.focus();
+    const field = target ? document.getElementById(target) : null;
+    if (!field) return;
+    field.focus({ preventScroll: true });
+    field.scrollIntoView({ block: "center" });
   }, [hash, search, focusId]);
 }
 

@@ -1,3 +1,4 @@
+import { FieldLink } from "../components/FieldLink.tsx";
 import { Link } from "react-router";
 import type { Route } from "./+types/submission";
 import { formatDateTime, turnLabel } from "../status.ts";
@@ -77,7 +78,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
               <li key={r.id} className="nhsuk-inset-text">
                 <p>{r.text}</p>
                 <p className="nhsuk-body-s">
-                  {r.link ? <Link to={r.link}>Go to the field{r.fieldPath ? ` (${r.fieldPath})` : ""}</Link> : null}
+                  {r.link ? <FieldLink to={r.link}>Go to the field{r.fieldPath ? ` (${r.fieldPath})` : ""}</FieldLink> : null}
                   {r.criterionId ? <> Criterion {r.criterionId}.</> : null}{" "}
                   {r.changed === null ? null : (
                     <strong className={r.changed ? "nhsuk-tag nhsuk-tag--green" : "nhsuk-tag nhsuk-tag--grey"}>
@@ -161,7 +162,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
                   {c.link ? (
                     <>
                       {" "}
-                      · <Link to={c.link}>About {c.fieldPath}</Link>
+                      · <FieldLink to={c.link}>About {c.fieldPath}</FieldLink>
                     </>
                   ) : null}
                 </p>

@@ -206,6 +206,30 @@ describe.skipIf(!chromiumPath)("the section pages in Chromium", () => {
     await context.close();
   });
 
+  it("a failure's link, followed within the app, focuses its field and scrolls it into view", async () => {
+    const id = await newKentDraft("Kent and Medway MCP (failure links)");
+    const { context, page } = await signedIn({ javaScriptEnabled: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`/submissions/${id}/check`);
+    await page.waitForLoadState("networkidle");
+    // The failure whose field lies furthest down its page: a radio in the finance section.
+    const link = page.locator(`main a[href*="/sections/finance?field="]`).last();
+    const href = (await link.getAttribute("href"))!;
+    await link.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/submissions/${id}/sections/finance`);
+    expect(new URL(page.url()).search).toBe(new URL(href, server.baseUrl).search);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/^f-finance-/);
+    // Focused and on screen: the page scrolled to the field after the client-side navigation.
+    const seen = await page.evaluate(() => {
+      const rect = document.activeElement!.getBoundingClientRect();
+      return { top: rect.top, bottom: rect.bottom, height: window.innerHeight, scrolled: window.scrollY };
+    });
+    expect(seen.scrolled).toBeGreaterThan(0);
+    expect(seen.top).toBeGreaterThanOrEqual(0);
+    expect(seen.bottom).toBeLessThanOrEqual(seen.height);
+    await context.close();
+  });
+
   it.each(["about", "contract", "finance", "outcomes", "enablers"])("the %s page passes axe", async (section) => {
     const id = await newKentDraft(`Kent and Medway MCP (${section})`);
     const { context, page } = await signedIn({ javaScriptEnabled: true });
