@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect } from "react";
-import { data, isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
+import { data, isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
 import { ErrorPage, ForbiddenPage, NotFoundPage } from "./components/ErrorPage.tsx";
@@ -48,6 +48,8 @@ const RequestIdContext = createContext<string | undefined>(undefined);
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
+  // Data pages (tables people scan across) say so in their route's handle and get the window's width.
+  const fullWidth = useMatches().some((m) => (m.handle as { fullWidth?: boolean } | undefined)?.fullWidth);
   useEffect(() => {
     // nhsuk-frontend's behaviours (header menu, error summary focus); the pages work without them.
     import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll());
@@ -74,8 +76,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           Skip to main content
         </a>
         <Header user={data?.user ?? null} navigation={navigationFor(data?.user?.role)} />
-        <div className="nhsuk-width-container">
-          <main className="nhsuk-main-wrapper" id="maincontent">
+        <div className={fullWidth ? "nhsuk-width-container-fluid app-width-container-data" : "nhsuk-width-container"}>
+          <main className={fullWidth ? "nhsuk-main-wrapper nhsuk-main-wrapper--s" : "nhsuk-main-wrapper"} id="maincontent">
             {data?.flash ? <SuccessBanner heading={data.flash} /> : null}
             <RequestIdContext.Provider value={data?.requestId}>{children}</RequestIdContext.Provider>
           </main>

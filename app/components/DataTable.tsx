@@ -134,7 +134,7 @@ export function DataTable<T extends RowData>(props: Props<T>) {
     <>
       {scrollLabel ? (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard (WCAG 2.1.1, axe scrollable-region-focusable)
-        <section aria-label={scrollLabel} tabIndex={0} style={{ overflowX: "auto", position: "relative" }}>
+        <section aria-label={scrollLabel} tabIndex={0} className="app-table-scroll">
           {rendered}
         </section>
       ) : (

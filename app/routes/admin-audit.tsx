@@ -20,6 +20,9 @@ const FiltersSchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 
+/** A data page: the window's width (root Layout). */
+export const handle = { fullWidth: true };
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "admin");
   const params = Object.fromEntries(new URL(request.url).searchParams);

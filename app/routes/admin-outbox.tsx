@@ -10,6 +10,9 @@ import { requireRole } from "../.server/session.ts";
 
 const PAGE_SIZE = 50;
 
+/** A data page: the window's width (root Layout). */
+export const handle = { fullWidth: true };
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "admin");
   const query = OutboxQuery.safeParse({ page: new URL(request.url).searchParams.get("page") || undefined });

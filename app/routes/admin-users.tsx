@@ -7,6 +7,9 @@ import { listUsersForAdmin } from "../../db/users.ts";
 import { db } from "../.server/db.ts";
 import { requireRole } from "../.server/session.ts";
 
+/** A data page: the window's width (root Layout). */
+export const handle = { fullWidth: true };
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "admin");
   const users = await listUsersForAdmin(db());

@@ -7,6 +7,9 @@ import { db } from "../.server/db.ts";
 import { loadRegionsOverview, type StageRow } from "../.server/regions.ts";
 import { requireRole } from "../.server/session.ts";
 
+/** A data page: the window's width (root Layout). */
+export const handle = { fullWidth: true };
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "reviewer", "admin");
   const region = new URL(request.url).searchParams.get("failing");

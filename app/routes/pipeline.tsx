@@ -1,4 +1,4 @@
-import { Form, Link, useLocation } from "react-router";
+import { Form, Link, redirect, useLocation } from "react-router";
 import type { Route } from "./+types/pipeline";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate, stateTagClass } from "../status.ts";
@@ -6,9 +6,18 @@ import { db } from "../.server/db.ts";
 import { pipelineFilterOptions, loadPipeline, parsePipelineParams, pipelineSearch } from "../.server/pipeline.ts";
 import { requireRole } from "../.server/session.ts";
 
+export const handle = { fullWidth: true };
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "reviewer", "admin");
-  const view = await loadPipeline(db(), parsePipelineParams(new URL(request.url).searchParams));
+  const url = new URL(request.url);
+  // A filter form sends every field, set or not; the address keeps only what is set.
+  const empty = [...url.searchParams].filter(([, value]) => value.trim() === "");
+  if (empty.length > 0) {
+    for (const [key] of empty) url.searchParams.delete(key);
+    throw redirect(`${url.pathname}${url.search}`);
+  }
+  const view = await loadPipeline(db(), parsePipelineParams(url.searchParams));
   const { params } = view;
   const search = pipelineSearch(params);
   const exportSearch = new URLSearchParams(search);
@@ -129,6 +138,43 @@ const columns = column.columns([
   }),
 ]);
 
+const DEFAULT_SIZE = 50;
+
+/** The filters in force, each a tag whose link shows the view without it (the GOV.UK "filter a list" pattern). */
+function SelectedFilters({ data: d }: { data: Data }) {
+  const labelOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value;
+  const chosen = [
+    { key: "q", name: "Search", text: d.filters.q ? `“${d.filters.q}”` : "" },
+    { key: "region", name: "Region", text: d.filters.region && labelOf(d.options.regions, d.filters.region) },
+    { key: "model", name: "Model", text: d.filters.model && labelOf(d.options.models, d.filters.model) },
+    { key: "state", name: "State", text: d.filters.state && labelOf(d.options.states, d.filters.state) },
+    { key: "turn", name: "Whose turn", text: d.filters.turn && labelOf(d.options.turns, d.filters.turn) },
+    { key: "checkpoint", name: "Checkpoint", text: d.filters.checkpoint && labelOf(d.options.checkpoints, d.filters.checkpoint) },
+    { key: "sla", name: "National clock", text: d.filters.sla && labelOf(d.options.slas, d.filters.sla) },
+  ].filter((f) => f.text);
+  if (chosen.length === 0) return null;
+  return (
+    <nav aria-labelledby="selected-filters-heading" className="nhsuk-u-margin-bottom-4">
+      <h2 className="nhsuk-heading-xs nhsuk-u-margin-bottom-2" id="selected-filters-heading">
+        Selected filters
+      </h2>
+      <ul className="app-selected-filters">
+        {chosen.map((f) => (
+          <li key={f.key}>
+            <Link className="app-filter-tag" to={hrefWith(d.search, { [f.key]: null, page: null })}>
+              <span className="nhsuk-u-visually-hidden">Remove filter </span>
+              {f.name}: {f.text} <span aria-hidden="true">✕</span>
+            </Link>
+          </li>
+        ))}
+        <li>
+          <Link to="/pipeline">Clear filters</Link>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
 /** `?…` for the view with some parameters changed (a changed sort or size starts at page 1). */
 function hrefWith(search: string, changes: Record<string, string | null>): string {
   const params = new URLSearchParams(search);
@@ -179,47 +225,61 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
 
   return (
     <>
-      <h1>Pipeline</h1>
-      <p>
-        Every submission for assurance and where it stands. The national target is 20 working days per checkpoint; the clock stops while a
-        submission is with the local system or paused.
-      </p>
-      <p>
-        <Link to="/pipeline/regions">See the pipeline by region</Link>, with charts of stages, national working days and the criteria
-        failing most.
+      <h1 className="nhsuk-heading-l nhsuk-u-margin-bottom-3">Pipeline</h1>
+      <p className="nhsuk-body-s">
+        National target: 20 working days per checkpoint, counted only while the national team holds a submission.{" "}
+        <Link to="/pipeline/regions">See the pipeline by region</Link>.
       </p>
 
       {/* Keyed by the address, so the fields show the view's filters after every navigation. */}
-      <Form method="get" key={location.search} className="nhsuk-u-margin-bottom-5" aria-labelledby="filters-heading">
-        <h2 className="nhsuk-heading-s" id="filters-heading">
+      <Form method="get" key={location.search} className="app-filters" aria-labelledby="filters-heading">
+        <h2 className="nhsuk-u-visually-hidden" id="filters-heading">
           Filter the pipeline
         </h2>
-        <div className="nhsuk-form-group">
-          <label className="nhsuk-label" htmlFor="q">
-            Search by title, footprint or vanguard
-          </label>
-          <input
-            className="nhsuk-input nhsuk-u-width-two-thirds"
-            id="q"
-            name="q"
-            type="search"
-            defaultValue={d.filters.q}
-            maxLength={200}
-          />
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-one-quarter">
+            <div className="nhsuk-form-group">
+              <label className="nhsuk-label" htmlFor="q">
+                Search submissions
+              </label>
+              <input
+                className="nhsuk-input"
+                id="q"
+                name="q"
+                type="search"
+                defaultValue={d.filters.q}
+                maxLength={200}
+                aria-describedby="q-hint"
+              />
+              <span className="nhsuk-u-visually-hidden" id="q-hint">
+                By title, footprint or vanguard.
+              </span>
+            </div>
+          </div>
+          <div className="nhsuk-grid-column-one-quarter">
+            <Select id="region" label="Region" value={d.filters.region} options={d.options.regions} any="All regions" />
+          </div>
+          <div className="nhsuk-grid-column-one-quarter">
+            <Select id="model" label="Model" value={d.filters.model} options={d.options.models} any="Both models" />
+          </div>
+          <div className="nhsuk-grid-column-one-quarter">
+            <Select id="state" label="State" value={d.filters.state} options={d.options.states} any="Any state" />
+          </div>
         </div>
         <div className="nhsuk-grid-row">
-          <div className="nhsuk-grid-column-one-third">
-            <Select id="region" label="Region" value={d.filters.region} options={d.options.regions} any="All regions" />
-            <Select id="model" label="Model" value={d.filters.model} options={d.options.models} any="Both models" />
-            <Select id="size" label="Results per page" value={d.filters.size} options={d.options.sizes} />
-          </div>
-          <div className="nhsuk-grid-column-one-third">
-            <Select id="state" label="State" value={d.filters.state} options={d.options.states} any="Any state" />
+          <div className="nhsuk-grid-column-one-quarter">
             <Select id="turn" label="Whose turn" value={d.filters.turn} options={d.options.turns} any="Anyone's" />
           </div>
-          <div className="nhsuk-grid-column-one-third">
+          <div className="nhsuk-grid-column-one-quarter">
             <Select id="checkpoint" label="Checkpoint" value={d.filters.checkpoint} options={d.options.checkpoints} any="Any checkpoint" />
+          </div>
+          <div className="nhsuk-grid-column-one-quarter">
             <Select id="sla" label="National clock" value={d.filters.sla} options={d.options.slas} any="Any" />
+          </div>
+          <div className="nhsuk-grid-column-one-quarter app-filters__apply">
+            <button className="nhsuk-button nhsuk-button--secondary" type="submit" data-module="nhsuk-button">
+              Apply filters
+            </button>
           </div>
         </div>
         {sortHidden.has("sort") ? (
@@ -228,37 +288,47 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
             <input type="hidden" name="dir" value={sortHidden.get("dir") ?? ""} />
           </>
         ) : null}
-        <div className="nhsuk-button-group">
-          <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
-            Apply filters
-          </button>
-          <Link to="/pipeline" className="nhsuk-link">
-            Clear filters
-          </Link>
-        </div>
+        {d.filters.size !== String(DEFAULT_SIZE) ? <input type="hidden" name="size" value={d.filters.size} /> : null}
       </Form>
+      <SelectedFilters data={d} />
 
       <div role="status">
         {d.total === 0 ? (
-          <p>No submissions match these filters.</p>
+          <p className="nhsuk-u-margin-bottom-2">No submissions match these filters.</p>
         ) : (
-          <p>
+          <p className="nhsuk-u-margin-bottom-2">
             Showing {count.format(first)} to {count.format(last)} of {count.format(d.total)} {d.total === 1 ? "submission" : "submissions"}
           </p>
         )}
       </div>
       {d.total > 0 ? (
-        <p>
+        <p className="nhsuk-u-margin-bottom-3">
           <a href={d.exportHref} download>
             Export {d.total === 1 ? "this submission" : `these ${count.format(d.total)} submissions`} as CSV
           </a>
+          {" · "}
+          Results per page:{" "}
+          {d.options.sizes.map((o, i) => (
+            <span key={o.value}>
+              {i > 0 ? ", " : null}
+              {o.value === d.filters.size ? (
+                <strong>{o.label}</strong>
+              ) : (
+                <Link to={hrefWith(d.search, { size: o.value === String(DEFAULT_SIZE) ? null : o.value, page: null })}>
+                  <span className="nhsuk-u-visually-hidden">Show </span>
+                  {o.label}
+                  <span className="nhsuk-u-visually-hidden"> per page</span>
+                </Link>
+              )}
+            </span>
+          ))}
         </p>
       ) : null}
 
       {/* Twelve columns are wider than the page on a desktop: the table scrolls sideways inside a focusable region. */}
       <DataTable
         caption={`Submissions, page ${d.page} of ${d.pageCount}`}
-        className="nhsuk-u-font-size-16"
+        className="nhsuk-table--compact nhsuk-u-font-size-16"
         columns={columns}
         data={d.items}
         getRowId={(row) => row.id}
