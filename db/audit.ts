@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
 import type { AuditEventTable, Database } from "./schema.ts";
+import { type AuditPayload, readAuditPayload } from "./stored.ts";
 
 /** The chain for actions that concern no single submission (users, criteria sets). */
 export const ADMIN_CHAIN = "admin";
@@ -77,18 +78,18 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
 }
 
 /** The actor's name as the entry recorded it, if it did (entries written before names were kept do not). */
-export function actorNameIn(payload: string): string | undefined {
-  try {
-    const value = (JSON.parse(payload) as { actorName?: unknown }).actorName;
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+export function actorNameIn(payload: AuditPayload): string | undefined {
+  const value = payload.actorName;
+  return typeof value === "string" ? value : undefined;
 }
 
+/** An entry as read back for people: its payload parsed (the hash is over the stored text, see verifyAuditChains). */
+export type AuditEntry = Omit<AuditEventTable, "payload"> & { payload: AuditPayload };
+
 /** A submission's trail, oldest first. */
-export async function auditTrail(db: Db, submissionId: string): Promise<AuditEventTable[]> {
-  return db.selectFrom("audit_event").selectAll().where("chain", "=", submissionId).orderBy("seq").execute();
+export async function auditTrail(db: Db, submissionId: string): Promise<AuditEntry[]> {
+  const rows = await db.selectFrom("audit_event").selectAll().where("chain", "=", submissionId).orderBy("seq").execute();
+  return rows.map((r) => ({ ...r, payload: readAuditPayload(r.id, r.payload) }));
 }
 
 export type ChainVerdict =
@@ -189,7 +190,13 @@ export async function listAuditEvents(db: Db, filters: AuditFilters, page: { off
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows.map((r) => ({ ...r, actorName: actorNameIn(r.payload) ?? r.actorName })), total: Number(total.n) };
+  return {
+    rows: rows.map((r) => {
+      const payload = readAuditPayload(r.id, r.payload);
+      return { ...r, payload, actorName: actorNameIn(payload) ?? r.actorName };
+    }),
+    total: Number(total.n),
+  };
 }
 
 export async function listAuditActions(db: Db): Promise<string[]> {

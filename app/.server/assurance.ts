@@ -8,7 +8,7 @@ import {
   insertSubmission,
   insertVersion,
   readSections,
-  type SubmissionRow,
+  type Submission,
   stateEntries,
   replaceFailingCriteria,
   updateSubmissionWorkflow,
@@ -17,7 +17,6 @@ import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import {
   type Actor,
   type AssuranceEvent,
-  type AssuranceSnapshot,
   assuranceMachine,
   type Checkpoint,
   checkpointOf,
@@ -69,8 +68,8 @@ export function actorFrom(user: Pick<UserProfile, "id" | "role" | "footprints" |
 }
 
 /** An actor for the submission's machine, restored from its stored snapshot (not yet started). */
-export function restore(row: SubmissionRow) {
-  const snapshot = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
+export function restore(row: Submission) {
+  const snapshot = row.workflow_snapshot;
   const input = {
     submissionId: row.id,
     footprintCode: row.footprint_code,
@@ -159,8 +158,7 @@ export async function applyEvent(
 ): Promise<ApplyResult> {
   const row = await findSubmission(db, submissionId);
   if (!row) return { ok: false, kind: "not_found", reason: NOT_FOUND };
-  const stored = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
-  const verdict = decide(actor, "see-submission", factsFrom(stored.context, row.state));
+  const verdict = decide(actor, "see-submission", factsFrom(row.workflow_snapshot.context, row.state));
   if (!verdict.allowed) return { ok: false, kind: verdict.hidden ? "not_found" : "refused", reason: verdict.reason };
   if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
     return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };

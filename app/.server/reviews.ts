@@ -13,14 +13,14 @@ import {
   workflowSnapshots,
 } from "../../db/reviews.ts";
 import type { Rating } from "../../db/schema.ts";
-import type { SubmissionRow } from "../../db/submissions.ts";
+import type { Submission } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
-import { type AssuranceContext, type AssuranceSnapshot, type Checkpoint, hasTag } from "../../workflows/assurance.machine.ts";
+import { type AssuranceContext, type Checkpoint, hasTag } from "../../workflows/assurance.machine.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, liveClock, type SlaStatus, slaStatus } from "../../workflows/clock.ts";
 import { type CriteriaSet, type CriteriaSetId, criteriaSets, criterionById, judgementCriteria } from "../../workflows/criteria/index.ts";
 import { changedSince } from "../../workflows/diff.ts";
-import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
-import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
+import type { CriterionResult } from "../../workflows/evaluate.ts";
+import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { answerAnchor, CONFIDENCE_LABELS, DECISION_LABELS } from "../components/review/forms.ts";
 import { labelFor, summaryRows } from "../format.ts";
 import { describeAuditEntry, stateLabel } from "../status.ts";
@@ -117,7 +117,7 @@ export async function reviewListFor(
   );
   const rows = items.map((item): ReviewRow => {
     const stored = snapshots.get(item.id);
-    const context = stored ? (JSON.parse(stored) as AssuranceSnapshot).context : null;
+    const context = stored ? stored.context : null;
     const daysUsed = liveClock(item, now).nationalDaysUsed;
     return {
       id: item.id,
@@ -203,12 +203,12 @@ export async function postComment(
 // ---------------------------------------------------------------------------------------------
 // The workspace
 
-function criteriaSetOf(submission: SubmissionRow): CriteriaSet {
+function criteriaSetOf(submission: Submission): CriteriaSet {
   return criteriaSets[submission.criteria_set as CriteriaSetId] ?? criteriaSets["2017-19"];
 }
 
 /** The criteria a condition or change request may be tied to: those of the pinned set at the checkpoint under review. */
-export function targetCriteria(submission: SubmissionRow, checkpoint: number) {
+export function targetCriteria(submission: Submission, checkpoint: number) {
   return criteriaSetOf(submission)
     .criteria.filter((c) => !checkpoint || c.appliesTo.checkpoints.includes(checkpoint as Checkpoint))
     .map((c) => ({ value: c.id, label: `${c.id} ${c.title}` }));
@@ -244,8 +244,8 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     checkpoint: v.checkpoint,
     submittedAt: v.submittedAt,
     submittedBy: v.submittedBy,
-    content: parseSubmissionContent(JSON.parse(v.content)).content,
-    evaluation: JSON.parse(v.evaluation) as Evaluation,
+    content: v.content,
+    evaluation: v.evaluation,
   }));
   const latest = versions.at(-1) ?? null;
   const previous = versions.at(-2) ?? null;
@@ -463,7 +463,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     })),
     timeline: trail
       .map((e) => {
-        const payload = JSON.parse(e.payload) as Record<string, unknown>;
+        const { payload } = e;
         const reason =
           (e.action === "COUNTERSIGN" && payload.agree === false) || e.action === "REJECT_CONDITION" ? String(payload.reason ?? "") : "";
         return {

@@ -17,7 +17,6 @@ import {
   KEY_DATE_LABELS,
   METRIC_LABELS,
   PROCUREMENT_KIND_LABELS,
-  parseSubmissionContent,
   SECTION_SLUGS,
   SECTION_TITLES,
   type SectionSlug,
@@ -51,7 +50,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     const to = query.data.to ?? versions.at(-1)!.number;
     const [before, after] = await Promise.all([findVersion(db(), submission.id, from), findVersion(db(), submission.id, to)]);
     if (!before || !after) throw data("Version not found", { status: 404 });
-    comparison = compare(from, to, frozenContent(before.content), frozenContent(after.content));
+    comparison = compare(from, to, before.content, after.content);
   }
 
   return {
@@ -64,10 +63,6 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     })),
     comparison,
   };
-}
-
-function frozenContent(json: string): SubmissionContent {
-  return parseSubmissionContent(JSON.parse(json) as unknown).content;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -648,7 +648,7 @@ describe("condition evidence", () => {
     return id;
   }
 
-  const conditionOf = async (id: string) => JSON.parse((await findSubmission(database, id))!.workflow_snapshot).context.conditions[0];
+  const conditionOf = async (id: string) => (await findSubmission(database, id))!.workflow_snapshot.context.conditions[0];
 
   it("lets a signer reject the evidence with a reason, which the lead then sees", async () => {
     const id = await withEvidence();

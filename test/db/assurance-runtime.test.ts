@@ -139,7 +139,7 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
 
     const row = await findSubmission(t.db, id);
     expect(row).toMatchObject({ state: "procurement", checkpoint: 1, whose_turn: "local", version: 5 });
-    const snapshot = JSON.parse(row!.workflow_snapshot) as AssuranceSnapshot;
+    const snapshot = row!.workflow_snapshot;
     expect(snapshot.context.conditions).toMatchObject([{ id: "c1", status: "open" }]);
 
     const trail = await auditTrail(t.db, id);
@@ -269,7 +269,11 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
 
     const unguardDelete = kind.engine === "postgres" ? sql`select 1` : sql`drop trigger audit_event_no_delete`;
     await unguardDelete.execute(t.db);
-    await t.db.updateTable("audit_event").set({ payload: trail[1]!.payload }).where("id", "=", trail[1]!.id).execute();
+    await t.db
+      .updateTable("audit_event")
+      .set({ payload: JSON.stringify(trail[1]!.payload) })
+      .where("id", "=", trail[1]!.id)
+      .execute();
     expect(await verifyAuditChains(t.db, { chain: id })).toMatchObject({ intact: true });
     await t.db.deleteFrom("audit_event").where("id", "=", trail[1]!.id).execute();
     expect(await verifyAuditChains(t.db, { chain: id })).toMatchObject({
