@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
-import type { AuditEventTable, Database } from "./schema.ts";
+import type { AuditEventRow, Database } from "./schema.ts";
 import { type AuditPayload, readAuditPayload } from "./stored.ts";
 
 /** The chain for actions that concern no single submission (users, criteria sets). */
@@ -19,7 +19,7 @@ export interface AuditEntryInput {
   at: string;
 }
 
-type StoredEntry = Omit<AuditEventTable, "id"> & { id?: string };
+type StoredEntry = Omit<AuditEventRow, "id"> & { id?: string };
 
 /**
  * The hash of an entry: SHA-256 over its fields and the previous entry's hash, in a fixed order,
@@ -46,7 +46,7 @@ export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
  * already won the optimistic version check, so no one else appends to that chain concurrently;
  * a clash on (chain, seq) aborts the transaction rather than forking the chain.
  */
-export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventTable> {
+export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventRow> {
   const [last, actor] = await Promise.all([
     trx
       .selectFrom("audit_event")
@@ -72,7 +72,7 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     at: input.at,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const row: AuditEventTable = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
+  const row: AuditEventRow = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
   await trx.insertInto("audit_event").values(row).execute();
   return row;
 }
@@ -84,7 +84,7 @@ export function actorNameIn(payload: AuditPayload): string | undefined {
 }
 
 /** An entry as read back for people: its payload parsed (the hash is over the stored text, see verifyAuditChains). */
-export type AuditEntry = Omit<AuditEventTable, "payload"> & { payload: AuditPayload };
+export type AuditEntry = Omit<AuditEventRow, "payload"> & { payload: AuditPayload };
 
 /** A submission's trail, oldest first. */
 export async function auditTrail(db: Db, submissionId: string): Promise<AuditEntry[]> {

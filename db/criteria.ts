@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
 import type { ImpactResult } from "../workflows/impact.ts";
-import type { CriteriaSimulationTable, Database } from "./schema.ts";
+import type { CriteriaSimulationRow, CriteriaSimulationUpdate, Database, NewCriteriaSimulation } from "./schema.ts";
 import { readSectionData, readSimulationResult, type StoredAnswers } from "./stored.ts";
 
 /**
@@ -90,7 +90,7 @@ export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator
 
 export async function insertSimulation(
   db: Db | Transaction<Database>,
-  row: Pick<CriteriaSimulationTable, "id" | "target_set" | "total" | "started_by" | "started_at">,
+  row: Pick<NewCriteriaSimulation, "id" | "target_set" | "total" | "started_by" | "started_at">,
 ): Promise<void> {
   await db
     .insertInto("criteria_simulation")
@@ -107,18 +107,14 @@ export async function finishSimulation(
   id: string,
   outcome: { status: "done"; processed: number; result: string; at: string } | { status: "failed"; error: string; at: string },
 ): Promise<void> {
-  await db
-    .updateTable("criteria_simulation")
-    .set(
-      outcome.status === "done"
-        ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at }
-        : { status: "failed", error: outcome.error, finished_at: outcome.at },
-    )
-    .where("id", "=", id)
-    .execute();
+  const change: CriteriaSimulationUpdate =
+    outcome.status === "done"
+      ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at }
+      : { status: "failed", error: outcome.error, finished_at: outcome.at };
+  await db.updateTable("criteria_simulation").set(change).where("id", "=", id).execute();
 }
 
-export type Simulation = Omit<CriteriaSimulationTable, "result"> & { result: ImpactResult | null };
+export type Simulation = Omit<CriteriaSimulationRow, "result"> & { result: ImpactResult | null };
 
 export async function findSimulation(db: Db, id: string): Promise<Simulation | undefined> {
   const row = await db.selectFrom("criteria_simulation").selectAll().where("id", "=", id).executeTakeFirst();

@@ -1,6 +1,6 @@
 import { type Expression, expressionBuilder, type QueryCreator, type RawBuilder, type SqlBool, sql } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
-import type { Database, SubmissionTable } from "./schema.ts";
+import type { Database, SubmissionRow } from "./schema.ts";
 
 /**
  * The pipeline: every submission with where it stands, filtered, sorted and paged in SQL (for the
@@ -30,8 +30,8 @@ export interface PipelineFilter {
   regionCode?: string | undefined;
   state?: string | undefined;
   checkpoint?: number | undefined;
-  modelType?: SubmissionTable["model_type"] | undefined;
-  whoseTurn?: SubmissionTable["whose_turn"] | undefined;
+  modelType?: SubmissionRow["model_type"] | undefined;
+  whoseTurn?: SubmissionRow["whose_turn"] | undefined;
   /** Free text, matched case-insensitively as a plain substring of title, footprint name or vanguard name. */
   text?: string | undefined;
   /** Rows whose national clock is in a given SLA band, as conditions on stored columns. */
@@ -83,7 +83,7 @@ export interface PipelineRow {
   regionName: string;
   checkpoint: number;
   state: string;
-  whoseTurn: SubmissionTable["whose_turn"];
+  whoseTurn: SubmissionRow["whose_turn"];
   stateEnteredAt: string;
   nationalDaysUsed: number;
   failingWarnings: number;

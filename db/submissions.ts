@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
 import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
-import type { Database, SubmissionTable, SubmissionVersionTable } from "./schema.ts";
+import type { Database, NewSubmission, NewSubmissionVersion, SubmissionRow, SubmissionVersionRow } from "./schema.ts";
 import { readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
 
-export type SubmissionRow = SubmissionTable;
+export type { SubmissionRow };
 
 /** A submission with its workflow snapshot read and checked (read once here, used by the caller as is). */
 export type Submission = Omit<SubmissionRow, "workflow_snapshot"> & { workflow_snapshot: PersistedAssuranceSnapshot };
@@ -15,7 +15,7 @@ export async function findSubmission(db: Db, id: string): Promise<Submission | u
   return row && { ...row, workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot) };
 }
 
-export async function insertSubmission(trx: Transaction<Database>, row: SubmissionRow): Promise<void> {
+export async function insertSubmission(trx: Transaction<Database>, row: NewSubmission): Promise<void> {
   await trx.insertInto("submission").values(row).execute();
 }
 
@@ -84,10 +84,7 @@ export async function saveSection(
     .execute();
 }
 
-export async function insertVersion(
-  trx: Transaction<Database>,
-  input: Omit<SubmissionVersionTable, "id">,
-): Promise<SubmissionVersionTable> {
+export async function insertVersion(trx: Transaction<Database>, input: Omit<NewSubmissionVersion, "id">): Promise<SubmissionVersionRow> {
   const row = { id: randomUUID(), ...input };
   await trx.insertInto("submission_version").values(row).execute();
   return row;
