@@ -12,6 +12,11 @@ export interface AuditEntryInput {
   chain: string;
   submissionId: string | null;
   actorId: string | null;
+  /**
+   * The actor's name as it is now, which the caller has in hand (the signed-in user); only when it
+   * does not is it read from the user table, an extra query on every event.
+   */
+  actorName?: string | undefined;
   action: string;
   fromState: string | null;
   toState: string | null;
@@ -47,7 +52,8 @@ export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
  * a clash on (chain, seq) aborts the transaction rather than forking the chain.
  */
 export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventRow> {
-  const [last, actor] = await Promise.all([
+  const { actorId } = input;
+  const [last, actorName] = await Promise.all([
     trx
       .selectFrom("audit_event")
       .select(["seq", "hash"])
@@ -55,11 +61,11 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
       .orderBy("seq", "desc")
       .limit(1)
       .executeTakeFirst(),
-    input.actorId ? trx.selectFrom("user").select("name").where("id", "=", input.actorId).executeTakeFirst() : undefined,
+    actorId && input.actorName === undefined ? actorNameNow(trx, actorId) : input.actorName,
   ]);
   // The actor's name as it is now, under the hash: the entry (and any decision record built from
   // it) keeps saying who acted even if the account is renamed later.
-  const payload = actor ? { ...(input.payload as Record<string, unknown>), actorName: actor.name } : (input.payload ?? {});
+  const payload = actorId && actorName !== undefined ? { ...(input.payload as Record<string, unknown>), actorName } : (input.payload ?? {});
   const entry = {
     chain: input.chain,
     seq: (last?.seq ?? 0) + 1,
@@ -75,6 +81,10 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
   const row: AuditEventRow = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
   await trx.insertInto("audit_event").values(row).execute();
   return row;
+}
+
+async function actorNameNow(trx: Transaction<Database>, userId: string): Promise<string | undefined> {
+  return (await trx.selectFrom("user").select("name").where("id", "=", userId).executeTakeFirst())?.name;
 }
 
 /** The actor's name as the entry recorded it, if it did (entries written before names were kept do not). */

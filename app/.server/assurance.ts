@@ -58,9 +58,13 @@ export type ApplyResult =
 export const CHANGED_BY_SOMEONE_ELSE =
   "Someone else changed this submission while you were working on it. Reload the page to see the latest, then try again.";
 
-export function actorFrom(user: Pick<UserProfile, "id" | "role" | "footprints" | "conflicts">): Actor {
+/** An actor with the name the audit trail records for them (read with the user, not again per event). */
+export type NamedActor = Actor & { name: string };
+
+export function actorFrom(user: Pick<UserProfile, "id" | "name" | "role" | "footprints" | "conflicts">): NamedActor {
   return {
     id: user.id,
+    name: user.name,
     role: user.role,
     footprints: user.footprints.map((f) => f.code),
     conflicts: user.conflicts.map((c) => c.footprintCode),
@@ -81,7 +85,7 @@ export function restore(row: Submission) {
 
 export async function startSubmission(
   db: Db,
-  actor: Actor,
+  actor: NamedActor,
   input: { footprintCode: string; title: string; modelType: ModelType; vanguardNumber?: number | null; at?: Date },
 ): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
   if (actor.role !== "lead" || !actor.footprints.includes(input.footprintCode)) {
@@ -123,6 +127,7 @@ export async function startSubmission(
       chain: id,
       submissionId: id,
       actorId: actor.id,
+      actorName: actor.name,
       action: "CREATE",
       fromState: null,
       toState: state,
@@ -152,7 +157,7 @@ export async function candidate(db: Db, userId: string) {
 export async function applyEvent(
   db: Db,
   submissionId: string,
-  actor: Actor,
+  actor: NamedActor,
   command: WorkflowCommand,
   options: { expectedVersion?: number; at?: Date } = {},
 ): Promise<ApplyResult> {
@@ -243,6 +248,7 @@ export async function applyEvent(
         chain: submissionId,
         submissionId,
         actorId: actor.id,
+        actorName: actor.name,
         action: event.type,
         fromState,
         toState: changedState ? toState : null,

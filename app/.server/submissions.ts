@@ -11,12 +11,12 @@ import {
   updateDraftChecks,
   updateSubmissionSummary,
 } from "../../db/submissions.ts";
-import { type Actor, type Checkpoint, factsFrom, hasTag, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
+import { type Checkpoint, factsFrom, hasTag, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
 import { decide, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
-import { actorFrom, startSubmission } from "./assurance.ts";
+import { actorFrom, type NamedActor, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
 
@@ -28,7 +28,7 @@ import type { CurrentUser } from "./session.ts";
 
 export interface LoadedSubmission {
   user: CurrentUser;
-  actor: Actor;
+  actor: NamedActor;
   submission: Submission;
   snapshot: PersistedAssuranceSnapshot;
   /** What the assurance policy needs to answer about this submission. */

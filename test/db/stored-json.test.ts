@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { appendAuditEvent, auditTrail } from "../../db/audit.ts";
 import type { Db } from "../../db/client.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { CorruptStoredValueError } from "../../db/stored.ts";
 import { findSubmission, findVersion, readSections, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
-async function actorByEmail(db: Db, email: string): Promise<Actor> {
+async function actorByEmail(db: Db, email: string): Promise<NamedActor> {
   const row = await db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
   return actorFrom((await findUserProfile(db, row.id))!);
 }
 
 describe.each(databaseKinds)("stored JSON read back through its schema on $engine", (kind) => {
   let t: TestDatabase;
-  let lead: Actor;
-  let admin: Actor;
+  let lead: NamedActor;
+  let admin: NamedActor;
 
   beforeAll(async () => {
     t = await kind.create();
