@@ -19,7 +19,7 @@ import type { Db } from "../db/client.ts";
 import { createDb } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { seedDemoAccounts } from "../db/seed/demo.ts";
-import type { AuditEventTable, ReviewAssignmentTable, SubmissionTable } from "../db/schema.ts";
+import type { AuditEventRow, ReviewAssignmentRow, SubmissionRow } from "../db/schema.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { sweepClockWarnings } from "../app/.server/notifications.ts";
 
@@ -39,13 +39,13 @@ export async function seedBenchDatabase(
   await seedDemoSubmissions(db);
 
   const templates = await db.selectFrom("submission").selectAll().orderBy("created_at").execute();
-  const trails = new Map<string, AuditEventTable[]>();
+  const trails = new Map<string, AuditEventRow[]>();
   for (const e of await db.selectFrom("audit_event").selectAll().where("submission_id", "is not", null).orderBy("seq").execute()) {
     const list = trails.get(e.chain) ?? [];
     list.push(e);
     trails.set(e.chain, list);
   }
-  const assignments = new Map<string, ReviewAssignmentTable[]>();
+  const assignments = new Map<string, ReviewAssignmentRow[]>();
   for (const a of await db.selectFrom("review_assignment").selectAll().execute()) {
     assignments.set(a.submission_id, [...(assignments.get(a.submission_id) ?? []), a]);
   }
@@ -54,9 +54,9 @@ export async function seedBenchDatabase(
   const clones = total - templates.length;
   await db.transaction().execute(async (trx) => {
     for (let start = 0; start < clones; start += BATCH) {
-      const submissions: SubmissionTable[] = [];
-      const events: AuditEventTable[] = [];
-      const assigned: ReviewAssignmentTable[] = [];
+      const submissions: SubmissionRow[] = [];
+      const events: AuditEventRow[] = [];
+      const assigned: ReviewAssignmentRow[] = [];
       for (let n = start; n < Math.min(clones, start + BATCH); n++) {
         const t = templates[n % templates.length]!;
         const id = cloneId(n);

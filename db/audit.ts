@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
-import type { AuditEventTable, Database } from "./schema.ts";
+import type { AuditEventRow, Database } from "./schema.ts";
+import { type AuditPayload, readAuditPayload } from "./stored.ts";
 
 /** The chain for actions that concern no single submission (users, criteria sets). */
 export const ADMIN_CHAIN = "admin";
@@ -11,6 +12,11 @@ export interface AuditEntryInput {
   chain: string;
   submissionId: string | null;
   actorId: string | null;
+  /**
+   * The actor's name as it is now, which the caller has in hand (the signed-in user); only when it
+   * does not is it read from the user table, an extra query on every event.
+   */
+  actorName?: string | undefined;
   action: string;
   fromState: string | null;
   toState: string | null;
@@ -18,7 +24,7 @@ export interface AuditEntryInput {
   at: string;
 }
 
-type StoredEntry = Omit<AuditEventTable, "id"> & { id?: string };
+type StoredEntry = Omit<AuditEventRow, "id"> & { id?: string };
 
 /**
  * The hash of an entry: SHA-256 over its fields and the previous entry's hash, in a fixed order,
@@ -45,8 +51,9 @@ export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
  * already won the optimistic version check, so no one else appends to that chain concurrently;
  * a clash on (chain, seq) aborts the transaction rather than forking the chain.
  */
-export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventTable> {
-  const [last, actor] = await Promise.all([
+export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventRow> {
+  const { actorId } = input;
+  const [last, actorName] = await Promise.all([
     trx
       .selectFrom("audit_event")
       .select(["seq", "hash"])
@@ -54,11 +61,11 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
       .orderBy("seq", "desc")
       .limit(1)
       .executeTakeFirst(),
-    input.actorId ? trx.selectFrom("user").select("name").where("id", "=", input.actorId).executeTakeFirst() : undefined,
+    actorId && input.actorName === undefined ? actorNameNow(trx, actorId) : input.actorName,
   ]);
   // The actor's name as it is now, under the hash: the entry (and any decision record built from
   // it) keeps saying who acted even if the account is renamed later.
-  const payload = actor ? { ...(input.payload as Record<string, unknown>), actorName: actor.name } : (input.payload ?? {});
+  const payload = actorId && actorName !== undefined ? { ...(input.payload as Record<string, unknown>), actorName } : (input.payload ?? {});
   const entry = {
     chain: input.chain,
     seq: (last?.seq ?? 0) + 1,
@@ -71,24 +78,28 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     at: input.at,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const row: AuditEventTable = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
+  const row: AuditEventRow = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
   await trx.insertInto("audit_event").values(row).execute();
   return row;
 }
 
-/** The actor's name as the entry recorded it, if it did (entries written before names were kept do not). */
-export function actorNameIn(payload: string): string | undefined {
-  try {
-    const value = (JSON.parse(payload) as { actorName?: unknown }).actorName;
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+async function actorNameNow(trx: Transaction<Database>, userId: string): Promise<string | undefined> {
+  return (await trx.selectFrom("user").select("name").where("id", "=", userId).executeTakeFirst())?.name;
 }
 
+/** The actor's name as the entry recorded it, if it did (entries written before names were kept do not). */
+export function actorNameIn(payload: AuditPayload): string | undefined {
+  const value = payload.actorName;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** An entry as read back for people: its payload parsed (the hash is over the stored text, see verifyAuditChains). */
+export type AuditEntry = Omit<AuditEventRow, "payload"> & { payload: AuditPayload };
+
 /** A submission's trail, oldest first. */
-export async function auditTrail(db: Db, submissionId: string): Promise<AuditEventTable[]> {
-  return db.selectFrom("audit_event").selectAll().where("chain", "=", submissionId).orderBy("seq").execute();
+export async function auditTrail(db: Db, submissionId: string): Promise<AuditEntry[]> {
+  const rows = await db.selectFrom("audit_event").selectAll().where("chain", "=", submissionId).orderBy("seq").execute();
+  return rows.map((r) => ({ ...r, payload: readAuditPayload(r.id, r.payload) }));
 }
 
 export type ChainVerdict =
@@ -189,7 +200,13 @@ export async function listAuditEvents(db: Db, filters: AuditFilters, page: { off
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows.map((r) => ({ ...r, actorName: actorNameIn(r.payload) ?? r.actorName })), total: Number(total.n) };
+  return {
+    rows: rows.map((r) => {
+      const payload = readAuditPayload(r.id, r.payload);
+      return { ...r, payload, actorName: actorNameIn(payload) ?? r.actorName };
+    }),
+    total: Number(total.n),
+  };
 }
 
 export async function listAuditActions(db: Db): Promise<string[]> {

@@ -1,6 +1,8 @@
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
-import type { CriteriaSimulationTable, Database } from "./schema.ts";
+import type { ImpactResult } from "../workflows/impact.ts";
+import type { CriteriaSimulationRow, CriteriaSimulationUpdate, Database, NewCriteriaSimulation } from "./schema.ts";
+import { readSectionData, readSimulationResult, type StoredAnswers } from "./stored.ts";
 
 /**
  * Criteria sets in the database: the live submissions an impact simulation re-evaluates, the
@@ -16,8 +18,8 @@ export interface LiveSubmissionForCriteria {
   footprintName: string;
   regionCode: string;
   regionName: string;
-  /** Each saved section's JSON, by slug. */
-  sections: Record<string, string>;
+  /** Each saved section's answers, by slug. */
+  sections: Record<string, StoredAnswers>;
 }
 
 /** Submissions still in progress: not assured, not assured or withdrawn. */
@@ -74,10 +76,10 @@ export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator
         rows.map((r) => r.id),
       )
       .execute();
-    const bySubmission = new Map<string, Record<string, string>>();
+    const bySubmission = new Map<string, Record<string, StoredAnswers>>();
     for (const s of sections) {
       const mine = bySubmission.get(s.submission_id) ?? {};
-      mine[s.section] = s.data;
+      mine[s.section] = readSectionData(s.submission_id, s.section, s.data);
       bySubmission.set(s.submission_id, mine);
     }
     yield rows.map((r) => ({ ...r, sections: bySubmission.get(r.id) ?? {} }));
@@ -88,7 +90,7 @@ export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator
 
 export async function insertSimulation(
   db: Db | Transaction<Database>,
-  row: Pick<CriteriaSimulationTable, "id" | "target_set" | "total" | "started_by" | "started_at">,
+  row: Pick<NewCriteriaSimulation, "id" | "target_set" | "total" | "started_by" | "started_at">,
 ): Promise<void> {
   await db
     .insertInto("criteria_simulation")
@@ -105,19 +107,18 @@ export async function finishSimulation(
   id: string,
   outcome: { status: "done"; processed: number; result: string; at: string } | { status: "failed"; error: string; at: string },
 ): Promise<void> {
-  await db
-    .updateTable("criteria_simulation")
-    .set(
-      outcome.status === "done"
-        ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at }
-        : { status: "failed", error: outcome.error, finished_at: outcome.at },
-    )
-    .where("id", "=", id)
-    .execute();
+  const change: CriteriaSimulationUpdate =
+    outcome.status === "done"
+      ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at }
+      : { status: "failed", error: outcome.error, finished_at: outcome.at };
+  await db.updateTable("criteria_simulation").set(change).where("id", "=", id).execute();
 }
 
-export async function findSimulation(db: Db, id: string): Promise<CriteriaSimulationTable | undefined> {
-  return db.selectFrom("criteria_simulation").selectAll().where("id", "=", id).executeTakeFirst();
+export type Simulation = Omit<CriteriaSimulationRow, "result"> & { result: ImpactResult | null };
+
+export async function findSimulation(db: Db, id: string): Promise<Simulation | undefined> {
+  const row = await db.selectFrom("criteria_simulation").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && { ...row, result: row.result === null ? null : readSimulationResult(row.id, row.result) };
 }
 
 /** The latest simulations, newest first, with who ran them. */
@@ -146,7 +147,8 @@ export interface SubmissionToMove {
   state: string;
   checkpoint: number;
   version: number;
-  sections: Record<string, string>;
+  /** Each saved section's answers, by slug. */
+  sections: Record<string, StoredAnswers>;
 }
 
 /**
@@ -167,7 +169,7 @@ export async function submissionsToMove(
     .orderBy("id");
   if (only) query = query.where("id", "in", only.length > 0 ? only : [""]);
   const rows = await (dialect === "postgres" ? query.forUpdate() : query).execute();
-  const sections = new Map<string, Record<string, string>>();
+  const sections = new Map<string, Record<string, StoredAnswers>>();
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
     for (const s of await trx
@@ -176,7 +178,7 @@ export async function submissionsToMove(
       .where("submission_id", "in", ids)
       .execute()) {
       const mine = sections.get(s.submission_id) ?? {};
-      mine[s.section] = s.data;
+      mine[s.section] = readSectionData(s.submission_id, s.section, s.data);
       sections.set(s.submission_id, mine);
     }
   }

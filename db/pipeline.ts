@@ -1,6 +1,6 @@
-import { type Expression, expressionBuilder, type QueryCreator, type RawBuilder, type SqlBool, sql } from "kysely";
+import { type Expression, expressionBuilder, type QueryCreator, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
-import type { Database, SubmissionTable } from "./schema.ts";
+import type { Database, SubmissionRow } from "./schema.ts";
 
 /**
  * The pipeline: every submission with where it stands, filtered, sorted and paged in SQL (for the
@@ -30,8 +30,8 @@ export interface PipelineFilter {
   regionCode?: string | undefined;
   state?: string | undefined;
   checkpoint?: number | undefined;
-  modelType?: SubmissionTable["model_type"] | undefined;
-  whoseTurn?: SubmissionTable["whose_turn"] | undefined;
+  modelType?: SubmissionRow["model_type"] | undefined;
+  whoseTurn?: SubmissionRow["whose_turn"] | undefined;
   /** Free text, matched case-insensitively as a plain substring of title, footprint name or vanguard name. */
   text?: string | undefined;
   /** Rows whose national clock is in a given SLA band, as conditions on stored columns. */
@@ -83,7 +83,7 @@ export interface PipelineRow {
   regionName: string;
   checkpoint: number;
   state: string;
-  whoseTurn: SubmissionTable["whose_turn"];
+  whoseTurn: SubmissionRow["whose_turn"];
   stateEnteredAt: string;
   nationalDaysUsed: number;
   failingWarnings: number;
@@ -94,10 +94,14 @@ export interface PipelineRow {
   sortValue: string | number;
 }
 
-type PipelineDb = Database & {
+/** The VALUES tables the pipeline's queries join (as common table expressions). */
+type PipelineTables = {
   pipeline_clock: { day: string; base: number; end_ms: number | null };
   pipeline_band: { whose_turn: string; days: number; entered_after: string; entered_up_to: string };
 };
+type PipelineDb = Database & PipelineTables;
+/** Submissions, nothing selected yet. */
+type FilteredSubmissions = SelectQueryBuilder<PipelineDb, "submission", object>;
 
 // Open bounds of a band, in the same format as the stored instants so they compare as text under any collation.
 const EARLIEST = "0000-01-01T00:00:00.000Z";
@@ -216,41 +220,38 @@ function bandValues(bands: ClockBand[]): RawBuilder<PipelineDb["pipeline_band"]>
   return sql<PipelineDb["pipeline_band"]>`(values ${sql.join(rows)})`;
 }
 
+// With no bands nothing matches; with no national rows there is no calendar. A row that matches
+// nothing keeps the SQL valid in both cases.
+const NO_BAND: ClockBand = { whoseTurn: "", days: -1, enteredAfter: null, enteredUpTo: null };
+const NO_DAY: CalendarDay = { day: "", base: 0, endMs: null };
+
 /**
  * The submissions the filter keeps, with the small VALUES tables it and the sort need: the SLA
- * bands (inner-joined: a submission matches at most one) and the live clock's calendar.
+ * bands (inner-joined: a submission matches at most one) and the live clock's calendar. Both are
+ * declared to Kysely once (PipelineDb); each is in the SQL only when it is used.
  */
-function filtered(db: Db, filter: PipelineFilter, calendar: CalendarDay[] | null) {
-  let creator = db as unknown as QueryCreator<PipelineDb>;
-  // With no bands nothing matches; with no national rows there is no calendar. A row that matches
-  // nothing keeps the SQL valid in both cases.
-  if (filter.clock) {
-    const bands = filter.clock.length > 0 ? filter.clock : [{ whoseTurn: "", days: -1, enteredAfter: null, enteredUpTo: null }];
-    creator = creator.with("pipeline_band(whose_turn, days, entered_after, entered_up_to)", () =>
-      bandValues(bands),
-    ) as unknown as typeof creator;
-  }
-  if (calendar) {
-    const days = calendar.length > 0 ? calendar : [{ day: "", base: 0, endMs: null }];
-    creator = creator.with("pipeline_clock(day, base, end_ms)", () => calendarValues(days)) as unknown as typeof creator;
-  }
-  let query = creator.selectFrom("submission");
-  if (filter.clock) {
-    // The bands drive (a CROSS JOIN fixes SQLite's join order): one index range each, rather than
-    // probing the bands for every submission.
-    query = creator
-      .selectFrom("pipeline_band")
-      .crossJoin("submission")
-      .where(
-        sql<SqlBool>`pipeline_band.whose_turn = submission.whose_turn and pipeline_band.days = submission.national_days_used and submission.state_entered_at > pipeline_band.entered_after and submission.state_entered_at <= pipeline_band.entered_up_to`,
-      ) as unknown as typeof query;
-  }
-  if (calendar) {
-    query = query.leftJoin("pipeline_clock", (j) =>
-      j.on(sql<SqlBool>`pipeline_clock.day = substr(submission.state_entered_at, 1, 10)`),
-    ) as unknown as typeof query;
-  }
-  return query.where(filterExpression(filter));
+function filtered(db: Db, filter: PipelineFilter, calendar: CalendarDay[] | null): FilteredSubmissions {
+  const bands = filter.clock ? (filter.clock.length > 0 ? filter.clock : [NO_BAND]) : null;
+  const days = calendar ? (calendar.length > 0 ? calendar : [NO_DAY]) : null;
+  let creator: QueryCreator<PipelineDb> = db.withTables<PipelineTables>();
+  if (bands) creator = creator.with("pipeline_band(whose_turn, days, entered_after, entered_up_to)", () => bandValues(bands));
+  if (days) creator = creator.with("pipeline_clock(day, base, end_ms)", () => calendarValues(days));
+  // Typed as selecting from submission alone: the rest of the query names the bands only in SQL.
+  const query: FilteredSubmissions = bands
+    ? // The bands drive (a CROSS JOIN fixes SQLite's join order): one index range each, rather than
+      // probing the bands for every submission.
+      creator
+        .selectFrom("pipeline_band")
+        .crossJoin("submission")
+        .where(
+          sql<SqlBool>`pipeline_band.whose_turn = submission.whose_turn and pipeline_band.days = submission.national_days_used and submission.state_entered_at > pipeline_band.entered_after and submission.state_entered_at <= pipeline_band.entered_up_to`,
+        )
+    : creator.selectFrom("submission");
+  return query
+    .$if(days !== null, (q) =>
+      q.leftJoin("pipeline_clock", (j) => j.on(sql<SqlBool>`pipeline_clock.day = substr(submission.state_entered_at, 1, 10)`)),
+    )
+    .where(filterExpression(filter));
 }
 
 interface Window {
@@ -268,15 +269,11 @@ interface Window {
 function orderedWindow(db: Db, q: PipelineQuery, window: Window) {
   const { expr, inverted } = sortExpression(db, q.sort.key);
   const dir: SortDir = inverted === (q.sort.dir === "asc") ? "desc" : "asc";
-  let query = filtered(db, q.filter, q.sort.key === "national-days" ? (q.calendar ?? []) : null);
-  type Query = typeof query;
-  if (q.sort.key === "footprint" || q.sort.key === "region") {
-    query = query.innerJoin("footprint", "footprint.code", "submission.footprint_code") as unknown as Query;
-  }
-  if (q.sort.key === "region") {
-    query = query.innerJoin("region", (j) => j.on(sql<SqlBool>`region.code = footprint.region_code`)) as unknown as Query;
-  }
-  let ordered = query
+  // Only the sorts by name need the footprint (and region) here; the sort expression names them in SQL.
+  const byFootprint = q.sort.key === "footprint" || q.sort.key === "region";
+  let ordered = filtered(db, q.filter, q.sort.key === "national-days" ? (q.calendar ?? []) : null)
+    .$if(byFootprint, (query) => query.innerJoin("footprint", "footprint.code", "submission.footprint_code"))
+    .$if(q.sort.key === "region", (query) => query.innerJoin("region", (j) => j.on(sql<SqlBool>`region.code = footprint.region_code`)))
     .select(["submission.id", sql<string | number>`${expr}`.as("sort_value")])
     .orderBy(expr, dir)
     .orderBy("submission.id", dir)
@@ -355,7 +352,7 @@ export async function listPipeline(
   page: { offset: number; limit: number },
 ): Promise<{ rows: PipelineRow[]; total: number }> {
   const [rows, total] = await Promise.all([pipelinePageQuery(db, q, page).execute(), countPipeline(db, q.filter)]);
-  return { rows: rows as PipelineRow[], total };
+  return { rows, total };
 }
 
 /**
@@ -368,7 +365,7 @@ export async function listPipeline(
 export async function* pipelineBatches(db: Db, q: PipelineQuery, size = 1000): AsyncGenerator<PipelineRow[]> {
   let after: Window["after"];
   for (;;) {
-    const batch = (await selectRows(db, q, { limit: size, after }).execute()) as PipelineRow[];
+    const batch: PipelineRow[] = await selectRows(db, q, { limit: size, after }).execute();
     if (batch.length > 0) yield batch;
     if (batch.length < size) return;
     const end = batch.at(-1)!;

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./client.ts";
-import type { SubmissionTable } from "./schema.ts";
+import type { SubmissionRow } from "./schema.ts";
 
 /**
  * The regional view's figures (app/.server/regions.ts): small GROUP BYs over the submissions and
@@ -11,7 +11,7 @@ export interface StageCountRow {
   regionCode: string;
   state: string;
   checkpoint: number;
-  whoseTurn: SubmissionTable["whose_turn"];
+  whoseTurn: SubmissionRow["whose_turn"];
   n: number;
 }
 
@@ -70,7 +70,7 @@ export async function countByRegionAndState(db: Db): Promise<StageCountRow[]> {
 export interface CheckpointClockRow {
   regionCode: string;
   checkpoint: number;
-  whoseTurn: SubmissionTable["whose_turn"];
+  whoseTurn: SubmissionRow["whose_turn"];
   nationalDaysUsed: number;
   /** When the state was entered, for rows on the national side (whose figure is still growing); "" otherwise. */
   stateEnteredAt: string;

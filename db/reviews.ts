@@ -3,6 +3,8 @@ import type { Transaction } from "kysely";
 import { statesTagged } from "../workflows/states.ts";
 import type { Db } from "./client.ts";
 import type { Database, Rating } from "./schema.ts";
+import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
+import { readEvaluation, readSnapshot, readVersionContent } from "./stored.ts";
 
 export async function insertAssignment(
   trx: Transaction<Database>,
@@ -235,11 +237,12 @@ export async function listAwaitingAssignment(db: Db): Promise<AssignmentQueueIte
     .execute();
 }
 
-/** Every submitted version of a submission with its frozen content and results, oldest first (JSON text). */
+/** Every submitted version of a submission with its frozen content and results, oldest first. */
 export async function listVersionContents(db: Db, submissionId: string) {
-  return db
+  const rows = await db
     .selectFrom("submission_version")
     .select([
+      "id",
       "number",
       "checkpoint",
       "criteria_set as criteriaSet",
@@ -251,11 +254,16 @@ export async function listVersionContents(db: Db, submissionId: string) {
     .where("submission_id", "=", submissionId)
     .orderBy("number")
     .execute();
+  return rows.map(({ id, content, evaluation, ...v }) => ({
+    ...v,
+    content: readVersionContent(id, content),
+    evaluation: readEvaluation(id, evaluation),
+  }));
 }
 
-/** The stored workflow snapshots (JSON text) of some submissions, for what a list must read from their context. */
-export async function workflowSnapshots(db: Db, submissionIds: string[]): Promise<Map<string, string>> {
+/** The stored workflow snapshots of some submissions, for what a list must read from their context. */
+export async function workflowSnapshots(db: Db, submissionIds: string[]): Promise<Map<string, PersistedAssuranceSnapshot>> {
   if (submissionIds.length === 0) return new Map();
   const rows = await db.selectFrom("submission").select(["id", "workflow_snapshot"]).where("id", "in", submissionIds).execute();
-  return new Map(rows.map((r) => [r.id, r.workflow_snapshot]));
+  return new Map(rows.map((r) => [r.id, readSnapshot(r.id, r.workflow_snapshot)]));
 }

@@ -1,4 +1,4 @@
-import type { ColumnType } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /**
  * Kysely's view of the database. Our own tables use snake_case and keep timestamps as ISO-8601 UTC
@@ -30,6 +30,19 @@ export interface Database {
   failing_criterion: FailingCriterionTable;
   criteria_simulation: CriteriaSimulationTable;
 }
+
+// Rows as read, written and changed. Ids are UUIDs the service makes, so only the columns with a
+// database default (counters and figures that start at 0) are Generated; better-auth's creation
+// times have a default on PostgreSQL only, so they stay required.
+export type SubmissionRow = Selectable<SubmissionTable>;
+export type NewSubmission = Insertable<SubmissionTable>;
+export type SubmissionVersionRow = Selectable<SubmissionVersionTable>;
+export type NewSubmissionVersion = Insertable<SubmissionVersionTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type ReviewAssignmentRow = Selectable<ReviewAssignmentTable>;
+export type CriteriaSimulationRow = Selectable<CriteriaSimulationTable>;
+export type NewCriteriaSimulation = Insertable<CriteriaSimulationTable>;
+export type CriteriaSimulationUpdate = Updateable<CriteriaSimulationTable>;
 
 // Declared once, with the policy that gives roles their meaning.
 export { ROLES, type Role } from "../workflows/policy.ts";
@@ -149,9 +162,9 @@ export interface SubmissionTable {
   workflow_snapshot: string;
   state_entered_at: string;
   /** National working days used in the current checkpoint when the state was entered. */
-  national_days_used: number;
-  failing_blocking: number;
-  failing_warnings: number;
+  national_days_used: Generated<number>;
+  failing_blocking: Generated<number>;
+  failing_warnings: Generated<number>;
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -253,7 +266,7 @@ export interface OutboxTable {
   body: string;
   created_at: string;
   sent_at: string | null;
-  attempts: number;
+  attempts: Generated<number>;
   last_error: string | null;
 }
 
@@ -290,8 +303,8 @@ export interface CriteriaSimulationTable {
   id: string;
   target_set: string;
   status: "running" | "done" | "failed";
-  processed: number;
-  total: number;
+  processed: Generated<number>;
+  total: Generated<number>;
   result: string | null;
   error: string | null;
   started_by: string;

@@ -1,15 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
-import type { Database, SubmissionTable, SubmissionVersionTable } from "./schema.ts";
+import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
+import type { Database, NewSubmission, NewSubmissionVersion, SubmissionRow, SubmissionVersionRow } from "./schema.ts";
+import { readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
 
-export type SubmissionRow = SubmissionTable;
+export type { SubmissionRow };
 
-export async function findSubmission(db: Db, id: string): Promise<SubmissionRow | undefined> {
-  return db.selectFrom("submission").selectAll().where("id", "=", id).executeTakeFirst();
+/** A submission with its workflow snapshot read and checked (read once here, used by the caller as is). */
+export type Submission = Omit<SubmissionRow, "workflow_snapshot"> & { workflow_snapshot: PersistedAssuranceSnapshot };
+
+export async function findSubmission(db: Db, id: string): Promise<Submission | undefined> {
+  const row = await db.selectFrom("submission").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && { ...row, workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot) };
 }
 
-export async function insertSubmission(trx: Transaction<Database>, row: SubmissionRow): Promise<void> {
+export async function insertSubmission(trx: Transaction<Database>, row: NewSubmission): Promise<void> {
   await trx.insertInto("submission").values(row).execute();
 }
 
@@ -53,9 +59,9 @@ export async function updateSubmissionWorkflow(
 }
 
 /** The working draft: each saved section's answers, keyed by section slug. */
-export async function readSections(db: Db | Transaction<Database>, submissionId: string): Promise<Record<string, unknown>> {
+export async function readSections(db: Db | Transaction<Database>, submissionId: string): Promise<Record<string, StoredAnswers>> {
   const rows = await db.selectFrom("submission_section").select(["section", "data"]).where("submission_id", "=", submissionId).execute();
-  return Object.fromEntries(rows.map((r) => [r.section, JSON.parse(r.data) as unknown]));
+  return Object.fromEntries(rows.map((r) => [r.section, readSectionData(submissionId, r.section, r.data)]));
 }
 
 export async function saveSection(
@@ -78,10 +84,7 @@ export async function saveSection(
     .execute();
 }
 
-export async function insertVersion(
-  trx: Transaction<Database>,
-  input: Omit<SubmissionVersionTable, "id">,
-): Promise<SubmissionVersionTable> {
+export async function insertVersion(trx: Transaction<Database>, input: Omit<NewSubmissionVersion, "id">): Promise<SubmissionVersionRow> {
   const row = { id: randomUUID(), ...input };
   await trx.insertInto("submission_version").values(row).execute();
   return row;
@@ -96,13 +99,15 @@ export async function listVersions(db: Db, submissionId: string) {
     .execute();
 }
 
+/** One frozen version, its content and criteria results read back. */
 export async function findVersion(db: Db, submissionId: string, number: number) {
-  return db
+  const row = await db
     .selectFrom("submission_version")
     .selectAll()
     .where("submission_id", "=", submissionId)
     .where("number", "=", number)
     .executeTakeFirst();
+  return row && { ...row, content: readVersionContent(row.id, row.content), evaluation: readEvaluation(row.id, row.evaluation) };
 }
 
 /** The state entries of a submission's trail (for its clock), oldest first. */
@@ -116,13 +121,14 @@ export async function stateEntries(db: Db | Transaction<Database>, submissionId:
     .execute() as Promise<{ at: string; state: string }[]>;
 }
 
-/** The draft's section rows as stored (answers as JSON text, who saved them and when). */
+/** The draft's section rows: the answers, who saved them and when. */
 export async function readSectionRows(db: Db | Transaction<Database>, submissionId: string) {
-  return db
+  const rows = await db
     .selectFrom("submission_section")
     .select(["section", "data", "updated_by", "updated_at"])
     .where("submission_id", "=", submissionId)
     .execute();
+  return rows.map((r) => ({ ...r, data: readSectionData(submissionId, r.section, r.data) }));
 }
 
 export interface FailingCriterion {

@@ -1,4 +1,5 @@
 import { assign, type SnapshotFrom, setup, type StateValue } from "xstate";
+import { z } from "zod";
 import {
   assignmentRefusal,
   type Candidate,
@@ -23,7 +24,7 @@ import {
   type Turn,
   whoseTurn,
 } from "./states.ts";
-import { type Checkpoint, isKnownFieldPath, type ModelType } from "./submission.ts";
+import { CHECKPOINTS, type Checkpoint, isKnownFieldPath, MODEL_TYPES, type ModelType } from "./submission.ts";
 
 export type { Candidate, Checkpoint, Decision, DeliveryConfidence, ModelType, Role, StateKey, Turn };
 export { checkpointOf, DECISIONS, DELIVERY_CONFIDENCE, describeState, hasTag, whoseTurn };
@@ -101,6 +102,71 @@ export interface AssuranceContext {
   pause: { by: string; reason: string } | null;
   closure: { by: string; reason: string } | null;
 }
+
+// The context as stored in a submission's snapshot, checked when it is read back: the machine
+// trusts its context, so a stored one that does not fit must stop here rather than mislead it.
+const checkpointSchema = z.union(CHECKPOINTS.map((c) => z.literal(c)));
+const targetShape = { fieldPath: z.string().optional(), criterionId: z.string().optional() };
+const conditionInputSchema = z.object({ ...targetShape, id: z.string(), text: z.string() });
+const changeRequestSchema = z.object({ ...targetShape, id: z.string(), text: z.string() });
+const proposalShape = {
+  checkpoint: checkpointSchema,
+  decision: z.enum(DECISIONS),
+  confidence: z.enum(DELIVERY_CONFIDENCE),
+  rationale: z.string(),
+  conditions: z.array(conditionInputSchema),
+  changeRequests: z.array(changeRequestSchema),
+  proposedBy: z.string(),
+};
+const byWhomWhy = z.object({ by: z.string(), reason: z.string() }).nullable();
+
+export const AssuranceContextSchema: z.ZodType<AssuranceContext> = z.object({
+  submissionId: z.string(),
+  footprintCode: z.string(),
+  modelType: z.enum(MODEL_TYPES),
+  checkpoint: z.union([z.literal(0), checkpointSchema]),
+  authors: z.array(z.string()),
+  reviewers: z.object({ lead: z.string(), second: z.string() }).nullable(),
+  proposal: z.object(proposalShape).nullable(),
+  decisions: z.array(z.object({ ...proposalShape, number: z.number().int(), countersignedBy: z.string() })),
+  changeRequests: z.array(changeRequestSchema),
+  conditions: z.array(
+    conditionInputSchema.extend({
+      setAtCheckpoint: checkpointSchema,
+      status: z.enum(["open", "evidence_submitted", "discharged"]),
+      evidence: z.string().optional(),
+      rejectionReason: z.string().optional(),
+      dischargedBy: z.string().optional(),
+    }),
+  ),
+  disagreement: byWhomWhy,
+  versionsSubmitted: z.number().int(),
+  pause: byWhomWhy,
+  closure: byWhomWhy,
+});
+
+const stateValueSchema: z.ZodType<StateValue> = z.union([
+  z.string(),
+  z.record(
+    z.string(),
+    z.lazy(() => stateValueSchema),
+  ),
+]);
+
+/**
+ * A submission's machine as stored (`getPersistedSnapshot`): what is restored on every event. The
+ * context and state are checked; XState's own bookkeeping (history, children) is kept as it is.
+ * Only running and finished machines are stored (a machine that threw is never saved), and this
+ * machine has no output, so JSON's missing `output` and `error` are read back as undefined.
+ */
+export const PersistedAssuranceSnapshotSchema = z
+  .looseObject({
+    status: z.enum(["active", "done"]),
+    value: stateValueSchema,
+    context: AssuranceContextSchema,
+  })
+  .transform((snapshot) => ({ ...snapshot, output: undefined, error: undefined }));
+export type PersistedAssuranceSnapshot = z.infer<typeof PersistedAssuranceSnapshotSchema>;
 
 export interface AssuranceInput {
   submissionId: string;

@@ -1,7 +1,9 @@
 // Checks a submission's content against a criteria set at one checkpoint. Pure and deterministic: the
 // same content, set and options always give a deep-equal Evaluation (no clock, no randomness, results
 // in the set's order), so an evaluation can be stored with a decision and replayed exactly.
+import { z } from "zod";
 import {
+  CHECKPOINTS,
   MODEL_TYPES,
   SECTION_SLUGS,
   sectionOfFieldPath,
@@ -19,6 +21,7 @@ import type {
   ReferenceData,
   Severity,
 } from "./criteria/types.ts";
+import { CRITERIA_SET_IDS } from "./criteria/types.ts";
 
 export type SectionStatus = "not_started" | "in_progress" | "has_failing_checks" | "ready";
 
@@ -58,6 +61,30 @@ export interface Evaluation {
   passed: boolean;
   sections: Record<SectionSlug, SectionStatus>;
 }
+
+// A frozen evaluation as stored with a submitted version: read back for reviews and decision records.
+const criterionResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: z.enum(["blocking", "warning"]),
+  domain: z.enum(["isap", "proposal", "better-care-fund", "judgement"]),
+  outcome: z.enum(["pass", "fail", "not_applicable"]),
+  message: z.string().nullable(),
+  fieldPath: z.string().nullable(),
+  section: z.enum(SECTION_SLUGS).nullable(),
+  missing: z.boolean(),
+}) satisfies z.ZodType<CriterionResult>;
+
+export const EvaluationSchema: z.ZodType<Evaluation> = z.object({
+  criteriaSetId: z.enum(CRITERIA_SET_IDS),
+  checkpoint: z.union(CHECKPOINTS.map((c) => z.literal(c))),
+  modelType: z.enum(MODEL_TYPES).nullable(),
+  results: z.array(criterionResultSchema),
+  blockingFailures: z.array(criterionResultSchema),
+  warnings: z.array(criterionResultSchema),
+  passed: z.boolean(),
+  sections: z.record(z.enum(SECTION_SLUGS), z.enum(["not_started", "in_progress", "has_failing_checks", "ready"])),
+});
 
 /**
  * A criterion tied to one model type cannot be judged until the lead says which model it is; one that

@@ -1,6 +1,7 @@
 // What moving a submission to another criteria set would change: pure comparisons of two
 // evaluations of the same content, and the tally an impact simulation builds from them. Used by
 // app/.server/criteria-impact.ts; testable without a database.
+import { z } from "zod";
 import type { CriterionResult, Evaluation } from "./evaluate.ts";
 
 export interface CriterionFlips {
@@ -52,6 +53,36 @@ export interface ImpactResult {
   /** The affected submissions, most new blocking failures first, up to AFFECTED_LISTED. */
   listed: (ImpactSubmission & { newFailures: string[]; fixed: string[]; newlyBlocked: boolean })[];
 }
+
+const countShape = { passToFail: z.number(), failToPass: z.number(), submissions: z.number() };
+
+/** A finished simulation's result as stored, read back for the page that shows it. */
+export const ImpactResultSchema: z.ZodType<ImpactResult> = z.object({
+  targetSet: z.string(),
+  live: z.number(),
+  alreadyOnTarget: z.number(),
+  affected: z.number(),
+  newlyBlocked: z.number(),
+  byCriterion: z.array(
+    z.object({ criterionId: z.string(), title: z.string(), severity: z.string(), passToFail: z.number(), failToPass: z.number() }),
+  ),
+  byRegion: z.array(z.object({ regionCode: z.string(), regionName: z.string(), ...countShape })),
+  byState: z.array(z.object({ state: z.string(), ...countShape })),
+  listed: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      footprintName: z.string(),
+      regionCode: z.string(),
+      regionName: z.string(),
+      state: z.string(),
+      criteriaSet: z.string(),
+      newFailures: z.array(z.string()),
+      fixed: z.array(z.string()),
+      newlyBlocked: z.boolean(),
+    }),
+  ),
+});
 
 export const AFFECTED_LISTED = 200;
 

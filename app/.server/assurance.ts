@@ -8,7 +8,7 @@ import {
   insertSubmission,
   insertVersion,
   readSections,
-  type SubmissionRow,
+  type Submission,
   stateEntries,
   replaceFailingCriteria,
   updateSubmissionWorkflow,
@@ -17,7 +17,6 @@ import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import {
   type Actor,
   type AssuranceEvent,
-  type AssuranceSnapshot,
   assuranceMachine,
   type Checkpoint,
   checkpointOf,
@@ -59,9 +58,13 @@ export type ApplyResult =
 export const CHANGED_BY_SOMEONE_ELSE =
   "Someone else changed this submission while you were working on it. Reload the page to see the latest, then try again.";
 
-export function actorFrom(user: Pick<UserProfile, "id" | "role" | "footprints" | "conflicts">): Actor {
+/** An actor with the name the audit trail records for them (read with the user, not again per event). */
+export type NamedActor = Actor & { name: string };
+
+export function actorFrom(user: Pick<UserProfile, "id" | "name" | "role" | "footprints" | "conflicts">): NamedActor {
   return {
     id: user.id,
+    name: user.name,
     role: user.role,
     footprints: user.footprints.map((f) => f.code),
     conflicts: user.conflicts.map((c) => c.footprintCode),
@@ -69,8 +72,8 @@ export function actorFrom(user: Pick<UserProfile, "id" | "role" | "footprints" |
 }
 
 /** An actor for the submission's machine, restored from its stored snapshot (not yet started). */
-export function restore(row: SubmissionRow) {
-  const snapshot = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
+export function restore(row: Submission) {
+  const snapshot = row.workflow_snapshot;
   const input = {
     submissionId: row.id,
     footprintCode: row.footprint_code,
@@ -82,7 +85,7 @@ export function restore(row: SubmissionRow) {
 
 export async function startSubmission(
   db: Db,
-  actor: Actor,
+  actor: NamedActor,
   input: { footprintCode: string; title: string; modelType: ModelType; vanguardNumber?: number | null; at?: Date },
 ): Promise<{ ok: true; id: string } | { ok: false; reason: string }> {
   if (actor.role !== "lead" || !actor.footprints.includes(input.footprintCode)) {
@@ -124,6 +127,7 @@ export async function startSubmission(
       chain: id,
       submissionId: id,
       actorId: actor.id,
+      actorName: actor.name,
       action: "CREATE",
       fromState: null,
       toState: state,
@@ -153,14 +157,13 @@ export async function candidate(db: Db, userId: string) {
 export async function applyEvent(
   db: Db,
   submissionId: string,
-  actor: Actor,
+  actor: NamedActor,
   command: WorkflowCommand,
   options: { expectedVersion?: number; at?: Date } = {},
 ): Promise<ApplyResult> {
   const row = await findSubmission(db, submissionId);
   if (!row) return { ok: false, kind: "not_found", reason: NOT_FOUND };
-  const stored = JSON.parse(row.workflow_snapshot) as AssuranceSnapshot;
-  const verdict = decide(actor, "see-submission", factsFrom(stored.context, row.state));
+  const verdict = decide(actor, "see-submission", factsFrom(row.workflow_snapshot.context, row.state));
   if (!verdict.allowed) return { ok: false, kind: verdict.hidden ? "not_found" : "refused", reason: verdict.reason };
   if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
     return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
@@ -245,6 +248,7 @@ export async function applyEvent(
         chain: submissionId,
         submissionId,
         actorId: actor.id,
+        actorName: actor.name,
         action: event.type,
         fromState,
         toState: changedState ? toState : null,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { dialectOf } from "../../db/client.ts";
 import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
+import type { StoredAnswers } from "../../db/stored.ts";
 import {
   countLiveSubmissions,
   countPinnedLiveSubmissions,
@@ -62,9 +63,8 @@ export function criteriaCatalogue() {
   });
 }
 
-function judge(sections: Record<string, string>, setId: string, checkpoint: number, state: string, reference: ReferenceData) {
-  const raw = Object.fromEntries(Object.entries(sections).map(([slug, json]) => [slug, JSON.parse(json) as unknown]));
-  const { content } = parseSubmissionContent(raw);
+function judge(sections: Record<string, StoredAnswers>, setId: string, checkpoint: number, state: string, reference: ReferenceData) {
+  const { content } = parseSubmissionContent(sections);
   const options = { checkpoint: checkpointToJudge(checkpoint, state), reference };
   return (target: CriteriaSetId) => ({
     current: evaluate(content, criteriaSets[setId as CriteriaSetId] ?? criteriaSets[target], options),
@@ -126,6 +126,7 @@ export async function startImpactSimulation(db: Db, admin: CurrentUser, target: 
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "SIMULATE_CRITERIA_SET",
       fromState: null,
       toState: null,
@@ -172,7 +173,7 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
   const row = await findSimulation(db, id);
   if (!row) return null;
   const abandoned = row.status === "running" && now.getTime() - Date.parse(row.started_at) > ABANDONED_AFTER_MS;
-  const result = row.result ? (JSON.parse(row.result) as ImpactResult) : null;
+  const result = row.result;
   return {
     id: row.id,
     targetSet: row.target_set,
@@ -245,6 +246,7 @@ export async function moveToCriteriaSet(
         chain: row.id,
         submissionId: row.id,
         actorId: admin.id,
+        actorName: admin.name,
         action: "CHANGE_CRITERIA_SET",
         fromState: null,
         toState: null,
@@ -256,6 +258,7 @@ export async function moveToCriteriaSet(
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "MOVE_CRITERIA_SET",
       fromState: null,
       toState: null,

@@ -1,14 +1,12 @@
 import type { Db } from "../../db/client.ts";
-import { actorNameIn, auditTrail, type ChainVerdict, verifyAuditChains } from "../../db/audit.ts";
+import { type AuditEntry, actorNameIn, auditTrail, type ChainVerdict, verifyAuditChains } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { listAssessments, listComments } from "../../db/reviews.ts";
-import type { AuditEventTable } from "../../db/schema.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
 import type { DecisionRecord, DeliveryConfidence } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, isCriteriaSetId, judgementCriteria } from "../../workflows/criteria/index.ts";
 import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
-import { parseSubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel } from "../status.ts";
 import type { LoadedSubmission } from "./submissions.ts";
 
@@ -20,17 +18,9 @@ import type { LoadedSubmission } from "./submissions.ts";
 
 export interface DecisionEvents {
   /** The COUNTERSIGN entry (with agreement) that made the decision final; its hash seals it. */
-  countersign: AuditEventTable;
+  countersign: AuditEntry;
   /** The PROPOSE_DECISION entry it agreed with. */
-  proposal: AuditEventTable | null;
-}
-
-function payloadOf(entry: AuditEventTable): Record<string, unknown> {
-  try {
-    return JSON.parse(entry.payload) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
+  proposal: AuditEntry | null;
 }
 
 /**
@@ -38,12 +28,12 @@ function payloadOf(entry: AuditEventTable): Record<string, unknown> {
  * their agreeing countersignatures appear, as the machine numbers `context.decisions`; a
  * disagreement sends the proposal back, so the proposal agreed with is the last one before.
  */
-export function decisionEventsIn(trail: readonly AuditEventTable[], number: number): DecisionEvents | null {
+export function decisionEventsIn(trail: readonly AuditEntry[], number: number): DecisionEvents | null {
   let count = 0;
-  let proposal: AuditEventTable | null = null;
+  let proposal: AuditEntry | null = null;
   for (const entry of trail) {
     if (entry.action === "PROPOSE_DECISION") proposal = entry;
-    if (entry.action !== "COUNTERSIGN" || payloadOf(entry).agree !== true) continue;
+    if (entry.action !== "COUNTERSIGN" || entry.payload.agree !== true) continue;
     count += 1;
     if (count === number) return { countersign: entry, proposal };
     proposal = null;
@@ -52,7 +42,7 @@ export function decisionEventsIn(trail: readonly AuditEventTable[], number: numb
 }
 
 /** The COUNTERSIGN audit entry that made decision n of a submission final, if there is one. */
-export async function findDecisionCountersign(db: Db, submissionId: string, number: number): Promise<AuditEventTable | null> {
+export async function findDecisionCountersign(db: Db, submissionId: string, number: number): Promise<AuditEntry | null> {
   return decisionEventsIn(await auditTrail(db, submissionId), number)?.countersign ?? null;
 }
 
@@ -79,21 +69,15 @@ const DECISION_HEADLINES: Record<string, string> = {
 
 const result = (r: CriterionResult) => ({ id: r.id, title: r.title, message: r.message, fieldPath: r.fieldPath });
 
-/** A version's stored evaluation, read defensively: an unreadable one shows as missing, never a 500. */
-function frozenResults(json: string) {
-  try {
-    const evaluation = JSON.parse(json) as Evaluation;
-    if (!Array.isArray(evaluation.results)) return null;
-    return {
-      checkpoint: evaluation.checkpoint,
-      blockingFailures: (evaluation.blockingFailures ?? []).map(result),
-      warnings: (evaluation.warnings ?? []).map(result),
-      passed: evaluation.results.filter((r) => r.outcome === "pass").length,
-      notApplicable: evaluation.results.filter((r) => r.outcome === "not_applicable").length,
-    };
-  } catch {
-    return null;
-  }
+/** A version's frozen criteria results, as the record shows them. */
+function frozenResults(evaluation: Evaluation) {
+  return {
+    checkpoint: evaluation.checkpoint,
+    blockingFailures: evaluation.blockingFailures.map(result),
+    warnings: evaluation.warnings.map(result),
+    passed: evaluation.results.filter((r) => r.outcome === "pass").length,
+    notApplicable: evaluation.results.filter((r) => r.outcome === "not_applicable").length,
+  };
 }
 
 /**
@@ -118,7 +102,7 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
     listAssessments(db, submission.id, record.checkpoint),
     listComments(db, submission.id, { includeInternal: national }),
   ]);
-  const content = version ? parseSubmissionContent(JSON.parse(version.content) as unknown).content : null;
+  const content = version ? version.content : null;
 
   const proposedBy = events.proposal?.actor_id ?? record.proposedBy;
   const countersignedBy = events.countersign.actor_id ?? record.countersignedBy;

@@ -3,11 +3,11 @@ import type { Db } from "../../db/client.ts";
 import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
 import { saveSection } from "../../db/submissions.ts";
 import { addFootprintMember, findUserProfile, insertCredentialUser } from "../../db/users.ts";
-import type { Actor, Checkpoint, ModelType } from "../../workflows/assurance.machine.ts";
+import type { Checkpoint, ModelType } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { withDemoFiles } from "./demo-evidence.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
-import { actorFrom, applyEvent, startSubmission, type WorkflowCommand } from "./assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type WorkflowCommand, type NamedActor } from "./assurance.ts";
 
 /**
  * Demo submissions, built by driving the real machine through the runtime (so every audit chain
@@ -105,7 +105,7 @@ async function demoActors(db: Db) {
       await load("reviewer.two@example.nhs.uk"),
       await load("reviewer.three@example.nhs.uk"),
     ],
-    leadFor: async (footprint: { code: string; name: string }, passwordHash: string): Promise<Actor> => {
+    leadFor: async (footprint: { code: string; name: string }, passwordHash: string): Promise<NamedActor> => {
       const existing = (
         await db
           .selectFrom("footprint_member")
@@ -200,7 +200,7 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
       }
     }
 
-    const send = async (actor: Actor, command: WorkflowCommand) => {
+    const send = async (actor: NamedActor, command: WorkflowCommand) => {
       const result = await applyEvent(db, id, actor, command, { at: step() });
       if (!result.ok) throw new Error(`demo seed: ${command.type} refused for ${footprint.name}: ${result.reason}`);
     };

@@ -374,9 +374,8 @@ export function cleanFileName(name: string): string {
 // ---------------------------------------------------------------------------------------------
 // The draft's list of documents
 
-function documentsFrom(json: string | undefined): EvidenceDocument[] {
-  if (json === undefined) return [];
-  const raw = JSON.parse(json) as unknown;
+function documentsFrom(raw: Record<string, unknown> | undefined): EvidenceDocument[] {
+  if (raw === undefined) return [];
   const parsed = EvidenceSchema.safeParse(raw);
   if (parsed.success) return parsed.data.documents ?? [];
   // Keep every well-formed row of a list that has a bad one, as the criteria would see it.
@@ -397,8 +396,7 @@ export async function findEvidenceDocument(db: Db, submissionId: string, documen
   if (inDraft) return inDraft;
   const versions = await listVersionContents(db, submissionId);
   for (const version of versions.reverse()) {
-    const { content } = parseSubmissionContent(JSON.parse(version.content) as unknown);
-    const found = content.evidence?.documents?.find((d) => d.id === documentId);
+    const found = version.content.evidence?.documents?.find((d) => d.id === documentId);
     if (found) return found;
   }
   return undefined;

@@ -10,7 +10,7 @@ import {
   unsentOutbox,
 } from "../../db/notifications.ts";
 import type { Database } from "../../db/schema.ts";
-import type { SubmissionRow } from "../../db/submissions.ts";
+import type { Submission } from "../../db/submissions.ts";
 import type { AssuranceContext, AssuranceEvent, Checkpoint } from "../../workflows/assurance.machine.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
 import { decisionLabel } from "../status.ts";
@@ -48,7 +48,7 @@ function to(persons: Person[], n: Omit<NewNotification, "userId" | "email">): Ne
 /** The notifications an applied workflow event causes, queued in its transaction. */
 export async function queueEventNotifications(
   trx: Transaction<Database>,
-  input: { submission: SubmissionRow; event: AssuranceEvent; after: AssuranceContext; at: string },
+  input: { submission: Submission; event: AssuranceEvent; after: AssuranceContext; at: string },
 ): Promise<void> {
   const { submission, event, after } = input;
   const title = submission.title;

@@ -7,16 +7,16 @@ import {
   lockSubmissionForEdit,
   readSectionRows,
   saveSection,
-  type SubmissionRow,
+  type Submission,
   updateDraftChecks,
   updateSubmissionSummary,
 } from "../../db/submissions.ts";
-import { type Actor, type AssuranceSnapshot, type Checkpoint, factsFrom, hasTag } from "../../workflows/assurance.machine.ts";
+import { type Checkpoint, factsFrom, hasTag, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
 import { decide, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
-import { actorFrom, startSubmission } from "./assurance.ts";
+import { actorFrom, type NamedActor, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
 
@@ -28,9 +28,9 @@ import type { CurrentUser } from "./session.ts";
 
 export interface LoadedSubmission {
   user: CurrentUser;
-  actor: Actor;
-  submission: SubmissionRow;
-  snapshot: AssuranceSnapshot;
+  actor: NamedActor;
+  submission: Submission;
+  snapshot: PersistedAssuranceSnapshot;
   /** What the assurance policy needs to answer about this submission. */
   facts: SubmissionFacts;
 }
@@ -44,7 +44,7 @@ export async function requireSubmission(db: Db, user: CurrentUser, submissionId:
   const actor = actorFrom(user);
   const submission = submissionId ? await findSubmission(db, submissionId) : undefined;
   if (!submission) throw data("Submission not found", { status: 404 });
-  const snapshot = JSON.parse(submission.workflow_snapshot) as AssuranceSnapshot;
+  const snapshot = submission.workflow_snapshot;
   const facts: SubmissionFacts = {
     ...factsFrom(snapshot.context, submission.state),
     // The only footprint whose name a refusal can need: one the person is conflicted with.
@@ -76,7 +76,7 @@ export function requirePermission(loaded: Pick<LoadedSubmission, "actor" | "fact
 }
 
 /** The checkpoint the draft is being prepared for: the next one, or the one it was returned at. */
-export function targetCheckpoint(snapshot: AssuranceSnapshot, state: string): Checkpoint {
+export function targetCheckpoint(snapshot: Pick<PersistedAssuranceSnapshot, "context">, state: string): Checkpoint {
   return checkpointToJudge(snapshot.context.checkpoint, state);
 }
 
@@ -94,7 +94,7 @@ export interface DraftSections {
 
 export async function readDraft(db: Db | Transaction<Database>, submissionId: string): Promise<DraftSections> {
   const rows = await readSectionRows(db, submissionId);
-  const raw = Object.fromEntries(rows.map((r) => [r.section, JSON.parse(r.data) as unknown]));
+  const raw = Object.fromEntries(rows.map((r) => [r.section, r.data]));
   return {
     content: parseSubmissionContent(raw).content,
     saved: Object.fromEntries(rows.map((r) => [r.section, { at: r.updated_at, by: r.updated_by }])),

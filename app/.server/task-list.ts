@@ -7,7 +7,7 @@ import { listComments } from "../../db/reviews.ts";
 import { hasTag, whoseTurn } from "../../workflows/assurance.machine.ts";
 import { describeState, whatHappensNext } from "../../workflows/states.ts";
 import type { Question } from "../../workflows/policy.ts";
-import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
+import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
 import { evaluateDraft, type LoadedSubmission, readDraft, refusalOf, targetCheckpoint } from "./submissions.ts";
 
@@ -64,7 +64,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
   const last = versions.at(-1);
   if (hasTag(submission.state, "returned") && last) {
     const version = await findVersion(db, submission.id, last.number);
-    returnedContent = version ? parseSubmissionContent(JSON.parse(version.content)).content : null;
+    returnedContent = version ? version.content : null;
   }
 
   const ctx = snapshot.context;
@@ -138,7 +138,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       .map((e) => ({
         at: e.at,
         who: e.actor_id ? (actorNameIn(e.payload) ?? names.get(e.actor_id) ?? "Someone") : "NCM Assure",
-        text: describeAuditEntry(e.action, JSON.parse(e.payload) as Record<string, unknown>),
+        text: describeAuditEntry(e.action, e.payload),
       }))
       .reverse(),
   };

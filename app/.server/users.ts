@@ -38,7 +38,7 @@ import type { CurrentUser } from "./session.ts";
 export const INVITATION_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type Admin = Pick<CurrentUser, "id" | "role">;
+type Admin = Pick<CurrentUser, "id" | "name" | "role">;
 type Refused = { ok: false; reason: string };
 
 /** The one-time token's stored form. The token itself has 256 random bits, so a fast hash is enough. */
@@ -167,6 +167,7 @@ export async function inviteUser(
         chain: ADMIN_CHAIN,
         submissionId: null,
         actorId: admin.id,
+        actorName: admin.name,
         action: "INVITE_USER",
         fromState: null,
         toState: null,
@@ -212,6 +213,7 @@ export async function resendInvitation(
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "RESEND_INVITATION",
       fromState: null,
       toState: null,
@@ -307,6 +309,7 @@ export async function changeRoleAndFootprints(
         chain: ADMIN_CHAIN,
         submissionId: null,
         actorId: admin.id,
+        actorName: admin.name,
         action,
         fromState: null,
         toState: null,
@@ -354,6 +357,7 @@ export async function recordConflictFor(
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "RECORD_CONFLICT",
       fromState: null,
       toState: null,
@@ -384,6 +388,7 @@ export async function withdrawConflictFor(
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "WITHDRAW_CONFLICT",
       fromState: null,
       toState: null,
@@ -420,6 +425,7 @@ export async function deactivateUser(
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "DEACTIVATE_USER",
       fromState: "active",
       toState: "deactivated",
@@ -442,6 +448,7 @@ export async function reactivateUser(database: Db, admin: Admin, userId: string)
       chain: ADMIN_CHAIN,
       submissionId: null,
       actorId: admin.id,
+      actorName: admin.name,
       action: "REACTIVATE_USER",
       fromState: "deactivated",
       toState: "active",

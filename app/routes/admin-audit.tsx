@@ -49,7 +49,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     actors,
     entries: rows.map((r) => ({
       ...r,
-      description: describeAuditEntry(r.action, JSON.parse(r.payload) as Record<string, unknown>),
+      description: describeAuditEntry(r.action, r.payload),
     })),
   };
 }

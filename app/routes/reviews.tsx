@@ -3,7 +3,7 @@ import type { Route } from "./+types/reviews";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
-import { parseReviewListQuery, type ReviewRow, reviewListFor } from "../.server/reviews.ts";
+import { parseReviewListQuery, type ReviewRow, reviewListFor } from "../.server/review-list.ts";
 import { requireRole } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {

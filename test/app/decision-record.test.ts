@@ -1,12 +1,11 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { findDecisionCountersign } from "../../app/.server/decisions.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { addComment, upsertAssessment } from "../../db/reviews.ts";
 import { saveSection, updateSubmissionSummary } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
@@ -14,7 +13,7 @@ import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } fro
 let cleanup = () => {};
 let database: Db;
 const cookies: Record<string, string> = {};
-const actors: Record<string, Actor> = {};
+const actors: Record<string, NamedActor> = {};
 
 beforeAll(async () => {
   const prepared = await prepareAppDatabase();

@@ -338,7 +338,7 @@ describe("change requests, conditions and withdrawal", () => {
       ),
     )) as Response;
     expect(ok.status).toBe(302);
-    const snapshot = JSON.parse((await findSubmission(database, id))!.workflow_snapshot);
+    const snapshot = (await findSubmission(database, id))!.workflow_snapshot;
     expect(snapshot.context.conditions[0]).toMatchObject({ status: "evidence_submitted", evidence: "Signed by both boards" });
   });
 

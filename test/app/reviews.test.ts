@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import type { FormReply } from "../../app/components/review/forms.ts";
 import { auditTrail } from "../../db/audit.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { listComments } from "../../db/reviews.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { declareReviewerConflict, findUserProfile } from "../../db/users.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, judgementCriteria } from "../../workflows/criteria/index.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
@@ -16,7 +15,7 @@ let cleanup = () => {};
 let url = "";
 let database: Db;
 const cookies: Record<string, string> = {};
-const actors: Record<string, Actor> = {};
+const actors: Record<string, NamedActor> = {};
 
 const PEOPLE = ["lead.kent", "lead.manchester", "lead.blackcountry", "reviewer.one", "reviewer.two", "reviewer.three", "admin"] as const;
 type Who = (typeof PEOPLE)[number];
@@ -34,7 +33,7 @@ afterAll(async () => {
   cleanup();
 });
 
-async function actorOf(who: Who): Promise<Actor> {
+async function actorOf(who: Who): Promise<NamedActor> {
   const row = await database.selectFrom("user").select("id").where("email", "=", `${who}@example.nhs.uk`).executeTakeFirstOrThrow();
   return actorFrom((await findUserProfile(database, row.id))!);
 }
@@ -648,7 +647,7 @@ describe("condition evidence", () => {
     return id;
   }
 
-  const conditionOf = async (id: string) => JSON.parse((await findSubmission(database, id))!.workflow_snapshot).context.conditions[0];
+  const conditionOf = async (id: string) => (await findSubmission(database, id))!.workflow_snapshot.context.conditions[0];
 
   it("lets a signer reject the evidence with a reason, which the lead then sees", async () => {
     const id = await withEvidence();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { readDraft } from "../../app/.server/submissions.ts";
 import { datePartId, fieldId, optionId } from "../../app/forms/field-id.ts";
 import {
@@ -19,7 +19,6 @@ import { anchorFor, toFormValues } from "../../app/forms/spec.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS, sectionSchemas } from "../../workflows/submission.ts";
 import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
@@ -223,7 +222,7 @@ afterAll(async () => {
 
 const args = (request: Request, params: Record<string, string>) => ({ request, params, context }) as never;
 
-async function actorOf(email: string): Promise<Actor> {
+async function actorOf(email: string): Promise<NamedActor> {
   const row = await database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
   return actorFrom((await findUserProfile(database, row.id))!);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../workflows/assurance.machine.ts";
+import type { NamedActor } from "../../app/.server/assurance.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { type PopulationSection, SECTION_SLUGS } from "../../workflows/submission.ts";
 import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
@@ -19,7 +19,7 @@ async function modules() {
   return { assurance, users, submissions, route, db: dbModule.db };
 }
 
-async function actorFor(email: string): Promise<Actor> {
+async function actorFor(email: string): Promise<NamedActor> {
   const { users, assurance, db } = await modules();
   const row = await db().selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
   return assurance.actorFrom((await users.findUserProfile(db(), row.id))!);
@@ -44,7 +44,7 @@ beforeAll(async () => {
     submissions.saveSection(db(), { submissionId, section, data, updatedBy: lead!.id, at: new Date().toISOString() });
   for (const section of SECTION_SLUGS) if (content[section] !== undefined) await save(section, content[section]);
 
-  const send = async (actor: Actor, command: Parameters<typeof assurance.applyEvent>[3]) => {
+  const send = async (actor: NamedActor, command: Parameters<typeof assurance.applyEvent>[3]) => {
     const result = await assurance.applyEvent(db(), submissionId, actor, command);
     if (!result.ok) throw new Error(`${command.type}: ${result.reason}`);
     return result;

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Actor, type AssuranceSnapshot, stateKey } from "../../workflows/assurance.machine.ts";
+import { type AssuranceSnapshot, stateKey } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
-import { actorFrom, applyEvent, CHANGED_BY_SOMEONE_ELSE, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, CHANGED_BY_SOMEONE_ELSE, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { auditTrail, verifyAuditChains } from "../../db/audit.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
@@ -11,12 +11,12 @@ import { findSubmission, listVersions, readSections, saveSection } from "../../d
 import { findUserProfile } from "../../db/users.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
-async function actorByEmail(db: Db, email: string): Promise<Actor> {
+async function actorByEmail(db: Db, email: string): Promise<NamedActor> {
   const row = await db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
   return actorFrom((await findUserProfile(db, row.id))!);
 }
 
-async function saveExample(db: Db, submissionId: string, actor: Actor, checkpoint: 1 | 2 | 3, seed = 1) {
+async function saveExample(db: Db, submissionId: string, actor: NamedActor, checkpoint: 1 | 2 | 3, seed = 1) {
   const content = exampleSubmission({
     modelType: "MCP",
     footprintName: "Greater Manchester",
@@ -33,7 +33,7 @@ async function saveExample(db: Db, submissionId: string, actor: Actor, checkpoin
 
 describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
   let t: TestDatabase;
-  let lead: Actor, otherLead: Actor, one: Actor, two: Actor, three: Actor, admin: Actor;
+  let lead: NamedActor, otherLead: NamedActor, one: NamedActor, two: NamedActor, three: NamedActor, admin: NamedActor;
 
   beforeAll(async () => {
     t = await kind.create();
@@ -48,7 +48,7 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
         "admin@example.nhs.uk",
       ].map((email) => actorByEmail(t.db, email)),
     );
-    [lead, otherLead, one, two, three, admin] = actors as [Actor, Actor, Actor, Actor, Actor, Actor];
+    [lead, otherLead, one, two, three, admin] = actors as [NamedActor, NamedActor, NamedActor, NamedActor, NamedActor, NamedActor];
   });
   afterAll(async () => t?.destroy());
 
@@ -139,7 +139,7 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
 
     const row = await findSubmission(t.db, id);
     expect(row).toMatchObject({ state: "procurement", checkpoint: 1, whose_turn: "local", version: 5 });
-    const snapshot = JSON.parse(row!.workflow_snapshot) as AssuranceSnapshot;
+    const snapshot = row!.workflow_snapshot;
     expect(snapshot.context.conditions).toMatchObject([{ id: "c1", status: "open" }]);
 
     const trail = await auditTrail(t.db, id);
@@ -269,7 +269,11 @@ describe.each(databaseKinds)("the workflow runtime on $engine", (kind) => {
 
     const unguardDelete = kind.engine === "postgres" ? sql`select 1` : sql`drop trigger audit_event_no_delete`;
     await unguardDelete.execute(t.db);
-    await t.db.updateTable("audit_event").set({ payload: trail[1]!.payload }).where("id", "=", trail[1]!.id).execute();
+    await t.db
+      .updateTable("audit_event")
+      .set({ payload: JSON.stringify(trail[1]!.payload) })
+      .where("id", "=", trail[1]!.id)
+      .execute();
     expect(await verifyAuditChains(t.db, { chain: id })).toMatchObject({ intact: true });
     await t.db.deleteFrom("audit_event").where("id", "=", trail[1]!.id).execute();
     expect(await verifyAuditChains(t.db, { chain: id })).toMatchObject({

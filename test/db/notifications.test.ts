@@ -1,19 +1,18 @@
 import { SMTPServer } from "smtp-server";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { deliverOutbox, sweepClockWarnings } from "../../app/.server/notifications.ts";
 import { countUnread, listNotifications, listOutbox, markRead } from "../../db/notifications.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
 import type { Db } from "../../db/client.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
-async function actor(db: Db, email: string): Promise<Actor> {
+async function actor(db: Db, email: string): Promise<NamedActor> {
   const row = await db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
   return actorFrom((await findUserProfile(db, row.id))!);
 }
@@ -41,7 +40,7 @@ async function startSmtp() {
 
 describe.each(databaseKinds)("notifications on $engine", (kind) => {
   let t: TestDatabase;
-  let lead: Actor, one: Actor, two: Actor, admin: Actor;
+  let lead: NamedActor, one: NamedActor, two: NamedActor, admin: NamedActor;
   let id = "";
 
   beforeAll(async () => {
@@ -49,7 +48,7 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
     await seedDemoAccounts(t.db);
     [lead, one, two, admin] = (await Promise.all(
       ["lead.kent", "reviewer.one", "reviewer.two", "admin"].map((w) => actor(t.db, `${w}@example.nhs.uk`)),
-    )) as [Actor, Actor, Actor, Actor];
+    )) as [NamedActor, NamedActor, NamedActor, NamedActor];
     const started = await startSubmission(t.db, lead, { footprintCode: "E54000032", title: "Kent MCP", modelType: "MCP" });
     if (!started.ok) throw new Error(started.reason);
     id = started.id;

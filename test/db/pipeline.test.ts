@@ -23,7 +23,7 @@ import {
   pipelineCountQuery,
   pipelinePageQuery,
 } from "../../db/pipeline.ts";
-import type { SubmissionTable } from "../../db/schema.ts";
+import type { SubmissionRow } from "../../db/schema.ts";
 import { insertCredentialUser } from "../../db/users.ts";
 import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
 import { liveClock, workingDaysBetween } from "../../workflows/clock.ts";
@@ -87,7 +87,7 @@ interface Known {
   modelType: "MCP" | "PACS";
   checkpoint: number;
   state: string;
-  whoseTurn: SubmissionTable["whose_turn"];
+  whoseTurn: SubmissionRow["whose_turn"];
   stateEnteredAt: string;
   nationalDaysUsed: number;
   failingWarnings: number;

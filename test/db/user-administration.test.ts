@@ -39,7 +39,7 @@ function tokenOf(link: string): string {
 describe.each(databaseKinds)("user administration on $engine", (kind) => {
   let t: TestDatabase;
   let auth: Auth;
-  let admin: { id: string; role: "admin" };
+  let admin: { id: string; name: string; role: "admin" };
 
   async function signIn(email: string, password: string) {
     const response = await auth.handler(signInRequest(email, password));
@@ -69,8 +69,8 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
     t = await kind.create();
     auth = createAuth(t.db, config);
     await seedDemoAccounts(t.db);
-    const row = await t.db.selectFrom("user").select("id").where("email", "=", "admin@example.nhs.uk").executeTakeFirstOrThrow();
-    admin = { id: row.id, role: "admin" };
+    const row = await t.db.selectFrom("user").select(["id", "name"]).where("email", "=", "admin@example.nhs.uk").executeTakeFirstOrThrow();
+    admin = { id: row.id, name: row.name, role: "admin" };
   });
   afterAll(async () => t?.destroy());
 

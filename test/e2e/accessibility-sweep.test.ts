@@ -234,10 +234,14 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
 
   beforeAll(async () => {
     const ids = findDemoIds(env.server.databaseFile);
-    const admin = await env.database.selectFrom("user").select(["id", "role"]).where("email", "=", ACCOUNT.admin).executeTakeFirstOrThrow();
+    const admin = await env.database
+      .selectFrom("user")
+      .select(["id", "name", "role"])
+      .where("email", "=", ACCOUNT.admin)
+      .executeTakeFirstOrThrow();
     const invited = await inviteUser(
       env.database,
-      { id: admin.id, role: "admin" },
+      { id: admin.id, name: admin.name, role: "admin" },
       { name: "Avery Accessible", email: "avery.accessible@example.nhs.uk", role: "reviewer", footprintCodes: [] },
       { baseUrl: env.server.baseUrl },
     );

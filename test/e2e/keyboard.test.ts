@@ -1,9 +1,8 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS, type SubmissionContent } from "../../workflows/submission.ts";
 import { chromiumPath, DEMO_PASSWORD, expectAccessible, isolatedServer } from "./browser.ts";
@@ -75,7 +74,7 @@ const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textCont
 describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
   const env = isolatedServer();
 
-  async function actor(email: string): Promise<Actor> {
+  async function actor(email: string): Promise<NamedActor> {
     const user = await env.database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
     return actorFrom((await findUserProfile(env.database, user.id))!);
   }

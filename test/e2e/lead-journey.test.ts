@@ -1,12 +1,11 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
 import { fieldId } from "../../app/forms/field-id.ts";
 import { SECTION_FIELDS, EDITABLE_SECTIONS, type EditableSection } from "../../app/forms/sections.ts";
 import { type FormValues, toFormValues } from "../../app/forms/spec.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import type { Actor } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS, type SubmissionContent } from "../../workflows/submission.ts";
 import { chromiumPath, expectAccessible, isolatedServer, signedInAs } from "./browser.ts";
@@ -19,7 +18,7 @@ import { chromiumPath, expectAccessible, isolatedServer, signedInAs } from "./br
 describe.skipIf(!chromiumPath)("the lead's journeys in Chromium", () => {
   const env = isolatedServer();
 
-  async function actor(email: string): Promise<Actor> {
+  async function actor(email: string): Promise<NamedActor> {
     const user = await env.database.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
     return actorFrom((await findUserProfile(env.database, user.id))!);
   }

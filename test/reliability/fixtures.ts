@@ -1,8 +1,8 @@
-import { actorFrom, applyEvent, startSubmission, type WorkflowCommand } from "../../app/.server/assurance.ts";
+import { actorFrom, applyEvent, startSubmission, type WorkflowCommand, type NamedActor } from "../../app/.server/assurance.ts";
 import type { Db } from "../../db/client.ts";
 import { saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import { type Actor, type AssuranceSnapshot, stateKey } from "../../workflows/assurance.machine.ts";
+import { type AssuranceSnapshot, stateKey } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 
@@ -23,14 +23,14 @@ export const EMAILS = {
 } as const;
 type Who = keyof typeof EMAILS;
 
-export async function demoActors(db: Db): Promise<Record<Who, Actor>> {
+export async function demoActors(db: Db): Promise<Record<Who, NamedActor>> {
   const entries = await Promise.all(
     Object.entries(EMAILS).map(async ([who, email]) => {
       const row = await db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
       return [who, actorFrom((await findUserProfile(db, row.id))!)] as const;
     }),
   );
-  return Object.fromEntries(entries) as Record<Who, Actor>;
+  return Object.fromEntries(entries) as Record<Who, NamedActor>;
 }
 
 export type Stage = "draft" | "ready_to_submit" | "awaiting_assignment" | "awaiting_countersign";
@@ -43,7 +43,7 @@ export interface Prepared {
 /** `count` submissions at `stage`, `parallel` at a time (each one's own events stay in order). */
 export async function prepareSubmissions(
   db: Db,
-  actors: Record<Who, Actor>,
+  actors: Record<Who, NamedActor>,
   stage: Stage,
   count: number,
   parallel = 8,
@@ -60,7 +60,7 @@ export async function prepareSubmissions(
   return made;
 }
 
-async function prepareOne(db: Db, actors: Record<Who, Actor>, stage: Stage, i: number): Promise<Prepared> {
+async function prepareOne(db: Db, actors: Record<Who, NamedActor>, stage: Stage, i: number): Promise<Prepared> {
   const started = await startSubmission(db, actors.lead, {
     footprintCode: FOOTPRINT.code,
     title: `Reliability ${stage} ${i + 1}`,
@@ -84,7 +84,7 @@ async function prepareOne(db: Db, actors: Record<Who, Actor>, stage: Stage, i: n
   }
   if (stage === "ready_to_submit") return { id, version: 1 };
 
-  const steps: [Actor, WorkflowCommand][] = [
+  const steps: [NamedActor, WorkflowCommand][] = [
     [actors.lead, { type: "SUBMIT", declaration: true }],
     [actors.admin, { type: "ASSIGN", leadReviewerId: actors.leadReviewer.id, secondReviewerId: actors.secondReviewer.id }],
     [

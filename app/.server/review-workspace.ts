@@ -1,214 +1,35 @@
-import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
-import {
-  addComment,
-  listAssessments,
-  listComments,
-  listReviewsFor,
-  listVersionContents,
-  type ReviewListItem,
-  upsertAssessment,
-  workflowSnapshots,
-} from "../../db/reviews.ts";
-import type { Rating } from "../../db/schema.ts";
-import type { SubmissionRow } from "../../db/submissions.ts";
+import { listAssessments, listComments, listVersionContents } from "../../db/reviews.ts";
+import type { Submission } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
-import { type AssuranceContext, type AssuranceSnapshot, type Checkpoint, hasTag } from "../../workflows/assurance.machine.ts";
-import { DEFAULT_TARGET_WORKING_DAYS, liveClock, type SlaStatus, slaStatus } from "../../workflows/clock.ts";
+import { type Checkpoint, hasTag } from "../../workflows/assurance.machine.ts";
+import { DEFAULT_TARGET_WORKING_DAYS, liveClock, slaStatus } from "../../workflows/clock.ts";
 import { type CriteriaSet, type CriteriaSetId, criteriaSets, criterionById, judgementCriteria } from "../../workflows/criteria/index.ts";
 import { changedSince } from "../../workflows/diff.ts";
-import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
-import { parseSubmissionContent, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
+import type { CriterionResult } from "../../workflows/evaluate.ts";
+import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { answerAnchor, CONFIDENCE_LABELS, DECISION_LABELS } from "../components/review/forms.ts";
 import { labelFor, summaryRows } from "../format.ts";
 import { describeAuditEntry, stateLabel } from "../status.ts";
 import { type LoadedSubmission, refusalOf } from "./submissions.ts";
 
 /**
- * The national reviewer's side of a submission: their list of assignments, the review workspace
- * (everything a reviewer needs on one page), who may rate and comment, and the refusals the
- * machine would give, computed for the person looking so the page can explain rather than offer
- * a button that will be refused. Workflow changes still go through applyEvent (assurance.ts).
+ * The review workspace's read model: everything a reviewer needs on one page (the latest version
+ * and what changed since the one before, its frozen criteria results, ratings, comments, decisions
+ * and the trail), with the refusals the machine would give computed for the person looking, so the
+ * page can explain rather than offer a button that will be refused. Workflow changes still go
+ * through applyEvent (assurance.ts).
  */
 
-// ---------------------------------------------------------------------------------------------
-// The national clock, live
-
-// ---------------------------------------------------------------------------------------------
-// Your reviews (the list)
-
-export const REVIEW_SORT_KEYS = ["submission", "footprint", "region", "model", "checkpoint", "state", "role", "days", "warnings"] as const;
-export type ReviewSortKey = (typeof REVIEW_SORT_KEYS)[number];
-export type SortDir = "asc" | "desc";
-
-const DEFAULT_SORT = { sort: "days", dir: "desc" } as const satisfies { sort: ReviewSortKey; dir: SortDir };
-
-const ListQuerySchema = z.object({
-  sort: z.enum(REVIEW_SORT_KEYS).optional().catch(undefined),
-  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
-});
-
-/** `?sort=&dir=` from the address; anything unknown falls back to the default order rather than failing. */
-export function parseReviewListQuery(url: URL): { sort: ReviewSortKey; dir: SortDir } {
-  const parsed = ListQuerySchema.parse({ sort: url.searchParams.get("sort") ?? undefined, dir: url.searchParams.get("dir") ?? undefined });
-  if (!parsed.sort) return DEFAULT_SORT;
-  return { sort: parsed.sort, dir: parsed.dir ?? "asc" };
-}
-
-export interface ReviewRow {
-  id: string;
-  title: string;
-  footprintName: string;
-  regionName: string;
-  modelType: string;
-  checkpoint: number;
-  state: string;
-  stateLabel: string;
-  role: "lead" | "second";
-  daysUsed: number;
-  targetDays: number;
-  sla: SlaStatus;
-  failingWarnings: number;
-  /** What this reviewer needs to do now, in words; null when nothing is waiting on them. */
-  action: string | null;
-}
-
-function actionFor(item: ReviewListItem, context: AssuranceContext | null): string | null {
-  if (hasTag(item.state, "awaiting_countersign") && item.role === "second") return "Countersign the decision";
-  if (hasTag(item.state, "in_review") && item.role === "lead") {
-    return context?.disagreement ? "Reconsider the decision" : "Propose a decision";
-  }
-  if (hasTag(item.state, "conditions") && context?.conditions.some((c) => c.status === "evidence_submitted")) {
-    return "Review the evidence for a condition";
-  }
-  return null;
-}
-
-const SORT_VALUES: Record<ReviewSortKey, (r: ReviewRow) => string | number> = {
-  submission: (r) => r.title,
-  footprint: (r) => r.footprintName,
-  region: (r) => r.regionName,
-  model: (r) => r.modelType,
-  checkpoint: (r) => r.checkpoint,
-  state: (r) => r.stateLabel,
-  role: (r) => (r.role === "lead" ? 0 : 1),
-  days: (r) => r.daysUsed,
-  warnings: (r) => r.failingWarnings,
-};
-
-function compareValues(a: string | number, b: string | number): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return String(a).localeCompare(String(b), "en-GB", { sensitivity: "base" });
-}
-
-/** A reviewer's assignments with the live clock and what is waiting on them, in the order asked for. */
-export async function reviewListFor(
-  db: Db,
-  reviewerId: string,
-  order: { sort: ReviewSortKey; dir: SortDir },
-  now: Date = new Date(),
-): Promise<ReviewRow[]> {
-  const items = await listReviewsFor(db, reviewerId);
-  const snapshots = await workflowSnapshots(
-    db,
-    items.map((i) => i.id),
-  );
-  const rows = items.map((item): ReviewRow => {
-    const stored = snapshots.get(item.id);
-    const context = stored ? (JSON.parse(stored) as AssuranceSnapshot).context : null;
-    const daysUsed = liveClock(item, now).nationalDaysUsed;
-    return {
-      id: item.id,
-      title: item.title,
-      footprintName: item.footprintName,
-      regionName: item.regionName,
-      modelType: item.modelType,
-      checkpoint: item.checkpoint,
-      state: item.state,
-      stateLabel: stateLabel(item.state),
-      role: item.role,
-      daysUsed,
-      targetDays: DEFAULT_TARGET_WORKING_DAYS,
-      sla: slaStatus(daysUsed, DEFAULT_TARGET_WORKING_DAYS),
-      failingWarnings: item.failingWarnings,
-      action: actionFor(item, context),
-    };
-  });
-  // Sorted here rather than in SQL: the live clock is computed per row, and a reviewer has tens of
-  // assignments, not thousands. The sort key still comes only from the allow-list above.
-  const value = SORT_VALUES[order.sort];
-  const sign = order.dir === "asc" ? 1 : -1;
-  return rows.sort((a, b) => sign * compareValues(value(a), value(b)) || compareValues(a.title, b.title));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing ratings and comments
-
-export type WriteResult = { ok: true } | { ok: false; reason: string };
-
-export async function saveRatings(
-  db: Db,
-  loaded: LoadedSubmission,
-  ratings: { criterionId: string; rating: Rating; note: string }[],
-  at: Date = new Date(),
-): Promise<WriteResult> {
-  const { actor, submission, snapshot } = loaded;
-  const refusal = refusalOf(loaded, "rate");
-  if (refusal) return { ok: false, reason: refusal };
-  const checkpoint = snapshot.context.checkpoint as Checkpoint;
-  const known = new Set(judgementCriteria(criteriaSetOf(submission), checkpoint).map((c) => c.id));
-  const unknown = ratings.find((r) => !known.has(r.criterionId));
-  if (unknown) return { ok: false, reason: `${unknown.criterionId} is not a key line of enquiry at checkpoint ${checkpoint}.` };
-  await db.transaction().execute(async (trx) => {
-    for (const r of ratings) {
-      await upsertAssessment(trx, {
-        submissionId: submission.id,
-        checkpoint,
-        criterionId: r.criterionId,
-        reviewerId: actor.id,
-        rating: r.rating,
-        note: r.note.trim(),
-        at: at.toISOString(),
-      });
-    }
-  });
-  return { ok: true };
-}
-
-export async function postComment(
-  db: Db,
-  loaded: LoadedSubmission,
-  input: { body: string; visibility: "shared" | "internal"; fieldPath: string | null },
-  at: Date = new Date(),
-): Promise<WriteResult> {
-  const { actor, submission, snapshot } = loaded;
-  const refusal = refusalOf(loaded, "comment");
-  if (refusal) return { ok: false, reason: refusal };
-  const versions = await listVersionContents(db, submission.id);
-  await addComment(db, {
-    submissionId: submission.id,
-    checkpoint: snapshot.context.checkpoint,
-    versionNumber: versions.at(-1)?.number ?? null,
-    authorId: actor.id,
-    visibility: input.visibility,
-    fieldPath: input.fieldPath,
-    body: input.body.trim(),
-    at: at.toISOString(),
-  });
-  return { ok: true };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The workspace
-
-function criteriaSetOf(submission: SubmissionRow): CriteriaSet {
+/** The criteria set the submission is pinned to (the latest, should the pin name none known). */
+export function criteriaSetOf(submission: Pick<Submission, "criteria_set">): CriteriaSet {
   return criteriaSets[submission.criteria_set as CriteriaSetId] ?? criteriaSets["2017-19"];
 }
 
 /** The criteria a condition or change request may be tied to: those of the pinned set at the checkpoint under review. */
-export function targetCriteria(submission: SubmissionRow, checkpoint: number) {
+export function targetCriteria(submission: Pick<Submission, "criteria_set">, checkpoint: number) {
   return criteriaSetOf(submission)
     .criteria.filter((c) => !checkpoint || c.appliesTo.checkpoints.includes(checkpoint as Checkpoint))
     .map((c) => ({ value: c.id, label: `${c.id} ${c.title}` }));
@@ -244,8 +65,8 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     checkpoint: v.checkpoint,
     submittedAt: v.submittedAt,
     submittedBy: v.submittedBy,
-    content: parseSubmissionContent(JSON.parse(v.content)).content,
-    evaluation: JSON.parse(v.evaluation) as Evaluation,
+    content: v.content,
+    evaluation: v.evaluation,
   }));
   const latest = versions.at(-1) ?? null;
   const previous = versions.at(-2) ?? null;
@@ -463,7 +284,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     })),
     timeline: trail
       .map((e) => {
-        const payload = JSON.parse(e.payload) as Record<string, unknown>;
+        const { payload } = e;
         const reason =
           (e.action === "COUNTERSIGN" && payload.agree === false) || e.action === "REJECT_CONDITION" ? String(payload.reason ?? "") : "";
         return {
