@@ -1,4 +1,6 @@
+import type { Transaction } from "kysely";
 import type { Db } from "../../db/client.ts";
+import type { Database } from "../../db/schema.ts";
 import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
 import { findReviewerConflict, insertReviewerConflict, removeReviewerConflict } from "../../db/users.ts";
 import { mayWithdrawConflict } from "../../workflows/policy.ts";
@@ -15,35 +17,47 @@ export async function declareConflict(
   user: CurrentUser,
   input: { footprintCode: string; footprintName: string; reason: string },
 ) {
+  return inAuditedTransaction(database, (trx) => insertConflict(trx, user, { id: user.id, name: user.name }, input));
+}
+
+/**
+ * Records a conflict of `person`'s, declared by themselves or recorded for them by an
+ * administrator (`by`), with its audit entry; false when they already have one with the footprint.
+ */
+export async function insertConflict(
+  trx: Transaction<Database>,
+  by: { id: string; name: string; role: string },
+  person: { id: string; name: string },
+  input: { footprintCode: string; footprintName: string; reason: string },
+): Promise<boolean> {
   const at = new Date().toISOString();
-  return inAuditedTransaction(database, async (trx) => {
-    const inserted = await insertReviewerConflict(trx, {
-      userId: user.id,
-      footprintCode: input.footprintCode,
-      reason: input.reason,
-      at,
-      declaredBy: user.id,
-    });
-    if (!inserted) return false;
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: user.id,
-      actorName: user.name,
-      action: "DECLARE_CONFLICT",
-      fromState: null,
-      toState: null,
-      payload: {
-        userId: user.id,
-        actorRole: user.role,
-        footprintCode: input.footprintCode,
-        footprintName: input.footprintName,
-        reason: input.reason,
-      },
-      at,
-    });
-    return true;
+  const inserted = await insertReviewerConflict(trx, {
+    userId: person.id,
+    footprintCode: input.footprintCode,
+    reason: input.reason,
+    at,
+    declaredBy: by.id,
   });
+  if (!inserted) return false;
+  const own = by.id === person.id;
+  await appendAuditEvent(trx, {
+    chain: ADMIN_CHAIN,
+    submissionId: null,
+    actorId: by.id,
+    actorName: by.name,
+    action: own ? "DECLARE_CONFLICT" : "RECORD_CONFLICT",
+    fromState: null,
+    toState: null,
+    payload: {
+      userId: person.id,
+      ...(own ? { actorRole: by.role } : { name: person.name }),
+      footprintCode: input.footprintCode,
+      footprintName: input.footprintName,
+      reason: input.reason,
+    },
+    at,
+  });
+  return true;
 }
 
 const NO_SUCH_CONFLICT = "You have no declared conflict with that footprint. It may have been withdrawn already.";
@@ -60,19 +74,31 @@ export async function withdrawConflict(
     if (!conflict) return { ok: false, kind: "missing", reason: NO_SUCH_CONFLICT };
     const verdict = mayWithdrawConflict(actorFrom(user), conflict);
     if (!verdict.allowed) return { ok: false, kind: "refused", reason: verdict.reason };
-    const removed = await removeReviewerConflict(trx, { userId: user.id, footprintCode });
+    const removed = await deleteConflict(trx, user, user.id, footprintCode);
     if (!removed) return { ok: false, kind: "missing", reason: NO_SUCH_CONFLICT };
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: user.id,
-      actorName: user.name,
-      action: "WITHDRAW_CONFLICT",
-      fromState: null,
-      toState: null,
-      payload: { userId: user.id, actorRole: user.role, footprintCode, reason: removed.reason, declaredAt: removed.declaredAt },
-      at,
-    });
     return { ok: true };
   });
+}
+
+/** Removes `userId`'s conflict with the footprint, audited as `by`'s doing; false when there was none. */
+export async function deleteConflict(
+  trx: Transaction<Database>,
+  by: { id: string; name: string; role: string },
+  userId: string,
+  footprintCode: string,
+): Promise<boolean> {
+  const removed = await removeReviewerConflict(trx, { userId, footprintCode });
+  if (!removed) return false;
+  await appendAuditEvent(trx, {
+    chain: ADMIN_CHAIN,
+    submissionId: null,
+    actorId: by.id,
+    actorName: by.name,
+    action: "WITHDRAW_CONFLICT",
+    fromState: null,
+    toState: null,
+    payload: { userId, actorRole: by.role, footprintCode, reason: removed.reason, declaredAt: removed.declaredAt },
+    at: new Date().toISOString(),
+  });
+  return true;
 }

@@ -24,6 +24,7 @@ import {
   setCredentialPassword,
   updateUserRole,
 } from "../../db/users.ts";
+import { deleteConflict, insertConflict } from "./conflicts.ts";
 import { inAuditedTransaction } from "./admin-audit.ts";
 import { env } from "./env.ts";
 import { deliverSoon } from "./notifications.ts";
@@ -343,29 +344,7 @@ export async function recordConflictFor(
   if (!user) return { ok: false, reason: "There is no such account." };
   const allowed = canHaveConflicts(user.role);
   if (!allowed.ok) return allowed;
-  const at = new Date().toISOString();
-  const recorded = await inAuditedTransaction(database, async (trx) => {
-    const inserted = await insertReviewerConflict(trx, {
-      userId,
-      footprintCode: input.footprintCode,
-      reason: input.reason,
-      at,
-      declaredBy: admin.id,
-    });
-    if (!inserted) return false;
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: admin.id,
-      actorName: admin.name,
-      action: "RECORD_CONFLICT",
-      fromState: null,
-      toState: null,
-      payload: { userId, name: user.name, footprintCode: input.footprintCode, footprintName: input.footprintName, reason: input.reason },
-      at,
-    });
-    return true;
-  });
+  const recorded = await inAuditedTransaction(database, (trx) => insertConflict(trx, admin, { id: userId, name: user.name }, input));
   return recorded
     ? { ok: true }
     : {
@@ -380,23 +359,7 @@ export async function withdrawConflictFor(
   userId: string,
   footprintCode: string,
 ): Promise<{ ok: true } | Refused> {
-  const at = new Date().toISOString();
-  const withdrawn = await inAuditedTransaction(database, async (trx) => {
-    const removed = await removeReviewerConflict(trx, { userId, footprintCode });
-    if (!removed) return false;
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: admin.id,
-      actorName: admin.name,
-      action: "WITHDRAW_CONFLICT",
-      fromState: null,
-      toState: null,
-      payload: { userId, actorRole: admin.role, footprintCode, reason: removed.reason, declaredAt: removed.declaredAt },
-      at,
-    });
-    return true;
-  });
+  const withdrawn = await inAuditedTransaction(database, (trx) => deleteConflict(trx, admin, userId, footprintCode));
   return withdrawn
     ? { ok: true }
     : { ok: false, reason: "There is no conflict recorded with that footprint. It may have been withdrawn already." };
