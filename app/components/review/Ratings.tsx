@@ -3,7 +3,7 @@ import { Form } from "react-router";
 import type { ReviewWorkspace } from "./forms.ts";
 import { Radios, TextArea } from "./fields.tsx";
 import { RATING_LABELS, RATING_TAGS, RATINGS } from "./forms.ts";
-import { FormErrors } from "./FormErrors.tsx";
+import { FormErrors } from "../form/FormErrors.tsx";
 import { Information } from "./WorkspaceSections.tsx";
 
 type Data = ReviewWorkspace["ratings"];
