@@ -49,7 +49,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const { intent, leadReviewerId, secondReviewerId, version } = form.value;
   if (intent === "check") {
     // Nothing is saved: the page again, with the pair still chosen and what the check found.
-    return { result: form.reply(), check: await checkReviewerPair(db(), loaded, leadReviewerId, secondReviewerId) };
+    return data({ result: form.reply(), check: await checkReviewerPair(db(), loaded, leadReviewerId, secondReviewerId) });
   }
   const result = await applyEvent(
     db(),
