@@ -197,7 +197,6 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
 export { listSimulations };
 export { countPinnedLiveSubmissions as pinnedCounts };
 
-
 /**
  * Moves live submissions to `target` in one transaction: each is re-evaluated under it, its
  * failing checks updated, its version moved on (anyone looking at the old basis is told), and

@@ -256,7 +256,10 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
               field={fields.scope}
               legend="Which submissions?"
               choices={[
-                { value: "all", label: `All ${count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on ${s.targetSet}` },
+                {
+                  value: "all",
+                  label: `All ${count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on ${s.targetSet}`,
+                },
                 { value: "chosen", label: "Only the ones I tick below" },
               ]}
             />

@@ -132,7 +132,11 @@ export default function AdminCriteria({ loaderData: d, actionData }: Route.Compo
 
       <h2 id="simulate">Simulate moving live submissions to a set</h2>
       <Form method="post" {...getFormProps(form)}>
-        <Radios field={fields.target} legend="Which set would they move to?" choices={d.sets.map((set) => ({ value: set.id, label: set.title }))} />
+        <Radios
+          field={fields.target}
+          legend="Which set would they move to?"
+          choices={d.sets.map((set) => ({ value: set.id, label: set.title }))}
+        />
         <p>Every live submission not already on that set is checked against it. Nothing is changed until you choose to move them.</p>
         <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
           Run impact simulation

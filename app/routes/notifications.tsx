@@ -26,7 +26,8 @@ const NotificationsSchema = z.object({ intent: z.literal("mark-all-read") });
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireUser(request);
   // One button and nothing to type: a post this page did not make is refused, not answered with errors.
-  if (parseForm(await request.formData(), NotificationsSchema).status !== "success") throw data("That is not something this page can do.", { status: 400 });
+  if (parseForm(await request.formData(), NotificationsSchema).status !== "success")
+    throw data("That is not something this page can do.", { status: 400 });
   // Only the signed-in user's own notifications: markRead puts the owner in its where.
   await markRead(db(), user.id, new Date().toISOString());
   return redirect("/notifications?read=1");
