@@ -91,11 +91,26 @@ export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unk
     return value.slice(0, MAX_LIST_INDEX + 1).map((item) => clipToSchema(item, element as z.ZodType | undefined));
   }
   if (value && typeof value === "object") {
+    if (inner?._zod.def.type === "union") return clipToSchema(value, optionPosted(inner as z.ZodUnion, value as Record<string, unknown>));
     const shape = inner?._zod.def.type === "object" ? (inner as z.ZodObject).shape : undefined;
     const entries = Object.entries(value).filter(([key]) => !shape || key in shape);
     return Object.fromEntries(entries.map(([key, item]) => [key, clipToSchema(item, shape?.[key] as z.ZodType | undefined)]));
   }
   return value;
+}
+
+/**
+ * The option of a discriminated union (one schema per intent) that a posted form chose by its
+ * discriminator, so its reply is clipped by that form's fields; undefined if it names none.
+ */
+function optionPosted(union: z.ZodUnion, value: Record<string, unknown>): z.ZodType | undefined {
+  const { discriminator } = union._zod.def as { discriminator?: string };
+  if (!discriminator) return undefined;
+  return (union.options as readonly z.ZodType[]).find((option) => {
+    const { inner } = walkWrappers(option);
+    const tag = inner?._zod.def.type === "object" ? (inner as z.ZodObject).shape[discriminator] : undefined;
+    return tag?._zod.values?.has(value[discriminator] as string) ?? false;
+  });
 }
 
 /**
