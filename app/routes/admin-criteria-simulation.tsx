@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { useEffect } from "react";
+import { createContext, useContext, useEffect } from "react";
 import { data, Form, Link, redirect, useRevalidator } from "react-router";
 import type { Route } from "./+types/admin-criteria-simulation";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
@@ -73,6 +73,62 @@ function ids(list: string[]) {
   return list.length === 0 ? "None" : list.join(", ");
 }
 
+const listed = tableColumns<Result["listed"][number]>();
+const listedColumns = [
+  listed.display({
+    id: "choose",
+    header: "Move",
+    cell: (i) => <MoveCheckbox id={i.row.original.id} title={i.row.original.title} />,
+  }),
+  listed.accessor("title", {
+    header: "Submission",
+    cell: (i) => <Link to={`/reviews/${i.row.original.id}`}>{i.getValue()}</Link>,
+  }),
+  listed.accessor("regionName", { header: "Region" }),
+  listed.accessor("stateText", { header: "State" }),
+  listed.accessor("newFailures", {
+    header: "Would start failing",
+    cell: (i) => (
+      <>
+        {ids(i.getValue())}
+        {i.row.original.newlyBlocked ? (
+          <>
+            <br />
+            <strong className="nhsuk-tag nhsuk-tag--red">Newly blocked</strong>
+          </>
+        ) : null}
+      </>
+    ),
+  }),
+  listed.accessor("fixed", { header: "Would stop failing", cell: (i) => ids(i.getValue()) }),
+];
+
+/** The ticks to start from: none, or those of a post sent back. */
+const ChosenSubmissions = createContext<ReadonlySet<string>>(new Set());
+
+// A component of its own, defined once: the table's cells must keep their identity between renders,
+// or the browser's check of the form (which re-renders the page) would redraw them and lose the ticks.
+function MoveCheckbox({ id, title }: { id: string; title: string }) {
+  const chosen = useContext(ChosenSubmissions);
+  return (
+    <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
+      <div className="nhsuk-checkboxes__item">
+        <input
+          className="nhsuk-checkboxes__input"
+          id={`submission-${id}`}
+          name="submission"
+          type="checkbox"
+          value={id}
+          defaultChecked={chosen.has(id)}
+        />
+        <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`submission-${id}`}>
+          <span className="nhsuk-u-visually-hidden">Move {title}</span>
+        </label>
+      </div>
+    </div>
+  );
+}
+
 export default function Simulation({ loaderData: d, actionData }: Route.ComponentProps) {
   const s = d.simulation;
   const revalidator = useRevalidator();
@@ -92,53 +148,7 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
     shouldRevalidate: "onInput",
   });
   const ticked = fields.submission.initialValue;
-  const chosen = new Set(Array.isArray(ticked) ? ticked : typeof ticked === "string" ? [ticked] : []);
-  const listed = tableColumns<Result["listed"][number]>();
-  const listedColumns = [
-    listed.display({
-      id: "choose",
-      header: "Move",
-      cell: (i) => (
-        <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-          <div className="nhsuk-checkboxes__item">
-            <input
-              className="nhsuk-checkboxes__input"
-              id={`submission-${i.row.original.id}`}
-              name={fields.submission.name}
-              type="checkbox"
-              value={i.row.original.id}
-              defaultChecked={chosen.has(i.row.original.id)}
-            />
-            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`submission-${i.row.original.id}`}>
-              <span className="nhsuk-u-visually-hidden">Move {i.row.original.title}</span>
-            </label>
-          </div>
-        </div>
-      ),
-    }),
-    listed.accessor("title", {
-      header: "Submission",
-      cell: (i) => <Link to={`/reviews/${i.row.original.id}`}>{i.getValue()}</Link>,
-    }),
-    listed.accessor("regionName", { header: "Region" }),
-    listed.accessor("stateText", { header: "State" }),
-    listed.accessor("newFailures", {
-      header: "Would start failing",
-      cell: (i) => (
-        <>
-          {ids(i.getValue())}
-          {i.row.original.newlyBlocked ? (
-            <>
-              <br />
-              <strong className="nhsuk-tag nhsuk-tag--red">Newly blocked</strong>
-            </>
-          ) : null}
-        </>
-      ),
-    }),
-    listed.accessor("fixed", { header: "Would stop failing", cell: (i) => ids(i.getValue()) }),
-  ];
-
+  const chosen = new Set([ticked].flat().filter((id): id is string => typeof id === "string"));
   const errors = summaryItems([
     [form.errors, `${form.id}--error`],
     [fields.scope.errors, choiceId(fields.scope, "all")],
@@ -279,13 +289,14 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
                   <span className="nhsuk-u-visually-hidden">Error:</span> {fields.submission.errors.join(". ")}
                 </span>
               ) : null}
-              <DataTable
-                caption="Submissions that would change"
-                columns={listedColumns}
-                data={s.result.listed}
-                empty={<p>No submission would change.</p>}
-                key={fields.submission.key}
-              />
+              <ChosenSubmissions.Provider value={chosen}>
+                <DataTable
+                  caption="Submissions that would change"
+                  columns={listedColumns}
+                  data={s.result.listed}
+                  empty={<p>No submission would change.</p>}
+                />
+              </ChosenSubmissions.Provider>
             </div>
             <Textarea field={fields.reason} label="Why are they being moved?" />
             <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
