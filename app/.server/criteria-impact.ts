@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { dialectOf } from "../../db/client.ts";
 import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
@@ -34,6 +33,7 @@ import { logError } from "./log.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
 import { checkpointToJudge } from "./submissions.ts";
+import type { MoveInput } from "../forms/criteria-move.ts";
 
 /**
  * Publishing criteria (/admin/criteria): the sets and their rules, the impact simulation of moving
@@ -197,23 +197,6 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
 
 export { listSimulations };
 export { countPinnedLiveSubmissions as pinnedCounts };
-
-export const MoveSchema = z
-  .object({
-    scope: z.enum(["all", "chosen"], { error: "Choose which submissions to move" }),
-    submission: z.array(z.string().max(100)).max(1000).default([]),
-    reason: z
-      .string({ error: "Enter the reason for moving them" })
-      .trim()
-      .min(1, "Enter the reason for moving them")
-      .max(2000, "Reason must be 2,000 characters or fewer"),
-  })
-  .superRefine((v, ctx) => {
-    if (v.scope === "chosen" && v.submission.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["submission"], message: "Tick at least one submission to move, or choose to move them all" });
-    }
-  });
-export type MoveInput = z.infer<typeof MoveSchema>;
 
 /**
  * Moves live submissions to `target` in one transaction: each is re-evaluated under it, its

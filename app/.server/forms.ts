@@ -81,9 +81,9 @@ export const MAX_ECHOED_CHARACTERS = 1000;
  * is not written into the page twice (the input and the hydration data).
  */
 export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unknown {
-  const inner = unwrap(schema);
+  const { inner, maxLength } = walkWrappers(schema);
   if (typeof value === "string") {
-    const max = statedMaxLength(schema) ?? MAX_ECHOED_CHARACTERS;
+    const max = maxLength ?? MAX_ECHOED_CHARACTERS;
     return value.length > max ? value.slice(0, max) : value;
   }
   if (Array.isArray(value)) {
@@ -91,6 +91,7 @@ export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unk
     return value.slice(0, MAX_LIST_INDEX + 1).map((item) => clipToSchema(item, element as z.ZodType | undefined));
   }
   if (value && typeof value === "object") {
+    if (inner?._zod.def.type === "union") return clipToSchema(value, optionPosted(inner as z.ZodUnion, value as Record<string, unknown>));
     const shape = inner?._zod.def.type === "object" ? (inner as z.ZodObject).shape : undefined;
     const entries = Object.entries(value).filter(([key]) => !shape || key in shape);
     return Object.fromEntries(entries.map(([key, item]) => [key, clipToSchema(item, shape?.[key] as z.ZodType | undefined)]));
@@ -99,31 +100,41 @@ export function clipToSchema(value: unknown, schema: z.ZodType | undefined): unk
 }
 
 /**
- * The longest a field's text may be, as its schema states it: a string's `.max()`, or the
- * `maxLength` metadata of a field parsed from text by a transform (the section forms).
+ * The option of a discriminated union (one schema per intent) that a posted form chose by its
+ * discriminator, so its reply is clipped by that form's fields; undefined if it names none.
  */
-function statedMaxLength(schema: z.ZodType | undefined): number | undefined {
-  let current = schema;
-  for (let depth = 0; current && depth < 10; depth++) {
-    const meta = current.meta() as { maxLength?: unknown } | undefined;
-    if (typeof meta?.maxLength === "number") return meta.maxLength;
-    if ("maxLength" in current && typeof current.maxLength === "number") return current.maxLength;
-    const def = current._zod.def as { innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; type: string };
-    current = def.innerType ?? (def.type === "pipe" ? (def.in?._zod.def.type === "transform" ? def.out : def.in) : undefined);
-  }
-  return undefined;
+function optionPosted(union: z.ZodUnion, value: Record<string, unknown>): z.ZodType | undefined {
+  const { discriminator } = union._zod.def as { discriminator?: string };
+  if (!discriminator) return undefined;
+  return (union.options as readonly z.ZodType[]).find((option) => {
+    const { inner } = walkWrappers(option);
+    const tag = inner?._zod.def.type === "object" ? (inner as z.ZodObject).shape[discriminator] : undefined;
+    return tag?._zod.values?.has(value[discriminator] as string) ?? false;
+  });
 }
 
-/** The schema under optional, nullable, default, preprocess and pipe wrappers: the one a value is typed into. */
-function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+/**
+ * One walk down a field's optional, nullable, default, preprocess and pipe wrappers, giving the
+ * schema a value is typed into (`inner`) and the longest its text may be, as first stated on the
+ * way (`maxLength`): a string's `.max()`, or the `maxLength` metadata of a field parsed from text
+ * by a transform (the section forms). Through a pipe it follows the side that reads the posted
+ * text: the input, unless the input is a transform, whose output schema then says what it became.
+ */
+function walkWrappers(schema: z.ZodType | undefined): { inner: z.ZodType | undefined; maxLength: number | undefined } {
   let current = schema;
+  let maxLength: number | undefined;
   for (let depth = 0; current && depth < 10; depth++) {
+    if (maxLength === undefined) {
+      const meta = current.meta() as { maxLength?: unknown } | undefined;
+      if (typeof meta?.maxLength === "number") maxLength = meta.maxLength;
+      else if ("maxLength" in current && typeof current.maxLength === "number") maxLength = current.maxLength;
+    }
     const def = current._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType };
-    if (def.innerType) current = def.innerType;
-    else if (def.type === "pipe") current = def.in?._zod.def.type === "transform" ? def.out : def.in;
-    else break;
+    const next = def.innerType ?? (def.type === "pipe" ? (def.in?._zod.def.type === "transform" ? def.out : def.in) : undefined);
+    if (!next) break;
+    current = next;
   }
-  return current;
+  return { inner: current, maxLength };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: Conform's reply options and result vary by form

@@ -7,6 +7,15 @@ import { DECISIONS, type Decision, DELIVERY_CONFIDENCE, type DeliveryConfidence 
 import { isKnownFieldPath } from "../../workflows/submission.ts";
 
 const version = z.number({ error: "Reload the page and try again" }).int();
+
+/**
+ * The rows of a list as a check across fields sees them. Those checks run even when a field has
+ * failed its own schema (`when: () => true`), so every mistake is reported at once; a forged post
+ * can then make the list something else, or a row not an object.
+ */
+function rowsOf<Row extends object>(value: readonly Row[] | undefined): Partial<Row>[] {
+  return Array.isArray(value) ? value.filter((row): row is Row => typeof row === "object" && row !== null) : [];
+}
 const optionalText = (max: number, message: string) => z.string().trim().max(max, message).optional();
 
 // ---------------------------------------------------------------------------------------------
@@ -24,22 +33,26 @@ export const RateSchema = z
       )
       .default([]),
   })
-  .superRefine((value, ctx) => {
-    let noteWithoutRating = false;
-    value.ratings.forEach((r, i) => {
-      if (!r.rating && r.note) {
-        noteWithoutRating = true;
-        ctx.addIssue({
-          code: "custom",
-          path: ["ratings", i, "rating"],
-          message: `Choose a rating for ${r.criterionId}, or remove its note`,
-        });
+  .superRefine(
+    (value, ctx) => {
+      let noteWithoutRating = false;
+      const ratings = rowsOf(value.ratings);
+      ratings.forEach((r, i) => {
+        if (!r.rating && r.note) {
+          noteWithoutRating = true;
+          ctx.addIssue({
+            code: "custom",
+            path: ["ratings", i, "rating"],
+            message: `Choose a rating for ${r.criterionId}, or remove its note`,
+          });
+        }
+      });
+      if (!noteWithoutRating && !ratings.some((r) => r.rating)) {
+        ctx.addIssue({ code: "custom", path: ["ratings", 0, "rating"], message: "Rate at least one key line of enquiry" });
       }
-    });
-    if (!noteWithoutRating && !value.ratings.some((r) => r.rating)) {
-      ctx.addIssue({ code: "custom", path: ["ratings", 0, "rating"], message: "Rate at least one key line of enquiry" });
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 export const CommentSchema = z.object({
   intent: z.literal("comment"),
@@ -81,44 +94,50 @@ export function proposeSchema(criterionIds: readonly string[]) {
       conditions: z.array(targetRow).default([]),
       changeRequests: z.array(targetRow).default([]),
     })
-    .superRefine((value, ctx) => {
-      const missing = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-      if (!value.decision) missing("decision", "Choose a decision");
-      if (!value.confidence) missing("confidence", "Choose a delivery confidence rating");
-      if (!value.rationale) missing("rationale", "Give the rationale for the decision");
-      const rows = [
-        ["conditions", value.conditions],
-        ["changeRequests", value.changeRequests],
-      ] as const;
-      for (const [list, entries] of rows) {
-        entries.forEach((row, i) => {
-          if (row.criterionId && !known.has(row.criterionId)) {
-            ctx.addIssue({ code: "custom", path: [list, i, "criterionId"], message: "Choose a criterion from the list" });
-          }
-        });
-      }
-      if (value.decision === "proceed_with_conditions" && !value.conditions.some((c) => c.text)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["conditions", 0, "text"],
-          message: "Write at least one condition for a decision to proceed with conditions",
-        });
-      }
-      if (value.decision === "changes_requested") {
-        if (!value.changeRequests.some((r) => r.text)) {
-          ctx.addIssue({ code: "custom", path: ["changeRequests", 0, "text"], message: "Write at least one change request" });
+    .superRefine(
+      (value, ctx) => {
+        const missing = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+        if (!value.decision) missing("decision", "Choose a decision");
+        if (!value.confidence) missing("confidence", "Choose a delivery confidence rating");
+        if (!value.rationale) missing("rationale", "Give the rationale for the decision");
+        const conditions = rowsOf(value.conditions);
+        const changeRequests = rowsOf(value.changeRequests);
+        const rows = [
+          ["conditions", conditions],
+          ["changeRequests", changeRequests],
+        ] as const;
+        for (const [list, entries] of rows) {
+          entries.forEach((row, i) => {
+            if (row.criterionId && !known.has(row.criterionId)) {
+              ctx.addIssue({ code: "custom", path: [list, i, "criterionId"], message: "Choose a criterion from the list" });
+            }
+          });
         }
-        value.changeRequests.forEach((r, i) => {
-          if (r.text && !r.fieldPath && !r.criterionId) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["changeRequests", i, "fieldPath"],
-              message: "Choose the field or the criterion this change request is about",
-            });
+        if (value.decision === "proceed_with_conditions" && !conditions.some((c) => c.text)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["conditions", 0, "text"],
+            message: "Write at least one condition for a decision to proceed with conditions",
+          });
+        }
+        if (value.decision === "changes_requested") {
+          if (!changeRequests.some((r) => r.text)) {
+            ctx.addIssue({ code: "custom", path: ["changeRequests", 0, "text"], message: "Write at least one change request" });
           }
-        });
-      }
-    })
+          changeRequests.forEach((r, i) => {
+            if (r.text && !r.fieldPath && !r.criterionId) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["changeRequests", i, "fieldPath"],
+                message: "Choose the field or the criterion this change request is about",
+              });
+            }
+          });
+        }
+      },
+      // A stale version or a rationale too long must not hide a missing condition until it is fixed.
+      { when: () => true },
+    )
     .transform((value) => value as typeof value & { decision: Decision; confidence: DeliveryConfidence; rationale: string });
 }
 

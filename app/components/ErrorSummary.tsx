@@ -66,3 +66,11 @@ export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
     </div>
   );
 }
+
+/**
+ * The summary's entries for a form: each pair is a form's or a field's errors and the id of what
+ * its links go to, in page order, so every error the form has is listed at once.
+ */
+export function summaryItems(pairs: readonly (readonly [errors: string[] | undefined, fieldId: string])[]): ErrorSummaryItem[] {
+  return pairs.flatMap(([errors, fieldId]) => (errors ?? []).map((message) => ({ fieldId, message })));
+}

@@ -1,9 +1,12 @@
+import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { data, Form } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account-conflicts";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
-import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { Select } from "../components/form/Choices.tsx";
+import { Textarea } from "../components/form/Textarea.tsx";
 import { formatDate } from "../status.ts";
 import { findFootprint, listFootprints } from "../../db/reference.ts";
 import { listReviewerConflicts } from "../../db/users.ts";
@@ -11,7 +14,7 @@ import { declareConflict, withdrawConflict } from "../.server/conflicts.ts";
 import { mayWithdrawConflict } from "../../workflows/policy.ts";
 import { actorFrom } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
-import { clipToSchema } from "../.server/forms.ts";
+import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -31,7 +34,8 @@ export async function loader({ request }: Route.LoaderArgs) {
 const SELECT_FOOTPRINT = "Select the footprint you have a conflict with";
 
 const DeclareSchema = z.object({
-  footprintCode: z.string({ error: SELECT_FOOTPRINT }).trim().min(1, SELECT_FOOTPRINT),
+  intent: z.literal("declare"),
+  footprintCode: z.string({ error: SELECT_FOOTPRINT }).trim().min(1, SELECT_FOOTPRINT).max(20, SELECT_FOOTPRINT),
   reason: z
     .string({ error: "Enter the reason for the conflict" })
     .trim()
@@ -39,58 +43,49 @@ const DeclareSchema = z.object({
     .max(2000, "Reason must be 2,000 characters or fewer"),
 });
 
-const WithdrawSchema = z.object({ footprintCode: z.string().trim().min(1) });
+const WithdrawSchema = z.object({ intent: z.literal("withdraw"), footprintCode: z.string().trim().min(1).max(20) });
 
-const IntentSchema = z.enum(["declare", "withdraw"]);
+// The intent names the form: declaring one, or withdrawing one from the table.
+const ConflictFormSchema = z.discriminatedUnion("intent", [DeclareSchema, WithdrawSchema], {
+  error: "That is not something this page can do.",
+});
 
-type FieldErrors = Partial<Record<"footprintCode" | "reason" | "conflicts", string>>;
+const reply = (form: "declare" | "withdraw", result: SubmissionResult<string[]>, status: number) => data({ form, result }, { status });
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireRole(request, "reviewer", "admin");
-  const form = Object.fromEntries(await request.formData());
-  const intent = IntentSchema.safeParse(form.intent);
-  if (!intent.success) throw data("That is not something this page can do.", { status: 400 });
-  const values = clipToSchema(
-    {
-      footprintCode: typeof form.footprintCode === "string" ? form.footprintCode : "",
-      reason: typeof form.reason === "string" ? form.reason : "",
-    },
-    DeclareSchema,
-  ) as { footprintCode: string; reason: string };
-  const refuse = (errors: FieldErrors, status = 400) => data({ errors, values: intent.data === "declare" ? values : null }, { status });
-
-  if (intent.data === "withdraw") {
-    const parsed = WithdrawSchema.safeParse(form);
-    if (!parsed.success) throw data("Choose a declared conflict to withdraw.", { status: 400 });
-    const withdrawn = await withdrawConflict(db(), user, parsed.data.footprintCode);
-    if (!withdrawn.ok) return refuse({ conflicts: withdrawn.reason }, withdrawn.kind === "refused" ? 403 : 400);
-    const footprint = await findFootprint(db(), parsed.data.footprintCode);
-    return redirectWithFlash(
-      "/account/conflicts",
-      `Your conflict with ${footprint?.name ?? parsed.data.footprintCode} has been withdrawn.`,
-    );
-  }
-
-  const parsed = DeclareSchema.safeParse(form);
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as "footprintCode" | "reason";
-      errors[field] ??= issue.message;
+  const form = parseForm(await request.formData(), ConflictFormSchema);
+  if (form.status !== "success") {
+    // Only the declaration has anything to type; the withdraw buttons and their intent are the page's own.
+    if (form.payload.intent !== "declare" || form.error?.intent) {
+      throw data(
+        form.payload.intent === "withdraw" ? "Choose a declared conflict to withdraw." : "That is not something this page can do.",
+        {
+          status: 400,
+        },
+      );
     }
-    return refuse(errors);
+    return reply("declare", form.reply(), 400);
   }
-  const footprint = await findFootprint(db(), parsed.data.footprintCode);
-  if (!footprint) return refuse({ footprintCode: "Select a footprint from the list" });
+
+  if (form.value.intent === "withdraw") {
+    const { footprintCode } = form.value;
+    const withdrawn = await withdrawConflict(db(), user, footprintCode);
+    if (!withdrawn.ok) return reply("withdraw", form.reply({ formErrors: [withdrawn.reason] }), withdrawn.kind === "refused" ? 403 : 400);
+    const footprint = await findFootprint(db(), footprintCode);
+    return redirectWithFlash("/account/conflicts", `Your conflict with ${footprint?.name ?? footprintCode} has been withdrawn.`);
+  }
+
+  const footprint = await findFootprint(db(), form.value.footprintCode);
+  if (!footprint) return reply("declare", form.reply({ fieldErrors: { footprintCode: ["Select a footprint from the list"] } }), 400);
   const declared = await declareConflict(db(), user, {
     footprintCode: footprint.code,
     footprintName: footprint.name,
-    reason: parsed.data.reason,
+    reason: form.value.reason,
   });
   if (!declared) {
-    return refuse({
-      footprintCode: `You have already declared a conflict with ${footprint.name}. Withdraw it first if the reason has changed.`,
-    });
+    const message = `You have already declared a conflict with ${footprint.name}. Withdraw it first if the reason has changed.`;
+    return reply("declare", form.reply({ fieldErrors: { footprintCode: [message] } }), 400);
   }
   return redirectWithFlash("/account/conflicts", `Your conflict with ${footprint.name} has been declared.`);
 }
@@ -120,12 +115,20 @@ const columns = column.columns([
   }),
 ]);
 
+/** The declaration form's id; its fields' ids start with it. */
+const DECLARE = "declare-conflict";
+
 export default function Conflicts({ loaderData: d, actionData }: Route.ComponentProps) {
-  const errors = actionData?.errors ?? {};
-  const summary: ErrorSummaryItem[] = (["footprintCode", "reason", "conflicts"] as const)
-    .filter((field) => errors[field])
-    .map((field) => ({ fieldId: field, message: errors[field]! }));
-  const values = actionData?.values ?? { footprintCode: "", reason: "" };
+  // The page has a form per declared conflict as well as the declaration, so the server checks
+  // them (no Zod in the browser) and the one summary lists every error of whichever was sent.
+  const declaring = actionData?.form === "declare" ? actionData.result : undefined;
+  const withdrawing = actionData?.form === "withdraw" ? actionData.result : undefined;
+  const summary = summaryItems([
+    [declaring?.error?.footprintCode ?? undefined, `${DECLARE}-footprintCode`],
+    [declaring?.error?.reason ?? undefined, `${DECLARE}-reason`],
+    [withdrawing?.error?.[""] ?? undefined, "conflicts"],
+  ]);
+  const withdrawErrors = withdrawing?.error?.[""] ?? undefined;
   const declaredCodes = new Set(d.conflicts.map((c) => c.footprintCode));
   return (
     <div className="nhsuk-grid-row">
@@ -151,10 +154,10 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
         <h2 id="conflicts" tabIndex={-1}>
           Conflicts you have declared
         </h2>
-        {errors.conflicts ? (
+        {withdrawErrors ? (
           <span className="nhsuk-error-message">
             <span className="nhsuk-u-visually-hidden">Error: </span>
-            {errors.conflicts}
+            {withdrawErrors.join(" ")}
           </span>
         ) : null}
         <DataTable
@@ -167,63 +170,44 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-two-thirds">
             <h2>Declare a conflict</h2>
-            <Form method="post" noValidate key={d.conflicts.map((c) => c.footprintCode).join(",")}>
-              <input type="hidden" name="intent" value="declare" />
-              <div className={`nhsuk-form-group${errors.footprintCode ? " nhsuk-form-group--error" : ""}`}>
-                <label className="nhsuk-label nhsuk-label--s" htmlFor="footprintCode">
-                  Footprint
-                </label>
-                {errors.footprintCode ? (
-                  <span className="nhsuk-error-message" id="footprintCode-error">
-                    <span className="nhsuk-u-visually-hidden">Error: </span>
-                    {errors.footprintCode}
-                  </span>
-                ) : null}
-                <select
-                  className={`nhsuk-select${errors.footprintCode ? " nhsuk-select--error" : ""}`}
-                  id="footprintCode"
-                  name="footprintCode"
-                  defaultValue={values.footprintCode}
-                  aria-describedby={errors.footprintCode ? "footprintCode-error" : undefined}
-                >
-                  <option value="">Select a footprint</option>
-                  {d.footprints.map((f) => (
-                    <option key={f.code} value={f.code}>
-                      {f.name} ({f.regionName}){declaredCodes.has(f.code) ? ", already declared" : ""}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className={`nhsuk-form-group${errors.reason ? " nhsuk-form-group--error" : ""}`}>
-                <label className="nhsuk-label nhsuk-label--s" htmlFor="reason">
-                  Reason
-                </label>
-                <div className="nhsuk-hint" id="reason-hint">
-                  For example, a past or present role with a commissioner or provider in the footprint.
-                </div>
-                {errors.reason ? (
-                  <span className="nhsuk-error-message" id="reason-error">
-                    <span className="nhsuk-u-visually-hidden">Error: </span>
-                    {errors.reason}
-                  </span>
-                ) : null}
-                <textarea
-                  className={`nhsuk-textarea${errors.reason ? " nhsuk-textarea--error" : ""}`}
-                  id="reason"
-                  name="reason"
-                  rows={3}
-                  defaultValue={values.reason}
-                  aria-describedby={errors.reason ? "reason-hint reason-error" : "reason-hint"}
-                />
-              </div>
-              <button className="nhsuk-button" type="submit">
-                Declare conflict
-              </button>
-            </Form>
+            {/* A new key once a conflict is declared or withdrawn, so the form starts empty again. */}
+            <DeclareForm
+              key={[...declaredCodes].join(",")}
+              lastResult={declaring}
+              footprints={d.footprints.map((f) => ({
+                value: f.code,
+                label: `${f.name} (${f.regionName})${declaredCodes.has(f.code) ? ", already declared" : ""}`,
+              }))}
+            />
           </div>
         </div>
       </div>
     </div>
+  );
+}
+
+function DeclareForm({
+  lastResult,
+  footprints,
+}: {
+  lastResult: SubmissionResult<string[]> | undefined;
+  footprints: { value: string; label: string }[];
+}) {
+  const [form, fields] = useForm<z.input<typeof DeclareSchema>>({ id: DECLARE, lastResult });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name={fields.intent.name} value="declare" />
+      <Select field={fields.footprintCode} label="Footprint" emptyLabel="Select a footprint" options={footprints} />
+      <Textarea
+        field={fields.reason}
+        label="Reason"
+        hint="For example, a past or present role with a commissioner or provider in the footprint."
+        rows={3}
+      />
+      <button className="nhsuk-button" type="submit">
+        Declare conflict
+      </button>
+    </Form>
   );
 }
 

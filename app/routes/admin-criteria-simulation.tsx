@@ -1,11 +1,17 @@
-import { useEffect } from "react";
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { createContext, useContext, useEffect } from "react";
 import { data, Form, Link, redirect, useRevalidator } from "react-router";
 import type { Route } from "./+types/admin-criteria-simulation";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
-import { ReasonField } from "../components/ReasonField.tsx";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { choiceId, Radios } from "../components/form/Choices.tsx";
+import { FormErrors } from "../components/form/FormErrors.tsx";
+import { Textarea } from "../components/form/Textarea.tsx";
+import { MoveSchema } from "../forms/criteria-move.ts";
 import { formatDateTime } from "../status.ts";
-import { loadSimulation, MoveSchema, moveToCriteriaSet } from "../.server/criteria-impact.ts";
+import { loadSimulation, moveToCriteriaSet } from "../.server/criteria-impact.ts";
+import { parseForm } from "../.server/forms.ts";
 import { db } from "../.server/db.ts";
 import { requireRole } from "../.server/session.ts";
 import type { CriteriaSetId } from "../../workflows/criteria/types.ts";
@@ -22,28 +28,13 @@ export async function action({ request, params }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const simulation = await loadSimulation(db(), params.id);
   if (!simulation) throw data("Simulation not found", { status: 404 });
-  const form = await request.formData();
-  const typed = {
-    scope: String(form.get("scope") ?? ""),
-    reason: String(form.get("reason") ?? ""),
-    submission: form.getAll("submission").map(String),
-  };
+  const form = parseForm(await request.formData(), MoveSchema);
   if (simulation.status !== "done") {
-    return data(
-      { errors: [{ fieldId: "scope-all", message: "Wait for the simulation to finish before moving submissions" }], typed },
-      { status: 409 },
-    );
+    return data({ result: form.reply({ formErrors: ["Wait for the simulation to finish before moving submissions"] }) }, { status: 409 });
   }
-  const parsed = MoveSchema.safeParse({ ...typed, scope: typed.scope || undefined });
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({
-      fieldId: i.path[0] === "reason" ? "reason" : i.path[0] === "submission" ? "chosen" : "scope-all",
-      message: i.message,
-    }));
-    return data({ errors, typed }, { status: 400 });
-  }
+  if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
   const { moved } = await moveToCriteriaSet(db(), admin, {
-    ...parsed.data,
+    ...form.value,
     target: simulation.targetSet as CriteriaSetId,
     simulationId: simulation.id,
   });
@@ -82,6 +73,62 @@ function ids(list: string[]) {
   return list.length === 0 ? "None" : list.join(", ");
 }
 
+const listed = tableColumns<Result["listed"][number]>();
+const listedColumns = [
+  listed.display({
+    id: "choose",
+    header: "Move",
+    cell: (i) => <MoveCheckbox id={i.row.original.id} title={i.row.original.title} />,
+  }),
+  listed.accessor("title", {
+    header: "Submission",
+    cell: (i) => <Link to={`/reviews/${i.row.original.id}`}>{i.getValue()}</Link>,
+  }),
+  listed.accessor("regionName", { header: "Region" }),
+  listed.accessor("stateText", { header: "State" }),
+  listed.accessor("newFailures", {
+    header: "Would start failing",
+    cell: (i) => (
+      <>
+        {ids(i.getValue())}
+        {i.row.original.newlyBlocked ? (
+          <>
+            <br />
+            <strong className="nhsuk-tag nhsuk-tag--red">Newly blocked</strong>
+          </>
+        ) : null}
+      </>
+    ),
+  }),
+  listed.accessor("fixed", { header: "Would stop failing", cell: (i) => ids(i.getValue()) }),
+];
+
+/** The ticks to start from: none, or those of a post sent back. */
+const ChosenSubmissions = createContext<ReadonlySet<string>>(new Set());
+
+// A component of its own, defined once: the table's cells must keep their identity between renders,
+// or the browser's check of the form (which re-renders the page) would redraw them and lose the ticks.
+function MoveCheckbox({ id, title }: { id: string; title: string }) {
+  const chosen = useContext(ChosenSubmissions);
+  return (
+    <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
+      <div className="nhsuk-checkboxes__item">
+        <input
+          className="nhsuk-checkboxes__input"
+          id={`submission-${id}`}
+          name="submission"
+          type="checkbox"
+          value={id}
+          defaultChecked={chosen.has(id)}
+        />
+        <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`submission-${id}`}>
+          <span className="nhsuk-u-visually-hidden">Move {title}</span>
+        </label>
+      </div>
+    </div>
+  );
+}
+
 export default function Simulation({ loaderData: d, actionData }: Route.ComponentProps) {
   const s = d.simulation;
   const revalidator = useRevalidator();
@@ -93,55 +140,21 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
     return () => clearInterval(timer);
   }, [s.status, revalidator]);
 
-  const chosen = new Set(actionData?.typed.submission ?? []);
-  const listed = tableColumns<Result["listed"][number]>();
-  const listedColumns = [
-    listed.display({
-      id: "choose",
-      header: "Move",
-      cell: (i) => (
-        <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-          <div className="nhsuk-checkboxes__item">
-            <input
-              className="nhsuk-checkboxes__input"
-              id={`submission-${i.row.original.id}`}
-              name="submission"
-              type="checkbox"
-              value={i.row.original.id}
-              defaultChecked={chosen.has(i.row.original.id)}
-            />
-            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`submission-${i.row.original.id}`}>
-              <span className="nhsuk-u-visually-hidden">Move {i.row.original.title}</span>
-            </label>
-          </div>
-        </div>
-      ),
-    }),
-    listed.accessor("title", {
-      header: "Submission",
-      cell: (i) => <Link to={`/reviews/${i.row.original.id}`}>{i.getValue()}</Link>,
-    }),
-    listed.accessor("regionName", { header: "Region" }),
-    listed.accessor("stateText", { header: "State" }),
-    listed.accessor("newFailures", {
-      header: "Would start failing",
-      cell: (i) => (
-        <>
-          {ids(i.getValue())}
-          {i.row.original.newlyBlocked ? (
-            <>
-              <br />
-              <strong className="nhsuk-tag nhsuk-tag--red">Newly blocked</strong>
-            </>
-          ) : null}
-        </>
-      ),
-    }),
-    listed.accessor("fixed", { header: "Would stop failing", cell: (i) => ids(i.getValue()) }),
-  ];
-
-  const errors = actionData?.errors ?? [];
-  const errorFor = (id: string) => errors.find((e) => e.fieldId === id)?.message;
+  const [form, fields] = useForm({
+    id: "move-submissions",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: MoveSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const ticked = fields.submission.initialValue;
+  const chosen = new Set([ticked].flat().filter((id): id is string => typeof id === "string"));
+  const errors = summaryItems([
+    [form.errors, `${form.id}--error`],
+    [fields.scope.errors, choiceId(fields.scope, "all")],
+    [fields.submission.errors, fields.submission.id],
+    [fields.reason.errors, fields.reason.id],
+  ]);
 
   return (
     <>
@@ -247,65 +260,45 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
           />
 
           <h2 id="move">Move submissions to {s.targetSet}</h2>
-          <Form method="post" aria-labelledby="move">
-            <div className={`nhsuk-form-group${errorFor("scope-all") ? " nhsuk-form-group--error" : ""}`}>
-              <fieldset className="nhsuk-fieldset">
-                <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Which submissions?</legend>
-                {errorFor("scope-all") ? (
-                  <span className="nhsuk-error-message">
-                    <span className="nhsuk-u-visually-hidden">Error:</span> {errorFor("scope-all")}
-                  </span>
-                ) : null}
-                <div className="nhsuk-radios">
-                  <div className="nhsuk-radios__item">
-                    <input
-                      className="nhsuk-radios__input"
-                      id="scope-all"
-                      name="scope"
-                      type="radio"
-                      value="all"
-                      defaultChecked={actionData?.typed.scope === "all"}
-                    />
-                    <label className="nhsuk-label nhsuk-radios__label" htmlFor="scope-all">
-                      All {count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on {s.targetSet}
-                    </label>
-                  </div>
-                  <div className="nhsuk-radios__item">
-                    <input
-                      className="nhsuk-radios__input"
-                      id="scope-chosen"
-                      name="scope"
-                      type="radio"
-                      value="chosen"
-                      defaultChecked={actionData?.typed.scope === "chosen"}
-                    />
-                    <label className="nhsuk-label nhsuk-radios__label" htmlFor="scope-chosen">
-                      Only the ones I tick below
-                    </label>
-                  </div>
-                </div>
-              </fieldset>
-            </div>
-            <div className={`nhsuk-form-group${errorFor("chosen") ? " nhsuk-form-group--error" : ""}`} id="chosen" tabIndex={-1}>
+          <Form method="post" aria-labelledby="move" {...getFormProps(form)}>
+            <FormErrors formId={form.id} errors={form.errors} />
+            <Radios
+              field={fields.scope}
+              legend="Which submissions?"
+              choices={[
+                {
+                  value: "all",
+                  label: `All ${count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on ${s.targetSet}`,
+                },
+                { value: "chosen", label: "Only the ones I tick below" },
+              ]}
+            />
+            <div
+              className={`nhsuk-form-group${fields.submission.errors ? " nhsuk-form-group--error" : ""}`}
+              id={fields.submission.id}
+              tabIndex={-1}
+            >
               <h3 className="nhsuk-heading-s">
                 Submissions that would change
                 {s.result.affected > s.result.listed.length
                   ? ` (the ${s.result.listed.length} most affected of ${count.format(s.result.affected)})`
                   : ""}
               </h3>
-              {errorFor("chosen") ? (
-                <span className="nhsuk-error-message">
-                  <span className="nhsuk-u-visually-hidden">Error:</span> {errorFor("chosen")}
+              {fields.submission.errors ? (
+                <span className="nhsuk-error-message" id={fields.submission.errorId}>
+                  <span className="nhsuk-u-visually-hidden">Error:</span> {fields.submission.errors.join(". ")}
                 </span>
               ) : null}
-              <DataTable
-                caption="Submissions that would change"
-                columns={listedColumns}
-                data={s.result.listed}
-                empty={<p>No submission would change.</p>}
-              />
+              <ChosenSubmissions.Provider value={chosen}>
+                <DataTable
+                  caption="Submissions that would change"
+                  columns={listedColumns}
+                  data={s.result.listed}
+                  empty={<p>No submission would change.</p>}
+                />
+              </ChosenSubmissions.Provider>
             </div>
-            <ReasonField label="Why are they being moved?" error={errorFor("reason")} value={actionData?.typed.reason} />
+            <Textarea field={fields.reason} label="Why are they being moved?" />
             <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
               Move submissions to {s.targetSet}
             </button>

@@ -1,10 +1,15 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect } from "react-router";
+import { z } from "zod";
 import type { Route } from "./+types/admin-criteria";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { choiceId, Radios } from "../components/form/Choices.tsx";
 import { formatDateTime } from "../status.ts";
 import { criteriaCatalogue, listSimulations, pinnedCounts, startImpactSimulation } from "../.server/criteria-impact.ts";
 import { db } from "../.server/db.ts";
+import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -13,11 +18,17 @@ export async function loader({ request }: Route.LoaderArgs) {
   return { sets: criteriaCatalogue().map((s) => ({ ...s, pinned: pinned[s.id] ?? 0 })), simulations };
 }
 
+const CHOOSE_SET = "Choose the criteria set to simulate";
+
+// Which sets exist is the server's to say (startImpactSimulation), so an unknown one is refused there.
+const SimulateSchema = z.object({ target: z.string({ error: CHOOSE_SET }).max(100, CHOOSE_SET) });
+
 export async function action({ request }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = await request.formData();
-  const started = await startImpactSimulation(db(), admin, String(form.get("target") ?? ""));
-  if (!started.ok) return data({ error: started.error }, { status: 400 });
+  const form = parseForm(await request.formData(), SimulateSchema);
+  if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
+  const started = await startImpactSimulation(db(), admin, form.value.target);
+  if (!started.ok) return data({ result: form.reply({ fieldErrors: { target: [started.error] } }) }, { status: 400 });
   return redirect(`/admin/criteria/simulations/${started.id}`);
 }
 
@@ -70,9 +81,17 @@ const simulationColumns = [
 ];
 
 export default function AdminCriteria({ loaderData: d, actionData }: Route.ComponentProps) {
+  const [form, fields] = useForm({
+    id: "simulation",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SimulateSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const summary = summaryItems([[fields.target.errors, choiceId(fields.target, d.sets[0]?.id ?? "")]]);
   return (
     <>
-      <ErrorSummary errors={actionData ? [{ fieldId: `target-${d.sets[0]!.id}`, message: actionData.error }] : []} />
+      <ErrorSummary errors={summary} />
       <h1>National criteria</h1>
       <p>
         Each submission is pinned to the criteria set it started under. A new set changes nothing until you move submissions to it: first
@@ -112,27 +131,12 @@ export default function AdminCriteria({ loaderData: d, actionData }: Route.Compo
       ))}
 
       <h2 id="simulate">Simulate moving live submissions to a set</h2>
-      <Form method="post">
-        <div className={`nhsuk-form-group${actionData ? " nhsuk-form-group--error" : ""}`}>
-          <fieldset className="nhsuk-fieldset" aria-describedby={actionData ? "target-error" : undefined}>
-            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Which set would they move to?</legend>
-            {actionData ? (
-              <span className="nhsuk-error-message" id="target-error">
-                <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
-              </span>
-            ) : null}
-            <div className="nhsuk-radios">
-              {d.sets.map((set) => (
-                <div className="nhsuk-radios__item" key={set.id}>
-                  <input className="nhsuk-radios__input" id={`target-${set.id}`} name="target" type="radio" value={set.id} />
-                  <label className="nhsuk-label nhsuk-radios__label" htmlFor={`target-${set.id}`}>
-                    {set.title}
-                  </label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
-        </div>
+      <Form method="post" {...getFormProps(form)}>
+        <Radios
+          field={fields.target}
+          legend="Which set would they move to?"
+          choices={d.sets.map((set) => ({ value: set.id, label: set.title }))}
+        />
         <p>Every live submission not already on that set is checked against it. Nothing is changed until you choose to move them.</p>
         <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
           Run impact simulation

@@ -1,10 +1,13 @@
+import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-user";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { SuccessBanner } from "../components/SuccessBanner.tsx";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
-import { ErrorSummary, type ErrorSummaryItem } from "../components/ErrorSummary.tsx";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { Checkboxes, choiceId, Radios, Select } from "../components/form/Choices.tsx";
+import { Textarea } from "../components/form/Textarea.tsx";
 import { ROLE_LABELS } from "../navigation.ts";
 import { formatDate, formatDateTime } from "../status.ts";
 import { findFootprint, listFootprints } from "../../db/reference.ts";
@@ -12,6 +15,7 @@ import type { Role } from "../../db/schema.ts";
 import { findUserForAdmin } from "../../db/users.ts";
 import { db } from "../.server/db.ts";
 import { env } from "../.server/env.ts";
+import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 import {
   canDeactivate,
@@ -50,110 +54,101 @@ function groupByRegion(footprints: { code: string; name: string; regionName: str
   return [...regions].map(([name, list]) => ({ name, footprints: list })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const IntentSchema = z.enum(["access", "record-conflict", "withdraw-conflict", "deactivate", "reactivate", "reinvite"]);
-type Intent = z.infer<typeof IntentSchema>;
-
-const AccessSchema = z.object({
-  role: z.enum(["lead", "reviewer", "admin"], { error: "Select a role" }),
-  footprints: z.array(z.string()),
-});
+const INTENTS = ["access", "record-conflict", "withdraw-conflict", "deactivate", "reactivate", "reinvite"] as const;
+type Intent = (typeof INTENTS)[number];
+const isIntent = (value: unknown): value is Intent => INTENTS.includes(value as Intent);
 
 const SELECT_FOOTPRINT = "Select the footprint they have a conflict with";
-const ConflictSchema = z.object({
-  conflictFootprint: z.string({ error: SELECT_FOOTPRINT }).trim().min(1, SELECT_FOOTPRINT),
-  conflictReason: z
-    .string({ error: "Enter the reason for the conflict" })
-    .trim()
-    .min(1, "Enter the reason for the conflict")
-    .max(2000, "Reason must be 2,000 characters or fewer"),
-});
 
-const DeactivateSchema = z.object({
-  deactivationReason: z
-    .string({ error: "Enter why the account is being deactivated" })
-    .trim()
-    .min(1, "Enter why the account is being deactivated")
-    .max(2000, "Reason must be 2,000 characters or fewer"),
-});
+// One schema per form on the page, told apart by the intent each posts. Whether a role and its
+// footprints fit together, and which footprints exist, is the server's to say (changeRoleAndFootprints).
+const AdminUserSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("access"),
+    role: z.enum(["lead", "reviewer", "admin"], { error: "Select a role" }),
+    footprints: z.array(z.string().max(20)).default([]),
+  }),
+  z.object({
+    intent: z.literal("record-conflict"),
+    conflictFootprint: z.string({ error: SELECT_FOOTPRINT }).trim().min(1, SELECT_FOOTPRINT).max(20, SELECT_FOOTPRINT),
+    conflictReason: z
+      .string({ error: "Enter the reason for the conflict" })
+      .trim()
+      .min(1, "Enter the reason for the conflict")
+      .max(2000, "Reason must be 2,000 characters or fewer"),
+  }),
+  // Unknown or missing, the footprint is refused by withdrawConflictFor with its reason.
+  z.object({ intent: z.literal("withdraw-conflict"), footprintCode: z.string().max(20).default("") }),
+  z.object({
+    intent: z.literal("deactivate"),
+    deactivationReason: z
+      .string({ error: "Enter why the account is being deactivated" })
+      .trim()
+      .min(1, "Enter why the account is being deactivated")
+      .max(2000, "Reason must be 2,000 characters or fewer"),
+  }),
+  z.object({ intent: z.literal("reactivate") }),
+  z.object({ intent: z.literal("reinvite") }),
+]);
 
-type Field = "role" | "footprints" | "conflictFootprint" | "conflictReason" | "conflicts" | "deactivationReason" | "account";
-type Values = { role?: string; footprints?: string[]; conflictFootprint?: string; conflictReason?: string; deactivationReason?: string };
+type Reinvited = { expiresAt: string; link: string | null };
 
 export async function action({ request, params }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const user = await findUserForAdmin(db(), params.userId);
   if (!user) throw data("There is no such account.", { status: 404 });
-  const formData = await request.formData();
-  const intent = IntentSchema.safeParse(formData.get("intent"));
-  if (!intent.success) throw data("That is not something this page can do.", { status: 400 });
-  const text = (name: string) => (typeof formData.get(name) === "string" ? (formData.get(name) as string) : "");
-  const values: Values = {
-    role: text("role"),
-    footprints: formData.getAll("footprints").filter((v): v is string => typeof v === "string"),
-    conflictFootprint: text("conflictFootprint"),
-    conflictReason: text("conflictReason"),
-    deactivationReason: text("deactivationReason"),
-  };
-  const refuse = (errors: Partial<Record<Field, string>>, status = 400) =>
-    data({ intent: intent.data as Intent, errors, values, reinvited: null }, { status });
+  const form = parseForm(await request.formData(), AdminUserSchema);
+  const intent = form.payload.intent;
+  if (!isIntent(intent)) throw data("That is not something this page can do.", { status: 400 });
+  const refuse = (result: SubmissionResult<string[]>, status = 400) =>
+    data({ form: intent, result, reinvited: null as Reinvited | null }, { status });
   const done = (what: keyof typeof DONE) => redirectWithFlash(`/admin/users/${user.id}`, DONE[what]!);
 
-  switch (intent.data) {
+  // Nobody deactivates their own account, whatever else the form says.
+  if (intent === "deactivate") {
+    const allowed = canDeactivate(admin, user.id);
+    if (!allowed.ok) return refuse(form.reply({ formErrors: [allowed.reason] }), 403);
+  }
+  if (form.status !== "success") return refuse(form.reply());
+
+  const posted = form.value;
+  switch (posted.intent) {
     case "access": {
-      const parsed = AccessSchema.safeParse(values);
-      if (!parsed.success) return refuse({ role: "Select a role" });
-      const outcome = await changeRoleAndFootprints(db(), admin, user.id, {
-        role: parsed.data.role,
-        footprintCodes: parsed.data.footprints,
-      });
-      if (!outcome.ok) return refuse({ [outcome.field]: outcome.reason }, admin.id === user.id ? 403 : 400);
+      const outcome = await changeRoleAndFootprints(db(), admin, user.id, { role: posted.role, footprintCodes: posted.footprints });
+      if (!outcome.ok) return refuse(form.reply({ fieldErrors: { [outcome.field]: [outcome.reason] } }), admin.id === user.id ? 403 : 400);
       return done(outcome.changed ? "access" : "unchanged");
     }
     case "record-conflict": {
-      const parsed = ConflictSchema.safeParse(values);
-      if (!parsed.success) {
-        const errors: Partial<Record<Field, string>> = {};
-        for (const issue of parsed.error.issues) errors[issue.path[0] as Field] ??= issue.message;
-        return refuse(errors);
-      }
-      const footprint = await findFootprint(db(), parsed.data.conflictFootprint);
-      if (!footprint) return refuse({ conflictFootprint: "Select a footprint from the list" });
+      const footprint = await findFootprint(db(), posted.conflictFootprint);
+      if (!footprint) return refuse(form.reply({ fieldErrors: { conflictFootprint: ["Select a footprint from the list"] } }));
       const outcome = await recordConflictFor(db(), admin, user.id, {
         footprintCode: footprint.code,
         footprintName: footprint.name,
-        reason: parsed.data.conflictReason,
+        reason: posted.conflictReason,
       });
-      if (!outcome.ok) return refuse({ conflictFootprint: outcome.reason });
+      if (!outcome.ok) return refuse(form.reply({ fieldErrors: { conflictFootprint: [outcome.reason] } }));
       return done("conflict-recorded");
     }
     case "withdraw-conflict": {
-      const outcome = await withdrawConflictFor(db(), admin, user.id, text("footprintCode"));
-      if (!outcome.ok) return refuse({ conflicts: outcome.reason });
+      const outcome = await withdrawConflictFor(db(), admin, user.id, posted.footprintCode);
+      if (!outcome.ok) return refuse(form.reply({ formErrors: [outcome.reason] }));
       return done("conflict-withdrawn");
     }
     case "deactivate": {
-      const allowed = canDeactivate(admin, user.id);
-      if (!allowed.ok) return refuse({ account: allowed.reason }, 403);
-      const parsed = DeactivateSchema.safeParse(values);
-      if (!parsed.success) return refuse({ deactivationReason: parsed.error.issues[0]!.message });
-      const outcome = await deactivateUser(db(), admin, user.id, parsed.data.deactivationReason);
-      if (!outcome.ok) return refuse({ account: outcome.reason });
+      const outcome = await deactivateUser(db(), admin, user.id, posted.deactivationReason);
+      if (!outcome.ok) return refuse(form.reply({ formErrors: [outcome.reason] }));
       return done("deactivated");
     }
     case "reactivate": {
       const outcome = await reactivateUser(db(), admin, user.id);
-      if (!outcome.ok) return refuse({ account: outcome.reason });
+      if (!outcome.ok) return refuse(form.reply({ formErrors: [outcome.reason] }));
       return done("reactivated");
     }
     case "reinvite": {
       const outcome = await resendInvitation(db(), admin, user.id);
-      if (!outcome.ok) return refuse({ account: outcome.reason });
-      return {
-        intent: intent.data as Intent,
-        errors: {},
-        values: {},
-        reinvited: { expiresAt: outcome.expiresAt, link: env().production ? null : outcome.link },
-      };
+      if (!outcome.ok) return refuse(form.reply({ formErrors: [outcome.reason] }));
+      const reinvited: Reinvited = { expiresAt: outcome.expiresAt, link: env().production ? null : outcome.link };
+      return { form: intent, result: null as SubmissionResult<string[]> | null, reinvited };
     }
   }
 }
@@ -192,44 +187,36 @@ const ROLE_HINTS: Record<Role, string> = {
   admin: "Manages users and assignments, and sees everything.",
 };
 
-/** Where each error's summary link takes focus. */
-function anchorFor(field: Field, firstFootprint: string): string {
-  switch (field) {
-    case "role":
-      return "role-lead";
-    case "footprints":
-      return `footprint-${firstFootprint}`;
-    case "conflicts":
-      return "conflicts";
-    case "account":
-      return "account-actions";
-    default:
-      return field;
-  }
-}
-
-function ErrorText({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
+function ErrorText({ id, errors }: { id: string; errors: string[] | null | undefined }) {
+  return errors ? (
     <span className="nhsuk-error-message" id={id}>
       <span className="nhsuk-u-visually-hidden">Error: </span>
-      {message}
+      {errors.join(" ")}
     </span>
   ) : null;
 }
 
+type Footprints = Route.ComponentProps["loaderData"]["regions"];
+
 export default function AdminUser({ loaderData: d, actionData }: Route.ComponentProps) {
   const { user } = d;
-  const errors: Partial<Record<Field, string>> = actionData?.errors ?? {};
-  const kept: Values = actionData && Object.keys(errors).length > 0 ? actionData.values : {};
+  // The page has several forms, so the server checks them (no Zod in the browser) and the one
+  // summary lists every error of whichever was sent. Each form takes only its own reply.
+  const replyFor = (intent: Intent) => (actionData?.form === intent ? (actionData.result ?? undefined) : undefined);
+  const errorsOf = (intent: Intent, name: string) => replyFor(intent)?.error?.[name] ?? undefined;
+  const accountErrors = errorsOf("deactivate", "") ?? errorsOf("reactivate", "") ?? errorsOf("reinvite", "");
   const firstFootprint = d.regions[0]?.footprints[0]?.code ?? "";
-  const summary: ErrorSummaryItem[] = (Object.entries(errors) as [Field, string][]).map(([field, message]) => ({
-    fieldId: anchorFor(field, firstFootprint),
-    message,
-  }));
+  const summary = summaryItems([
+    [errorsOf("access", ""), "access"],
+    [errorsOf("access", "role"), choiceId({ id: "access-role" }, "lead")],
+    [errorsOf("access", "footprints"), choiceId({ id: "access-footprints" }, firstFootprint)],
+    [errorsOf("withdraw-conflict", ""), "conflicts"],
+    [errorsOf("record-conflict", "conflictFootprint"), "record-conflict-conflictFootprint"],
+    [errorsOf("record-conflict", "conflictReason"), "record-conflict-conflictReason"],
+    [accountErrors, "account-actions"],
+    [errorsOf("deactivate", "deactivationReason"), "deactivate-deactivationReason"],
+  ]);
   const reinvited = actionData?.reinvited ?? null;
-  const role = kept.role ?? user.role;
-  const chosen = new Set(kept.footprints ?? user.footprints.map((f) => f.code));
-  const formKey = `${user.role}:${user.footprints.map((f) => f.code).join(",")}`;
   const canHaveConflicts = user.role !== "lead";
 
   return (
@@ -289,71 +276,13 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
         ) : (
           <>
             <h2>Role and footprints</h2>
-            <Form method="post" noValidate key={formKey}>
-              <input type="hidden" name="intent" value="access" />
-              <div className={`nhsuk-form-group${errors.role ? " nhsuk-form-group--error" : ""}`}>
-                <fieldset className="nhsuk-fieldset" aria-describedby={errors.role ? "role-error" : undefined}>
-                  <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Role</legend>
-                  <ErrorText id="role-error" message={errors.role} />
-                  <div className="nhsuk-radios" data-module="nhsuk-radios">
-                    {(["lead", "reviewer", "admin"] as const).map((value) => (
-                      <div className="nhsuk-radios__item" key={value}>
-                        <input
-                          className="nhsuk-radios__input"
-                          id={`role-${value}`}
-                          name="role"
-                          type="radio"
-                          value={value}
-                          defaultChecked={role === value}
-                          aria-describedby={`role-${value}-hint`}
-                        />
-                        <label className="nhsuk-label nhsuk-radios__label" htmlFor={`role-${value}`}>
-                          {ROLE_LABELS[value]}
-                        </label>
-                        <div className="nhsuk-hint nhsuk-radios__hint" id={`role-${value}-hint`}>
-                          {ROLE_HINTS[value]}
-                        </div>
-                      </div>
-                    ))}
-                  </div>
-                </fieldset>
-              </div>
-              <div className={`nhsuk-form-group${errors.footprints ? " nhsuk-form-group--error" : ""}`}>
-                <fieldset className="nhsuk-fieldset" aria-describedby={`footprints-hint${errors.footprints ? " footprints-error" : ""}`}>
-                  <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Footprints</legend>
-                  <div className="nhsuk-hint" id="footprints-hint">
-                    For a system lead only: the STP footprints whose proposals they work on. Select all that apply. Changing the role away
-                    from system lead needs the footprints cleared.
-                  </div>
-                  <ErrorText id="footprints-error" message={errors.footprints} />
-                  {d.regions.map((region) => (
-                    <fieldset className="nhsuk-fieldset nhsuk-u-margin-bottom-4" key={region.name}>
-                      <legend className="nhsuk-fieldset__legend">{region.name}</legend>
-                      <div className="nhsuk-checkboxes" data-module="nhsuk-checkboxes">
-                        {region.footprints.map((f) => (
-                          <div className="nhsuk-checkboxes__item" key={f.code}>
-                            <input
-                              className="nhsuk-checkboxes__input"
-                              id={`footprint-${f.code}`}
-                              name="footprints"
-                              type="checkbox"
-                              value={f.code}
-                              defaultChecked={chosen.has(f.code)}
-                            />
-                            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`footprint-${f.code}`}>
-                              {f.name}
-                            </label>
-                          </div>
-                        ))}
-                      </div>
-                    </fieldset>
-                  ))}
-                </fieldset>
-              </div>
-              <button className="nhsuk-button" type="submit">
-                Save role and footprints
-              </button>
-            </Form>
+            {/* A new key once saved, so the form starts again from what is now saved. */}
+            <AccessForm
+              key={`${user.role}:${user.footprints.map((f) => f.code).join(",")}`}
+              saved={{ role: user.role, footprints: user.footprints.map((f) => f.code) }}
+              regions={d.regions}
+              lastResult={replyFor("access")}
+            />
           </>
         )}
 
@@ -366,7 +295,7 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
               A reviewer is never assigned to a footprint they have a conflict with. Record a conflict they have told you about, or withdraw
               one that no longer applies.
             </p>
-            <ErrorText id="conflicts-error" message={errors.conflicts} />
+            <ErrorText id="conflicts-error" errors={errorsOf("withdraw-conflict", "")} />
           </>
         ) : null}
       </div>
@@ -386,56 +315,18 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
         {canHaveConflicts ? (
           <>
             <h3>Record a conflict</h3>
-            <Form method="post" noValidate key={`conflicts:${user.conflicts.map((c) => c.footprintCode).join(",")}`}>
-              <input type="hidden" name="intent" value="record-conflict" />
-              <div className={`nhsuk-form-group${errors.conflictFootprint ? " nhsuk-form-group--error" : ""}`}>
-                <label className="nhsuk-label nhsuk-label--s" htmlFor="conflictFootprint">
-                  Footprint
-                </label>
-                <ErrorText id="conflictFootprint-error" message={errors.conflictFootprint} />
-                <select
-                  className={`nhsuk-select${errors.conflictFootprint ? " nhsuk-select--error" : ""}`}
-                  id="conflictFootprint"
-                  name="conflictFootprint"
-                  defaultValue={kept.conflictFootprint ?? ""}
-                  aria-describedby={errors.conflictFootprint ? "conflictFootprint-error" : undefined}
-                >
-                  <option value="">Select a footprint</option>
-                  {d.footprints.map((f) => (
-                    <option key={f.code} value={f.code}>
-                      {f.name} ({f.regionName})
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className={`nhsuk-form-group${errors.conflictReason ? " nhsuk-form-group--error" : ""}`}>
-                <label className="nhsuk-label nhsuk-label--s" htmlFor="conflictReason">
-                  Reason
-                </label>
-                <div className="nhsuk-hint" id="conflictReason-hint">
-                  For example, a past or present role with a commissioner or provider in the footprint.
-                </div>
-                <ErrorText id="conflictReason-error" message={errors.conflictReason} />
-                <textarea
-                  className={`nhsuk-textarea${errors.conflictReason ? " nhsuk-textarea--error" : ""}`}
-                  id="conflictReason"
-                  name="conflictReason"
-                  rows={3}
-                  defaultValue={kept.conflictReason ?? ""}
-                  aria-describedby={errors.conflictReason ? "conflictReason-hint conflictReason-error" : "conflictReason-hint"}
-                />
-              </div>
-              <button className="nhsuk-button nhsuk-button--secondary" type="submit">
-                Record conflict
-              </button>
-            </Form>
+            <ConflictForm
+              key={`conflicts:${user.conflicts.map((c) => c.footprintCode).join(",")}`}
+              footprints={d.footprints}
+              lastResult={replyFor("record-conflict")}
+            />
           </>
         ) : null}
 
         <h2 id="account-actions" tabIndex={-1}>
           Access to the service
         </h2>
-        <ErrorText id="account-error" message={errors.account} />
+        <ErrorText id="account-error" errors={accountErrors} />
         {user.status === "invited" ? (
           <Form method="post">
             <input type="hidden" name="intent" value="reinvite" />
@@ -459,41 +350,102 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
             </button>
           </Form>
         ) : (
-          <Form method="post" noValidate key={`deactivate:${user.status}`}>
-            <input type="hidden" name="intent" value="deactivate" />
-            <div className="nhsuk-warning-callout">
-              <h3 className="nhsuk-warning-callout__label">
-                <span role="text">
-                  <span className="nhsuk-u-visually-hidden">Important: </span>
-                  Deactivating an account
-                </span>
-              </h3>
-              <p>
-                They are signed out at once and cannot sign in until the account is reactivated. Their submissions, reviews and history
-                stay. Reviews assigned to them stay assigned: assign other reviewers if needed.
-              </p>
-            </div>
-            <div className={`nhsuk-form-group${errors.deactivationReason ? " nhsuk-form-group--error" : ""}`}>
-              <label className="nhsuk-label nhsuk-label--s" htmlFor="deactivationReason">
-                Why is the account being deactivated?
-              </label>
-              <ErrorText id="deactivationReason-error" message={errors.deactivationReason} />
-              <textarea
-                className={`nhsuk-textarea${errors.deactivationReason ? " nhsuk-textarea--error" : ""}`}
-                id="deactivationReason"
-                name="deactivationReason"
-                rows={3}
-                defaultValue={kept.deactivationReason ?? ""}
-                aria-describedby={errors.deactivationReason ? "deactivationReason-error" : undefined}
-              />
-            </div>
-            <button className="nhsuk-button nhsuk-button--warning" type="submit">
-              Deactivate account
-            </button>
-          </Form>
+          <DeactivateForm key={`deactivate:${user.status}`} lastResult={replyFor("deactivate")} />
         )}
       </div>
     </div>
+  );
+}
+
+function AccessForm({
+  saved,
+  regions,
+  lastResult,
+}: {
+  saved: { role: Role; footprints: string[] };
+  regions: Footprints;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const [form, fields] = useForm<{ intent: "access"; role: Role; footprints: string[] }>({ id: "access", lastResult, defaultValue: saved });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name={fields.intent.name} value="access" />
+      <Radios
+        field={fields.role}
+        legend="Role"
+        choices={(["lead", "reviewer", "admin"] as const).map((value) => ({ value, label: ROLE_LABELS[value], hint: ROLE_HINTS[value] }))}
+      />
+      <Checkboxes
+        field={fields.footprints}
+        legend="Footprints"
+        hint="For a system lead only: the STP footprints whose proposals they work on. Select all that apply. Changing the role away from system lead needs the footprints cleared."
+        groups={regions.map((region) => ({
+          legend: region.name,
+          choices: region.footprints.map((f) => ({ value: f.code, label: f.name })),
+        }))}
+      />
+      <button className="nhsuk-button" type="submit">
+        Save role and footprints
+      </button>
+    </Form>
+  );
+}
+
+function ConflictForm({
+  footprints,
+  lastResult,
+}: {
+  footprints: Route.ComponentProps["loaderData"]["footprints"];
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const [form, fields] = useForm<{ intent: "record-conflict"; conflictFootprint: string; conflictReason: string }>({
+    id: "record-conflict",
+    lastResult,
+  });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name={fields.intent.name} value="record-conflict" />
+      <Select
+        field={fields.conflictFootprint}
+        label="Footprint"
+        emptyLabel="Select a footprint"
+        options={footprints.map((f) => ({ value: f.code, label: `${f.name} (${f.regionName})` }))}
+      />
+      <Textarea
+        field={fields.conflictReason}
+        label="Reason"
+        hint="For example, a past or present role with a commissioner or provider in the footprint."
+        rows={3}
+      />
+      <button className="nhsuk-button nhsuk-button--secondary" type="submit">
+        Record conflict
+      </button>
+    </Form>
+  );
+}
+
+function DeactivateForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
+  const [form, fields] = useForm<{ intent: "deactivate"; deactivationReason: string }>({ id: "deactivate", lastResult });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name={fields.intent.name} value="deactivate" />
+      <div className="nhsuk-warning-callout">
+        <h3 className="nhsuk-warning-callout__label">
+          <span role="text">
+            <span className="nhsuk-u-visually-hidden">Important: </span>
+            Deactivating an account
+          </span>
+        </h3>
+        <p>
+          They are signed out at once and cannot sign in until the account is reactivated. Their submissions, reviews and history stay.
+          Reviews assigned to them stay assigned: assign other reviewers if needed.
+        </p>
+      </div>
+      <Textarea field={fields.deactivationReason} label="Why is the account being deactivated?" rows={3} />
+      <button className="nhsuk-button nhsuk-button--warning" type="submit">
+        Deactivate account
+      </button>
+    </Form>
   );
 }
 

@@ -1,7 +1,13 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-assign";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { parseForm } from "../.server/forms.ts";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { choiceId, Radios } from "../components/form/Choices.tsx";
+import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
+import { intentField, versionField } from "../forms/hidden-fields.ts";
 import { checkReviewerPair, reviewerOptionsFor } from "../.server/assignments.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
@@ -29,43 +35,33 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 }
 
 const AssignSchema = z.object({
-  intent: z.enum(["check", "assign"]),
-  leadReviewerId: z.string({ error: "Choose the lead reviewer" }).min(1, "Choose the lead reviewer"),
-  secondReviewerId: z.string({ error: "Choose the second reviewer" }).min(1, "Choose the second reviewer"),
-  version: z.coerce.number().int(),
+  intent: intentField(["check", "assign"]),
+  leadReviewerId: z.string({ error: "Choose the lead reviewer" }).min(1, "Choose the lead reviewer").max(100),
+  secondReviewerId: z.string({ error: "Choose the second reviewer" }).min(1, "Choose the second reviewer").max(100),
+  version: versionField,
 });
-
-type ActionResult = {
-  check?: { ok: boolean; message: string };
-  errors?: { field: string; message: string }[];
-  values: { leadReviewerId?: string; secondReviewerId?: string };
-};
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireRole(request, "admin");
   const loaded = await requireSubmission(db(), user, params.id);
-  const form = Object.fromEntries(await request.formData());
-  const values = { leadReviewerId: String(form.leadReviewerId ?? ""), secondReviewerId: String(form.secondReviewerId ?? "") };
-  const parsed = AssignSchema.safeParse(form);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
-    return data<ActionResult>({ errors, values }, { status: 400 });
-  }
-  const { leadReviewerId, secondReviewerId } = parsed.data;
-  if (parsed.data.intent === "check") {
-    return data<ActionResult>({ check: await checkReviewerPair(db(), loaded, leadReviewerId, secondReviewerId), values });
+  const form = parseForm(await request.formData(), AssignSchema);
+  if (form.status !== "success") return data({ result: form.reply(), check: null }, { status: 400 });
+  const { intent, leadReviewerId, secondReviewerId, version } = form.value;
+  if (intent === "check") {
+    // Nothing is saved: the page again, with the pair still chosen and what the check found.
+    return data({ result: form.reply(), check: await checkReviewerPair(db(), loaded, leadReviewerId, secondReviewerId) });
   }
   const result = await applyEvent(
     db(),
     loaded.submission.id,
     loaded.actor,
     { type: "ASSIGN", leadReviewerId, secondReviewerId },
-    { expectedVersion: parsed.data.version },
+    { expectedVersion: version },
   );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data<ActionResult>(
-      { errors: [{ field: "leadReviewerId", message: result.reason }], values },
+    return data(
+      { result: form.reply({ fieldErrors: { leadReviewerId: [result.reason] } }), check: null },
       { status: result.kind === "conflict" ? 409 : 403 },
     );
   }
@@ -73,10 +69,36 @@ export async function action({ request, params }: Route.ActionArgs) {
 }
 
 export default function Assign({ loaderData: d, actionData }: Route.ComponentProps) {
-  const result = actionData as ActionResult | undefined;
-  const errors = (result?.errors ?? []).map((e) => ({ fieldId: `${e.field}-0`, message: e.message }));
-  const errorFor = (field: string) => result?.errors?.find((e) => e.field === field)?.message;
-  const chosen = result?.values ?? {};
+  const [form, fields] = useForm({
+    id: "assign",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const formErrors = formLevelErrors(form.errors, fields.intent.errors, fields.version.errors);
+  const firstReviewer = d.reviewers[0]?.id ?? "";
+  const errors = summaryItems([
+    [formErrors, `${form.id}--error`],
+    [fields.leadReviewerId.errors, choiceId(fields.leadReviewerId, firstReviewer)],
+    [fields.secondReviewerId.errors, choiceId(fields.secondReviewerId, firstReviewer)],
+  ]);
+  const check = actionData?.check ?? null;
+  const reviewers = d.reviewers.map((r) => ({
+    value: r.id,
+    label: r.name,
+    hint: (
+      <>
+        {r.activeReviews} active {r.activeReviews === 1 ? "review" : "reviews"}.
+        {r.blockedBecause ? (
+          <>
+            {" "}
+            <strong className="nhsuk-tag nhsuk-tag--red">Cannot review: {r.blockedBecause.toLowerCase()}</strong>
+          </>
+        ) : null}
+      </>
+    ),
+  }));
   return (
     <>
       <Link className="nhsuk-back-link" to="/admin/assignments">
@@ -96,67 +118,39 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
         reviewer countersigns it. Nobody who has declared a conflict with this footprint, or who wrote the submission, can review it. Check
         a pair before assigning if you are unsure.
       </p>
-      {result?.check ? (
-        <div className={result.check.ok ? "nhsuk-inset-text" : "nhsuk-warning-callout"} role="status">
-          {result.check.ok ? null : (
+      {check ? (
+        <div className={check.ok ? "nhsuk-inset-text" : "nhsuk-warning-callout"} role="status">
+          {check.ok ? null : (
             <h2 className="nhsuk-warning-callout__label">
               <span role="text">
                 <span className="nhsuk-u-visually-hidden">Important: </span>This pair cannot review it
               </span>
             </h2>
           )}
-          <p>{result.check.message}</p>
+          <p>{check.message}</p>
         </div>
       ) : null}
-      <Form method="post">
-        <input type="hidden" name="version" value={d.submission.version} />
-        {(["leadReviewerId", "secondReviewerId"] as const).map((field) => (
-          <div key={field} className={`nhsuk-form-group${errorFor(field) ? " nhsuk-form-group--error" : ""}`}>
-            <fieldset className="nhsuk-fieldset" aria-describedby={errorFor(field) ? `${field}-error` : undefined}>
-              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
-                {field === "leadReviewerId" ? "Lead reviewer" : "Second reviewer"}
-              </legend>
-              {errorFor(field) ? (
-                <span className="nhsuk-error-message" id={`${field}-error`}>
-                  <span className="nhsuk-u-visually-hidden">Error:</span> {errorFor(field)}
-                </span>
-              ) : null}
-              <div className="nhsuk-radios">
-                {d.reviewers.map((r, i) => (
-                  <div className="nhsuk-radios__item" key={r.id}>
-                    <input
-                      className="nhsuk-radios__input"
-                      id={`${field}-${i}`}
-                      name={field}
-                      type="radio"
-                      value={r.id}
-                      defaultChecked={chosen[field] === r.id}
-                      aria-describedby={`${field}-${i}-hint`}
-                    />
-                    <label className="nhsuk-label nhsuk-radios__label" htmlFor={`${field}-${i}`}>
-                      {r.name}
-                    </label>
-                    <div className="nhsuk-hint nhsuk-radios__hint" id={`${field}-${i}-hint`}>
-                      {r.activeReviews} active {r.activeReviews === 1 ? "review" : "reviews"}.
-                      {r.blockedBecause ? (
-                        <>
-                          {" "}
-                          <strong className="nhsuk-tag nhsuk-tag--red">Cannot review: {r.blockedBecause.toLowerCase()}</strong>
-                        </>
-                      ) : null}
-                    </div>
-                  </div>
-                ))}
-              </div>
-            </fieldset>
-          </div>
-        ))}
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors formId={form.id} errors={formErrors} />
+        <input type="hidden" name={fields.version.name} value={d.submission.version} />
+        <Radios
+          field={fields.leadReviewerId}
+          legend="Lead reviewer"
+          legendClassName="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"
+          choices={reviewers}
+        />
+        <Radios
+          field={fields.secondReviewerId}
+          legend="Second reviewer"
+          legendClassName="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"
+          choices={reviewers}
+        />
         <div className="nhsuk-button-group">
-          <button className="nhsuk-button nhsuk-button--secondary" type="submit" name="intent" value="check">
+          <button className="nhsuk-button nhsuk-button--secondary" type="submit" name={fields.intent.name} value="check">
             Check for conflicts
           </button>
           {d.waiting ? (
-            <button className="nhsuk-button" type="submit" name="intent" value="assign">
+            <button className="nhsuk-button" type="submit" name={fields.intent.name} value="assign">
               Assign reviewers
             </button>
           ) : null}

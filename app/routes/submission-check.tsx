@@ -1,7 +1,12 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-check";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { parseForm } from "../.server/forms.ts";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
+import { versionField } from "../forms/hidden-fields.ts";
 import { summaryRows } from "../format.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
@@ -49,34 +54,47 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 const SubmitSchema = z.object({
   declaration: z.literal("yes", { error: "Confirm the declaration before you submit" }),
-  version: z.coerce.number().int(),
+  version: versionField,
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireUser(request);
   const loaded = await requireSubmission(db(), user, params.id);
-  const parsed = SubmitSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    return data({ error: parsed.error.issues[0]?.message ?? "Confirm the declaration", field: "declaration" }, { status: 400 });
-  }
+  const form = parseForm(await request.formData(), SubmitSchema);
+  if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
   const type = hasTag(loaded.submission.state, "returned") ? "RESUBMIT" : "SUBMIT";
   const result = await applyEvent(
     db(),
     loaded.submission.id,
     loaded.actor,
     { type, declaration: true },
-    { expectedVersion: parsed.data.version },
+    { expectedVersion: form.value.version },
   );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ error: result.reason, field: "submit" }, { status: result.kind === "conflict" ? 409 : 403 });
+    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
   }
   return redirect(`/submissions/${loaded.submission.id}/submitted?version=${result.versionNumber ?? ""}`);
 }
 
 export default function CheckAnswers({ loaderData: d, actionData }: Route.ComponentProps) {
   const id = d.submission.id;
-  const errors = actionData ? [{ fieldId: actionData.field === "declaration" ? "declaration" : "submit", message: actionData.error }] : [];
+  const [form, fields] = useForm({
+    id: "submit",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SubmitSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const formErrors = formLevelErrors(form.errors, fields.version.errors);
+  const declaration = fields.declaration;
+  // Without the form on the page (a check now fails, or someone else submitted it), a refusal
+  // links to the checks instead.
+  const formShown = d.canSubmit && d.blocking.length === 0;
+  const errors = summaryItems([
+    [formErrors, formShown ? `${form.id}--error` : "maincontent"],
+    [declaration.errors, declaration.id],
+  ]);
   const verb = d.resubmission ? "Resubmit" : `Submit for checkpoint ${d.checkpoint}`;
   return (
     <>
@@ -183,22 +201,31 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
         <Link to={`/submissions/${id}/sections/evidence`}>Change the evidence</Link>
       </p>
 
-      {d.canSubmit && d.blocking.length === 0 ? (
-        <Form method="post" id="submit">
-          <input type="hidden" name="version" value={d.submission.version} />
+      {formShown ? (
+        <Form method="post" {...getFormProps(form)}>
+          <FormErrors formId={form.id} errors={formErrors} />
+          <input type="hidden" name={fields.version.name} value={d.submission.version} />
           <h2>Declaration</h2>
-          <div className={`nhsuk-form-group${actionData?.field === "declaration" ? " nhsuk-form-group--error" : ""}`}>
-            <fieldset className="nhsuk-fieldset">
+          <div className={`nhsuk-form-group${declaration.errors ? " nhsuk-form-group--error" : ""}`}>
+            <fieldset className="nhsuk-fieldset" aria-describedby={declaration.errors ? declaration.errorId : undefined}>
               <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Confirm before you submit</legend>
-              {actionData?.field === "declaration" ? (
-                <span className="nhsuk-error-message" id="declaration-error">
-                  <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.error}
+              {declaration.errors ? (
+                <span className="nhsuk-error-message" id={declaration.errorId}>
+                  <span className="nhsuk-u-visually-hidden">Error:</span> {declaration.errors.join(". ")}
                 </span>
               ) : null}
               <div className="nhsuk-checkboxes">
                 <div className="nhsuk-checkboxes__item">
-                  <input className="nhsuk-checkboxes__input" id="declaration" name="declaration" type="checkbox" value="yes" />
-                  <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="declaration">
+                  <input
+                    key={declaration.key}
+                    className="nhsuk-checkboxes__input"
+                    id={declaration.id}
+                    name={declaration.name}
+                    type="checkbox"
+                    value="yes"
+                    defaultChecked={declaration.initialValue === "yes"}
+                  />
+                  <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={declaration.id}>
                     I confirm these answers are accurate, and that the commissioners' governing bodies have approved the proposal as
                     described.
                   </label>

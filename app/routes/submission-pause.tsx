@@ -1,9 +1,13 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-pause";
-import { clipToSchema } from "../.server/forms.ts";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
-import { ReasonField } from "../components/ReasonField.tsx";
+import { parseForm } from "../.server/forms.ts";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
+import { Textarea } from "../components/form/Textarea.tsx";
+import { intentField, versionField } from "../forms/hidden-fields.ts";
 import { stateLabel } from "../status.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
@@ -28,46 +32,53 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   };
 }
 
-const ReasonSchema = z.object({
-  intent: z.enum(["pause", "resume"]),
+const PauseSchema = z.object({
+  intent: intentField(["pause", "resume"]),
   reason: z.string({ error: "Enter the reason" }).trim().min(1, "Enter the reason").max(2000, "Reason must be 2,000 characters or fewer"),
-  version: z.coerce.number().int(),
+  version: versionField,
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireRole(request, "admin");
   const { submission, actor } = await requireSubmission(db(), user, params.id);
-  const form = Object.fromEntries(await request.formData());
-  const parsed = ReasonSchema.safeParse(form);
-  if (!parsed.success)
-    return data(
-      { error: parsed.error.issues[0]!.message, reason: clipToSchema(String(form.reason ?? ""), ReasonSchema.shape.reason) as string },
-      { status: 400 },
-    );
-  const type = parsed.data.intent === "pause" ? "PAUSE" : "RESUME";
+  const form = parseForm(await request.formData(), PauseSchema);
+  if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
+  const { intent, reason, version } = form.value;
   const result = await applyEvent(
     db(),
     submission.id,
     actor,
-    { type, reason: parsed.data.reason },
-    { expectedVersion: parsed.data.version },
+    { type: intent === "pause" ? "PAUSE" : "RESUME", reason },
+    { expectedVersion: version },
   );
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ error: result.reason, reason: parsed.data.reason }, { status: result.kind === "conflict" ? 409 : 403 });
+    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
   }
   return redirect(`/submissions/${submission.id}`);
 }
 
 export default function Pause({ loaderData: d, actionData }: Route.ComponentProps) {
   const verb = d.paused ? "Resume" : "Pause";
+  const [form, fields] = useForm({
+    id: "pause",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PauseSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const formErrors = formLevelErrors(form.errors, fields.intent.errors, fields.version.errors);
+  const summary = summaryItems([
+    [formErrors, `${form.id}--error`],
+    [fields.reason.errors, fields.reason.id],
+  ]);
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <Link className="nhsuk-back-link" to={`/submissions/${d.id}`}>
           Back to the submission
         </Link>
-        <ErrorSummary errors={actionData ? [{ fieldId: "reason", message: actionData.error }] : []} />
+        <ErrorSummary errors={summary} />
         <span className="nhsuk-caption-l">{d.title}</span>
         <h1>{verb} this submission</h1>
         {d.neither ? (
@@ -85,14 +96,11 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
                 {d.stateLabel.toLowerCase()}.
               </p>
             )}
-            <Form method="post">
-              <input type="hidden" name="version" value={d.version} />
-              <input type="hidden" name="intent" value={d.paused ? "resume" : "pause"} />
-              <ReasonField
-                label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"}
-                error={actionData?.error}
-                value={actionData?.reason}
-              />
+            <Form method="post" {...getFormProps(form)}>
+              <FormErrors formId={form.id} errors={formErrors} />
+              <input type="hidden" name={fields.version.name} value={d.version} />
+              <input type="hidden" name={fields.intent.name} value={d.paused ? "resume" : "pause"} />
+              <Textarea field={fields.reason} label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"} />
               <button className="nhsuk-button" type="submit">
                 {verb} submission
               </button>

@@ -1,10 +1,14 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-withdraw";
 import { redirectWithFlash } from "../.server/flash.ts";
-import { clipToSchema } from "../.server/forms.ts";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
-import { ReasonField } from "../components/ReasonField.tsx";
+import { parseForm } from "../.server/forms.ts";
+import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
+import { Textarea } from "../components/form/Textarea.tsx";
+import { versionField } from "../forms/hidden-fields.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { refusalOf, requirePermission, requireSubmission } from "../.server/submissions.ts";
@@ -25,29 +29,19 @@ const WithdrawSchema = z.object({
     .trim()
     .min(1, "Enter why the submission is being withdrawn")
     .max(2000, "Reason must be 2,000 characters or fewer"),
-  version: z.coerce.number().int(),
+  version: versionField,
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireUser(request);
   const { submission, actor } = await requireSubmission(db(), user, params.id);
-  const form = Object.fromEntries(await request.formData());
-  const parsed = WithdrawSchema.safeParse(form);
-  if (!parsed.success)
-    return data(
-      { error: parsed.error.issues[0]!.message, reason: clipToSchema(String(form.reason ?? ""), WithdrawSchema.shape.reason) as string },
-      { status: 400 },
-    );
-  const result = await applyEvent(
-    db(),
-    submission.id,
-    actor,
-    { type: "WITHDRAW", reason: parsed.data.reason },
-    { expectedVersion: parsed.data.version },
-  );
+  const form = parseForm(await request.formData(), WithdrawSchema);
+  if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
+  const { reason, version } = form.value;
+  const result = await applyEvent(db(), submission.id, actor, { type: "WITHDRAW", reason }, { expectedVersion: version });
   if (!result.ok) {
     if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ error: result.reason, reason: parsed.data.reason }, { status: result.kind === "conflict" ? 409 : 403 });
+    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
   }
   return redirectWithFlash(
     actor.role === "lead" ? "/submissions" : `/submissions/${submission.id}`,
@@ -56,13 +50,25 @@ export async function action({ request, params }: Route.ActionArgs) {
 }
 
 export default function Withdraw({ loaderData: d, actionData }: Route.ComponentProps) {
+  const [form, fields] = useForm({
+    id: "withdraw",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: WithdrawSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const formErrors = formLevelErrors(form.errors, fields.version.errors);
+  const summary = summaryItems([
+    [formErrors, `${form.id}--error`],
+    [fields.reason.errors, fields.reason.id],
+  ]);
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <Link className="nhsuk-back-link" to={`/submissions/${d.id}`}>
           Back to the submission
         </Link>
-        <ErrorSummary errors={actionData ? [{ fieldId: "reason", message: actionData.error }] : []} />
+        <ErrorSummary errors={summary} />
         <span className="nhsuk-caption-l">{d.title}</span>
         <h1>Withdraw this submission?</h1>
         {d.notNow ? (
@@ -77,9 +83,10 @@ export default function Withdraw({ loaderData: d, actionData }: Route.ComponentP
               </h2>
               <p>A withdrawn submission stops for good. Its answers, versions and history are kept, but nothing more can happen to it.</p>
             </div>
-            <Form method="post">
-              <input type="hidden" name="version" value={d.version} />
-              <ReasonField label="Why is it being withdrawn?" error={actionData?.error} value={actionData?.reason} />
+            <Form method="post" {...getFormProps(form)}>
+              <FormErrors formId={form.id} errors={formErrors} />
+              <input type="hidden" name={fields.version.name} value={d.version} />
+              <Textarea field={fields.reason} label="Why is it being withdrawn?" />
               <div className="nhsuk-button-group">
                 <button className="nhsuk-button nhsuk-button--warning" type="submit">
                   Withdraw submission

@@ -41,9 +41,10 @@ describe("pause and resume (admins, with a reason)", () => {
       action(args(formPost(`/submissions/${id}/pause`, { intent: "pause", reason: " ", version: "1" }, { cookie: cookies.admin }), { id })),
     )) as {
       init: { status: number };
-      data: { error: string };
+      data: { result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } };
     };
-    expect(noReason.data.error).toBe("Enter the reason");
+    expect(noReason.init.status).toBe(400);
+    expect(noReason.data.result.error).toEqual({ reason: ["Enter the reason"] });
     const paused = (await settle(() =>
       action(
         args(

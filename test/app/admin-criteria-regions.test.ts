@@ -72,7 +72,7 @@ describe("criteria publishing (admins only)", () => {
     const page = await import("../../app/routes/admin-criteria-simulation.tsx");
     const missing = (await settle(() => criteria.action(args(formPost("/admin/criteria", {}, { cookie: cookies.admin }))))) as Returned;
     expect(missing.init?.status).toBe(400);
-    expect(missing.data.error).toBe("Choose the criteria set to simulate");
+    expect(missing.data.result.error).toEqual({ target: ["Choose the criteria set to simulate"] });
 
     const started = (await criteria.action(
       args(formPost("/admin/criteria", { target: "2016-17" }, { cookie: cookies.admin })),
@@ -102,8 +102,8 @@ describe("criteria publishing (admins only)", () => {
       args(formPost(`/admin/criteria/simulations/${id}`, { scope: "chosen", reason: "  " }, { cookie: cookies.admin }), { id }),
     )) as Returned;
     expect(refused.init?.status).toBe(400);
-    expect(refused.data.errors.map((e: { fieldId: string }) => e.fieldId).sort()).toEqual(["chosen", "reason"]);
-    expect(refused.data.typed.scope).toBe("chosen");
+    expect(Object.keys(refused.data.result.error).sort()).toEqual(["reason", "submission"]);
+    expect(refused.data.result.initialValue.scope).toBe("chosen");
     expect(
       (await database.selectFrom("submission").select("criteria_set").where("id", "=", target).executeTakeFirstOrThrow()).criteria_set,
     ).toBe("2017-19");

@@ -32,7 +32,7 @@ type FormReply = {
 };
 type UserPageReply = {
   init: { status: number };
-  data: { intent: string; errors: Record<string, string>; values: Record<string, unknown> };
+  data: { form: string; result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } };
 };
 type Problem = { init: { status: number }; data: { problem: string } };
 
@@ -311,12 +311,12 @@ describe("/admin/users/:userId", () => {
     const before = (await adminChain()).length;
     const deactivate = (await userPost(ids.admin!, { intent: "deactivate", deactivationReason: "Leaving" })) as UserPageReply;
     expect(deactivate.init.status).toBe(403);
-    expect(deactivate.data.errors).toEqual({
-      account: "You cannot deactivate your own account. Ask another programme administrator to do it.",
+    expect(deactivate.data.result.error).toEqual({
+      "": ["You cannot deactivate your own account. Ask another programme administrator to do it."],
     });
     const demote = (await userPost(ids.admin!, { intent: "access", role: "reviewer" })) as UserPageReply;
     expect(demote.init.status).toBe(403);
-    expect(demote.data.errors).toEqual({ role: "You cannot change your own role. Ask another programme administrator to do it." });
+    expect(demote.data.result.error).toEqual({ role: ["You cannot change your own role. Ask another programme administrator to do it."] });
     expect(await adminChain()).toHaveLength(before);
     expect(await userPage(ids.admin!)).toMatchObject({ user: { role: "admin", status: "active" } });
   });
@@ -325,13 +325,14 @@ describe("/admin/users/:userId", () => {
     const target = ids["lead.manchester"]!;
     const misfit = (await userPost(target, { intent: "access", role: "reviewer", footprints: ["E54000007"] })) as UserPageReply;
     expect(misfit.init.status).toBe(400);
-    expect(misfit.data.errors).toEqual({
-      footprints: "Only system leads belong to footprints. Clear the footprints, or choose system lead",
+    expect(misfit.data.result.error).toEqual({
+      footprints: ["Only system leads belong to footprints. Clear the footprints, or choose system lead"],
     });
-    expect(misfit.data.values).toMatchObject({ role: "reviewer", footprints: ["E54000007"] });
+    expect(misfit.data.result.initialValue).toMatchObject({ role: "reviewer" });
+    expect([misfit.data.result.initialValue.footprints].flat()).toEqual(["E54000007"]);
     expect(await userPost(target, { intent: "access" })).toMatchObject({
       init: { status: 400 },
-      data: { errors: { role: "Select a role" } },
+      data: { form: "access", result: { error: { role: ["Select a role"] } } },
     });
 
     const moved = (await userPost(target, { intent: "access", role: "lead", footprints: ["E54000007", KENT] })) as Response;
@@ -355,9 +356,9 @@ describe("/admin/users/:userId", () => {
   it("records and withdraws a reviewer's conflict on their behalf", async () => {
     const target = ids["reviewer.one"]!;
     const blank = (await userPost(target, { intent: "record-conflict", conflictFootprint: "", conflictReason: "" })) as UserPageReply;
-    expect(blank.data.errors).toEqual({
-      conflictFootprint: "Select the footprint they have a conflict with",
-      conflictReason: "Enter the reason for the conflict",
+    expect(blank.data.result.error).toEqual({
+      conflictFootprint: ["Select the footprint they have a conflict with"],
+      conflictReason: ["Enter the reason for the conflict"],
     });
     const recorded = (await userPost(target, {
       intent: "record-conflict",
@@ -374,8 +375,8 @@ describe("/admin/users/:userId", () => {
       conflictFootprint: DEVON,
       conflictReason: "Again",
     })) as UserPageReply;
-    expect(again.data.errors.conflictFootprint).toMatch(/already has a conflict recorded with/);
-    expect(again.data.values).toMatchObject({ conflictFootprint: DEVON, conflictReason: "Again" });
+    expect(again.data.result.error.conflictFootprint?.[0]).toMatch(/already has a conflict recorded with/);
+    expect(again.data.result.initialValue).toMatchObject({ conflictFootprint: DEVON, conflictReason: "Again" });
 
     const withdrawn = (await userPost(target, { intent: "withdraw-conflict", footprintCode: DEVON })) as Response;
     expect(withdrawn.headers.get("Location")).toBe(`/admin/users/${target}`);
@@ -391,7 +392,7 @@ describe("/admin/users/:userId", () => {
     await expect(requireUser(appRequest("/", { cookie: cookies["reviewer.two"] }))).resolves.toMatchObject({ id: target });
 
     const noReason = (await userPost(target, { intent: "deactivate", deactivationReason: "  " })) as UserPageReply;
-    expect(noReason.data.errors).toEqual({ deactivationReason: "Enter why the account is being deactivated" });
+    expect(noReason.data.result.error).toEqual({ deactivationReason: ["Enter why the account is being deactivated"] });
 
     const response = (await userPost(target, { intent: "deactivate", deactivationReason: "Left NHS England" })) as Response;
     expect(response.headers.get("Location")).toBe(`/admin/users/${target}`);
@@ -408,7 +409,7 @@ describe("/admin/users/:userId", () => {
     expect((await adminChain()).at(-1)).toMatchObject({ action: "DEACTIVATE_USER" });
 
     const again = (await userPost(target, { intent: "deactivate", deactivationReason: "Twice" })) as UserPageReply;
-    expect(again.data.errors.account).toMatch(/already deactivated/);
+    expect(again.data.result.error[""]?.[0]).toMatch(/already deactivated/);
 
     const reactivated = (await userPost(target, { intent: "reactivate" })) as Response;
     expect(reactivated.headers.get("Location")).toBe(`/admin/users/${target}`);
@@ -422,7 +423,7 @@ describe("/admin/users/:userId", () => {
   it("sends a new invitation only while no password has been set", async () => {
     const refused = (await userPost(ids["lead.kent"]!, { intent: "reinvite" })) as UserPageReply;
     expect(refused.init.status).toBe(400);
-    expect(refused.data.errors.account).toMatch(/already set a password/);
+    expect(refused.data.result.error[""]?.[0]).toMatch(/already set a password/);
   });
 
   it("leaves the audit chains intact", async () => {

@@ -28,7 +28,7 @@ const KENT = "E54000032";
 
 type Refusal = {
   init: { status: number };
-  data: { errors: Record<string, string>; values: { footprintCode: string; reason: string } | null };
+  data: { form: "declare" | "withdraw"; result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } };
 };
 
 async function post(who: string, fields: Record<string, string>) {
@@ -103,10 +103,10 @@ describe("/account/conflicts", () => {
     const before = (await adminChain()).length;
     const refused = (await post("reviewer.one", { intent: "declare", footprintCode: KENT, reason: "Again" })) as Refusal;
     expect(refused.init.status).toBe(400);
-    expect(refused.data.errors.footprintCode).toBe(
+    expect(refused.data.result.error.footprintCode).toEqual([
       "You have already declared a conflict with Kent and Medway. Withdraw it first if the reason has changed.",
-    );
-    expect(refused.data.values).toEqual({ footprintCode: KENT, reason: "Again" });
+    ]);
+    expect(refused.data.result.initialValue).toEqual({ intent: "declare", footprintCode: KENT, reason: "Again" });
     expect(await adminChain()).toHaveLength(before);
     expect((await page("reviewer.one")).conflicts.map((c) => c.reason)).toEqual(["Non-executive director of a Kent CCG until 2016"]);
   });
@@ -114,18 +114,18 @@ describe("/account/conflicts", () => {
   it("asks for a footprint and a reason, and refuses an unknown footprint, keeping what was typed", async () => {
     const blank = (await post("reviewer.one", { intent: "declare", footprintCode: "", reason: " " })) as Refusal;
     expect(blank.init.status).toBe(400);
-    expect(blank.data.errors).toEqual({
-      footprintCode: "Select the footprint you have a conflict with",
-      reason: "Enter the reason for the conflict",
+    expect(blank.data.result.error).toEqual({
+      footprintCode: ["Select the footprint you have a conflict with"],
+      reason: ["Enter the reason for the conflict"],
     });
 
     const noReason = (await post("reviewer.one", { intent: "declare", footprintCode: "E54000007" })) as Refusal;
-    expect(noReason.data.errors).toEqual({ reason: "Enter the reason for the conflict" });
-    expect(noReason.data.values).toEqual({ footprintCode: "E54000007", reason: "" });
+    expect(noReason.data.result.error).toEqual({ reason: ["Enter the reason for the conflict"] });
+    expect(noReason.data.result.initialValue).toEqual({ intent: "declare", footprintCode: "E54000007" });
 
     const unknown = (await post("reviewer.one", { intent: "declare", footprintCode: "E99999999", reason: "Typed reason" })) as Refusal;
-    expect(unknown.data.errors).toEqual({ footprintCode: "Select a footprint from the list" });
-    expect(unknown.data.values).toEqual({ footprintCode: "E99999999", reason: "Typed reason" });
+    expect(unknown.data.result.error).toEqual({ footprintCode: ["Select a footprint from the list"] });
+    expect(unknown.data.result.initialValue).toEqual({ intent: "declare", footprintCode: "E99999999", reason: "Typed reason" });
 
     expect(await post("reviewer.one", { intent: "explode" })).toMatchObject({ init: { status: 400 } });
   });
@@ -148,7 +148,8 @@ describe("/account/conflicts", () => {
 
     const again = (await post("reviewer.one", { intent: "withdraw", footprintCode: KENT })) as Refusal;
     expect(again.init.status).toBe(400);
-    expect(again.data.errors.conflicts).toMatch(/no declared conflict with that footprint/);
+    expect(again.data.form).toBe("withdraw");
+    expect(again.data.result.error[""]?.[0]).toMatch(/no declared conflict with that footprint/);
     expect(await adminChain()).toHaveLength(before + 1);
     expect(await verifyAuditChains(database, { chain: ADMIN_CHAIN })).toMatchObject({ intact: true });
     expect(await verifyAuditChains(database)).toMatchObject({ intact: true });
@@ -177,9 +178,9 @@ describe("/account/conflicts", () => {
     const before = (await adminChain()).length;
     const refused = (await post("reviewer.one", { intent: "withdraw", footprintCode: KENT })) as Refusal;
     expect(refused.init.status).toBe(403);
-    expect(refused.data.errors.conflicts).toBe(
+    expect(refused.data.result.error[""]).toEqual([
       "A programme administrator recorded this conflict, so only an administrator can withdraw it. Contact them if it no longer applies.",
-    );
+    ]);
     expect((await findUserProfile(database, ids["reviewer.one"]!))!.conflicts.map((c) => c.footprintCode)).toEqual([KENT]);
     expect(await adminChain()).toHaveLength(before);
 

@@ -23,4 +23,19 @@ describe("what a form sends back with its errors", () => {
       note: "n".repeat(1000),
     });
   });
+
+  it("finds a field's maximum under its wrappers, and clips a form of several intents by the one it posted", () => {
+    const wrapped = z.object({ note: z.string().max(5).optional().default(""), list: z.array(z.string().max(2)).default([]) });
+    expect(clipToSchema({ note: "abcdefgh", list: ["xyz", "ab"] }, wrapped)).toEqual({ note: "abcde", list: ["xy", "ab"] });
+    const intents = z.discriminatedUnion("intent", [
+      z.object({ intent: z.literal("short"), text: z.string().max(3) }),
+      z.object({ intent: z.literal("long"), text: z.string().max(8), more: z.string().max(2) }),
+    ]);
+    expect(clipToSchema({ intent: "short", text: "abcdefghij", more: "zzz" }, intents)).toEqual({ intent: "short", text: "abc" });
+    expect(clipToSchema({ intent: "long", text: "abcdefghij", more: "zzz" }, intents)).toEqual({
+      intent: "long",
+      text: "abcdefgh",
+      more: "zz",
+    });
+  });
 });

@@ -144,9 +144,9 @@ describe("check your answers and submit", () => {
 
     const result = (await settle(() =>
       action(args(formPost(`/submissions/${id}/check`, { declaration: "yes", version: "1" }, { cookie: cookies["lead.kent"] }), { id })),
-    )) as { data: { error: string }; init: { status: number } };
+    )) as { data: { result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } }; init: { status: number } };
     expect(result.init.status).toBe(403);
-    expect(result.data.error).toMatch(/blocking checks? (is|are) still failing/);
+    expect(result.data.result.error[""]?.[0]).toMatch(/blocking checks? (is|are) still failing/);
     expect(await findSubmission(database, id)).toMatchObject({ state: "draft" });
   });
 
@@ -160,9 +160,9 @@ describe("check your answers and submit", () => {
 
     const noDeclaration = (await settle(() =>
       action(args(formPost(`/submissions/${id}/check`, { version: "1" }, { cookie: cookies["lead.kent"] }), { id })),
-    )) as { data: { error: string }; init: { status: number } };
+    )) as { data: { result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } }; init: { status: number } };
     expect(noDeclaration.init.status).toBe(400);
-    expect(noDeclaration.data.error).toBe("Confirm the declaration before you submit");
+    expect(noDeclaration.data.result.error).toEqual({ declaration: ["Confirm the declaration before you submit"] });
 
     const stale = (await settle(() =>
       action(args(formPost(`/submissions/${id}/check`, { declaration: "yes", version: "0" }, { cookie: cookies["lead.kent"] }), { id })),
@@ -197,9 +197,9 @@ describe("check your answers and submit", () => {
     expect(other).toMatchObject({ init: { status: 404 } });
     const reviewer = (await settle(() =>
       action(args(formPost(`/submissions/${id}/check`, { declaration: "yes", version: "1" }, { cookie: cookies["reviewer.one"] }), { id })),
-    )) as { data: { error: string }; init: { status: number } };
+    )) as { data: { result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } }; init: { status: number } };
     expect(reviewer.init.status).toBe(403);
-    expect(reviewer.data.error).toBe("Only a system lead of this submission's footprint can submit it.");
+    expect(reviewer.data.result.error[""]).toEqual(["Only a system lead of this submission's footprint can submit it."]);
     expect(await findSubmission(database, id)).toMatchObject({ state: "draft", version: 1 });
   });
 });
@@ -352,8 +352,8 @@ describe("change requests, conditions and withdrawal", () => {
     });
     const noReason = (await settle(() =>
       action(args(formPost(`/submissions/${id}/withdraw`, { reason: "", version: "1" }, { cookie: cookies["lead.kent"] }), { id })),
-    )) as { init: { status: number }; data: { error: string } };
-    expect(noReason.data.error).toBe("Enter why the submission is being withdrawn");
+    )) as { init: { status: number }; data: { result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } } };
+    expect(noReason.data.result.error).toEqual({ reason: ["Enter why the submission is being withdrawn"] });
     const done = (await settle(() =>
       action(
         args(formPost(`/submissions/${id}/withdraw`, { reason: "Alliance route chosen", version: "1" }, { cookie: cookies["lead.kent"] }), {
@@ -369,9 +369,9 @@ describe("change requests, conditions and withdrawal", () => {
     // it changed, and the page renders saying why there is no form, rather than a 403 page.
     const again = (await settle(() =>
       action(args(formPost(`/submissions/${id}/withdraw`, { reason: "Again", version: "1" }, { cookie: cookies["lead.kent"] }), { id })),
-    )) as { init: { status: number }; data: { error: string } };
+    )) as { init: { status: number }; data: { result: { error: Record<string, string[]>; initialValue: Record<string, unknown> } } };
     expect(again.init.status).toBe(409);
-    expect(again.data.error).toMatch(/^Someone else changed this submission/);
+    expect(again.data.result.error[""]?.[0]).toMatch(/^Someone else changed this submission/);
     const page = await loader(args(appRequest(`/submissions/${id}/withdraw`, { cookie: cookies["lead.kent"] }), { id }));
     expect(page.notNow).toBe("The submission is closed, so nothing more can be done to it.");
   });

@@ -181,7 +181,7 @@ describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
     await tabTo(page, page.getByRole("button", { name: "Check answers and submit for checkpoint 1" }));
     await enterAndWait(page, `/submissions/${id}/check`);
 
-    // Submitted without the declaration: the server says so, and focus goes to its error summary.
+    // Submitted without the declaration: the page says so, and focus goes to its error summary.
     const submit = page.getByRole("button", { name: "Submit for checkpoint 1" });
     await tabTo(page, submit);
     await page.keyboard.press("Enter");
@@ -189,7 +189,7 @@ describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
     expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("Confirm the declaration before you submit");
     await tabTo(page, page.locator(".nhsuk-error-summary a").first());
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("declaration");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("submit-declaration");
     await page.keyboard.press("Space");
     await tabTo(page, submit);
     await enterAndWait(page, `/submissions/${id}/submitted`);

@@ -4,7 +4,7 @@ import type { ReviewWorkspace } from "./forms.ts";
 import { formatDateTime } from "../../status.ts";
 import { Radios, Select, TextArea } from "./fields.tsx";
 import { VISIBILITY_LABELS } from "./forms.ts";
-import { FormErrors } from "./FormErrors.tsx";
+import { FormErrors } from "../form/FormErrors.tsx";
 import { Information, TargetText } from "./WorkspaceSections.tsx";
 
 const VISIBILITY_TAGS = {

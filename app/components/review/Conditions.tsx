@@ -2,7 +2,7 @@ import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react"
 import { Form } from "react-router";
 import type { ReviewWorkspace } from "./forms.ts";
 import { TextArea } from "./fields.tsx";
-import { FormErrors } from "./FormErrors.tsx";
+import { FormErrors } from "../form/FormErrors.tsx";
 import { Information, TargetText } from "./WorkspaceSections.tsx";
 
 const STATUS = {

@@ -4,7 +4,7 @@ import type { ReviewWorkspace } from "./forms.ts";
 import { DECISIONS, DELIVERY_CONFIDENCE } from "../../../workflows/states.ts";
 import { type FieldLike, Radios, Select, TextArea } from "./fields.tsx";
 import { CONFIDENCE_LABELS, DECISION_HINTS, DECISION_LABELS } from "./forms.ts";
-import { FormErrors } from "./FormErrors.tsx";
+import { FormErrors } from "../form/FormErrors.tsx";
 import { Information, ProposalDetails } from "./WorkspaceSections.tsx";
 
 const DECISION_CHOICES = DECISIONS.map((value) => ({ value, label: DECISION_LABELS[value], hint: DECISION_HINTS[value] }));

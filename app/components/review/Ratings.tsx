@@ -4,7 +4,7 @@ import { DataTable, tableColumns } from "../DataTable.tsx";
 import type { ReviewWorkspace } from "./forms.ts";
 import { Radios, TextArea } from "./fields.tsx";
 import { RATING_LABELS, RATING_TAGS, RATINGS } from "./forms.ts";
-import { FormErrors } from "./FormErrors.tsx";
+import { FormErrors } from "../form/FormErrors.tsx";
 import { Information } from "./WorkspaceSections.tsx";
 
 type Data = ReviewWorkspace["ratings"];

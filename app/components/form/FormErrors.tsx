@@ -13,3 +13,12 @@ export function FormErrors({ formId, errors }: { formId: string; errors: string[
     </div>
   );
 }
+
+/**
+ * A form's own errors together with those of its hidden fields (`version`, `intent`), which only a
+ * stale or forged post gets wrong and which have no input to show them beside.
+ */
+export function formLevelErrors(...lists: (string[] | undefined)[]): string[] | undefined {
+  const all = lists.flatMap((list) => list ?? []);
+  return all.length > 0 ? all : undefined;
+}
