@@ -68,7 +68,6 @@ export async function withdrawConflict(
   user: CurrentUser,
   footprintCode: string,
 ): Promise<{ ok: true } | { ok: false; kind: "missing" | "refused"; reason: string }> {
-  const at = new Date().toISOString();
   return inAuditedTransaction(database, async (trx) => {
     const conflict = await findReviewerConflict(trx, { userId: user.id, footprintCode });
     if (!conflict) return { ok: false, kind: "missing", reason: NO_SUCH_CONFLICT };
