@@ -160,3 +160,14 @@ export function withClippedReply<S extends Replying>(submission: S, schema: z.Zo
 export function parseForm<Schema extends z.ZodType>(formData: FormData, schema: Schema) {
   return withClippedReply(parseWithZod(requireReadableForm(formData), { schema }), schema);
 }
+
+/**
+ * A workflow event's refusal as its form's answer: the friendly 404 when the submission is gone,
+ * 409 when someone else changed it first, 403 otherwise, with the reason at the top of the form.
+ */
+export function refusedReply<S extends Replying>(form: S, refused: { kind: string; reason: string }) {
+  if (refused.kind === "not_found") throw data("Submission not found", { status: 404 });
+  // The reply keeps its form's own type, so the page reads it as it reads a reply with field errors.
+  const result = form.reply({ formErrors: [refused.reason] }) as ReturnType<S["reply"]>;
+  return data({ result }, { status: refused.kind === "conflict" ? 409 : 403 });
+}

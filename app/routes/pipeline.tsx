@@ -1,6 +1,7 @@
 import { Form, Link, redirect, useLocation } from "react-router";
 import type { Route } from "./+types/pipeline";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
+import { FilterSelect } from "../components/form/FilterSelect.tsx";
 import { formatDate, stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { pipelineFilterOptions, loadPipeline, parsePipelineParams, pipelineSearch } from "../.server/pipeline.ts";
@@ -186,36 +187,6 @@ function hrefWith(search: string, changes: Record<string, string | null>): strin
   return text ? `?${text}` : "?";
 }
 
-function Select({
-  id,
-  label,
-  value,
-  options,
-  any,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  options: { value: string; label: string }[];
-  any?: string;
-}) {
-  return (
-    <div className="nhsuk-form-group">
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      <select className="nhsuk-select" id={id} name={id} defaultValue={value}>
-        {any ? <option value="">{any}</option> : null}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
   const location = useLocation();
   const first = (d.page - 1) * d.size + 1;
@@ -257,24 +228,30 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
             </div>
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select id="region" label="Region" value={d.filters.region} options={d.options.regions} any="All regions" />
+            <FilterSelect id="region" label="Region" value={d.filters.region} options={d.options.regions} any="All regions" />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select id="model" label="Model" value={d.filters.model} options={d.options.models} any="Both models" />
+            <FilterSelect id="model" label="Model" value={d.filters.model} options={d.options.models} any="Both models" />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select id="state" label="State" value={d.filters.state} options={d.options.states} any="Any state" />
+            <FilterSelect id="state" label="State" value={d.filters.state} options={d.options.states} any="Any state" />
           </div>
         </div>
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-one-quarter">
-            <Select id="turn" label="Whose turn" value={d.filters.turn} options={d.options.turns} any="Anyone's" />
+            <FilterSelect id="turn" label="Whose turn" value={d.filters.turn} options={d.options.turns} any="Anyone's" />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select id="checkpoint" label="Checkpoint" value={d.filters.checkpoint} options={d.options.checkpoints} any="Any checkpoint" />
+            <FilterSelect
+              id="checkpoint"
+              label="Checkpoint"
+              value={d.filters.checkpoint}
+              options={d.options.checkpoints}
+              any="Any checkpoint"
+            />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select id="sla" label="National clock" value={d.filters.sla} options={d.options.slas} any="Any" />
+            <FilterSelect id="sla" label="National clock" value={d.filters.sla} options={d.options.slas} any="Any" />
           </div>
           <div className="nhsuk-grid-column-one-quarter app-filters__apply">
             <button className="nhsuk-button nhsuk-button--secondary" type="submit" data-module="nhsuk-button">

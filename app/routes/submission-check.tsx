@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-check";
-import { parseForm } from "../.server/forms.ts";
+import { parseForm, refusedReply } from "../.server/forms.ts";
 import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
 import { versionField } from "../forms/hidden-fields.ts";
@@ -70,10 +70,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     { type, declaration: true },
     { expectedVersion: form.value.version },
   );
-  if (!result.ok) {
-    if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
-  }
+  if (!result.ok) return refusedReply(form, result);
   return redirect(`/submissions/${loaded.submission.id}/submitted?version=${result.versionNumber ?? ""}`);
 }
 

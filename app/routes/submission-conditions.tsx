@@ -1,8 +1,9 @@
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-conditions";
-import { parseForm } from "../.server/forms.ts";
+import { redirectWithFlash } from "../.server/flash.ts";
+import { parseForm, refusedReply } from "../.server/forms.ts";
 import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
@@ -53,11 +54,9 @@ export async function action({ request, params }: Route.ActionArgs) {
     { type: "SUBMIT_CONDITION_EVIDENCE", conditionId, evidence },
     { expectedVersion: version },
   );
-  if (!result.ok) {
-    if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
-  }
-  return redirect(`/submissions/${submission.id}/conditions`);
+  if (!result.ok) return refusedReply(form, result);
+  // Every action confirms itself: the evidence is with the reviewers now.
+  return redirectWithFlash(`/submissions/${submission.id}/conditions`, "Your evidence has been sent to the reviewers.");
 }
 
 const STATUS = {

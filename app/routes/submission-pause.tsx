@@ -1,10 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-pause";
-import { parseForm } from "../.server/forms.ts";
-import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { parseForm, refusedReply } from "../.server/forms.ts";
+import { summaryItems } from "../components/ErrorSummary.tsx";
+import { FormPage } from "../components/form/FormPage.tsx";
 import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
 import { intentField, versionField } from "../forms/hidden-fields.ts";
@@ -51,10 +52,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     { type: intent === "pause" ? "PAUSE" : "RESUME", reason },
     { expectedVersion: version },
   );
-  if (!result.ok) {
-    if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
-  }
+  if (!result.ok) return refusedReply(form, result);
   return redirect(`/submissions/${submission.id}`);
 }
 
@@ -73,42 +71,39 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
     [fields.reason.errors, fields.reason.id],
   ]);
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <Link className="nhsuk-back-link" to={`/submissions/${d.id}`}>
-          Back to the submission
-        </Link>
-        <ErrorSummary errors={summary} />
-        <span className="nhsuk-caption-l">{d.title}</span>
-        <h1>{verb} this submission</h1>
-        {d.neither ? (
-          <p>{d.neither}</p>
-        ) : (
-          <>
-            {d.paused ? (
-              <p>
-                It was paused: {d.pause?.reason}. Resuming returns it exactly to the step it was paused at, and the national clock starts
-                again if it was the national team's turn.
-              </p>
-            ) : (
-              <p>
-                Pausing is for a national intervention. While paused nothing can move and the national clock stops. It is now{" "}
-                {d.stateLabel.toLowerCase()}.
-              </p>
-            )}
-            <Form method="post" {...getFormProps(form)}>
-              <FormErrors formId={form.id} errors={formErrors} />
-              <input type="hidden" name={fields.version.name} value={d.version} />
-              <input type="hidden" name={fields.intent.name} value={d.paused ? "resume" : "pause"} />
-              <Textarea field={fields.reason} label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"} />
-              <button className="nhsuk-button" type="submit">
-                {verb} submission
-              </button>
-            </Form>
-          </>
-        )}
-      </div>
-    </div>
+    <FormPage
+      back={{ to: `/submissions/${d.id}`, text: "Back to the submission" }}
+      errors={summary}
+      caption={d.title}
+      heading={`${verb} this submission`}
+    >
+      {d.neither ? (
+        <p>{d.neither}</p>
+      ) : (
+        <>
+          {d.paused ? (
+            <p>
+              It was paused: {d.pause?.reason}. Resuming returns it exactly to the step it was paused at, and the national clock starts
+              again if it was the national team's turn.
+            </p>
+          ) : (
+            <p>
+              Pausing is for a national intervention. While paused nothing can move and the national clock stops. It is now{" "}
+              {d.stateLabel.toLowerCase()}.
+            </p>
+          )}
+          <Form method="post" {...getFormProps(form)}>
+            <FormErrors formId={form.id} errors={formErrors} />
+            <input type="hidden" name={fields.version.name} value={d.version} />
+            <input type="hidden" name={fields.intent.name} value={d.paused ? "resume" : "pause"} />
+            <Textarea field={fields.reason} label={d.paused ? "Why is it being resumed?" : "Why is it being paused?"} />
+            <button className="nhsuk-button" type="submit">
+              {verb} submission
+            </button>
+          </Form>
+        </>
+      )}
+    </FormPage>
   );
 }
 

@@ -2,6 +2,7 @@ import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-versions";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
+import { FilterSelect } from "../components/form/FilterSelect.tsx";
 import { formatDateTime } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { requireUser } from "../.server/session.ts";
@@ -98,6 +99,7 @@ function Lines({ lines }: { lines: string[] | null }) {
 
 export default function Versions({ loaderData }: Route.ComponentProps) {
   const { submission, versions, comparison } = loaderData;
+  const versionOptions = versions.map((v) => ({ value: String(v.number), label: `Version ${v.number}` }));
   return (
     <>
       <Link className="nhsuk-back-link" to={`/submissions/${submission.id}`}>
@@ -131,38 +133,10 @@ export default function Versions({ loaderData }: Route.ComponentProps) {
           <Form method="get" className="nhsuk-u-margin-bottom-6">
             <div className="nhsuk-grid-row">
               <div className="nhsuk-grid-column-one-quarter">
-                <div className="nhsuk-form-group">
-                  <label className="nhsuk-label" htmlFor="compare-from">
-                    From version
-                  </label>
-                  <select
-                    className="nhsuk-select"
-                    id="compare-from"
-                    name="from"
-                    defaultValue={comparison.from}
-                    key={`from-${comparison.from}`}
-                  >
-                    {versions.map((v) => (
-                      <option key={v.number} value={v.number}>
-                        Version {v.number}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <FilterSelect id="compare-from" name="from" label="From version" value={String(comparison.from)} options={versionOptions} />
               </div>
               <div className="nhsuk-grid-column-one-quarter">
-                <div className="nhsuk-form-group">
-                  <label className="nhsuk-label" htmlFor="compare-to">
-                    To version
-                  </label>
-                  <select className="nhsuk-select" id="compare-to" name="to" defaultValue={comparison.to} key={`to-${comparison.to}`}>
-                    {versions.map((v) => (
-                      <option key={v.number} value={v.number}>
-                        Version {v.number}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <FilterSelect id="compare-to" name="to" label="To version" value={String(comparison.to)} options={versionOptions} />
               </div>
             </div>
             <button className="nhsuk-button nhsuk-button--secondary" type="submit">

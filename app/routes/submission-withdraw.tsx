@@ -4,8 +4,9 @@ import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-withdraw";
 import { redirectWithFlash } from "../.server/flash.ts";
-import { parseForm } from "../.server/forms.ts";
-import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
+import { parseForm, refusedReply } from "../.server/forms.ts";
+import { summaryItems } from "../components/ErrorSummary.tsx";
+import { FormPage } from "../components/form/FormPage.tsx";
 import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
 import { versionField } from "../forms/hidden-fields.ts";
@@ -39,10 +40,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
   const { reason, version } = form.value;
   const result = await applyEvent(db(), submission.id, actor, { type: "WITHDRAW", reason }, { expectedVersion: version });
-  if (!result.ok) {
-    if (result.kind === "not_found") throw data("Submission not found", { status: 404 });
-    return data({ result: form.reply({ formErrors: [result.reason] }) }, { status: result.kind === "conflict" ? 409 : 403 });
-  }
+  if (!result.ok) return refusedReply(form, result);
   return redirectWithFlash(
     actor.role === "lead" ? "/submissions" : `/submissions/${submission.id}`,
     "The submission was withdrawn. Its history is kept.",
@@ -63,43 +61,40 @@ export default function Withdraw({ loaderData: d, actionData }: Route.ComponentP
     [fields.reason.errors, fields.reason.id],
   ]);
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <Link className="nhsuk-back-link" to={`/submissions/${d.id}`}>
-          Back to the submission
-        </Link>
-        <ErrorSummary errors={summary} />
-        <span className="nhsuk-caption-l">{d.title}</span>
-        <h1>Withdraw this submission?</h1>
-        {d.notNow ? (
-          <p>{d.notNow}</p>
-        ) : (
-          <>
-            <div className="nhsuk-warning-callout">
-              <h2 className="nhsuk-warning-callout__label">
-                <span role="text">
-                  <span className="nhsuk-u-visually-hidden">Important: </span>This cannot be undone
-                </span>
-              </h2>
-              <p>A withdrawn submission stops for good. Its answers, versions and history are kept, but nothing more can happen to it.</p>
+    <FormPage
+      back={{ to: `/submissions/${d.id}`, text: "Back to the submission" }}
+      errors={summary}
+      caption={d.title}
+      heading={"Withdraw this submission?"}
+    >
+      {d.notNow ? (
+        <p>{d.notNow}</p>
+      ) : (
+        <>
+          <div className="nhsuk-warning-callout">
+            <h2 className="nhsuk-warning-callout__label">
+              <span role="text">
+                <span className="nhsuk-u-visually-hidden">Important: </span>This cannot be undone
+              </span>
+            </h2>
+            <p>A withdrawn submission stops for good. Its answers, versions and history are kept, but nothing more can happen to it.</p>
+          </div>
+          <Form method="post" {...getFormProps(form)}>
+            <FormErrors formId={form.id} errors={formErrors} />
+            <input type="hidden" name={fields.version.name} value={d.version} />
+            <Textarea field={fields.reason} label="Why is it being withdrawn?" />
+            <div className="nhsuk-button-group">
+              <button className="nhsuk-button nhsuk-button--warning" type="submit">
+                Withdraw submission
+              </button>
+              <Link className="nhsuk-link" to={`/submissions/${d.id}`}>
+                Cancel
+              </Link>
             </div>
-            <Form method="post" {...getFormProps(form)}>
-              <FormErrors formId={form.id} errors={formErrors} />
-              <input type="hidden" name={fields.version.name} value={d.version} />
-              <Textarea field={fields.reason} label="Why is it being withdrawn?" />
-              <div className="nhsuk-button-group">
-                <button className="nhsuk-button nhsuk-button--warning" type="submit">
-                  Withdraw submission
-                </button>
-                <Link className="nhsuk-link" to={`/submissions/${d.id}`}>
-                  Cancel
-                </Link>
-              </div>
-            </Form>
-          </>
-        )}
-      </div>
-    </div>
+          </Form>
+        </>
+      )}
+    </FormPage>
   );
 }
 

@@ -338,6 +338,8 @@ describe("change requests, conditions and withdrawal", () => {
       ),
     )) as Response;
     expect(ok.status).toBe(302);
+    // It confirms itself on the page it returns to, as every other action does.
+    expect(await flashOf(ok)).toBe("Your evidence has been sent to the reviewers.");
     const snapshot = (await findSubmission(database, id))!.workflow_snapshot;
     expect(snapshot.context.conditions[0]).toMatchObject({ status: "evidence_submitted", evidence: "Signed by both boards" });
   });

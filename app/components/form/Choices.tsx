@@ -1,7 +1,7 @@
 import type { FieldMetadata } from "@conform-to/react";
 import type { ReactNode } from "react";
 
-const cx = (...names: (string | false | null | undefined)[]) => names.filter(Boolean).join(" ");
+import { cx, FieldGroup } from "./FieldGroup.tsx";
 const texts = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : typeof value === "string" ? [value] : [];
 
@@ -14,12 +14,69 @@ export interface Choice {
 /** The id of one choice's input: the error summary links to the first. */
 export const choiceId = (field: { id: string }, value: string) => `${field.id}-${value.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
 
-function ErrorMessage({ field }: { field: { errors?: string[] | undefined; errorId: string } }) {
-  return field.errors ? (
-    <span className="nhsuk-error-message" id={field.errorId}>
-      <span className="nhsuk-u-visually-hidden">Error:</span> {field.errors.join(". ")}
-    </span>
-  ) : null;
+/** One radio or checkbox with its label and optional hint, in the design system's markup for its kind. */
+function ChoiceItem({
+  kind,
+  name,
+  id,
+  choice,
+  checked,
+}: {
+  kind: "radios" | "checkboxes";
+  name: string;
+  id: string;
+  choice: Choice;
+  checked: boolean;
+}) {
+  return (
+    <div className={`nhsuk-${kind}__item`}>
+      <input
+        className={`nhsuk-${kind}__input`}
+        id={id}
+        name={name}
+        type={kind === "radios" ? "radio" : "checkbox"}
+        value={choice.value}
+        defaultChecked={checked}
+        aria-describedby={choice.hint ? `${id}-hint` : undefined}
+      />
+      <label className={`nhsuk-label nhsuk-${kind}__label`} htmlFor={id}>
+        {choice.label}
+      </label>
+      {choice.hint ? (
+        <div className={`nhsuk-hint nhsuk-${kind}__hint`} id={`${id}-hint`}>
+          {choice.hint}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** A set of radios or checkboxes, each input's id `choiceId(field, value)`. */
+function ChoiceList({
+  kind,
+  field,
+  choices,
+  isChosen,
+}: {
+  kind: "radios" | "checkboxes";
+  field: { id: string; name: string };
+  choices: readonly Choice[];
+  isChosen: (value: string) => boolean;
+}) {
+  return (
+    <div className={`nhsuk-${kind}`} data-module={`nhsuk-${kind}`}>
+      {choices.map((choice) => (
+        <ChoiceItem
+          key={choice.value}
+          kind={kind}
+          name={field.name}
+          id={choiceId(field, choice.value)}
+          choice={choice}
+          checked={isChosen(choice.value)}
+        />
+      ))}
+    </div>
+  );
 }
 
 /**
@@ -41,45 +98,10 @@ export function Radios({
   choices: readonly Choice[];
 }) {
   const chosen = texts(field.initialValue);
-  const hintId = hint ? `${field.id}-hint` : null;
   return (
-    <div className={cx("nhsuk-form-group", field.errors && "nhsuk-form-group--error")}>
-      <fieldset className="nhsuk-fieldset" aria-describedby={cx(hintId, field.errors && field.errorId) || undefined}>
-        <legend className={legendClassName}>{legend}</legend>
-        {hint ? (
-          <div className="nhsuk-hint" id={hintId ?? undefined}>
-            {hint}
-          </div>
-        ) : null}
-        <ErrorMessage field={field} />
-        <div className="nhsuk-radios" data-module="nhsuk-radios" key={field.key}>
-          {choices.map((choice) => {
-            const id = choiceId(field, choice.value);
-            return (
-              <div className="nhsuk-radios__item" key={choice.value}>
-                <input
-                  className="nhsuk-radios__input"
-                  id={id}
-                  name={field.name}
-                  type="radio"
-                  value={choice.value}
-                  defaultChecked={chosen.includes(choice.value)}
-                  aria-describedby={choice.hint ? `${id}-hint` : undefined}
-                />
-                <label className="nhsuk-label nhsuk-radios__label" htmlFor={id}>
-                  {choice.label}
-                </label>
-                {choice.hint ? (
-                  <div className="nhsuk-hint nhsuk-radios__hint" id={`${id}-hint`}>
-                    {choice.hint}
-                  </div>
-                ) : null}
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
+    <FieldGroup field={field} legend={legend} legendClassName={legendClassName} hint={hint}>
+      <ChoiceList key={field.key} kind="radios" field={field} choices={choices} isChosen={(value) => chosen.includes(value)} />
+    </FieldGroup>
   );
 }
 
@@ -100,51 +122,22 @@ export function Checkboxes({
   groups: readonly { legend?: string; choices: readonly Choice[] }[];
 }) {
   const chosen = new Set(texts(field.initialValue));
-  const hintId = hint ? `${field.id}-hint` : null;
   const boxes = (choices: readonly Choice[]) => (
-    <div className="nhsuk-checkboxes" data-module="nhsuk-checkboxes" key={field.key}>
-      {choices.map((choice) => {
-        const id = choiceId(field, choice.value);
-        return (
-          <div className="nhsuk-checkboxes__item" key={choice.value}>
-            <input
-              className="nhsuk-checkboxes__input"
-              id={id}
-              name={field.name}
-              type="checkbox"
-              value={choice.value}
-              defaultChecked={chosen.has(choice.value)}
-            />
-            <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={id}>
-              {choice.label}
-            </label>
-          </div>
-        );
-      })}
-    </div>
+    <ChoiceList key={field.key} kind="checkboxes" field={field} choices={choices} isChosen={(value) => chosen.has(value)} />
   );
   return (
-    <div className={cx("nhsuk-form-group", field.errors && "nhsuk-form-group--error")}>
-      <fieldset className="nhsuk-fieldset" aria-describedby={cx(hintId, field.errors && field.errorId) || undefined}>
-        <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
-        {hint ? (
-          <div className="nhsuk-hint" id={hintId ?? undefined}>
-            {hint}
-          </div>
-        ) : null}
-        <ErrorMessage field={field} />
-        {groups.map((group) =>
-          group.legend ? (
-            <fieldset className="nhsuk-fieldset nhsuk-u-margin-bottom-4" key={group.legend}>
-              <legend className="nhsuk-fieldset__legend">{group.legend}</legend>
-              {boxes(group.choices)}
-            </fieldset>
-          ) : (
-            boxes(group.choices)
-          ),
-        )}
-      </fieldset>
-    </div>
+    <FieldGroup field={field} legend={legend} hint={hint}>
+      {groups.map((group) =>
+        group.legend ? (
+          <fieldset className="nhsuk-fieldset nhsuk-u-margin-bottom-4" key={group.legend}>
+            <legend className="nhsuk-fieldset__legend">{group.legend}</legend>
+            {boxes(group.choices)}
+          </fieldset>
+        ) : (
+          boxes(group.choices)
+        ),
+      )}
+    </FieldGroup>
   );
 }
 
@@ -163,11 +156,7 @@ export function Select({
   options: readonly { value: string; label: string }[];
 }) {
   return (
-    <div className={cx("nhsuk-form-group", field.errors && "nhsuk-form-group--error")}>
-      <label className={labelClassName} htmlFor={field.id}>
-        {label}
-      </label>
-      <ErrorMessage field={field} />
+    <FieldGroup field={field} label={label} labelClassName={labelClassName}>
       <select
         key={field.key}
         className={cx("nhsuk-select", field.errors && "nhsuk-select--error")}
@@ -184,6 +173,6 @@ export function Select({
           </option>
         ))}
       </select>
-    </div>
+    </FieldGroup>
   );
 }

@@ -1,7 +1,7 @@
 import { type FieldMetadata, getInputProps } from "@conform-to/react";
 import type { ReactNode } from "react";
 
-const cx = (...names: (string | false | null | undefined)[]) => names.filter(Boolean).join(" ");
+import { cx, describedBy, FieldGroup } from "./FieldGroup.tsx";
 
 /**
  * An NHS.UK text input bound to a Conform field: label, optional hint, the error message beside the
@@ -28,32 +28,16 @@ export function TextInput({
   invalid?: boolean;
 }) {
   const { key, ...props } = getInputProps(field, { type });
-  const errors = field.errors;
-  const hintId = hint ? `${field.id}-hint` : null;
-  const describedBy = cx(hintId, errors && field.errorId) || undefined;
   return (
-    <div className={cx("nhsuk-form-group", (errors || invalid) && "nhsuk-form-group--error")}>
-      <label className={labelClassName} htmlFor={field.id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={hintId ?? undefined}>
-          {hint}
-        </div>
-      ) : null}
-      {errors ? (
-        <span className="nhsuk-error-message" id={field.errorId}>
-          <span className="nhsuk-u-visually-hidden">Error:</span> {errors.join(". ")}
-        </span>
-      ) : null}
+    <FieldGroup field={field} label={label} labelClassName={labelClassName} hint={hint} invalid={invalid}>
       <input
         key={key}
-        className={cx("nhsuk-input", errors && "nhsuk-input--error")}
+        className={cx("nhsuk-input", (field.errors || invalid) && "nhsuk-input--error")}
         autoComplete={autoComplete}
         spellCheck={spellCheck}
         {...props}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(field, hint)}
       />
-    </div>
+    </FieldGroup>
   );
 }

@@ -1,7 +1,7 @@
 import { type FieldMetadata, getTextareaProps } from "@conform-to/react";
 import type { ReactNode } from "react";
 
-const cx = (...names: (string | false | null | undefined)[]) => names.filter(Boolean).join(" ");
+import { cx, describedBy, FieldGroup } from "./FieldGroup.tsx";
 
 /**
  * An NHS.UK textarea bound to a Conform field: label, optional hint, the error message beside the
@@ -21,30 +21,15 @@ export function Textarea({
   labelClassName?: string;
 }) {
   const { key, ...props } = getTextareaProps(field);
-  const errors = field.errors;
-  const hintId = hint ? `${field.id}-hint` : null;
   return (
-    <div className={cx("nhsuk-form-group", errors && "nhsuk-form-group--error")}>
-      <label className={labelClassName} htmlFor={field.id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={hintId ?? undefined}>
-          {hint}
-        </div>
-      ) : null}
-      {errors ? (
-        <span className="nhsuk-error-message" id={field.errorId}>
-          <span className="nhsuk-u-visually-hidden">Error:</span> {errors.join(". ")}
-        </span>
-      ) : null}
+    <FieldGroup field={field} label={label} labelClassName={labelClassName} hint={hint}>
       <textarea
         key={key}
-        className={cx("nhsuk-textarea", errors && "nhsuk-textarea--error")}
+        className={cx("nhsuk-textarea", field.errors && "nhsuk-textarea--error")}
         rows={rows}
         {...props}
-        aria-describedby={cx(hintId, errors && field.errorId) || undefined}
+        aria-describedby={describedBy(field, hint)}
       />
-    </div>
+    </FieldGroup>
   );
 }

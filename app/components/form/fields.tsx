@@ -2,6 +2,7 @@ import { createContext, Fragment, type ReactNode, useContext } from "react";
 import { datePartId, errorId, fieldId, hintId, optionId } from "../../forms/field-id.ts";
 import { anchorFor, type FieldSpec, isValueSpec, NONE, type Option, type SelectOptions, type ValueSpec } from "../../forms/spec.ts";
 import type { ErrorSummaryItem } from "../ErrorSummary.tsx";
+import { ErrorMessage, FieldGroup } from "./FieldGroup.tsx";
 
 /**
  * NHS design system inputs driven by a section's field descriptions (app/forms/spec.ts) and
@@ -55,15 +56,13 @@ const text = (value: unknown) => (typeof value === "string" ? value : "");
 const texts = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : typeof value === "string" ? [value] : [];
 
-function ErrorMessage({ id, errors }: { id: string; errors: string[] | undefined }) {
-  if (!errors || errors.length === 0) return null;
-  return (
-    <span className="nhsuk-error-message" id={id}>
-      <span className="nhsuk-u-visually-hidden">Error: </span>
-      {errors.join(". ")}
-    </span>
-  );
-}
+/** This field's ids as the shared form group names them: `<id>--hint` and `<id>--error` (field-id.ts). */
+const shellOf = (id: string, meta: { errors?: string[] | undefined }) => ({
+  id,
+  hintId: hintId(id),
+  errorId: errorId(id),
+  errors: meta.errors?.length ? meta.errors : undefined,
+});
 
 function Hint({ id, hint, className }: { id: string; hint: string | undefined; className?: string }) {
   return hint ? (
@@ -212,12 +211,7 @@ function Textarea({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "text
   const id = fieldId(path);
   const invalid = Boolean(meta.errors?.length);
   return (
-    <div className={cx("nhsuk-form-group", invalid && "nhsuk-form-group--error")}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {spec.label}
-      </label>
-      <Hint id={hintId(id)} hint={spec.hint} />
-      <ErrorMessage id={errorId(id)} errors={meta.errors} />
+    <FieldGroup field={shellOf(id, meta)} label={spec.label} labelClassName="nhsuk-label" hint={spec.hint}>
       <textarea
         key={meta.key}
         className={cx("nhsuk-textarea", invalid && "nhsuk-textarea--error")}
@@ -230,7 +224,7 @@ function Textarea({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "text
         // biome-ignore lint/a11y/noAutofocus: only the field a person followed a link to (?field=) or that failed, as GOV.UK does
         autoFocus={ui.focusId === id}
       />
-    </div>
+    </FieldGroup>
   );
 }
 
@@ -388,12 +382,7 @@ function Select({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "select
   // saving the page does not quietly drop it; the checks say what is wrong with it.
   const missing = value !== "" && !options.some((o) => o.value === value);
   return (
-    <div className={cx("nhsuk-form-group", invalid && "nhsuk-form-group--error")}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {spec.label}
-      </label>
-      <Hint id={hintId(id)} hint={spec.hint} />
-      <ErrorMessage id={errorId(id)} errors={meta.errors} />
+    <FieldGroup field={shellOf(id, meta)} label={spec.label} labelClassName="nhsuk-label" hint={spec.hint}>
       <select
         key={meta.key}
         className={cx("nhsuk-select", invalid && "nhsuk-select--error")}
@@ -413,7 +402,7 @@ function Select({ spec, meta, path }: { spec: Extract<ValueSpec, { kind: "select
           </option>
         ))}
       </select>
-    </div>
+    </FieldGroup>
   );
 }
 

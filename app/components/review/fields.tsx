@@ -1,5 +1,14 @@
 import type { ReactNode } from "react";
+import { cx, describedBy, FieldGroup } from "../form/FieldGroup.tsx";
 import { fieldDomId } from "./forms.ts";
+
+/** The ids the shared form group uses for this field: its error beside it, `<id>--error`. */
+const shellOf = (id: string, field: { errors?: string[] | undefined }) => ({
+  id,
+  errorId: `${id}--error`,
+  hintId: `${id}--hint`,
+  errors: field.errors?.length ? field.errors : undefined,
+});
 
 /**
  * NHS design system controls for the review workspace's forms. Uncontrolled (`defaultValue`), so
@@ -13,19 +22,7 @@ export interface FieldLike {
   errors?: string[] | undefined;
 }
 
-const cx = (...names: (string | false | null | undefined)[]) => names.filter(Boolean).join(" ");
-const describedBy = (...ids: (string | false | null | undefined)[]) => cx(...ids) || undefined;
 const textOf = (value: unknown) => (typeof value === "string" ? value : "");
-
-export function ErrorMessage({ id, errors }: { id: string; errors: string[] | undefined }) {
-  if (!errors || errors.length === 0) return null;
-  return (
-    <span className="nhsuk-error-message" id={id}>
-      <span className="nhsuk-u-visually-hidden">Error: </span>
-      {errors.join(". ")}
-    </span>
-  );
-}
 
 export interface Choice {
   value: string;
@@ -53,46 +50,41 @@ export function Radios({
   small?: boolean;
 }) {
   const id = fieldDomId(formId, field.name);
-  const errors = field.errors ?? [];
   const selected = textOf(field.initialValue);
   return (
-    <div className={cx("nhsuk-form-group", errors.length > 0 && "nhsuk-form-group--error")}>
-      <fieldset className="nhsuk-fieldset" aria-describedby={describedBy(hint ? `${id}--hint` : null, errors.length > 0 && `${id}--error`)}>
-        <legend className={`nhsuk-fieldset__legend nhsuk-fieldset__legend--${legendSize}`}>{legend}</legend>
-        {hint ? (
-          <div className="nhsuk-hint" id={`${id}--hint`}>
-            {hint}
-          </div>
-        ) : null}
-        <ErrorMessage id={`${id}--error`} errors={errors} />
-        <div className={cx("nhsuk-radios", inline && "nhsuk-radios--inline", small && "nhsuk-radios--small")} key={field.key}>
-          {choices.map((choice, i) => {
-            const optionId = i === 0 ? id : `${id}--${choice.value}`;
-            return (
-              <div className="nhsuk-radios__item" key={choice.value}>
-                <input
-                  className="nhsuk-radios__input"
-                  id={optionId}
-                  name={field.name}
-                  type="radio"
-                  value={choice.value}
-                  defaultChecked={selected === choice.value}
-                  aria-describedby={choice.hint ? `${optionId}--hint` : undefined}
-                />
-                <label className="nhsuk-label nhsuk-radios__label" htmlFor={optionId}>
-                  {choice.label}
-                </label>
-                {choice.hint ? (
-                  <div className="nhsuk-hint nhsuk-radios__hint" id={`${optionId}--hint`}>
-                    {choice.hint}
-                  </div>
-                ) : null}
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
+    <FieldGroup
+      field={shellOf(id, field)}
+      legend={legend}
+      legendClassName={`nhsuk-fieldset__legend nhsuk-fieldset__legend--${legendSize}`}
+      hint={hint}
+    >
+      <div className={cx("nhsuk-radios", inline && "nhsuk-radios--inline", small && "nhsuk-radios--small")} key={field.key}>
+        {choices.map((choice, i) => {
+          const optionId = i === 0 ? id : `${id}--${choice.value}`;
+          return (
+            <div className="nhsuk-radios__item" key={choice.value}>
+              <input
+                className="nhsuk-radios__input"
+                id={optionId}
+                name={field.name}
+                type="radio"
+                value={choice.value}
+                defaultChecked={selected === choice.value}
+                aria-describedby={choice.hint ? `${optionId}--hint` : undefined}
+              />
+              <label className="nhsuk-label nhsuk-radios__label" htmlFor={optionId}>
+                {choice.label}
+              </label>
+              {choice.hint ? (
+                <div className="nhsuk-hint nhsuk-radios__hint" id={`${optionId}--hint`}>
+                  {choice.hint}
+                </div>
+              ) : null}
+            </div>
+          );
+        })}
+      </div>
+    </FieldGroup>
   );
 }
 
@@ -112,28 +104,19 @@ export function TextArea({
   rows?: number;
 }) {
   const id = fieldDomId(formId, field.name);
-  const errors = field.errors ?? [];
+  const shell = shellOf(id, field);
   return (
-    <div className={cx("nhsuk-form-group", errors.length > 0 && "nhsuk-form-group--error")}>
-      <label className={labelClassName} htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={`${id}--hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <ErrorMessage id={`${id}--error`} errors={errors} />
+    <FieldGroup field={shell} label={label} labelClassName={labelClassName} hint={hint}>
       <textarea
         key={field.key}
-        className={cx("nhsuk-textarea", errors.length > 0 && "nhsuk-textarea--error")}
+        className={cx("nhsuk-textarea", shell.errors && "nhsuk-textarea--error")}
         id={id}
         name={field.name}
         rows={rows}
         defaultValue={textOf(field.initialValue)}
-        aria-describedby={describedBy(hint ? `${id}--hint` : null, errors.length > 0 && `${id}--error`)}
+        aria-describedby={describedBy(shell, hint)}
       />
-    </div>
+    </FieldGroup>
   );
 }
 
@@ -161,25 +144,16 @@ export function Select({
   groups?: readonly OptionGroup[];
 }) {
   const id = fieldDomId(formId, field.name);
-  const errors = field.errors ?? [];
+  const shell = shellOf(id, field);
   return (
-    <div className={cx("nhsuk-form-group", errors.length > 0 && "nhsuk-form-group--error")}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <div className="nhsuk-hint" id={`${id}--hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <ErrorMessage id={`${id}--error`} errors={errors} />
+    <FieldGroup field={shell} label={label} labelClassName="nhsuk-label" hint={hint}>
       <select
         key={field.key}
-        className={cx("nhsuk-select", errors.length > 0 && "nhsuk-select--error")}
+        className={cx("nhsuk-select", shell.errors && "nhsuk-select--error")}
         id={id}
         name={field.name}
         defaultValue={textOf(field.initialValue)}
-        aria-describedby={describedBy(hint ? `${id}--hint` : null, errors.length > 0 && `${id}--error`)}
+        aria-describedby={describedBy(shell, hint)}
       >
         <option value="">{emptyLabel}</option>
         {(options ?? []).map((o) => (
@@ -199,7 +173,7 @@ export function Select({
           ),
         )}
       </select>
-    </div>
+    </FieldGroup>
   );
 }
 
