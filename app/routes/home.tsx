@@ -57,13 +57,13 @@ export default function Home({ loaderData }: Route.ComponentProps) {
         {user.role === "admin" ? (
           <ul className="nhsuk-list">
             <li>
-              <Link to="/admin/assignments">Assign reviewers</Link> to submissions waiting for them
+              <Link to="/admin/assignments">Assign reviewers</Link>
             </li>
             <li>
               <Link to="/pipeline/regions">See the pipeline by region</Link>
             </li>
             <li>
-              <Link to="/admin/users">Manage users</Link>, their footprints and conflicts
+              <Link to="/admin/users">Manage users, their footprints and conflicts</Link>
             </li>
           </ul>
         ) : null}
