@@ -26,6 +26,25 @@ function valueAt(content: unknown, fieldPath: string): unknown {
   return value;
 }
 
+/**
+ * Every reason submitting would be refused now, from the rules that refuse it: the policy's (open
+ * conditions, the step, who may), then the failing blocking checks the machine counts. Empty when
+ * it may be submitted, so a page never offers a submit button the server would refuse.
+ */
+export function reasonsNotToSubmit(loaded: LoadedSubmission, blocking: number): string[] {
+  const reasons: string[] = [];
+  const held = refusalOf(loaded, "submit");
+  if (held) reasons.push(held);
+  if (blocking > 0) {
+    reasons.push(
+      blocking === 1
+        ? "1 blocking check fails; it must pass before you can submit."
+        : `${blocking} blocking checks fail; they must pass before you can submit.`,
+    );
+  }
+  return reasons;
+}
+
 function nextSteps(loaded: LoadedSubmission, blocking: number): string {
   const { submission } = loaded;
   const state = submission.state;
@@ -34,8 +53,8 @@ function nextSteps(loaded: LoadedSubmission, blocking: number): string {
   if (hasTag(state, "submittable")) {
     const next = targetCheckpoint(loaded.snapshot, state);
     if (!lead) return `The local system is preparing the submission for checkpoint ${next}.`;
-    const held = refusalOf(loaded, "submit");
-    if (held) return held;
+    const reasons = reasonsNotToSubmit(loaded, blocking);
+    if (reasons.length > 0 && refusalOf(loaded, "submit")) return reasons.join(" ");
     return blocking > 0
       ? `Complete the sections below. When no blocking check fails, check your answers and submit for checkpoint ${next}.`
       : `No blocking check fails. Check your answers, then submit for checkpoint ${next}.`;

@@ -13,7 +13,7 @@ import { db } from "../.server/db.ts";
 import { evaluateDraft, readDraft, requireSubmission } from "../.server/submissions.ts";
 import { hasTag } from "../../workflows/states.ts";
 import { requireUser } from "../.server/session.ts";
-import { fieldLink, taskListFor } from "../.server/task-list.ts";
+import { fieldLink, reasonsNotToSubmit, taskListFor } from "../.server/task-list.ts";
 import { FieldLink } from "../components/FieldLink.tsx";
 import { SECTION_SLUGS, SECTION_TITLES } from "../../workflows/submission-vocabulary.ts";
 
@@ -47,6 +47,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       section: SECTION_TITLES[d.section],
     })),
     blocking: evaluation.blockingFailures.map(withLink),
+    /** Why it cannot be submitted now, every reason at once; empty when it can. */
+    notYet: reasonsNotToSubmit(loaded, evaluation.blockingFailures.length),
     warnings: evaluation.warnings.map(withLink),
     passed: evaluation.results.filter((r) => r.outcome === "pass").map((r) => ({ id: r.id, title: r.title })),
   };
@@ -101,6 +103,22 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
       <ErrorSummary errors={errors} />
       <span className="nhsuk-caption-l">{d.submission.title}</span>
       <h1>Check your answers before {d.resubmission ? "resubmitting" : "submitting"}</h1>
+
+      {!d.canSubmit && d.notYet.length > 0 ? (
+        <div className="nhsuk-warning-callout" data-testid="not-yet">
+          <h2 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>
+              You cannot submit yet
+            </span>
+          </h2>
+          <ul>
+            {d.notYet.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       <h2>National checks ({d.submission.criteriaSet})</h2>
       {d.blocking.length > 0 ? (

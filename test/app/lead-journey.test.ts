@@ -298,6 +298,15 @@ describe("change requests, conditions and withdrawal", () => {
     });
     await applyEvent(database, id, two, { type: "COUNTERSIGN", agree: true });
     const row = await findSubmission(database, id);
+    // Before the button: the check page and the task list say submitting waits for the condition.
+    const open = "1 condition from the last checkpoint has not been discharged yet. It must be before the next checkpoint.";
+    const check = await import("../../app/routes/submission-check.tsx");
+    const checkPage = await check.loader(args(appRequest(`/submissions/${id}/check`, { cookie: cookies["lead.kent"] }), { id }));
+    expect(checkPage.canSubmit).toBe(false);
+    expect(checkPage.notYet[0]).toBe(open);
+    const taskList = await import("../../app/routes/submission.tsx");
+    const tasks = await taskList.loader(args(appRequest(`/submissions/${id}`, { cookie: cookies["lead.kent"] }), { id }));
+    expect(tasks.nextSteps.startsWith(open)).toBe(true);
     const { action } = await import("../../app/routes/submission-conditions.tsx");
     const reviewer = (await settle(() =>
       action(
