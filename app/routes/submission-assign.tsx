@@ -30,6 +30,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       version: loaded.submission.version,
     },
     waiting: refusalOf(loaded, "assign") === null,
+    /** Why reviewers cannot be assigned now, in the policy's words; null when they can. */
+    notNow: refusalOf(loaded, "assign"),
     reviewers: await reviewerOptionsFor(db(), loaded),
   };
 }
@@ -87,9 +89,10 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
   const reviewers = d.reviewers.map((r) => ({
     value: r.id,
     label: r.name,
+    // Two reviewers can share a name: the email says which is which, the load how busy each is.
     hint: (
       <>
-        {r.activeReviews} active {r.activeReviews === 1 ? "review" : "reviews"}.
+        {r.email}. {r.activeReviews} active {r.activeReviews === 1 ? "review" : "reviews"}.
         {r.blockedBecause ? (
           <>
             {" "}
@@ -107,17 +110,19 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
       <ErrorSummary errors={errors} />
       <span className="nhsuk-caption-l">{d.submission.footprintName}</span>
       <h1>Assign reviewers: {d.submission.title}</h1>
-      {!d.waiting ? (
+      {d.notNow ? (
         <div className="nhsuk-inset-text">
           <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>This submission is not waiting for reviewers, so none can be assigned now.</p>
+          <p>{d.notNow}</p>
         </div>
       ) : null}
-      <p>
-        Choose two different reviewers for checkpoint {d.submission.checkpoint ?? "?"}. The lead reviewer proposes the decision; the second
-        reviewer countersigns it. Nobody who has declared a conflict with this footprint, or who wrote the submission, can review it. Check
-        a pair before assigning if you are unsure.
-      </p>
+      {d.submission.checkpoint ? (
+        <p>
+          Choose two different reviewers for checkpoint {d.submission.checkpoint}. The lead reviewer proposes the decision; the second
+          reviewer countersigns it. Nobody who has declared a conflict with this footprint, or who wrote the submission, can review it.
+          Check a pair before assigning if you are unsure.
+        </p>
+      ) : null}
       {check ? (
         <div className={check.ok ? "nhsuk-inset-text" : "nhsuk-warning-callout"} role="status">
           {check.ok ? null : (

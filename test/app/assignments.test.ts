@@ -70,6 +70,25 @@ describe("assigning reviewers", () => {
     const page = await loader(args(appRequest(`/submissions/${id}/assign`, { cookie: cookies.admin }), { id }));
     expect(page.reviewers.find((r) => r.id === ids["reviewer.three"])?.blockedBecause).toBe("Declared a conflict with this footprint");
     expect(page.reviewers.find((r) => r.id === ids["reviewer.one"])?.blockedBecause).toBeNull();
+    // Each reviewer is told apart by their email, and the page is waiting for them.
+    expect(page.reviewers.find((r) => r.id === ids["reviewer.one"])?.email).toBe("reviewer.one@example.nhs.uk");
+    expect(page).toMatchObject({ waiting: true, notNow: null, submission: { checkpoint: 1 } });
+  });
+
+  it("says why a draft cannot have reviewers yet, instead of a checkpoint it does not have", async () => {
+    const started = await startSubmission(database, actorFrom((await findUserProfile(database, ids["lead.manchester"]!))!), {
+      footprintCode: "E54000007",
+      title: "Manchester draft",
+      modelType: "PACS",
+    });
+    if (!started.ok) throw new Error(started.reason);
+    const { loader } = await import("../../app/routes/submission-assign.tsx");
+    const page = await loader(args(appRequest(`/submissions/${started.id}/assign`, { cookie: cookies.admin }), { id: started.id }));
+    expect(page).toMatchObject({
+      waiting: false,
+      notNow: "Reviewers are assigned only when a checkpoint is waiting for them.",
+      submission: { checkpoint: null },
+    });
   });
 
   it("runs the conflict check without assigning, and explains a block", async () => {
