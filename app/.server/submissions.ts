@@ -15,7 +15,7 @@ import { type Checkpoint, factsFrom, hasTag, type PersistedAssuranceSnapshot } f
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
-import { decide, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
+import { decide, type PolicyActor, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
 import { actorFrom, type NamedActor, startSubmission } from "./assurance.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
@@ -62,6 +62,31 @@ export async function requireSubmission(db: Db, user: CurrentUser, submissionId:
 export function refusalOf(loaded: Pick<LoadedSubmission, "actor" | "facts">, question: Question, stateNow?: string): string | null {
   const verdict = decide(loaded.actor, question, stateNow ? { ...loaded.facts, state: stateNow } : loaded.facts);
   return verdict.allowed ? null : verdict.reason;
+}
+
+/** The things a person may do to a submission now, beside its pages, as the policy allows them. */
+export function actionsFor(loaded: Pick<LoadedSubmission, "actor" | "facts">) {
+  const may = (question: Question) => refusalOf(loaded, question) === null;
+  return { review: may("see-review"), assign: may("assign"), pause: may("pause"), resume: may("resume"), withdraw: may("withdraw") };
+}
+
+/**
+ * What a programme administrator may do to a pipeline row now (pause, resume, withdraw), from the
+ * row alone: these questions turn on the role and the state's tags, not on the submission's people.
+ */
+export function pipelineRowActions(actor: PolicyActor, row: { footprintCode: string; state: string; checkpoint: number }) {
+  const facts: SubmissionFacts = {
+    footprintCode: row.footprintCode,
+    state: row.state,
+    checkpoint: row.checkpoint as SubmissionFacts["checkpoint"],
+    authors: [],
+    reviewers: null,
+    proposedBy: null,
+    signers: [],
+    openConditions: 0,
+  };
+  const may = (question: Question) => decide(actor, question, facts).allowed;
+  return { pause: may("pause"), resume: may("resume"), withdraw: may("withdraw") };
 }
 
 /**

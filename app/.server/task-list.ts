@@ -9,7 +9,7 @@ import { describeState, whatHappensNext } from "../../workflows/states.ts";
 import type { Question } from "../../workflows/policy.ts";
 import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
-import { evaluateDraft, type LoadedSubmission, readDraft, refusalOf, targetCheckpoint } from "./submissions.ts";
+import { actionsFor, evaluateDraft, type LoadedSubmission, readDraft, refusalOf, targetCheckpoint } from "./submissions.ts";
 
 /** The link that opens a section page with one field focused. */
 export function fieldLink(submissionId: string, fieldPath: string): string {
@@ -109,13 +109,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     canSubmit: may("submit"),
     resubmission: hasTag(submission.state, "returned"),
     /** The links this person gets beside the task list, as the policy allows them. */
-    actions: {
-      review: may("see-review"),
-      assign: may("assign"),
-      pause: may("pause"),
-      resume: may("resume"),
-      withdraw: may("withdraw"),
-    },
+    actions: actionsFor(loaded),
     backLink:
       actor.role === "lead"
         ? { href: "/submissions", text: "Back to your submissions" }

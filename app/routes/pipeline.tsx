@@ -6,11 +6,14 @@ import { formatDate, stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { pipelineFilterOptions, loadPipeline, parsePipelineParams, pipelineSearch } from "../.server/pipeline.ts";
 import { requireRole } from "../.server/session.ts";
+import { actorFrom } from "../.server/assurance.ts";
+import { pipelineRowActions } from "../.server/submissions.ts";
 
 export const handle = { fullWidth: true };
 
 export async function loader({ request }: Route.LoaderArgs) {
-  await requireRole(request, "reviewer", "admin");
+  const user = await requireRole(request, "reviewer", "admin");
+  const actor = actorFrom(user);
   const url = new URL(request.url);
   // A filter form sends every field, set or not; the address keeps only what is set.
   const empty = [...url.searchParams].filter(([, value]) => value.trim() === "");
@@ -24,7 +27,8 @@ export async function loader({ request }: Route.LoaderArgs) {
   const exportSearch = new URLSearchParams(search);
   exportSearch.delete("size");
   return {
-    items: view.items,
+    // An administrator can act on a row from here; a reviewer's rows carry no actions.
+    items: view.items.map((item) => ({ ...item, manage: user.role === "admin" ? pipelineRowActions(actor, item) : null })),
     total: view.total,
     page: view.page,
     pageCount: view.pageCount,
@@ -62,6 +66,7 @@ const columns = column.columns([
     cell: (info) => (
       <>
         <Link to={`/reviews/${info.row.original.id}`}>{info.getValue()}</Link>
+        <RowActions item={info.row.original} />
         {info.row.original.vanguardName ? (
           <>
             <br />
@@ -173,6 +178,30 @@ function SelectedFilters({ data: d }: { data: Data }) {
         </li>
       </ul>
     </nav>
+  );
+}
+
+/** An administrator's pause, resume and withdraw for one row, each named with its submission. */
+function RowActions({ item }: { item: Item }) {
+  const m = item.manage;
+  if (!m || !(m.pause || m.resume || m.withdraw)) return null;
+  const links = [
+    m.pause ? { to: `/submissions/${item.id}/pause`, verb: "Pause" } : null,
+    m.resume ? { to: `/submissions/${item.id}/pause`, verb: "Resume" } : null,
+    m.withdraw ? { to: `/submissions/${item.id}/withdraw`, verb: "Withdraw" } : null,
+  ].filter((l) => l !== null);
+  return (
+    <span className="nhsuk-body-s nhsuk-u-display-block nhsuk-u-margin-top-1">
+      {links.map((l, i) => (
+        <span key={l.verb}>
+          {i > 0 ? " · " : null}
+          <Link to={l.to}>
+            {l.verb}
+            <span className="nhsuk-u-visually-hidden"> {item.title}</span>
+          </Link>
+        </span>
+      ))}
+    </span>
   );
 }
 

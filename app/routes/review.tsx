@@ -7,6 +7,7 @@ import { ConditionsSection, conditionFormId } from "../components/review/Conditi
 import { CountersignSection, ProposeSection } from "../components/review/Decision.tsx";
 import { type FormReply, fieldDomId } from "../components/review/forms.ts";
 import { RatingsSection } from "../components/review/Ratings.tsx";
+import { SubmissionActions } from "../components/SubmissionActions.tsx";
 import {
   AnswersSection,
   ChecksSection,
@@ -24,7 +25,7 @@ import { reviewWorkspace, targetCriteria } from "../.server/review-workspace.ts"
 import { requireReadableForm, withClippedReply } from "../.server/forms.ts";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { requireRole } from "../.server/session.ts";
-import { type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";
+import { actionsFor, type LoadedSubmission, requireSubmission } from "../.server/submissions.ts";
 
 /**
  * The review workspace: everything a national reviewer needs about one submission on one page
@@ -47,7 +48,7 @@ type Flash = keyof typeof FLASH;
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "reviewer", "admin");
   const loaded = await requireSubmission(db(), user, params.id);
-  return reviewWorkspace(db(), loaded);
+  return { ...(await reviewWorkspace(db(), loaded)), actions: actionsFor(loaded) };
 }
 
 const reply = (body: FormReply, status: number) => data(body, { status });
@@ -306,6 +307,8 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
           <dd className="nhsuk-summary-list__value">National criteria {s.criteriaSet}</dd>
         </div>
       </dl>
+
+      <SubmissionActions id={s.id} actions={d.actions} from="review" />
 
       {yourTurn ? (
         <div className="nhsuk-card nhsuk-card--feature">

@@ -1,4 +1,5 @@
 import { FieldLink } from "../components/FieldLink.tsx";
+import { SubmissionActions } from "../components/SubmissionActions.tsx";
 import { Link } from "react-router";
 import type { Route } from "./+types/submission";
 import { formatDateTime, turnLabel } from "../status.ts";
@@ -199,38 +200,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         ))}
       </ol>
 
-      {Object.values(d.actions).some(Boolean) ? (
-        <>
-          <h2>What you can do</h2>
-          <ul className="nhsuk-list">
-            {d.actions.review ? (
-              <li>
-                <Link to={`/reviews/${id}`}>Open the review workspace</Link>
-              </li>
-            ) : null}
-            {d.actions.assign ? (
-              <li>
-                <Link to={`/submissions/${id}/assign`}>Assign reviewers</Link>
-              </li>
-            ) : null}
-            {d.actions.pause ? (
-              <li>
-                <Link to={`/submissions/${id}/pause`}>Pause this submission (national intervention)</Link>
-              </li>
-            ) : null}
-            {d.actions.resume ? (
-              <li>
-                <Link to={`/submissions/${id}/pause`}>Resume this submission</Link>
-              </li>
-            ) : null}
-            {d.actions.withdraw ? (
-              <li>
-                <Link to={`/submissions/${id}/withdraw`}>Withdraw this submission</Link>
-              </li>
-            ) : null}
-          </ul>
-        </>
-      ) : null}
+      <SubmissionActions id={id} actions={d.actions} from="task-list" />
     </>
   );
 }

@@ -174,6 +174,10 @@ describe("who may see the pipeline", () => {
     // A draft's national clock has not started: it says so rather than "0.0 of 20, within target".
     expect(data.items.find((i) => i.id === "p-formula")).toMatchObject({ clockStarted: false, slaText: "Not started" });
     expect(data.items.find((i) => i.id === inReviewId)).toMatchObject({ clockStarted: true, slaText: "Within target" });
+    // An administrator may pause, resume and withdraw from the row, as the policy allows each now.
+    expect(data.items.find((i) => i.id === inReviewId)?.manage).toEqual({ pause: true, resume: false, withdraw: true });
+    expect(data.items.find((i) => i.id === "p-paused")?.manage).toEqual({ pause: false, resume: true, withdraw: true });
+    expect(((await page("reviewer.one")) as PageData).items.every((i) => i.manage === null)).toBe(true);
     // Latest activity first by default.
     expect(data.items[0]!.id).toBe(inReviewId);
     expect(data.options.regions).toHaveLength(7);

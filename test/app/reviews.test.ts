@@ -235,6 +235,18 @@ describe("the review workspace", () => {
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review" });
   });
 
+  it("offers an administrator pause and withdraw from the workspace, and a reviewer neither", async () => {
+    const id = await inReview();
+    expect((await workspace("admin", id)).actions).toEqual({ review: true, assign: false, pause: true, resume: false, withdraw: true });
+    expect((await workspace("reviewer.three", id)).actions).toEqual({
+      review: true,
+      assign: false,
+      pause: false,
+      resume: false,
+      withdraw: false,
+    });
+  });
+
   it("is refused to a system lead with 403, from the loader and the action", async () => {
     const id = await inReview();
     const { loader, action } = await import("../../app/routes/review.tsx");
