@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
 import type { AuditEventRow, Database } from "./schema.ts";
-import { type AuditPayload, readAuditPayload } from "./stored.ts";
+import { type AuditPayload, showAuditPayload } from "./stored.ts";
 
 /** The chain for actions that concern no single submission (users, criteria sets). */
 export const ADMIN_CHAIN = "admin";
@@ -99,7 +99,7 @@ export type AuditEntry = Omit<AuditEventRow, "payload"> & { payload: AuditPayloa
 /** A submission's trail, oldest first. */
 export async function auditTrail(db: Db, submissionId: string): Promise<AuditEntry[]> {
   const rows = await db.selectFrom("audit_event").selectAll().where("chain", "=", submissionId).orderBy("seq").execute();
-  return rows.map((r) => ({ ...r, payload: readAuditPayload(r.id, r.payload) }));
+  return rows.map((r) => ({ ...r, payload: showAuditPayload(r.id, r.payload) }));
 }
 
 export type ChainVerdict =
@@ -202,7 +202,7 @@ export async function listAuditEvents(db: Db, filters: AuditFilters, page: { off
   ]);
   return {
     rows: rows.map((r) => {
-      const payload = readAuditPayload(r.id, r.payload);
+      const payload = showAuditPayload(r.id, r.payload);
       return { ...r, payload, actorName: actorNameIn(payload) ?? r.actorName };
     }),
     total: Number(total.n),

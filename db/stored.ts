@@ -75,6 +75,20 @@ export function readAuditPayload(eventId: string, json: string): AuditPayload {
   return readStored(AuditPayloadSchema, { table: "audit_event", column: "payload", id: eventId }, json);
 }
 
+/**
+ * An audit payload for reading back: one that is not a JSON object is shown as unreadable rather
+ * than failing the page, since the audit log is where someone goes to find out what happened (the
+ * chain check reports the entry as changed).
+ */
+export function showAuditPayload(eventId: string, json: string): AuditPayload {
+  try {
+    return readAuditPayload(eventId, json);
+  } catch (error) {
+    if (error instanceof CorruptStoredValueError) return { unreadable: error.message };
+    throw error;
+  }
+}
+
 export function readSimulationResult(simulationId: string, json: string): ImpactResult {
   return readStored(ImpactResultSchema, { table: "criteria_simulation", column: "result", id: simulationId }, json);
 }

@@ -17,15 +17,17 @@ export async function declareConflict(
   user: CurrentUser,
   input: { footprintCode: string; footprintName: string; reason: string },
 ) {
-  return inAuditedTransaction(database, (trx) => insertConflict(trx, user, { id: user.id, name: user.name }, input));
+  return inAuditedTransaction(database, (trx) => insertConflict(trx, "declared", user, { id: user.id, name: user.name }, input));
 }
 
 /**
  * Records a conflict of `person`'s, declared by themselves or recorded for them by an
- * administrator (`by`), with its audit entry; false when they already have one with the footprint.
+ * administrator (`by`, who may be recording one of their own), with its audit entry; false when
+ * they already have one with the footprint.
  */
 export async function insertConflict(
   trx: Transaction<Database>,
+  how: "declared" | "recorded",
   by: { id: string; name: string; role: string },
   person: { id: string; name: string },
   input: { footprintCode: string; footprintName: string; reason: string },
@@ -39,7 +41,7 @@ export async function insertConflict(
     declaredBy: by.id,
   });
   if (!inserted) return false;
-  const own = by.id === person.id;
+  const own = how === "declared";
   await appendAuditEvent(trx, {
     chain: ADMIN_CHAIN,
     submissionId: null,

@@ -202,14 +202,45 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
       seq: events.countersign.seq,
       hash: events.countersign.hash,
       // Checked afresh each time the record is opened, so the page itself says whether it still holds.
-      check: auditCheck(await verifyAuditChains(db, { chain: events.countersign.chain }), new Date().toISOString()),
+      check: auditCheck(
+        await verifyAuditChains(db, { chain: events.countersign.chain }),
+        signedAsShown(record, events.proposal),
+        new Date().toISOString(),
+      ),
     },
   };
 }
 
-/** What a reader is told of the submission's audit log, recomputed just now. */
-function auditCheck(verdict: ChainVerdict, at: string) {
-  return verdict.intact
-    ? { intact: true as const, entries: verdict.entries, at }
-    : { intact: false as const, entries: verdict.entries, at, brokenAt: verdict.firstBroken.seq, problem: verdict.firstBroken.problem };
+/**
+ * Whether the decision shown is the one its lead reviewer proposed, as the sealed proposal entry
+ * recorded it: the record is read from the submission's state, which no seal covers, so it is
+ * held against the entry that is.
+ */
+function signedAsShown(record: DecisionRecord, proposal: AuditEntry | null): boolean {
+  if (!proposal) return true;
+  const signed = proposal.payload;
+  return signed.decision === record.decision && signed.rationale === record.rationale && signed.confidence === record.confidence;
+}
+
+/** What a reader is told of the submission's audit log and this decision, checked just now. */
+function auditCheck(verdict: ChainVerdict, matchesSeal: boolean, at: string) {
+  if (!verdict.intact) {
+    return {
+      intact: false as const,
+      entries: verdict.entries,
+      at,
+      brokenAt: verdict.firstBroken.seq,
+      problem: verdict.firstBroken.problem,
+    };
+  }
+  if (!matchesSeal) {
+    return {
+      intact: false as const,
+      entries: verdict.entries,
+      at,
+      brokenAt: null,
+      problem: "the decision shown here differs from the one its lead reviewer proposed, as the audit log recorded it",
+    };
+  }
+  return { intact: true as const, entries: verdict.entries, at };
 }

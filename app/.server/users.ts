@@ -342,7 +342,9 @@ export async function recordConflictFor(
   if (!user) return { ok: false, reason: "There is no such account." };
   const allowed = canHaveConflicts(user.role);
   if (!allowed.ok) return allowed;
-  const recorded = await inAuditedTransaction(database, (trx) => insertConflict(trx, admin, { id: userId, name: user.name }, input));
+  const recorded = await inAuditedTransaction(database, (trx) =>
+    insertConflict(trx, "recorded", admin, { id: userId, name: user.name }, input),
+  );
   return recorded
     ? { ok: true }
     : {

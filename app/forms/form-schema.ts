@@ -51,6 +51,18 @@ function asList(input: unknown): unknown[] {
 const withoutUndefined = (value: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 
+/**
+ * How a field is named inside its error messages: its own `messageLabel`, or "the" and its label
+ * in lower case without a trailing note in brackets ("Vanguard number (optional)" → "the vanguard
+ * number"); an initialism keeps its capitals ("GP practices…").
+ */
+export function messageLabel(spec: { label: string; messageLabel?: string | undefined }): string {
+  if (spec.messageLabel) return spec.messageLabel;
+  const label = spec.label.replace(/\s*\([^)]*\)$/, "");
+  const initialism = /^[A-Z]{2}/.test(label);
+  return `the ${initialism ? label : label.charAt(0).toLowerCase() + label.slice(1)}`;
+}
+
 function schemaFor(spec: ValueSpec): z.ZodType {
   switch (spec.kind) {
     case "text":
@@ -64,19 +76,19 @@ function schemaFor(spec: ValueSpec): z.ZodType {
       return scalar((text) => parseText(text, { label: spec.label, maxLength: spec.maxLength }), spec.maxLength);
     case "wholeNumber":
       return scalar((text) => {
-        const parsed = parseWholeNumber(text);
+        const parsed = parseWholeNumber(text, messageLabel(spec));
         const { range } = spec;
         if (!parsed.ok || parsed.value === undefined || !range) return parsed;
         return parsed.value >= range.min && parsed.value <= range.max ? parsed : { ok: false, message: range.message };
       });
     case "money":
-      return scalar(parsePoundsToPence);
+      return scalar((text) => parsePoundsToPence(text, messageLabel(spec)));
     case "percent":
-      return scalar(parsePercent);
+      return scalar((text) => parsePercent(text, messageLabel(spec)));
     case "decimal":
-      return scalar(parseDecimal);
+      return scalar((text) => parseDecimal(text, messageLabel(spec)));
     case "financialYear":
-      return scalar(parseFinancialYear);
+      return scalar((text) => parseFinancialYear(text, messageLabel(spec)));
     case "yesNo":
       return scalar(parseYesNo);
     case "radios":

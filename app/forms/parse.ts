@@ -21,21 +21,29 @@ export type Parsed<T> = { ok: true; value: T | undefined } | { ok: false; messag
 const ok = <T>(value: T | undefined): Parsed<T> => ({ ok: true, value });
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
+/**
+ * Each message names the field when it is given (`what`: "the registered population"), as the
+ * GOV.UK error-message pattern asks, so a page with many number fields says which one is wrong;
+ * without it, the message stands alone.
+ */
 export const MESSAGES = {
-  wholeNumber: "Enter a whole number",
-  wholeNumberFormat: "Enter a whole number, like 12,000",
-  notNegative: "Enter a number that is 0 or more",
-  tooBig: "Enter a smaller number",
-  number: "Enter a number, like 716.9",
-  money: "Enter the amount in pounds, like 1,500,000",
-  moneyDecimals: "Enter pounds and pence with no more than 2 decimal places",
-  moneyNegative: "Enter an amount of £0 or more",
-  moneyTooBig: "Enter a smaller amount",
-  percent: "Enter a percentage, like 3.5",
-  percentRange: "Enter a percentage between 0 and 100",
-  financialYear: "Enter a financial year like 2017-18",
-  financialYearOrder: "The second year must follow the first, like 2017-18",
-  yesNo: "Select yes or no",
+  wholeNumber: (what?: string) => (what ? `Enter ${what} as a whole number` : "Enter a whole number"),
+  wholeNumberFormat: (what?: string) => (what ? `Enter ${what} as a whole number, like 12,000` : "Enter a whole number, like 12,000"),
+  notNegative: (what?: string) => (what ? `${capitalise(what)} must be 0 or more` : "Enter a number that is 0 or more"),
+  tooBig: (what?: string) => (what ? `Enter a smaller number for ${what}` : "Enter a smaller number"),
+  number: (what?: string) => (what ? `Enter ${what} as a number, like 716.9` : "Enter a number, like 716.9"),
+  money: (what?: string) => (what ? `Enter ${what} in pounds, like 1,500,000` : "Enter the amount in pounds, like 1,500,000"),
+  moneyDecimals: (what?: string) =>
+    what
+      ? `Enter ${what} in pounds and pence, with no more than 2 decimal places`
+      : "Enter pounds and pence with no more than 2 decimal places",
+  moneyNegative: (what?: string) => (what ? `${capitalise(what)} must be £0 or more` : "Enter an amount of £0 or more"),
+  moneyTooBig: (what?: string) => (what ? `Enter a smaller amount for ${what}` : "Enter a smaller amount"),
+  percent: (what?: string) => (what ? `Enter ${what} as a percentage, like 3.5` : "Enter a percentage, like 3.5"),
+  percentRange: (what?: string) => (what ? `${capitalise(what)} must be between 0% and 100%` : "Enter a percentage between 0 and 100"),
+  financialYear: (what?: string) => (what ? `Enter ${what} like 2017-18` : "Enter a financial year like 2017-18"),
+  financialYearOrder: () => "The second year must follow the first, like 2017-18",
+  yesNo: () => "Select yes or no",
 } as const;
 
 const isBlank = (text: string) => text.trim() === "";
@@ -47,62 +55,62 @@ const MONEY = new RegExp(`^(${INTEGER_PART})(?:\\.(\\d+))?$`);
 
 const digitsOf = (grouped: string) => grouped.replace(/[, ]/g, "");
 
-export function parseWholeNumber(text: string): Parsed<number> {
+export function parseWholeNumber(text: string, what?: string): Parsed<number> {
   if (isBlank(text)) return ok(undefined);
   const t = text.trim();
-  if (t.startsWith("-") && DECIMAL.test(t.slice(1).trim())) return fail(MESSAGES.notNegative);
+  if (t.startsWith("-") && DECIMAL.test(t.slice(1).trim())) return fail(MESSAGES.notNegative(what));
   const decimal = DECIMAL.exec(t);
-  if (!decimal || decimal[1] === undefined) return fail(MESSAGES.wholeNumberFormat);
-  if (decimal[2] !== undefined && /[1-9]/.test(decimal[2])) return fail(MESSAGES.wholeNumber);
+  if (!decimal || decimal[1] === undefined) return fail(MESSAGES.wholeNumberFormat(what));
+  if (decimal[2] !== undefined && /[1-9]/.test(decimal[2])) return fail(MESSAGES.wholeNumber(what));
   const value = Number(digitsOf(decimal[1]));
-  return Number.isSafeInteger(value) ? ok(value) : fail(MESSAGES.tooBig);
+  return Number.isSafeInteger(value) ? ok(value) : fail(MESSAGES.tooBig(what));
 }
 
 /** A non-negative number that may have decimals, such as a rate per 100,000. */
-export function parseDecimal(text: string): Parsed<number> {
+export function parseDecimal(text: string, what?: string): Parsed<number> {
   if (isBlank(text)) return ok(undefined);
   const t = text.trim();
-  if (t.startsWith("-") && DECIMAL.test(t.slice(1).trim())) return fail(MESSAGES.notNegative);
+  if (t.startsWith("-") && DECIMAL.test(t.slice(1).trim())) return fail(MESSAGES.notNegative(what));
   const match = DECIMAL.exec(t);
-  if (!match || (match[1] === undefined && match[2] === undefined)) return fail(MESSAGES.number);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return fail(MESSAGES.number(what));
   const value = Number(`${digitsOf(match[1] ?? "0")}.${match[2] ?? "0"}`);
-  return Number.isFinite(value) && value <= Number.MAX_SAFE_INTEGER ? ok(value) : fail(MESSAGES.tooBig);
+  return Number.isFinite(value) && value <= Number.MAX_SAFE_INTEGER ? ok(value) : fail(MESSAGES.tooBig(what));
 }
 
 /** Pounds as typed → integer pence. Works on the digits, never through floating point. */
-export function parsePoundsToPence(text: string): Parsed<number> {
+export function parsePoundsToPence(text: string, what?: string): Parsed<number> {
   if (isBlank(text)) return ok(undefined);
   let t = text.trim();
   const negative = t.startsWith("-");
   if (negative) t = t.slice(1).trim();
   if (t.startsWith("£")) t = t.slice(1).trim();
-  if (!negative && t.startsWith("-")) return fail(MESSAGES.moneyNegative);
+  if (!negative && t.startsWith("-")) return fail(MESSAGES.moneyNegative(what));
   const match = MONEY.exec(t);
-  if (!match || match[1] === undefined) return fail(MESSAGES.money);
-  if (negative) return fail(MESSAGES.moneyNegative);
+  if (!match || match[1] === undefined) return fail(MESSAGES.money(what));
+  if (negative) return fail(MESSAGES.moneyNegative(what));
   const fraction = match[2] ?? "";
-  if (fraction.length > 2) return fail(MESSAGES.moneyDecimals);
+  if (fraction.length > 2) return fail(MESSAGES.moneyDecimals(what));
   const pence = Number(digitsOf(match[1])) * 100 + Number(fraction.padEnd(2, "0"));
-  return Number.isSafeInteger(pence) ? ok(pence) : fail(MESSAGES.moneyTooBig);
+  return Number.isSafeInteger(pence) ? ok(pence) : fail(MESSAGES.moneyTooBig(what));
 }
 
-export function parsePercent(text: string): Parsed<number> {
+export function parsePercent(text: string, what?: string): Parsed<number> {
   if (isBlank(text)) return ok(undefined);
   const t = text.trim().replace(/\s*%$/, "");
   const match = /^(-)?(\d+)?(?:\.(\d+))?$/.exec(t);
-  if (!match || (match[2] === undefined && match[3] === undefined)) return fail(MESSAGES.percent);
+  if (!match || (match[2] === undefined && match[3] === undefined)) return fail(MESSAGES.percent(what));
   const value = Number(`${match[1] ?? ""}${match[2] ?? "0"}.${match[3] ?? "0"}`);
-  return value >= 0 && value <= 100 ? ok(value) : fail(MESSAGES.percentRange);
+  return value >= 0 && value <= 100 ? ok(value) : fail(MESSAGES.percentRange(what));
 }
 
-export function parseFinancialYear(text: string): Parsed<string> {
+export function parseFinancialYear(text: string, what?: string): Parsed<string> {
   if (isBlank(text)) return ok(undefined);
   const match = /^(\d{4})\s*(?:-|–|\/|to)\s*(\d{4}|\d{2})$/i.exec(text.trim());
-  if (!match) return fail(MESSAGES.financialYear);
+  if (!match) return fail(MESSAGES.financialYear(what));
   const first = Number(match[1]);
   const second = match[2] as string;
   const follows = second.length === 4 ? Number(second) === first + 1 : Number(second) === (first + 1) % 100;
-  if (!follows) return fail(MESSAGES.financialYearOrder);
+  if (!follows) return fail(MESSAGES.financialYearOrder());
   return ok(`${first}-${String((first + 1) % 100).padStart(2, "0")}`);
 }
 
@@ -111,7 +119,7 @@ export function parseYesNo(text: string): Parsed<boolean> {
   const t = text.trim().toLowerCase();
   if (t === "yes") return ok(true);
   if (t === "no") return ok(false);
-  return fail(MESSAGES.yesNo);
+  return fail(MESSAGES.yesNo());
 }
 
 /** Trimmed text; blank is not answered. `label` names the field in the message. */

@@ -214,7 +214,12 @@ const finance: readonly FieldSpec[] = [
     ],
   },
   { kind: "heading", text: "Better Care Fund" },
-  { kind: "money", name: "pooledBudgetContributionPence", label: "Your contribution to the pooled budget" },
+  {
+    kind: "money",
+    name: "pooledBudgetContributionPence",
+    label: "Your contribution to the pooled budget",
+    messageLabel: "your contribution to the pooled budget",
+  },
   {
     kind: "money",
     name: "pooledBudgetMinimumPence",
@@ -225,16 +230,19 @@ const finance: readonly FieldSpec[] = [
     kind: "money",
     name: "outOfHospitalRingFencePence",
     label: "Ring-fenced for NHS out-of-hospital services (2017-19)",
+    messageLabel: "the amount ring-fenced for NHS out-of-hospital services",
   },
   {
     kind: "money",
     name: "outOfHospitalInvestmentPence",
     label: "Invested in NHS out-of-hospital services (2016-17)",
+    messageLabel: "the amount invested in NHS out-of-hospital services",
   },
   {
     kind: "money",
     name: "riskShareRetainedPence",
     label: "Held back under a local risk-sharing agreement (2016-17)",
+    messageLabel: "the amount held back under a local risk-sharing agreement",
   },
 ];
 
@@ -270,6 +278,8 @@ const outcomes: readonly FieldSpec[] = [
               kind: metric === "stillAtHome91DaysPercent" ? "percent" : "decimal",
               name: which,
               label: capitalise(which),
+              // "Enter the baseline for non-elective admissions per 100,000 population as a number"
+              messageLabel: `the ${which} for ${METRIC_LABELS[metric].charAt(0).toLowerCase()}${METRIC_LABELS[metric].slice(1).replace(/ \(%\)$/, "")}`,
             }),
           ),
         }),
@@ -354,6 +364,7 @@ const governance: readonly FieldSpec[] = [
     kind: "percent",
     name: "gpPracticesSignedUpPercent",
     label: "GP practices signed up",
+    messageLabel: "the share of GP practices signed up",
     hint: "The share of participating GP practices that have signed up, like 85.",
   },
   {

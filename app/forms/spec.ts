@@ -23,6 +23,11 @@ interface Base {
   name: string;
   label: string;
   hint?: string;
+  /**
+   * How error messages name the field ("Enter the registered population as a whole number"), where
+   * "the" and the label in lower case would read badly (`messageLabel` in form-schema.ts).
+   */
+  messageLabel?: string;
 }
 
 export type FieldSpec =
@@ -40,7 +45,7 @@ export type FieldSpec =
   | (Base & { kind: "percent" })
   | (Base & { kind: "decimal" })
   /** `messageLabel` names the date in its error messages ("Date of early engagement must include a month"). */
-  | (Base & { kind: "date"; messageLabel?: string })
+  | (Base & { kind: "date" })
   | (Base & { kind: "financialYear" })
   | (Base & { kind: "yesNo" })
   | (Base & { kind: "radios"; options: readonly Option[]; numeric?: boolean; inline?: boolean })

@@ -318,8 +318,8 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
           <div className="nhsuk-inset-text" data-testid="audit-check">
             <span className="nhsuk-u-visually-hidden">Information: </span>
             <p>
-              Checked {formatDateTime(d.audit.check.at)}: all {d.audit.check.entries} entries of this submission's audit log are unchanged
-              since they were written, including this decision.
+              Checked {formatDateTime(d.audit.check.at)}: each of the {d.audit.check.entries} entries of this submission's audit log matches
+              its seal and the entry before it, and the decision shown is the one that was proposed and countersigned.
             </p>
           </div>
         ) : (
@@ -331,8 +331,9 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
               </span>
             </h3>
             <p>
-              Checked {formatDateTime(d.audit.check.at)}: entry {d.audit.check.brokenAt} of this submission's audit log fails its check (
-              {d.audit.check.problem}), so this record may have been changed after it was made. Do not rely on it; tell the programme team.
+              Checked {formatDateTime(d.audit.check.at)}:{" "}
+              {d.audit.check.brokenAt === null ? "" : `entry ${d.audit.check.brokenAt} of this submission's audit log fails its check: `}
+              {d.audit.check.problem}. This record may have been changed after it was made. Do not rely on it; tell the programme team.
             </p>
           </div>
         )}

@@ -281,6 +281,28 @@ describe("the decision record of checkpoint 1 (proceed with conditions)", () => 
     expect((await loadRecord("lead.kent", id, "1")).audit.check.intact).toBe(true);
   });
 
+  it("says so when the decision shown is not the one its reviewers signed", async () => {
+    const row = await database.selectFrom("submission").select("workflow_snapshot").where("id", "=", id).executeTakeFirstOrThrow();
+    const snapshot = JSON.parse(row.workflow_snapshot) as { context: { decisions: { rationale: string }[] } };
+    snapshot.context.decisions[0]!.rationale = "A rationale nobody signed";
+    await database
+      .updateTable("submission")
+      .set({ workflow_snapshot: JSON.stringify(snapshot) })
+      .where("id", "=", id)
+      .execute();
+    try {
+      const page = await loadRecord("lead.kent", id, "1");
+      expect(page.audit.check).toMatchObject({
+        intact: false,
+        brokenAt: null,
+        problem: expect.stringMatching(/differs from the one its lead reviewer proposed/),
+      });
+    } finally {
+      await database.updateTable("submission").set({ workflow_snapshot: row.workflow_snapshot }).where("id", "=", id).execute();
+    }
+    expect((await loadRecord("lead.kent", id, "1")).audit.check.intact).toBe(true);
+  });
+
   it("keeps the signers' and actors' names as they were when the decision was made, after a rename", async () => {
     const before = await loadRecord("lead.kent", id, "1");
     const { listAuditEvents } = await import("../../db/audit.ts");

@@ -40,10 +40,10 @@ describe("parsing what people type", () => {
   });
 
   it.each([
-    ["12.5", MESSAGES.wholeNumber],
-    ["about 40k", MESSAGES.wholeNumberFormat],
-    ["1,2,3", MESSAGES.wholeNumberFormat],
-    ["-5", MESSAGES.notNegative],
+    ["12.5", MESSAGES.wholeNumber()],
+    ["about 40k", MESSAGES.wholeNumberFormat()],
+    ["1,2,3", MESSAGES.wholeNumberFormat()],
+    ["-5", MESSAGES.notNegative()],
   ])("refuses the whole number %j", (typed, message) => {
     expect(parseWholeNumber(typed)).toEqual({ ok: false, message });
   });
@@ -67,8 +67,8 @@ describe("parsing what people type", () => {
     ["£1.5m", "Enter the amount in pounds, like 1,500,000"],
     ["1.5 million", "Enter the amount in pounds, like 1,500,000"],
     ["12.345", "Enter pounds and pence with no more than 2 decimal places"],
-    ["-£5", MESSAGES.moneyNegative],
-    ["£-5", MESSAGES.moneyNegative],
+    ["-£5", MESSAGES.moneyNegative()],
+    ["£-5", MESSAGES.moneyNegative()],
   ])("refuses the amount %j with a message that says what to type", (typed, message) => {
     expect(parsePoundsToPence(typed)).toEqual({ ok: false, message });
   });
@@ -92,9 +92,9 @@ describe("parsing what people type", () => {
   });
 
   it.each([
-    ["101", MESSAGES.percentRange],
-    ["-1", MESSAGES.percentRange],
-    ["three", MESSAGES.percent],
+    ["101", MESSAGES.percentRange()],
+    ["-1", MESSAGES.percentRange()],
+    ["three", MESSAGES.percent()],
   ])("refuses the percentage %j", (typed, message) => {
     expect(parsePercent(typed)).toEqual({ ok: false, message });
   });
@@ -102,7 +102,7 @@ describe("parsing what people type", () => {
   it("reads rates with decimals and thousands separators", () => {
     expect(parseDecimal("716.9")).toEqual({ ok: true, value: 716.9 });
     expect(parseDecimal("1,234.5")).toEqual({ ok: true, value: 1234.5 });
-    expect(parseDecimal("lots")).toEqual({ ok: false, message: MESSAGES.number });
+    expect(parseDecimal("lots")).toEqual({ ok: false, message: MESSAGES.number() });
   });
 
   it.each(["2017-18", "2017/18", "2017 to 2018", "2017-2018", " 2017 - 18 "])("reads the financial year %j as 2017-18", (typed) => {
@@ -111,8 +111,8 @@ describe("parsing what people type", () => {
 
   it("reads 1999/00 across the century and refuses years that do not follow", () => {
     expect(parseFinancialYear("1999/00")).toEqual({ ok: true, value: "1999-00" });
-    expect(parseFinancialYear("2017-19")).toEqual({ ok: false, message: MESSAGES.financialYearOrder });
-    expect(parseFinancialYear("17-18")).toEqual({ ok: false, message: MESSAGES.financialYear });
+    expect(parseFinancialYear("2017-19")).toEqual({ ok: false, message: MESSAGES.financialYearOrder() });
+    expect(parseFinancialYear("17-18")).toEqual({ ok: false, message: MESSAGES.financialYear() });
   });
 
   it("turns day, month and year into an ISO date, with NHS-style messages", () => {
@@ -453,8 +453,10 @@ describe("saving a section", () => {
       }),
     );
     expect(result.status).toBe(400);
-    expect(result.error["budget.capitatedSumPence"]).toEqual(["Enter the amount in pounds, like 1,500,000"]);
-    expect(result.error.pooledBudgetMinimumPence).toEqual(["Enter pounds and pence with no more than 2 decimal places"]);
+    expect(result.error["budget.capitatedSumPence"]).toEqual(["Enter the capitated sum each year in pounds, like 1,500,000"]);
+    expect(result.error.pooledBudgetMinimumPence).toEqual([
+      "Enter the minimum pooled budget required in pounds and pence, with no more than 2 decimal places",
+    ]);
     expect(result.values).toMatchObject({
       budget: { capitatedSumPence: "£1.5m", performancePaymentPercent: "3.5" },
       pooledBudgetMinimumPence: "12.345",
@@ -465,7 +467,7 @@ describe("saving a section", () => {
   it("refuses a decimal where a whole number belongs, and a date without a month", async () => {
     const id = await newKentDraft();
     const population = reply(await post("lead.kent", id, "population", { openedAt: "", "practices[0].listSize": "12.5" }));
-    expect(population.error["practices[0].listSize"]).toEqual(["Enter a whole number"]);
+    expect(population.error["practices[0].listSize"]).toEqual(["Enter the list size as a whole number"]);
     const governance = reply(
       await post("lead.kent", id, "governance", {
         openedAt: "",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
-import { appendAuditEvent, auditTrail } from "../../db/audit.ts";
+import { appendAuditEvent, auditTrail, verifyAuditChains } from "../../db/audit.ts";
 import type { Db } from "../../db/client.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { CorruptStoredValueError } from "../../db/stored.ts";
@@ -82,7 +82,7 @@ describe.each(databaseKinds)("stored JSON read back through its schema on $engin
     await expect(findVersion(t.db, id, 1)).rejects.toThrow(`Stored submission_version.evaluation of row ${versionId} is corrupt`);
   });
 
-  it("refuses an audit payload that is not an object, naming the entry", async () => {
+  it("shows an audit payload that is not an object as unreadable, naming the entry, and the chain check fails", async () => {
     const id = await newSubmission();
     const entry = await t.db.transaction().execute(async (trx) => {
       const written = await appendAuditEvent(trx, {
@@ -102,7 +102,10 @@ describe.each(databaseKinds)("stored JSON read back through its schema on $engin
       .insertInto("audit_event")
       .values({ ...entry, id: crypto.randomUUID(), seq: entry.seq + 1, payload: "[1,2]", prev_hash: entry.hash })
       .execute();
-    await expect(auditTrail(t.db, id)).rejects.toThrow(/Stored audit_event\.payload of row .* is corrupt/);
+    // The log is where someone goes to find out what happened: it still reads, saying which entry is unreadable.
+    const trail = await auditTrail(t.db, id);
+    expect(trail.at(-1)!.payload.unreadable).toMatch(/Stored audit_event\.payload of row .* is corrupt/);
+    expect((await verifyAuditChains(t.db, { chain: id })).intact).toBe(false);
   });
 
   it("keeps a draft section's answers as typed, but refuses one that is not an object", async () => {

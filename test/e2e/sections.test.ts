@@ -114,9 +114,11 @@ describe.skipIf(!chromiumPath)("the section pages in Chromium", () => {
     await page.getByRole("button", { name: "Save and continue" }).click();
     const summary = page.locator(".nhsuk-error-summary");
     expect(await summary.getByRole("heading").textContent()).toBe("There is a problem");
-    expect(await summary.getByRole("link").allTextContents()).toEqual(["Enter the amount in pounds, like 1,500,000"]);
+    expect(await summary.getByRole("link").allTextContents()).toEqual(["Enter the capitated sum each year in pounds, like 1,500,000"]);
     expect(await summary.getByRole("link").getAttribute("href")).toBe("#f-finance-budget-capitatedSumPence");
-    expect(await page.locator(".nhsuk-error-message").allTextContents()).toEqual(["Error: Enter the amount in pounds, like 1,500,000"]);
+    expect(await page.locator(".nhsuk-error-message").allTextContents()).toEqual([
+      "Error: Enter the capitated sum each year in pounds, like 1,500,000",
+    ]);
     expect(await value(page, "f-finance-budget-capitatedSumPence")).toBe("£1.5m");
     expect(await value(page, "f-finance-budget-performancePaymentPercent")).toBe("3.5%");
     expect((await readDraft(database, id)).content.finance).toBeUndefined();
@@ -167,16 +169,21 @@ describe.skipIf(!chromiumPath)("the section pages in Chromium", () => {
     // Checked as you leave the field, and again on save: the errors show and nothing is posted.
     await page.locator("#f-population-practices-0-listSize").fill("12.5");
     await page.locator("#f-population-practices-0-listSize").blur();
-    await expect.poll(() => page.locator(".nhsuk-error-message").allTextContents()).toEqual(["Error: Enter a whole number"]);
+    await expect
+      .poll(() => page.locator(".nhsuk-error-message").allTextContents())
+      .toEqual(["Error: Enter the list size as a whole number"]);
     await page.getByLabel("Registered population").fill("lots");
     await page.getByRole("button", { name: "Save and continue" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "There is a problem" }).count()).toBe(1);
     const summary = page.locator(".nhsuk-error-summary");
-    expect(await summary.getByRole("link").allTextContents()).toEqual(["Enter a whole number, like 12,000", "Enter a whole number"]);
+    expect(await summary.getByRole("link").allTextContents()).toEqual([
+      "Enter the registered population as a whole number, like 12,000",
+      "Enter the list size as a whole number",
+    ]);
     expect(posts).toEqual([]);
     await expectAccessible(page);
 
-    await summary.getByRole("link", { name: "Enter a whole number", exact: true }).click();
+    await summary.getByRole("link", { name: "Enter the list size as a whole number", exact: true }).click();
     await expect.poll(() => focusedId(page)).toBe("f-population-practices-0-listSize");
 
     // Fixed, it saves through the action and goes to the task list.
