@@ -123,7 +123,9 @@ describe.skipIf(!chromiumPath)("the decision record, notifications, outbox and c
     expect(await main.textContent()).toContain(`Entry ${decided.seq} of this submission's audit log`);
     // Told in plain words that the record checks itself, and where to open it; no commands for a lead.
     expect(await main.textContent()).not.toContain("npm run");
-    expect(await page.getByTestId("audit-check").textContent()).toMatch(/entries of this submission's audit log are unchanged/);
+    expect(await page.getByTestId("audit-check").textContent()).toMatch(
+      /entries of this submission.s audit log matches its seal and the entry before it, and the decision shown is the one that was proposed and countersigned/,
+    );
     expect(await main.getByRole("link", { name: new RegExp(`/submissions/${decided.id}/decisions/1$`) }).count()).toBe(1);
     expect(await main.textContent()).toContain("A comment shared with the lead.");
     expect(await main.textContent()).not.toContain("An internal comment.");
