@@ -30,7 +30,7 @@ describe.skipIf(!chromiumPath)("the pipeline in Chromium", () => {
           .trim(),
       ),
     );
-  const titles = (page: Page) => page.locator("tbody tr td:nth-child(1) a").allTextContents();
+  const titles = (page: Page) => page.locator("tbody tr td:nth-child(1) > a").allTextContents();
   const header = (page: Page, name: RegExp) => page.locator("thead th").filter({ has: page.getByRole("link", { name }) });
 
   async function downloadCsv(page: Page, linkName: RegExp) {
