@@ -32,16 +32,8 @@ export function turnLabel(whoseTurn: string): string {
   }
 }
 
-export function formatDateTime(iso: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZone: "Europe/London",
-  }).format(new Date(iso));
-}
+// One formatter for moments, shared with the words that describe version changes (workflows/).
+export { formatDateTime } from "../workflows/submission-vocabulary.ts";
 
 export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/London" }).format(

@@ -16,7 +16,7 @@ import {
   sectionOfFieldPath,
   toFieldPathPattern,
 } from "./submission.ts";
-import { formatFileSize } from "./submission-vocabulary.ts";
+import { formatDateTime, formatFileSize } from "./submission-vocabulary.ts";
 
 /**
  * What changed between two versions of a submission, in the words a reviewer reads: each change
@@ -188,15 +188,6 @@ const ENUM_LABELS: Record<string, Record<string, string>> = {
 };
 
 const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
-// As app/status.ts formats a moment, in England's time; workflows/ cannot import the app.
-const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  hour: "numeric",
-  minute: "2-digit",
-  timeZone: "Europe/London",
-});
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 /** One value as a reader expects it: £ from pence, "1 April 2017", "Yes", a service's name. */
@@ -214,7 +205,7 @@ function formatScalar(key: string, value: unknown): string {
     const label = ENUM_LABELS[key]?.[value];
     if (label) return label;
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return dateFormat.format(new Date(`${value}T00:00:00Z`));
-    if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) return dateTimeFormat.format(new Date(value));
+    if (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) return formatDateTime(value);
     return value;
   }
   return JSON.stringify(value);

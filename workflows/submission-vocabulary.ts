@@ -185,6 +185,20 @@ export const KEY_DATE_LABELS: Record<KeyDate, string> = {
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 
+const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
+
+/** A moment as people in England read it: "2 December 2026 at 09:15". */
+export function formatDateTime(iso: string): string {
+  return DATE_TIME.format(new Date(iso));
+}
+
 /** A file's size as people read it: "340 KB", "4.2 MB". */
 export function formatFileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;

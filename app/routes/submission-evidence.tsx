@@ -4,6 +4,7 @@ import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-evidence";
 import { redirectWithFlash } from "../.server/flash.ts";
+import { EvidenceLink } from "../components/EvidenceLink.tsx";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate } from "../status.ts";
@@ -112,7 +113,7 @@ const column = tableColumns<EvidenceDocument>();
 const DOCUMENT_COLUMNS = [
   column.accessor("fileName", {
     header: "File",
-    cell: ({ row }) => <DocumentLink document={row.original} />,
+    cell: ({ row: { original: d } }) => <EvidenceLink href={d.href} fileName={d.fileName} description={d.description} />,
   }),
   column.accessor("section", { header: "Section" }),
   column.accessor("sizeBytes", { header: "Size", cell: ({ getValue }) => formatFileSize(getValue()) }),
@@ -127,23 +128,6 @@ const DOCUMENT_COLUMNS_WITH_DELETE = [
     cell: ({ row }) => <DeleteDocument document={row.original} />,
   }),
 ];
-
-function DocumentLink({ document: d }: { document: EvidenceDocument }) {
-  return (
-    <>
-      {/* A download, not a page: the browser must fetch it whole, never the client router. */}
-      <a href={d.href} download={d.fileName}>
-        {d.fileName}
-      </a>
-      {d.description ? (
-        <>
-          <br />
-          <span className="nhsuk-body-s">{d.description}</span>
-        </>
-      ) : null}
-    </>
-  );
-}
 
 function DeleteDocument({ document: d }: { document: EvidenceDocument }) {
   const busy = useNavigation().state === "submitting";

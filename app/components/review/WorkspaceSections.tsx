@@ -2,6 +2,7 @@ import type { ReviewWorkspace } from "./forms.ts";
 import { formatDateTime } from "../../status.ts";
 import { formatFileSize } from "../../../workflows/submission-vocabulary.ts";
 import { DataTable, tableColumns } from "../DataTable.tsx";
+import { EvidenceLink } from "../EvidenceLink.tsx";
 import { answerAnchor } from "./forms.ts";
 
 /** The read-only parts of the review workspace: what was submitted, how it was judged, what happened. */
@@ -168,20 +169,7 @@ const evidenceColumn = tableColumns<SubmittedDocument>();
 const EVIDENCE_COLUMNS = [
   evidenceColumn.accessor("fileName", {
     header: "File",
-    cell: ({ row: { original: e } }) => (
-      <>
-        {/* A download, not a page: the browser must fetch it whole, never the client router. */}
-        <a href={e.href} download={e.fileName}>
-          {e.fileName}
-        </a>
-        {e.description ? (
-          <>
-            <br />
-            {e.description}
-          </>
-        ) : null}
-      </>
-    ),
+    cell: ({ row: { original: e } }) => <EvidenceLink href={e.href} fileName={e.fileName} description={e.description} />,
   }),
   evidenceColumn.accessor("section", { header: "Section it supports" }),
   evidenceColumn.accessor("sizeBytes", { header: "Size", cell: ({ getValue }) => formatFileSize(getValue()) }),
