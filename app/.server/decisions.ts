@@ -1,4 +1,6 @@
 import type { Db } from "../../db/client.ts";
+import { fieldPathLabel } from "../forms/answers.ts";
+import { answerLookups } from "./reference.ts";
 import { type AuditEntry, actorNameIn, auditTrail, type ChainVerdict, verifyAuditChains } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { listAssessments, listComments } from "../../db/reviews.ts";
@@ -103,6 +105,9 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
     listComments(db, submission.id, { includeInternal: national }),
   ]);
   const content = version ? version.content : null;
+  const lookups = await answerLookups(db);
+  const fieldLabel = (fieldPath: string | null | undefined) =>
+    fieldPath ? fieldPathLabel(fieldPath, content ?? undefined, lookups) : null;
 
   const proposedBy = events.proposal?.actor_id ?? record.proposedBy;
   const countersignedBy = events.countersign.actor_id ?? record.countersignedBy;
@@ -151,12 +156,14 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
         id: c.id,
         text: c.text,
         fieldPath: c.fieldPath ?? null,
+        fieldLabel: fieldLabel(c.fieldPath),
         criterionId: c.criterionId ?? null,
       })),
       changeRequests: record.changeRequests.map((c) => ({
         id: c.id,
         text: c.text,
         fieldPath: c.fieldPath ?? null,
+        fieldLabel: fieldLabel(c.fieldPath),
         criterionId: c.criterionId ?? null,
       })),
       decidedAt,
@@ -182,6 +189,7 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
         checkpoint: c.checkpoint,
         versionNumber: c.versionNumber,
         fieldPath: c.fieldPath,
+        fieldLabel: fieldLabel(c.fieldPath),
         body: c.body,
         createdAt: c.createdAt,
       })),

@@ -1,4 +1,6 @@
 import type { Db } from "../../db/client.ts";
+import { listFootprints } from "../../db/reference.ts";
+import type { AnswerLookups } from "../forms/answers.ts";
 
 interface CriteriaReference {
   footprintCodes: string[];
@@ -19,6 +21,20 @@ export function referenceForCriteria(db: Db): Promise<CriteriaReference> {
       }),
     );
     cache.set(db, pending);
+  }
+  return pending;
+}
+
+const footprintNames = new WeakMap<Db, Promise<AnswerLookups>>();
+
+/** What stored answers refer to outside themselves (a footprint's name), to show them in words. */
+export function answerLookups(db: Db): Promise<AnswerLookups> {
+  let pending = footprintNames.get(db);
+  if (!pending) {
+    pending = listFootprints(db).then((footprints) => ({
+      footprints: footprints.map((f) => ({ value: f.code, label: `${f.name} (${f.code})` })),
+    }));
+    footprintNames.set(db, pending);
   }
   return pending;
 }

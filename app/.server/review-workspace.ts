@@ -11,7 +11,8 @@ import { changedSince } from "../../workflows/diff.ts";
 import type { CriterionResult } from "../../workflows/evaluate.ts";
 import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { answerAnchor, CONFIDENCE_LABELS, DECISION_LABELS } from "../components/review/forms.ts";
-import { labelFor, summaryRows } from "../format.ts";
+import { answerTargets, fieldPathLabel, sectionAnswers, shownFieldPath, shownPaths } from "../forms/answers.ts";
+import { answerLookups } from "./reference.ts";
 import { describeAuditEntry, stateLabel } from "../status.ts";
 import { type LoadedSubmission, refusalOf } from "./submissions.ts";
 
@@ -41,10 +42,6 @@ function safeChangedSince(before: SubmissionContent, after: SubmissionContent, f
   } catch {
     return null;
   }
-}
-
-function checkLine(r: CriterionResult) {
-  return { id: r.id, title: r.title, message: r.message, fieldPath: r.fieldPath };
 }
 
 export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Date = new Date()) {
@@ -82,29 +79,32 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
   ]);
   const nameOf = (id: string | null | undefined) => (id ? (names.get(id) ?? "Someone") : "NCM Assure");
 
-  // The latest version's answers, section by section, and the labels of its fields.
+  // The latest version's answers, section by section, in the form's words; a link to a field
+  // lands on the nearest answer shown (a practice's row for its list size).
+  const lookups = await answerLookups(db);
   const sections = latest
     ? SECTION_SLUGS.filter((s) => s !== "evidence").map((slug) => ({
         slug,
         title: SECTION_TITLES[slug],
-        rows: summaryRows(slug, latest.content[slug]).map((row) => ({ ...row, anchor: answerAnchor(row.fieldPath) })),
+        blocks: sectionAnswers(slug, latest.content, lookups),
       }))
     : [];
-  const rows = sections.flatMap((s) => s.rows.map((r) => ({ ...r, label: `${s.title}: ${r.label}`, section: s.title })));
+  const shown = shownPaths(sections.flatMap((s) => s.blocks));
+  const anchorOf = (fieldPath: string | null | undefined) => {
+    const path = fieldPath ? shownFieldPath(fieldPath, shown) : null;
+    return path ? answerAnchor(path) : null;
+  };
   const fieldRef = (fieldPath: string | null | undefined) => {
     if (!fieldPath) return null;
-    const exact = rows.find((r) => r.fieldPath === fieldPath);
-    if (exact) return { fieldPath, label: exact.label, anchor: exact.anchor };
-    // A whole list or group (`population.hubs`): its first answer, under the list's own name.
-    const first = rows.find((r) => r.fieldPath.startsWith(`${fieldPath}[`) || r.fieldPath.startsWith(`${fieldPath}.`));
-    const name = labelFor(
-      fieldPath
-        .replace(/\[\d+\]$/, "")
-        .split(".")
-        .at(-1) ?? fieldPath,
-    );
-    return { fieldPath, label: first ? `${first.section}: ${name}` : fieldPath, anchor: first?.anchor ?? null };
+    return { fieldPath, label: fieldPathLabel(fieldPath, latest?.content, lookups), anchor: anchorOf(fieldPath) };
   };
+  const checkLine = (r: CriterionResult) => ({
+    id: r.id,
+    title: r.title,
+    message: r.message,
+    fieldPath: r.fieldPath,
+    anchor: anchorOf(r.fieldPath),
+  });
   const criterionRef = (id: string | null | undefined) => {
     if (!id) return null;
     const criterion = criterionById(set, id);
@@ -211,7 +211,12 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
         }
       : null,
     resubmission,
-    fieldOptions: sections.map((s) => ({ section: s.title, options: s.rows.map((r) => ({ value: r.fieldPath, label: r.label })) })),
+    fieldOptions: latest
+      ? sections.map((s) => ({
+          section: s.title,
+          options: answerTargets(s.slug, latest.content, lookups).map((t) => ({ value: t.fieldPath, label: t.label })),
+        }))
+      : [],
     criterionOptions: targetCriteria(submission, ctx.checkpoint),
     ratings: {
       refusal: refusalOf(loaded, "rate"),

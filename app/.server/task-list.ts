@@ -1,4 +1,6 @@
 import type { Db } from "../../db/client.ts";
+import { fieldPathLabel } from "../forms/answers.ts";
+import { answerLookups } from "./reference.ts";
 import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
@@ -87,6 +89,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
   }
 
   const ctx = snapshot.context;
+  const lookups = await answerLookups(db);
   const may = (question: Question) => refusalOf(loaded, question) === null;
   return {
     submission: {
@@ -121,6 +124,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       ? ctx.changeRequests.map((r) => ({
           ...r,
           link: r.fieldPath ? fieldLink(submission.id, r.fieldPath) : null,
+          fieldLabel: r.fieldPath ? fieldPathLabel(r.fieldPath, returnedContent ?? draft.content, lookups) : null,
           changed:
             r.fieldPath && returnedContent
               ? JSON.stringify(valueAt(returnedContent, r.fieldPath)) !== JSON.stringify(valueAt(draft.content, r.fieldPath))
@@ -142,7 +146,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       createdAt: c.createdAt,
       internal: c.visibility === "internal",
       link: c.fieldPath ? fieldLink(submission.id, c.fieldPath) : null,
-      fieldPath: c.fieldPath,
+      fieldLabel: c.fieldPath ? fieldPathLabel(c.fieldPath, draft.content, lookups) : null,
     })),
     decisions: ctx.decisions.map((d) => ({ number: d.number, checkpoint: d.checkpoint, decision: decisionLabel(d.decision) })),
     canGiveConditionEvidence: may("give-condition-evidence"),

@@ -7,7 +7,9 @@ import { parseForm, refusedReply } from "../.server/forms.ts";
 import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
 import { versionField } from "../forms/hidden-fields.ts";
-import { summaryRows } from "../format.ts";
+import { sectionAnswers } from "../forms/answers.ts";
+import { Answers } from "../components/form/Answers.tsx";
+import { answerLookups } from "../.server/reference.ts";
 import { applyEvent } from "../.server/assurance.ts";
 import { db } from "../.server/db.ts";
 import { evaluateDraft, readDraft, requireSubmission } from "../.server/submissions.ts";
@@ -23,6 +25,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const draft = await readDraft(db(), loaded.submission.id);
   const evaluation = await evaluateDraft(db(), loaded, draft.content);
   const summary = await taskListFor(db(), loaded);
+  const lookups = await answerLookups(db());
   const id = loaded.submission.id;
   const withLink = (r: (typeof evaluation.results)[number]) => ({
     id: r.id,
@@ -39,7 +42,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     sections: SECTION_SLUGS.filter((s) => s !== "evidence").map((slug) => ({
       slug,
       title: SECTION_TITLES[slug],
-      rows: summaryRows(slug, draft.content[slug]),
+      blocks: sectionAnswers(slug, draft.content, lookups),
     })),
     evidence: (draft.content.evidence?.documents ?? []).map((d) => ({
       id: d.id,
@@ -179,24 +182,16 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
       {d.sections.map((section) => (
         <section key={section.slug}>
           <h2>{section.title}</h2>
-          {section.rows.length === 0 ? (
+          {section.blocks.length === 0 ? (
             <p>
               Not started. <Link to={`/submissions/${id}/sections/${section.slug}`}>Answer {section.title.toLowerCase()}</Link>
             </p>
           ) : (
-            <dl className="nhsuk-summary-list">
-              {section.rows.map((row) => (
-                <div className="nhsuk-summary-list__row" key={row.fieldPath}>
-                  <dt className="nhsuk-summary-list__key">{row.label}</dt>
-                  <dd className="nhsuk-summary-list__value">{row.value}</dd>
-                  <dd className="nhsuk-summary-list__actions">
-                    <Link to={`/submissions/${id}/sections/${section.slug}?field=${encodeURIComponent(row.fieldPath)}`}>
-                      Change<span className="nhsuk-u-visually-hidden"> {row.label.toLowerCase()}</span>
-                    </Link>
-                  </dd>
-                </div>
-              ))}
-            </dl>
+            <Answers
+              blocks={section.blocks}
+              headingLevel={3}
+              changeHref={(fieldPath) => `/submissions/${id}/sections/${section.slug}?field=${encodeURIComponent(fieldPath)}`}
+            />
           )}
         </section>
       ))}

@@ -88,12 +88,12 @@ function Paragraphs({ text }: { text: string }) {
   );
 }
 
-function Target({ fieldPath, criterionId }: { fieldPath: string | null; criterionId: string | null }) {
-  if (!fieldPath && !criterionId) return null;
+function Target({ fieldLabel, criterionId }: { fieldLabel: string | null; criterionId: string | null }) {
+  if (!fieldLabel && !criterionId) return null;
   return (
     <span className="nhsuk-body-s">
       {" "}
-      ({[fieldPath ? `field ${fieldPath}` : null, criterionId ? `criterion ${criterionId}` : null].filter(Boolean).join(", ")})
+      ({[fieldLabel ? `about ${fieldLabel}` : null, criterionId ? `criterion ${criterionId}` : null].filter(Boolean).join(", ")})
     </span>
   );
 }
@@ -191,7 +191,7 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
               {decision.conditions.map((c) => (
                 <li key={c.id}>
                   {c.text}
-                  <Target fieldPath={c.fieldPath} criterionId={c.criterionId} />
+                  <Target fieldLabel={c.fieldLabel} criterionId={c.criterionId} />
                 </li>
               ))}
             </ol>
@@ -204,7 +204,7 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
               {decision.changeRequests.map((c) => (
                 <li key={c.id}>
                   {c.text}
-                  <Target fieldPath={c.fieldPath} criterionId={c.criterionId} />
+                  <Target fieldLabel={c.fieldLabel} criterionId={c.criterionId} />
                 </li>
               ))}
             </ol>
@@ -278,7 +278,7 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
                   <p className="nhsuk-body-s">
                     <strong>{c.authorName}</strong>, {formatDateTime(c.createdAt)}, checkpoint {c.checkpoint}
                     {c.versionNumber ? `, version ${c.versionNumber}` : ""}
-                    {c.fieldPath ? `, on ${c.fieldPath}` : ""}{" "}
+                    {c.fieldLabel ? `, about ${c.fieldLabel}` : ""}{" "}
                     {d.showsInternal ? (
                       <strong className={c.visibility === "internal" ? "nhsuk-tag nhsuk-tag--grey" : "nhsuk-tag nhsuk-tag--blue"}>
                         {c.visibility === "internal" ? "Internal" : "Shared"}

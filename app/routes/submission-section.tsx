@@ -5,11 +5,12 @@ import type { Route } from "./+types/submission-section";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { errorsInOrder, type FieldMeta, Fields, type FormUi, FormUiProvider } from "../components/form/fields.tsx";
-import { ReadOnlyAnswers } from "../components/form/ReadOnlyAnswers.tsx";
+import { Answers } from "../components/form/Answers.tsx";
+import { sectionAnswers } from "../forms/answers.ts";
+import { answerLookups } from "../.server/reference.ts";
 import { parseSectionForm, sectionFormSchemas } from "../forms/section-schemas.ts";
 import { type EditableSection, isEditableSection, SECTION_FIELDS } from "../forms/sections.ts";
 import { anchorFor, assignRowIds, isValueSpec, type SelectOptions, toFormValues } from "../forms/spec.ts";
-import { listFootprints } from "../../db/reference.ts";
 import { db } from "../.server/db.ts";
 import {
   refusalOf,
@@ -44,13 +45,15 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const focusId =
     field && sectionOfFieldPath(field) === section && isKnownFieldPath(field) ? anchorFor(section, specs, field, saved) : null;
 
+  const refusal = refusalOf(loaded, "edit-draft");
   return {
     submission: { id: loaded.submission.id, title: loaded.submission.title },
     section,
     title: SECTION_TITLES[section],
     /** Why this person may not change the section now; null when they may. */
-    refusal: refusalOf(loaded, "edit-draft"),
-    saved: saved ?? null,
+    refusal,
+    /** What is saved, to read, for someone who may not change it. */
+    answers: refusal ? sectionAnswers(section, draft.content, await answerLookups(db())) : [],
     values: toFormValues(specs, saved ?? startingValues(section, loaded.submission)),
     /** When the section was last saved, sent back with the form so a save cannot overwrite a newer one. */
     savedAt: draft.saved[section]?.at ?? null,
@@ -84,8 +87,8 @@ function startingValues(section: EditableSection, submission: LoadedSubmission["
 
 async function selectOptionsFor(section: EditableSection, content: SubmissionContent): Promise<SelectOptions> {
   if (section === "about") {
-    const footprints = await listFootprints(db());
-    return { footprints: footprints.map((f) => ({ value: f.code, label: `${f.name} (${f.code})` })) };
+    const { footprints = [] } = await answerLookups(db());
+    return { footprints: [...footprints] };
   }
   if (section === "governance") {
     return { evidenceDocuments: (content.evidence?.documents ?? []).map((d) => ({ value: d.id, label: d.fileName })) };
@@ -207,7 +210,7 @@ function Section({ loaderData: d, actionData }: Route.ComponentProps) {
                 <span className="nhsuk-u-visually-hidden">Information: </span>
                 <p>{d.refusal}</p>
               </div>
-              <ReadOnlyAnswers specs={SECTION_FIELDS[d.section]} value={d.saved} selectOptions={d.selectOptions} />
+              {d.answers.length === 0 ? <p>Nothing has been saved in this section.</p> : <Answers blocks={d.answers} />}
             </>
           ) : (
             <SectionForm loaderData={d} actionData={actionData as ActionData | undefined} />

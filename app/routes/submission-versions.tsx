@@ -10,7 +10,8 @@ import { requireSubmission } from "../.server/submissions.ts";
 import { findVersion } from "../../db/submissions.ts";
 import { listVersionsWithSubmitters } from "../../db/versions.ts";
 import type { ChangeKind } from "../../workflows/diff.ts";
-import { type Comparison, compareVersions } from "../../workflows/diff-words.ts";
+import { type Comparison, compareVersions } from "../forms/answers.ts";
+import { answerLookups } from "../.server/reference.ts";
 
 const CompareQuery = z.object({
   from: z.coerce.number().int().min(1).optional(),
@@ -36,7 +37,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     const to = query.data.to ?? versions.at(-1)!.number;
     const [before, after] = await Promise.all([findVersion(db(), submission.id, from), findVersion(db(), submission.id, to)]);
     if (!before || !after) throw data("Version not found", { status: 404 });
-    comparison = compareVersions(from, to, before.content, after.content);
+    comparison = compareVersions(from, to, before.content, after.content, await answerLookups(db()));
   }
 
   return {

@@ -79,7 +79,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
               <li key={r.id} className="nhsuk-inset-text">
                 <p>{r.text}</p>
                 <p className="nhsuk-body-s">
-                  {r.link ? <FieldLink to={r.link}>Go to the field{r.fieldPath ? ` (${r.fieldPath})` : ""}</FieldLink> : null}
+                  {r.link ? <FieldLink to={r.link}>Go to {r.fieldLabel ?? "the field"}</FieldLink> : null}
                   {r.criterionId ? <> Criterion {r.criterionId}.</> : null}{" "}
                   {r.changed === null ? null : (
                     <strong className={r.changed ? "nhsuk-tag nhsuk-tag--green" : "nhsuk-tag nhsuk-tag--grey"}>
@@ -163,7 +163,7 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
                   {c.link ? (
                     <>
                       {" "}
-                      · <FieldLink to={c.link}>About {c.fieldPath}</FieldLink>
+                      · <FieldLink to={c.link}>About {c.fieldLabel}</FieldLink>
                     </>
                   ) : null}
                 </p>

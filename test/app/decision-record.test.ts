@@ -373,7 +373,13 @@ describe("numbering decisions across a change request, a resubmission and a disa
     const first = await loadRecord("lead.kent", id, "1");
     expect(first.decision).toMatchObject({ decision: "changes_requested", headline: "Changes requested", conditions: [] });
     expect(first.decision.changeRequests).toEqual([
-      { id: "r1", text: "Explain how hub populations were estimated", fieldPath: "population.hubs", criterionId: null },
+      {
+        id: "r1",
+        text: "Explain how hub populations were estimated",
+        fieldPath: "population.hubs",
+        fieldLabel: "Population and scope: Hubs",
+        criterionId: null,
+      },
     ]);
     expect(first.version?.number).toBe(1);
 

@@ -156,7 +156,11 @@ describe("check your answers and submit", () => {
     const { loader, action } = await import("../../app/routes/submission-check.tsx");
     const page = await loader(args(appRequest(`/submissions/${id}/check`, { cookie: cookies["lead.kent"] }), { id }));
     expect(page.blocking).toEqual([]);
-    expect(page.sections.find((s) => s.slug === "population")!.rows.length).toBeGreaterThan(3);
+    // Practices read as a table of rows in the form's words, not one row per sub-field.
+    const population = page.sections.find((s) => s.slug === "population")!.blocks;
+    const practices = population.find((b) => b.kind === "table" && b.fieldPath === "population.practices");
+    expect(practices).toMatchObject({ label: "Participating GP practices", columns: ["Practice name", "ODS code", "List size"] });
+    expect(JSON.stringify(page.sections)).not.toMatch(/fully_integrated|new_nhs_trust|general_practice|Practices 1:/);
 
     const noDeclaration = (await settle(() =>
       action(args(formPost(`/submissions/${id}/check`, { version: "1" }, { cookie: cookies["lead.kent"] }), { id })),

@@ -194,7 +194,11 @@ describe("the review workspace", () => {
       "enablers",
       "governance",
     ]);
-    expect(page.version!.sections.find((s) => s.slug === "population")!.rows.length).toBeGreaterThan(3);
+    const population = page.version!.sections.find((s) => s.slug === "population")!.blocks;
+    expect(population.find((b) => b.kind === "table")).toMatchObject({
+      fieldPath: "population.practices",
+      label: "Participating GP practices",
+    });
     expect(page.version?.checks.blocking).toEqual([]);
     expect(page.version?.checks.passed.length).toBeGreaterThan(0);
     expect(page.ratings.refusal).toBeNull();
@@ -205,7 +209,12 @@ describe("the review workspace", () => {
     expect(page.timeline.map((e) => e.text)).toEqual(["Assigned the reviewers", "Submitted version 1 for assurance", "Started the draft"]);
     expect(page.timeline[0]!.who).toBe("Alex Admin");
     expect(page.reviewers).toMatchObject({ lead: { name: "Rowan Reviewer" }, second: { name: "Robin Reviewer" } });
-    expect(page.fieldOptions.flatMap((g) => g.options).some((o) => o.value === "population.registeredPopulation")).toBe(true);
+    const options = page.fieldOptions.flatMap((g) => g.options);
+    expect(options).toContainEqual({ value: "population.registeredPopulation", label: "Registered population" });
+    // A whole list and each of its rows, named as the page names them.
+    expect(options).toContainEqual({ value: "population.hubs", label: "Hubs" });
+    expect(options.find((o) => o.value === "population.practices[0]")?.label).toMatch(/^Practice 1 \(.+\)$/);
+    expect(options.map((o) => o.label).join("|")).not.toMatch(/[a-z][A-Z]|_|\[\d/);
   });
 
   it("lets an unassigned reviewer look, but not rate, comment or propose", async () => {

@@ -3,6 +3,7 @@ import { formatDateTime } from "../../status.ts";
 import { formatFileSize } from "../../../workflows/submission-vocabulary.ts";
 import { DataTable, tableColumns } from "../DataTable.tsx";
 import { EvidenceLink } from "../EvidenceLink.tsx";
+import { Answers } from "../form/Answers.tsx";
 import { answerAnchor } from "./forms.ts";
 
 /** The read-only parts of the review workspace: what was submitted, how it was judged, what happened. */
@@ -70,17 +71,17 @@ export function ResubmissionSection({ data: d }: { data: NonNullable<ReviewWorks
   );
 }
 
-type Check = { id: string; title: string; message: string | null; fieldPath: string | null };
+type Check = { id: string; title: string; message: string | null; fieldPath: string | null; anchor: string | null };
 
-function CheckList({ checks, anchors }: { checks: Check[]; anchors: Set<string> }) {
+function CheckList({ checks }: { checks: Check[] }) {
   return (
     <ul>
       {checks.map((c) => {
-        const anchor = c.fieldPath ? answerAnchor(c.fieldPath) : null;
+        const anchor = c.anchor;
         return (
           <li key={`${c.id}:${c.fieldPath ?? ""}`}>
             <strong>{c.id}</strong> {c.title}
-            {c.message ? <>: {anchor && anchors.has(anchor) ? <a href={`#${anchor}`}>{c.message}</a> : c.message}</> : null}
+            {c.message ? <>: {anchor ? <a href={`#${anchor}`}>{c.message}</a> : c.message}</> : null}
           </li>
         );
       })}
@@ -90,7 +91,6 @@ function CheckList({ checks, anchors }: { checks: Check[]; anchors: Set<string> 
 
 export function ChecksSection({ version }: { version: NonNullable<ReviewWorkspace["version"]> }) {
   const { blocking, warnings, passed } = version.checks;
-  const anchors = new Set(version.sections.flatMap((s) => s.rows.map((r) => r.anchor)));
   return (
     <section aria-labelledby="checks-heading">
       <h2 id="checks-heading">Automated checks on version {version.number}</h2>
@@ -103,7 +103,7 @@ export function ChecksSection({ version }: { version: NonNullable<ReviewWorkspac
               {blocking.length} blocking {blocking.length === 1 ? "check failed" : "checks failed"}
             </span>
           </h3>
-          <CheckList checks={blocking} anchors={anchors} />
+          <CheckList checks={blocking} />
         </div>
       ) : (
         <p>
@@ -115,7 +115,7 @@ export function ChecksSection({ version }: { version: NonNullable<ReviewWorkspac
           <h3>
             {warnings.length} {warnings.length === 1 ? "warning" : "warnings"}
           </h3>
-          <CheckList checks={warnings} anchors={anchors} />
+          <CheckList checks={warnings} />
         </>
       ) : (
         <p>No warnings.</p>
@@ -125,7 +125,7 @@ export function ChecksSection({ version }: { version: NonNullable<ReviewWorkspac
           <span className="nhsuk-details__summary-text">{passed.length} checks passed</span>
         </summary>
         <div className="nhsuk-details__text">
-          <CheckList checks={passed} anchors={anchors} />
+          <CheckList checks={passed} />
         </div>
       </details>
     </section>
@@ -145,17 +145,10 @@ export function AnswersSection({ version }: { version: NonNullable<ReviewWorkspa
             <span className="nhsuk-details__summary-text">{section.title}</span>
           </summary>
           <div className="nhsuk-details__text">
-            {section.rows.length === 0 ? (
+            {section.blocks.length === 0 ? (
               <p>Not answered.</p>
             ) : (
-              <dl className="nhsuk-summary-list">
-                {section.rows.map((row) => (
-                  <div className="nhsuk-summary-list__row" key={row.fieldPath} id={row.anchor}>
-                    <dt className="nhsuk-summary-list__key">{row.label}</dt>
-                    <dd className="nhsuk-summary-list__value">{row.value}</dd>
-                  </div>
-                ))}
-              </dl>
+              <Answers blocks={section.blocks} headingLevel={3} anchorOf={answerAnchor} />
             )}
           </div>
         </details>

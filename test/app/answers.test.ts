@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareVersions } from "../../workflows/diff-words.ts";
+import { compareVersions } from "../../app/forms/answers.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import type { SubmissionContent } from "../../workflows/submission.ts";
 
@@ -38,13 +38,13 @@ describe("what changed between versions, in words", () => {
     });
     const changes = compareVersions(1, 2, before, after).sections.flatMap((s) => s.changes);
     const money = changes.find((c) => c.fieldPath === "finance.pooledBudgetMinimumPence");
-    expect(money?.label).toBe("Pooled budget minimum required");
+    expect(money?.label).toBe("Minimum pooled budget required");
     expect(money?.after).toEqual(["£1,234,567"]);
     const last = before.population!.practices!.at(-1)!;
     const removed = changes.find((c) => c.kind === "removed");
     expect(removed?.label).toBe(`Practice ${before.population!.practices!.length} (${last.name})`);
     expect(removed?.after).toBeNull();
-    expect(removed?.before).toContain(`Name: ${last.name}`);
+    expect(removed?.before).toContain(`Practice name: ${last.name}`);
   });
 
   it("finds nothing to say about identical versions", () => {
