@@ -58,9 +58,11 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
     case "CREATE":
       return "Started the draft";
     case "SUBMIT":
-      return `Submitted version ${payload.versionNumber ?? ""} for assurance`.trim();
+      return payload.versionNumber ? `Submitted version ${String(payload.versionNumber)} for assurance` : "Submitted for assurance";
     case "RESUBMIT":
-      return `Resubmitted (version ${payload.versionNumber ?? "?"}) after changes were requested`;
+      return payload.versionNumber
+        ? `Resubmitted (version ${String(payload.versionNumber)}) after changes were requested`
+        : "Resubmitted after changes were requested";
     case "ASSIGN":
       return "Assigned the reviewers";
     case "PROPOSE_DECISION":
@@ -102,9 +104,9 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
     case "SIMULATE_CRITERIA_SET":
       return `Ran an impact simulation of criteria set ${String(payload.targetSet ?? "")}`.trim();
     case "MOVE_CRITERIA_SET":
-      return `Moved ${String(payload.moved ?? "")} submissions to criteria set ${String(payload.targetSet ?? "")}: ${String(payload.reason ?? "")}`;
+      return `Moved ${payload.moved === undefined ? "" : `${String(payload.moved)} `}submissions to criteria set ${String(payload.targetSet ?? "")}${payload.reason ? `: ${String(payload.reason)}` : ""}`;
     case "CHANGE_CRITERIA_SET":
-      return `Moved from criteria set ${String(payload.from ?? "?")} to ${String(payload.to ?? "?")}: ${String(payload.reason ?? "")}`;
+      return `Moved ${payload.from ? `from criteria set ${String(payload.from)} ` : ""}to ${payload.to ? `criteria set ${String(payload.to)}` : "another criteria set"}${payload.reason ? `: ${String(payload.reason)}` : ""}`;
     default:
       return action.toLowerCase().replaceAll("_", " ");
   }

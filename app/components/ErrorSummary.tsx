@@ -17,7 +17,18 @@ function focusSoon(ref: React.RefObject<HTMLDivElement | null>) {
   requestAnimationFrame(() => ref.current?.focus());
 }
 
-export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
+/**
+ * The page's `<title>`, for pages with a form: it starts "Error: " while the form shows errors, as
+ * the GOV.UK error pattern asks, so the first thing a screen reader announces is that something
+ * needs fixing. Route `meta` never sees what an action returned, so these pages render their
+ * title here (React puts it in the head) and their `meta` gives none.
+ */
+export function PageTitle({ title, errors = false }: { title: string; errors?: boolean }) {
+  return <title>{`${errors ? "Error: " : ""}${title} – NCM Assure`}</title>;
+}
+
+/** The summary, with the page's title (see PageTitle), first in the page's content. */
+export function ErrorSummary({ errors, title }: { errors: ErrorSummaryItem[]; title: string }) {
   const ref = useRef<HTMLDivElement>(null);
   // A page that arrives with errors (sent without JavaScript) counts as just sent.
   const sent = useRef(errors.length > 0);
@@ -46,9 +57,10 @@ export function ErrorSummary({ errors }: { errors: ErrorSummaryItem[] }) {
       sent.current = false;
     }
   }, [signature]);
-  if (errors.length === 0) return null;
+  if (errors.length === 0) return <PageTitle title={title} />;
   return (
     <div className="nhsuk-error-summary" tabIndex={-1} ref={ref}>
+      <PageTitle title={title} errors />
       <div role="alert">
         <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
           There is a problem

@@ -135,7 +135,7 @@ export default function Conflicts({ loaderData: d, actionData }: Route.Component
       <div className="nhsuk-grid-column-full">
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-two-thirds">
-            <ErrorSummary errors={summary} />
+            <ErrorSummary errors={summary} title={"Your declared conflicts"} />
             <h1>Your declared conflicts</h1>
             <p>
               Declare a conflict of interest with any footprint whose submissions you should not judge. You will not be assigned to review
@@ -211,4 +211,5 @@ function DeclareForm({
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Your declared conflicts – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

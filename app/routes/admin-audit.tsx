@@ -2,7 +2,7 @@ import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-audit";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
-import { describeAuditEntry, formatDateTime } from "../status.ts";
+import { describeAuditEntry, formatDateTime, stateLabel } from "../status.ts";
 import { listAuditActions, listAuditEvents, verifyAuditChains } from "../../db/audit.ts";
 import { db } from "../.server/db.ts";
 import { requireRole } from "../.server/session.ts";
@@ -73,9 +73,9 @@ const columns = column.columns([
         {info.getValue()}
         <br />
         <span className="nhsuk-body-s">
-          {info.row.original.action}
-          {info.row.original.fromState || info.row.original.toState
-            ? `: ${info.row.original.fromState ?? "start"} → ${info.row.original.toState ?? "(no change)"}`
+          <code>{info.row.original.action}</code>
+          {info.row.original.toState && info.row.original.toState !== info.row.original.fromState
+            ? ` ${info.row.original.fromState ? `from ${stateLabel(info.row.original.fromState)} ` : ""}to ${stateLabel(info.row.original.toState)}`
             : ""}
         </span>
       </>

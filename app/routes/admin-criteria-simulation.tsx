@@ -41,7 +41,8 @@ export async function action({ request, params }: Route.ActionArgs) {
   return redirect(`/admin/criteria/simulations/${simulation.id}?moved=${moved}`);
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Impact simulation – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];
 
 type Result = NonNullable<Route.ComponentProps["loaderData"]["simulation"]["result"]>;
 const count = new Intl.NumberFormat("en-GB");
@@ -161,7 +162,7 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
       <Link className="nhsuk-back-link" to="/admin/criteria">
         Back to criteria
       </Link>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} title={"Impact simulation"} />
       <span className="nhsuk-caption-l">Impact simulation, started {formatDateTime(s.startedAt)}</span>
       <h1>Moving live submissions to {s.targetTitle}</h1>
 

@@ -32,7 +32,8 @@ export async function action({ request }: Route.ActionArgs) {
   return redirect(`/admin/criteria/simulations/${started.id}`);
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Criteria – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];
 
 type Data = Route.ComponentProps["loaderData"];
 type CriterionRow = Data["sets"][number]["criteria"][number];
@@ -91,7 +92,7 @@ export default function AdminCriteria({ loaderData: d, actionData }: Route.Compo
   const summary = summaryItems([[fields.target.errors, choiceId(fields.target, d.sets[0]?.id ?? "")]]);
   return (
     <>
-      <ErrorSummary errors={summary} />
+      <ErrorSummary errors={summary} title={"Criteria"} />
       <h1>National criteria</h1>
       <p>
         Each submission is pinned to the criteria set it started under. A new set changes nothing until you move submissions to it: first

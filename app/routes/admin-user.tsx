@@ -237,7 +237,7 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
             ) : null}
           </SuccessBanner>
         ) : null}
-        <ErrorSummary errors={summary} />
+        <ErrorSummary errors={summary} title={`${d.user.name} – Users`} />
 
         <span className="nhsuk-caption-l">Administration</span>
         <h1>{user.name}</h1>
@@ -458,4 +458,5 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export const meta: Route.MetaFunction = ({ data: d }) => [{ title: `${d?.user.name ?? "User"} – Users – NCM Assure` }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -135,7 +135,7 @@ function InviteForm({
         <Link className="nhsuk-back-link" to="/admin/users">
           Back to users
         </Link>
-        <ErrorSummary errors={summary} />
+        <ErrorSummary errors={summary} title={"Invite a user"} />
         <span className="nhsuk-caption-l">Administration</span>
         <h1>Invite a user</h1>
         <p>
@@ -279,4 +279,5 @@ function Invited({ invited }: { invited: NonNullable<NonNullable<Route.Component
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Invite a user – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

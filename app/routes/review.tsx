@@ -231,7 +231,7 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
           Back to the pipeline
         </Link>
       )}
-      <ErrorSummary errors={summaryOf(last)} />
+      <ErrorSummary errors={summaryOf(last)} title={`Review: ${s.title}`} />
       <span className="nhsuk-caption-l">
         {s.modelType}, {s.footprintName}
       </span>
@@ -358,4 +358,5 @@ export default function ReviewWorkspacePage({ loaderData: d, actionData }: Route
   );
 }
 
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data ? `Review: ${data.submission.title}` : "Review"} – NCM Assure` }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

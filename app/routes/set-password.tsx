@@ -4,7 +4,7 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { parseForm } from "../.server/forms.ts";
 import type { Route } from "./+types/set-password";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ErrorSummary, PageTitle } from "../components/ErrorSummary.tsx";
 import { TextInput } from "../components/form/TextInput.tsx";
 import { db } from "../.server/db.ts";
 import { checkSetPasswordLink, INVITATION_DAYS, type LinkProblem, setPasswordWithLink } from "../.server/users.ts";
@@ -80,7 +80,7 @@ function SetPasswordForm(props: { token: string; name: string; email: string; la
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <ErrorSummary errors={summary} />
+        <ErrorSummary errors={summary} title="Set your password" />
         <h1>Set your password</h1>
         <p>
           Welcome to NCM Assure, {props.name}. Choose a password for your account, <strong>{props.email}</strong>. You will sign in with
@@ -137,6 +137,7 @@ function LinkTrouble({ problem: kind, linkDays }: { problem: LinkProblem; linkDa
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
+        <PageTitle title={words.title} />
         <h1>{words.title}</h1>
         <p>{words.body(linkDays)}</p>
         <p>
@@ -152,6 +153,5 @@ function LinkTrouble({ problem: kind, linkDays }: { problem: LinkProblem; linkDa
 // The site-wide strict-origin-when-cross-origin already keeps the path from other sites.)
 export const headers: Route.HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
-export const meta: Route.MetaFunction = ({ data: d }) => [
-  { title: `${d?.problem ? TROUBLE[d.problem].title : "Set your password"} – NCM Assure` },
-];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -70,7 +70,7 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <ErrorSummary errors={summary} />
+        <ErrorSummary errors={summary} title={"Sign in"} />
         {loaderData.passwordSet && summary.length === 0 ? (
           <div className="nhsuk-inset-text">
             <span className="nhsuk-u-visually-hidden">Information: </span>
@@ -108,4 +108,5 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Sign in – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

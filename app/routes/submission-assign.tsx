@@ -107,7 +107,7 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
       <Link className="nhsuk-back-link" to="/admin/assignments">
         Back to submissions waiting for reviewers
       </Link>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} title={"Assign reviewers"} />
       <span className="nhsuk-caption-l">{d.submission.footprintName}</span>
       <h1>Assign reviewers: {d.submission.title}</h1>
       {d.notNow ? (
@@ -165,4 +165,5 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Assign reviewers – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

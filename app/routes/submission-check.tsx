@@ -103,7 +103,7 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
       <Link className="nhsuk-back-link" to={`/submissions/${id}`}>
         Back to the task list
       </Link>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} title={"Check your answers"} />
       <span className="nhsuk-caption-l">{d.submission.title}</span>
       <h1>Check your answers before {d.resubmission ? "resubmitting" : "submitting"}</h1>
 
@@ -256,4 +256,5 @@ export default function CheckAnswers({ loaderData: d, actionData }: Route.Compon
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Check your answers – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

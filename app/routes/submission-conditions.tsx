@@ -80,7 +80,7 @@ export default function Conditions({ loaderData: d, actionData }: Route.Componen
         <Link className="nhsuk-back-link" to={`/submissions/${d.id}`}>
           Back to the submission
         </Link>
-        <ErrorSummary errors={summary} />
+        <ErrorSummary errors={summary} title={"Conditions"} />
         <span className="nhsuk-caption-l">{d.title}</span>
         <h1>Conditions to discharge</h1>
         <p>Each condition must be discharged, with evidence a reviewer accepts, before the next checkpoint.</p>
@@ -147,4 +147,5 @@ function EvidenceForm({
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Conditions – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -152,7 +152,10 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
               <dt>Date</dt> <dd>{formatDate(decision.decidedAt)}</dd>
             </div>
             <div>
-              <dt>Our reference</dt> <dd>{d.reference}</dd>
+              <dt>Our reference</dt>{" "}
+              <dd>
+                <code>{d.reference}</code>
+              </dd>
             </div>
             <div>
               <dt>To</dt> <dd>The system leads of {s.footprintName}</dd>

@@ -170,7 +170,7 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
         <Link className="nhsuk-back-link" to={`/submissions/${submission.id}`}>
           Back to the submission
         </Link>
-        <ErrorSummary errors={summary} />
+        <ErrorSummary errors={summary} title={`Evidence – ${submission.title}`} />
         <span className="nhsuk-caption-l">{submission.title}</span>
         <h1>Evidence</h1>
         <p>
@@ -285,6 +285,5 @@ export default function Evidence({ loaderData, actionData }: Route.ComponentProp
   );
 }
 
-export const meta: Route.MetaFunction = ({ loaderData }) => [
-  { title: loaderData ? `Evidence – ${loaderData.submission.title} – NCM Assure` : "Evidence – NCM Assure" },
-];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -107,4 +107,5 @@ export default function Pause({ loaderData: d, actionData }: Route.ComponentProp
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Pause or resume – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { data, Form, Link, useLocation, useNavigation } from "react-router";
 import type { Route } from "./+types/submission-section";
 import { redirectWithFlash } from "../.server/flash.ts";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ErrorSummary, PageTitle } from "../components/ErrorSummary.tsx";
 import { errorsInOrder, type FieldMeta, Fields, type FormUi, FormUiProvider } from "../components/form/fields.tsx";
 import { Answers } from "../components/form/Answers.tsx";
 import { sectionAnswers } from "../forms/answers.ts";
@@ -199,6 +199,7 @@ function Section({ loaderData: d, actionData }: Route.ComponentProps) {
         <div className="nhsuk-grid-column-two-thirds">
           {d.refusal ? (
             <>
+              <PageTitle title={`${d.title} – ${d.submission.title}`} />
               <h1>
                 <span className="nhsuk-caption-l">
                   {d.submission.title}
@@ -265,7 +266,7 @@ function SectionForm({
 
   return (
     <>
-      <ErrorSummary errors={summary} />
+      <ErrorSummary errors={summary} title={`${d.title} – ${d.submission.title}`} />
       <h1>
         <span className="nhsuk-caption-l">
           {d.submission.title}
@@ -344,6 +345,5 @@ function useFocusOnArrival(focusId: string | null) {
   }, [hash, search, focusId]);
 }
 
-export const meta: Route.MetaFunction = ({ data }) => [
-  { title: data ? `${data.title} – ${data.submission.title} – NCM Assure` : "NCM Assure" },
-];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -98,4 +98,5 @@ export default function Withdraw({ loaderData: d, actionData }: Route.ComponentP
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Withdraw submission – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

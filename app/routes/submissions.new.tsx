@@ -56,7 +56,7 @@ export default function NewSubmission({ loaderData, actionData }: Route.Componen
         <Link className="nhsuk-back-link" to="/submissions">
           Back to your submissions
         </Link>
-        <ErrorSummary errors={errors} />
+        <ErrorSummary errors={errors} title={"Start a new submission"} />
         <h1>Start a new submission</h1>
         <Form method="post" {...getFormProps(form)}>
           {footprints.length === 1 ? (
@@ -171,4 +171,5 @@ function Radios(props: {
   );
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Start a new submission – NCM Assure" }];
+// The title is rendered with the error summary, so it can start "Error: " (ErrorSummary.tsx).
+export const meta: Route.MetaFunction = () => [];

@@ -38,6 +38,8 @@ const sendEmpty =
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.className), { message: `focus after ${button}` })
       .toBe("nhsuk-error-summary");
+    // The title says so too, first thing a screen reader announces (GOV.UK error pattern).
+    await expect.poll(() => page.title(), { message: `title after ${button}` }).toMatch(/^Error: .+ – NCM Assure$/);
   };
 
 /**

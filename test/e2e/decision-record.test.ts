@@ -219,11 +219,13 @@ describe.skipIf(!chromiumPath)("the decision record, notifications, outbox and c
     await page.getByLabel("Reason").fill("Worked for Kent Community Health until last year");
     await page.getByRole("button", { name: "Declare conflict" }).click();
     expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("Select the footprint you have a conflict with");
+    expect(await page.title()).toBe("Error: Your declared conflicts – NCM Assure");
     expect(await page.getByLabel("Reason").inputValue()).toBe("Worked for Kent Community Health until last year");
 
     await page.getByLabel("Footprint").selectOption({ label: "Kent and Medway (South East)" });
     await page.getByRole("button", { name: "Declare conflict" }).click();
     expect(await page.getByText("Your conflict with Kent and Medway has been declared.").count()).toBe(1);
+    expect(await page.title()).toBe("Your declared conflicts – NCM Assure");
     expect(await table.textContent()).toContain("Worked for Kent Community Health until last year");
 
     await table.getByRole("button", { name: "Withdraw the conflict with Kent and Medway" }).click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chromiumPath, isolatedServer, signedInAs } from "./browser.ts";
 import { ACCOUNT } from "./demo.ts";
+import { codeShapedText, readableText } from "../support/code-shaped.ts";
 
 /**
  * Every link a person is offered goes somewhere they may go: signed in as each role with the demo
@@ -8,6 +9,10 @@ import { ACCOUNT } from "./demo.ts";
  * (an evidence download included). A page offered a link it then refuses (403), or one that does
  * not exist (404), fails here by name. Addresses that differ only by an id are crawled a few
  * times each, not for every submission, so the crawl stays short.
+ *
+ * Each page's readable text is checked as it goes: nothing on it may look like a stored code
+ * (snake_case or camelCase keys, field paths, raw ids, "?" or "undefined" placeholders) outside a
+ * field that is a code by nature, which the page marks up as `<code>`.
  */
 describe.skipIf(!chromiumPath)("every link answers for the person it is shown to", () => {
   const env = isolatedServer();
@@ -46,6 +51,13 @@ describe.skipIf(!chromiumPath)("every link answers for the person it is shown to
       }
       if (!(response.headers()["content-type"] ?? "").startsWith("text/html")) continue;
       const html = await response.text();
+      // One title, named for the page: a route's meta and a form page's own title never both.
+      const head = /<head>[\s\S]*<\/head>/.exec(html)?.[0] ?? "";
+      const titles = [...head.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+      if (titles.length !== 1 || !/\S – NCM Assure$|^NCM Assure$/.test(titles[0] ?? ""))
+        failures.push(`${path} has titles ${JSON.stringify(titles)}`);
+      const main = /<main\b[\s\S]*<\/main>/.exec(html)?.[0] ?? html;
+      for (const shape of codeShapedText(readableText(main))) failures.push(`${path} shows ${shape}`);
       for (const [, href] of html.matchAll(/<a\b[^>]*\shref="([^"]+)"/g)) {
         const decoded = href!.replace(/&amp;/g, "&");
         if (!decoded.startsWith("/") || decoded.startsWith("//")) continue;

@@ -12,12 +12,15 @@ export function FormPage({
   errors,
   caption,
   heading,
+  title = heading,
   children,
 }: {
   back: { to: string; text: string };
   errors: { fieldId: string; message: string }[];
   caption: string;
   heading: string;
+  /** The page's title, where the heading alone would not say enough in a list of tabs. */
+  title?: string;
   children: ReactNode;
 }) {
   return (
@@ -26,7 +29,7 @@ export function FormPage({
         <Link className="nhsuk-back-link" to={back.to}>
           {back.text}
         </Link>
-        <ErrorSummary errors={errors} />
+        <ErrorSummary errors={errors} title={title} />
         <span className="nhsuk-caption-l">{caption}</span>
         <h1>{heading}</h1>
         {children}
