@@ -63,6 +63,36 @@ export function messageLabel(spec: { label: string; messageLabel?: string | unde
   return `the ${initialism ? label : label.charAt(0).toLowerCase() + label.slice(1)}`;
 }
 
+/**
+ * Names the row in each error of a row of a list, in place: the field's name in the message
+ * ("the list size", as `messageLabel` gave it) gains its row ("the list size of practice 2"), so
+ * the error summary, where several rows' errors sit together, says which is which. The row schema
+ * is one for every row, so its parsers cannot know their row; the error's path does. Messages that
+ * do not name their field ("Select one of the options") are left as they are.
+ */
+export function nameRowsInErrors(errors: Record<string, string[] | null | undefined>, fields: readonly FieldSpec[]): void {
+  for (const [path, messages] of Object.entries(errors)) {
+    if (!messages || !path.includes("[")) continue;
+    let specs = fields;
+    let spec: ValueSpec | undefined;
+    let row: string | undefined;
+    for (const [, key, index] of path.matchAll(/([A-Za-z][A-Za-z0-9]*)|\[(\d+)\]/g)) {
+      if (key !== undefined) {
+        spec = specs.filter(isValueSpec).find((s) => s.name === key);
+        specs = spec && (spec.kind === "list" || spec.kind === "group") ? spec.fields : [];
+      } else if (spec?.kind === "list") {
+        row = `${spec.noun} ${Number(index) + 1}`;
+      }
+    }
+    if (!spec || !row) continue;
+    const names = [messageLabel(spec), spec.messageLabel ?? spec.label];
+    errors[path] = messages.map((message) => {
+      const name = names.find((n) => message.includes(n));
+      return name ? message.replace(name, `${name} of ${row}`) : message;
+    });
+  }
+}
+
 function schemaFor(spec: ValueSpec): z.ZodType {
   switch (spec.kind) {
     case "text":

@@ -3,7 +3,7 @@
 // brings Zod: the section page imports it lazily (app/routes/submission-section.tsx), so the page
 // renders and hydrates without waiting for Zod, and checks in the browser once it has arrived.
 import { parseWithZod } from "@conform-to/zod/v4";
-import { formSchemaFor } from "./form-schema.ts";
+import { formSchemaFor, nameRowsInErrors } from "./form-schema.ts";
 import { type EditableSection, SECTION_FIELDS } from "./sections.ts";
 
 export const sectionFormSchemas = {
@@ -16,7 +16,12 @@ export const sectionFormSchemas = {
   governance: formSchemaFor(SECTION_FIELDS.governance),
 } as const;
 
-/** Conform's submission for a section's form: the parsers do the coercion, not Conform. */
+/**
+ * Conform's submission for a section's form: the parsers do the coercion, not Conform. An error in
+ * a row of a list names its row ("Enter the list size of practice 2 as a whole number").
+ */
 export function parseSectionForm(section: EditableSection, formData: FormData) {
-  return parseWithZod(formData, { schema: sectionFormSchemas[section], disableAutoCoercion: true });
+  const submission = parseWithZod(formData, { schema: sectionFormSchemas[section], disableAutoCoercion: true });
+  if (submission.status === "error" && submission.error) nameRowsInErrors(submission.error, SECTION_FIELDS[section]);
+  return submission;
 }

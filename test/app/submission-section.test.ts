@@ -466,8 +466,17 @@ describe("saving a section", () => {
 
   it("refuses a decimal where a whole number belongs, and a date without a month", async () => {
     const id = await newKentDraft();
-    const population = reply(await post("lead.kent", id, "population", { openedAt: "", "practices[0].listSize": "12.5" }));
-    expect(population.error["practices[0].listSize"]).toEqual(["Enter the list size as a whole number"]);
+    const population = reply(
+      await post("lead.kent", id, "population", {
+        openedAt: "",
+        "practices[0].listSize": "12.5",
+        "practices[1].name": "Church Street",
+        "practices[1].listSize": "lots",
+      }),
+    );
+    // Each row's error names its row, so the summary tells them apart.
+    expect(population.error["practices[0].listSize"]).toEqual(["Enter the list size of practice 1 as a whole number"]);
+    expect(population.error["practices[1].listSize"]).toEqual(["Enter the list size of practice 2 as a whole number, like 12,000"]);
     const governance = reply(
       await post("lead.kent", id, "governance", {
         openedAt: "",
