@@ -4,7 +4,7 @@ import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-users.invite";
 import { SuccessBanner } from "../components/SuccessBanner.tsx";
-import { ErrorSummary } from "../components/ErrorSummary.tsx";
+import { ErrorSummary, PageTitle } from "../components/ErrorSummary.tsx";
 import { TextInput } from "../components/form/TextInput.tsx";
 import { ROLE_LABELS } from "../navigation.ts";
 import { formatDateTime } from "../status.ts";
@@ -244,6 +244,7 @@ function Invited({ invited }: { invited: NonNullable<NonNullable<Route.Component
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
+        <PageTitle title="Invitation sent" />
         <SuccessBanner heading={`${invited.name} has been invited as a ${ROLE_LABELS[invited.role].toLowerCase()}.`} />
         <span className="nhsuk-caption-l">Administration</span>
         <h1>Invitation sent</h1>

@@ -109,7 +109,7 @@ export default function PipelineRegions({ loaderData: d }: Route.ComponentProps)
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard (axe scrollable-region-focusable) */}
       <section aria-labelledby="where" tabIndex={0} style={{ overflowX: "auto" }}>
         <DataTable
-          caption="Submissions by stage and region"
+          caption="Number of submissions at each stage, by region"
           columns={stageColumns}
           data={[d.nationalByRegion, ...d.stages]}
           rowHeader="stage"

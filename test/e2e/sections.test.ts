@@ -171,19 +171,19 @@ describe.skipIf(!chromiumPath)("the section pages in Chromium", () => {
     await page.locator("#f-population-practices-0-listSize").blur();
     await expect
       .poll(() => page.locator(".nhsuk-error-message").allTextContents())
-      .toEqual(["Error: Enter the list size as a whole number"]);
+      .toEqual(["Error: Enter the list size of practice 1 as a whole number"]);
     await page.getByLabel("Registered population").fill("lots");
     await page.getByRole("button", { name: "Save and continue" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "There is a problem" }).count()).toBe(1);
     const summary = page.locator(".nhsuk-error-summary");
     expect(await summary.getByRole("link").allTextContents()).toEqual([
       "Enter the registered population as a whole number, like 12,000",
-      "Enter the list size as a whole number",
+      "Enter the list size of practice 1 as a whole number",
     ]);
     expect(posts).toEqual([]);
     await expectAccessible(page);
 
-    await summary.getByRole("link", { name: "Enter the list size as a whole number", exact: true }).click();
+    await summary.getByRole("link", { name: "Enter the list size of practice 1 as a whole number", exact: true }).click();
     await expect.poll(() => focusedId(page)).toBe("f-population-practices-0-listSize");
 
     // Fixed, it saves through the action and goes to the task list.
