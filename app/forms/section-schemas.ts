@@ -23,6 +23,6 @@ export const sectionFormSchemas = {
 export function parseSectionForm(section: EditableSection, formData: FormData) {
   const submission = parseWithZod(formData, { schema: sectionFormSchemas[section], disableAutoCoercion: true });
   // Whatever the intent: a field checked as it is left (no status yet) names its row too.
-  if (submission.error) nameRowsInErrors(submission.error, SECTION_FIELDS[section]);
+  if (submission.status !== "success" && submission.error) nameRowsInErrors(submission.error, SECTION_FIELDS[section]);
   return submission;
 }
