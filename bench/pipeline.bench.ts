@@ -13,6 +13,7 @@ import pg from "pg";
 import { loadPipeline, parsePipelineParams, PIPELINE_STATES, pipelineCsv } from "../app/.server/pipeline.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { withPipelineKeys } from "../db/submissions.ts";
 import { insertCredentialUser } from "../db/users.ts";
 import { checkpointOf, whoseTurn } from "../workflows/assurance.machine.ts";
 
@@ -52,7 +53,7 @@ async function seed(db: Db): Promise<number> {
       await insertCredentialUser(db, { email: `r${n}@example.nhs.uk`, name: `Reviewer ${n}`, role: "reviewer", passwordHash: "x" }),
     );
   }
-  const footprints = await db.selectFrom("footprint").select(["code", "name"]).execute();
+  const footprints = await db.selectFrom("footprint").select(["code", "name", "region_code"]).execute();
   const rand = random(7);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const words = ["integrated", "community", "care", "neighbourhood", "primary", "acute", "whole population", "health"];
@@ -65,26 +66,29 @@ async function seed(db: Db): Promise<number> {
         const turn = whoseTurn(state);
         // National items are recent; the rest spread over two years.
         const entered = new Date(NOW.getTime() - Math.floor(rand() * (turn === "national" ? 45 : 730) * DAY)).toISOString();
-        return {
-          id: `b${n.toString(16).padStart(10, "0")}`,
-          footprint_code: fp.code,
-          title: `${fp.name.split(" ")[0]} ${pick(words)} ${rand() < 0.5 ? "MCP" : "PACS"} ${n}`,
-          model_type: rand() < 0.5 ? ("MCP" as const) : ("PACS" as const),
-          vanguard_number: rand() < 0.2 ? 1 + Math.floor(rand() * 50) : null,
-          criteria_set: "2017-19",
-          state,
-          checkpoint: checkpointOf(state) ?? Math.floor(rand() * 4),
-          whose_turn: turn,
-          version: 1,
-          workflow_snapshot: "{}",
-          state_entered_at: entered,
-          national_days_used: checkpointOf(state) ? Math.round(rand() * 250) / 10 : 0,
-          failing_blocking: 0,
-          failing_warnings: Math.floor(rand() * 7),
-          created_by: creator,
-          created_at: entered,
-          updated_at: entered,
-        };
+        return withPipelineKeys(
+          {
+            id: `b${n.toString(16).padStart(10, "0")}`,
+            footprint_code: fp.code,
+            title: `${fp.name.split(" ")[0]} ${pick(words)} ${rand() < 0.5 ? "MCP" : "PACS"} ${n}`,
+            model_type: rand() < 0.5 ? ("MCP" as const) : ("PACS" as const),
+            vanguard_number: rand() < 0.2 ? 1 + Math.floor(rand() * 50) : null,
+            criteria_set: "2017-19",
+            state,
+            checkpoint: checkpointOf(state) ?? Math.floor(rand() * 4),
+            whose_turn: turn,
+            version: 1,
+            workflow_snapshot: "{}",
+            state_entered_at: entered,
+            national_days_used: checkpointOf(state) ? Math.round(rand() * 250) / 10 : 0,
+            failing_blocking: 0,
+            failing_warnings: Math.floor(rand() * 7),
+            created_by: creator,
+            created_at: entered,
+            updated_at: entered,
+          },
+          fp.region_code,
+        );
       });
       await trx.insertInto("submission").values(chunk).execute();
       const assigned = chunk.filter((s) => checkpointOf(s.state) && !s.state.endsWith("awaiting_assignment"));

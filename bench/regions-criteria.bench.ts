@@ -16,6 +16,7 @@ import { checkpointToJudge } from "../app/.server/submissions.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { findUserProfile } from "../db/users.ts";
+import { withPipelineKeys } from "../db/submissions.ts";
 import { insertCredentialUser } from "../db/users.ts";
 import { checkpointOf, whoseTurn } from "../workflows/assurance.machine.ts";
 import { criteriaSets } from "../workflows/criteria/index.ts";
@@ -49,7 +50,7 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
     role: "admin",
     passwordHash: "x",
   });
-  const footprints = await db.selectFrom("footprint").select(["code", "name"]).execute();
+  const footprints = await db.selectFrom("footprint").select(["code", "name", "region_code"]).execute();
   const rand = random(11);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   // A few hundred distinct drafts, reused: building one is the slow part, judging it is not.
@@ -78,26 +79,29 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
         const set = criteriaSets["2017-19"];
         const failing = failingCriteria(evaluate(draft.content, set, { checkpoint: checkpointToJudge(checkpoint, state) }));
         return {
-          submission: {
-            id: `c${n.toString(16).padStart(10, "0")}`,
-            footprint_code: draft.fp.code,
-            title: `${draft.fp.name} ${draft.modelType} ${n}`,
-            model_type: draft.modelType,
-            vanguard_number: null,
-            criteria_set: "2017-19",
-            state,
-            checkpoint,
-            whose_turn: turn,
-            version: 1,
-            workflow_snapshot: "{}",
-            state_entered_at: entered,
-            national_days_used: checkpointOf(state) ? Math.round(rand() * 250) / 10 : 0,
-            failing_blocking: failing.filter((f) => f.severity === "blocking").length,
-            failing_warnings: failing.filter((f) => f.severity === "warning").length,
-            created_by: adminId,
-            created_at: entered,
-            updated_at: entered,
-          },
+          submission: withPipelineKeys(
+            {
+              id: `c${n.toString(16).padStart(10, "0")}`,
+              footprint_code: draft.fp.code,
+              title: `${draft.fp.name} ${draft.modelType} ${n}`,
+              model_type: draft.modelType,
+              vanguard_number: null,
+              criteria_set: "2017-19",
+              state,
+              checkpoint,
+              whose_turn: turn,
+              version: 1,
+              workflow_snapshot: "{}",
+              state_entered_at: entered,
+              national_days_used: checkpointOf(state) ? Math.round(rand() * 250) / 10 : 0,
+              failing_blocking: failing.filter((f) => f.severity === "blocking").length,
+              failing_warnings: failing.filter((f) => f.severity === "warning").length,
+              created_by: adminId,
+              created_at: entered,
+              updated_at: entered,
+            },
+            draft.fp.region_code,
+          ),
           sections: Object.entries(draft.content).map(([section, data]) => ({
             submission_id: `c${n.toString(16).padStart(10, "0")}`,
             section,

@@ -8,6 +8,7 @@ import * as userAdministration from "./migrations/2026-11-24T0600-user-administr
 import * as pipelineIndexes from "./migrations/2026-11-24T0700-pipeline-indexes.ts";
 import * as failingCriteria from "./migrations/2026-11-24T0800-failing-criteria-and-simulations.ts";
 import * as conflictDeclaredBy from "./migrations/2026-12-02T0100-conflict-declared-by.ts";
+import * as pipelineKeys from "./migrations/2026-12-02T0200-pipeline-keys.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0700-pipeline-indexes": pipelineIndexes,
   "2026-11-24T0800-failing-criteria-and-simulations": failingCriteria,
   "2026-12-02T0100-conflict-declared-by": conflictDeclaredBy,
+  "2026-12-02T0200-pipeline-keys": pipelineKeys,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

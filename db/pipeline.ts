@@ -53,23 +53,14 @@ export interface ClockBand {
   enteredUpTo: string | null;
 }
 
-/**
- * For sorting by the live national figure: for each day (YYYY-MM-DD, UTC) on which a national row
- * entered its state, the working days from the end of that day until now (`base`), and, when the
- * day is a working day, the instant (epoch ms) until which it counts (`endMs`: the day's end, or
- * now if earlier). A row's live figure is then stored + base + (endMs − entered) / 1 day.
- */
-export interface CalendarDay {
-  day: string;
-  base: number;
-  endMs: number | null;
-}
-
 export interface PipelineQuery {
   filter: PipelineFilter;
   sort: { key: PipelineSortKey; dir: SortDir };
-  /** Needed only when sorting by "national-days". */
-  calendar?: CalendarDay[] | undefined;
+  /**
+   * Needed only when sorting by "national-days": what every running row's stored key is short of
+   * its live figure now (nationalClockOffset in workflows/clock.ts).
+   */
+  clockOffset?: number | undefined;
 }
 
 export interface PipelineRow {
@@ -94,9 +85,8 @@ export interface PipelineRow {
   sortValue: string | number;
 }
 
-/** The VALUES tables the pipeline's queries join (as common table expressions). */
+/** The VALUES table the SLA filter joins (as a common table expression). */
 type PipelineTables = {
-  pipeline_clock: { day: string; base: number; end_ms: number | null };
   pipeline_band: { whose_turn: string; days: number; entered_after: string; entered_up_to: string };
 };
 type PipelineDb = Database & PipelineTables;
@@ -106,8 +96,6 @@ type FilteredSubmissions = SelectQueryBuilder<PipelineDb, "submission", object>;
 // Open bounds of a band, in the same format as the stored instants so they compare as text under any collation.
 const EARLIEST = "0000-01-01T00:00:00.000Z";
 const LATEST = "9999-12-31T23:59:59.999Z";
-
-const DAY_MS = 86_400_000;
 
 /** `%`, `_` and the escape character itself are matched literally (`like … escape '\'`). */
 export function escapeLike(text: string): string {
@@ -121,15 +109,7 @@ function likeText(column: string, text: string): RawBuilder<SqlBool> {
 function filterExpression(f: PipelineFilter): Expression<SqlBool> {
   const eb = expressionBuilder<Database, "submission">();
   const parts: Expression<SqlBool>[] = [];
-  if (f.regionCode !== undefined) {
-    parts.push(
-      eb(
-        "submission.footprint_code",
-        "in",
-        eb.selectFrom("footprint").select("footprint.code").where("footprint.region_code", "=", f.regionCode),
-      ),
-    );
-  }
+  if (f.regionCode !== undefined) parts.push(eb("submission.region_code", "=", f.regionCode));
   if (f.state !== undefined) parts.push(eb("submission.state", "=", f.state));
   if (f.checkpoint !== undefined) parts.push(eb("submission.checkpoint", "=", f.checkpoint));
   if (f.modelType !== undefined) parts.push(eb("submission.model_type", "=", f.modelType));
@@ -147,13 +127,6 @@ function filterExpression(f: PipelineFilter): Expression<SqlBool> {
   return eb.and(parts);
 }
 
-/** The entry instant as epoch milliseconds, per engine (timestamps are ISO-8601 UTC text on both). */
-function enteredMs(db: Db): RawBuilder<number> {
-  return dialectOf(db) === "postgres"
-    ? sql<number>`(cast(extract(epoch from cast(submission.state_entered_at as timestamptz)) as double precision) * 1000)`
-    : sql<number>`((julianday(submission.state_entered_at) - 2440587.5) * ${sql.lit(DAY_MS)}.0)`;
-}
-
 /**
  * The stored figure as the application reads it. PostgreSQL keeps `real` as float4 (19.9 is
  * 19.899999…); through text it is the same 19.9 JavaScript sees, so SQL and the page agree.
@@ -165,17 +138,19 @@ function storedDays(db: Db): RawBuilder<number> {
 }
 
 /**
- * National working days used now: the stored figure, plus, while the national clock runs, the
- * working time since the state was entered (from the calendar; a day missing from it counts nothing).
+ * National working days used now: while the national clock runs, the row's stored key plus the
+ * one offset of this moment (workflows/clock.ts); otherwise the stored figure. On the national
+ * side alone the offset changes no order, so the key is the sort, straight from its index.
  */
-function liveDays(db: Db): RawBuilder<number> {
-  const entered = enteredMs(db);
-  const stored = storedDays(db);
-  return sql<number>`(case when submission.whose_turn = 'national' then ${stored} + coalesce(pipeline_clock.base, 0) + (case when pipeline_clock.end_ms > ${entered} then (pipeline_clock.end_ms - ${entered}) / ${sql.lit(DAY_MS)}.0 else 0 end) else ${stored} end)`;
+function liveDays(db: Db, q: PipelineQuery): Expression<unknown> {
+  if (q.filter.whoseTurn === "national") return sql.ref("submission.national_clock_key");
+  const offset = q.clockOffset ?? 0;
+  return sql<number>`(case when submission.whose_turn = 'national' then submission.national_clock_key + cast(${offset} as double precision) else ${storedDays(db)} end)`;
 }
 
 /** The allow-list: each sort key's SQL, and whether ascending on the page means descending in SQL. */
-function sortExpression(db: Db, key: PipelineSortKey): { expr: Expression<unknown>; inverted: boolean } {
+function sortExpression(db: Db, q: PipelineQuery): { expr: Expression<unknown>; inverted: boolean } {
+  const key = q.sort.key;
   switch (key) {
     case "title":
       return { expr: sql`lower(submission.title)`, inverted: false };
@@ -195,20 +170,12 @@ function sortExpression(db: Db, key: PipelineSortKey): { expr: Expression<unknow
       // More days in the state is an earlier entry.
       return { expr: sql.ref("submission.state_entered_at"), inverted: true };
     case "national-days":
-      return { expr: liveDays(db), inverted: false };
+      return { expr: liveDays(db, q), inverted: false };
     case "warnings":
       return { expr: sql.ref("submission.failing_warnings"), inverted: false };
     case "updated":
       return { expr: sql.ref("submission.updated_at"), inverted: false };
   }
-}
-
-function calendarValues(calendar: CalendarDay[]): RawBuilder<PipelineDb["pipeline_clock"]> {
-  // Typed casts: PostgreSQL would otherwise read the parameters of a VALUES list as text.
-  const rows = calendar.map(
-    (c) => sql`(cast(${c.day} as text), cast(${c.base} as double precision), cast(${c.endMs} as double precision))`,
-  );
-  return sql<PipelineDb["pipeline_clock"]>`(values ${sql.join(rows)})`;
 }
 
 function bandValues(bands: ClockBand[]): RawBuilder<PipelineDb["pipeline_band"]> {
@@ -220,22 +187,17 @@ function bandValues(bands: ClockBand[]): RawBuilder<PipelineDb["pipeline_band"]>
   return sql<PipelineDb["pipeline_band"]>`(values ${sql.join(rows)})`;
 }
 
-// With no bands nothing matches; with no national rows there is no calendar. A row that matches
-// nothing keeps the SQL valid in both cases.
+// With no bands nothing matches; a band that matches nothing keeps the SQL valid.
 const NO_BAND: ClockBand = { whoseTurn: "", days: -1, enteredAfter: null, enteredUpTo: null };
-const NO_DAY: CalendarDay = { day: "", base: 0, endMs: null };
 
 /**
- * The submissions the filter keeps, with the small VALUES tables it and the sort need: the SLA
- * bands (inner-joined: a submission matches at most one) and the live clock's calendar. Both are
- * declared to Kysely once (PipelineDb); each is in the SQL only when it is used.
+ * The submissions the filter keeps, with the small VALUES table of SLA bands when it filters by
+ * one (inner-joined: a submission matches at most one), declared to Kysely once (PipelineDb).
  */
-function filtered(db: Db, filter: PipelineFilter, calendar: CalendarDay[] | null): FilteredSubmissions {
+function filtered(db: Db, filter: PipelineFilter): FilteredSubmissions {
   const bands = filter.clock ? (filter.clock.length > 0 ? filter.clock : [NO_BAND]) : null;
-  const days = calendar ? (calendar.length > 0 ? calendar : [NO_DAY]) : null;
   let creator: QueryCreator<PipelineDb> = db.withTables<PipelineTables>();
   if (bands) creator = creator.with("pipeline_band(whose_turn, days, entered_after, entered_up_to)", () => bandValues(bands));
-  if (days) creator = creator.with("pipeline_clock(day, base, end_ms)", () => calendarValues(days));
   // Typed as selecting from submission alone: the rest of the query names the bands only in SQL.
   const query: FilteredSubmissions = bands
     ? // The bands drive (a CROSS JOIN fixes SQLite's join order): one index range each, rather than
@@ -247,11 +209,7 @@ function filtered(db: Db, filter: PipelineFilter, calendar: CalendarDay[] | null
           sql<SqlBool>`pipeline_band.whose_turn = submission.whose_turn and pipeline_band.days = submission.national_days_used and submission.state_entered_at > pipeline_band.entered_after and submission.state_entered_at <= pipeline_band.entered_up_to`,
         )
     : creator.selectFrom("submission");
-  return query
-    .$if(days !== null, (q) =>
-      q.leftJoin("pipeline_clock", (j) => j.on(sql<SqlBool>`pipeline_clock.day = substr(submission.state_entered_at, 1, 10)`)),
-    )
-    .where(filterExpression(filter));
+  return query.where(filterExpression(filter));
 }
 
 interface Window {
@@ -267,13 +225,12 @@ interface Window {
  * again for every row an OFFSET skips). The details are joined afterwards, for the window alone.
  */
 function orderedWindow(db: Db, q: PipelineQuery, window: Window) {
-  const { expr, inverted } = sortExpression(db, q.sort.key);
+  const { expr, inverted } = sortExpression(db, q);
   const dir: SortDir = inverted === (q.sort.dir === "asc") ? "desc" : "asc";
-  // Only the sorts by name need the footprint (and region) here; the sort expression names them in SQL.
-  const byFootprint = q.sort.key === "footprint" || q.sort.key === "region";
-  let ordered = filtered(db, q.filter, q.sort.key === "national-days" ? (q.calendar ?? []) : null)
-    .$if(byFootprint, (query) => query.innerJoin("footprint", "footprint.code", "submission.footprint_code"))
-    .$if(q.sort.key === "region", (query) => query.innerJoin("region", (j) => j.on(sql<SqlBool>`region.code = footprint.region_code`)))
+  // Only the sorts by name need the footprint or region here; the sort expression names them in SQL.
+  let ordered = filtered(db, q.filter)
+    .$if(q.sort.key === "footprint", (query) => query.innerJoin("footprint", "footprint.code", "submission.footprint_code"))
+    .$if(q.sort.key === "region", (query) => query.innerJoin("region", (j) => j.on(sql<SqlBool>`region.code = submission.region_code`)))
     .select(["submission.id", sql<string | number>`${expr}`.as("sort_value")])
     .orderBy(expr, dir)
     .orderBy("submission.id", dir)
@@ -342,7 +299,7 @@ export function pipelinePageQuery(db: Db, q: PipelineQuery, page: { offset: numb
 
 /** The SQL of the count, for countPipeline and for reading its plan. */
 export function pipelineCountQuery(db: Db, filter: PipelineFilter) {
-  return filtered(db, filter, null).select((eb) => eb.fn.countAll<number>().as("n"));
+  return filtered(db, filter).select((eb) => eb.fn.countAll<number>().as("n"));
 }
 
 /** One page of the pipeline and the total that match. */
@@ -376,15 +333,4 @@ export async function* pipelineBatches(db: Db, q: PipelineQuery, size = 1000): A
 /** The distinct stored national figures, by whose turn it is: the inputs of an exact SLA condition. */
 export async function listStoredClockFigures(db: Db): Promise<{ whoseTurn: string; days: number }[]> {
   return db.selectFrom("submission").select(["whose_turn as whoseTurn", "national_days_used as days"]).distinct().execute();
-}
-
-/** The days (YYYY-MM-DD) on which the submissions now on the national side entered their state. */
-export async function listNationalEntryDays(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom("submission")
-    .select(sql<string>`substr(submission.state_entered_at, 1, 10)`.as("day"))
-    .where("submission.whose_turn", "=", "national")
-    .distinct()
-    .execute();
-  return rows.map((r) => r.day);
 }

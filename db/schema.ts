@@ -168,6 +168,10 @@ export interface SubmissionTable {
   created_by: string;
   created_at: string;
   updated_at: string;
+  /** The footprint's region, stored for the pipeline's region views (migration 2026-12-02T0200). */
+  region_code: string;
+  /** While the national clock runs, its live figure less one offset for all rows (workflows/clock.ts); else null. */
+  national_clock_key: number | null;
 }
 
 export interface SubmissionSectionTable {

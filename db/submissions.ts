@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
 import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
+import { nationalClockKey } from "../workflows/clock.ts";
 import type { Database, NewSubmission, NewSubmissionVersion, SubmissionRow, SubmissionVersionRow } from "./schema.ts";
 import { readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
 
@@ -15,8 +16,36 @@ export async function findSubmission(db: Db, id: string): Promise<Submission | u
   return row && { ...row, workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot) };
 }
 
-export async function insertSubmission(trx: Transaction<Database>, row: NewSubmission): Promise<void> {
-  await trx.insertInto("submission").values(row).execute();
+/** A new submission as its creator gives it: the pipeline's stored keys are derived here. */
+export type SubmissionInput = Omit<NewSubmission, "region_code" | "national_clock_key">;
+
+/**
+ * The row with the keys the pipeline's indexes read (migration 2026-12-02T0200): the footprint's
+ * region, and the national clock's key while it runs. Every writer of a submission row goes
+ * through this or updateSubmissionWorkflow, so the keys cannot drift from what they derive from.
+ */
+export function withPipelineKeys<R extends SubmissionInput>(
+  row: R,
+  regionCode: string,
+): R & Pick<NewSubmission, "region_code" | "national_clock_key"> {
+  return {
+    ...row,
+    region_code: regionCode,
+    national_clock_key: nationalClockKey({
+      whoseTurn: row.whose_turn,
+      nationalDaysUsed: row.national_days_used ?? 0,
+      stateEnteredAt: row.state_entered_at,
+    }),
+  };
+}
+
+export async function insertSubmission(trx: Transaction<Database>, row: SubmissionInput): Promise<void> {
+  const footprint = await trx
+    .selectFrom("footprint")
+    .select("region_code")
+    .where("code", "=", row.footprint_code)
+    .executeTakeFirstOrThrow();
+  await trx.insertInto("submission").values(withPipelineKeys(row, footprint.region_code)).execute();
 }
 
 /**
@@ -47,6 +76,7 @@ export async function updateSubmissionWorkflow(
       whose_turn: change.whoseTurn,
       state_entered_at: change.stateEnteredAt,
       national_days_used: change.nationalDaysUsed,
+      national_clock_key: nationalClockKey(change),
       ...(change.failingBlocking === undefined ? {} : { failing_blocking: change.failingBlocking }),
       ...(change.failingWarnings === undefined ? {} : { failing_warnings: change.failingWarnings }),
       updated_at: change.stateEnteredAt,

@@ -163,6 +163,48 @@ export function slaStatus(used: number, target: number = DEFAULT_TARGET_WORKING_
   return "within";
 }
 
+// ---------------------------------------------------------------------------------------------
+// The live clock as an index can order it
+//
+// While the national clock runs, a row's figure is stored + working days from its entry to now.
+// Counting working days from a fixed origin (W(day): working days before `day`), that is
+//   stored − W(entry day + 1) + (the working part of the entry day after entry)   ← the row's key
+// + W(today) + (the working part of today so far)                                  ← the same for every row
+// so ordering national rows by their live figure is ordering them by a key stored once per
+// transition, and an index on it gives the queue in order without computing any clock.
+// (A bank holiday announced later moves W only after it, so it moves a key only for a row entered
+// after it: see refreshNationalClockKeys in db/submissions.ts.)
+
+/** Working days before `day` (days since 1970-01-01, UTC), counted from 2000-01-01: W above. */
+function workingDaysBefore(day: number, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): number {
+  const calendar = calendarFor(holidays);
+  return day >= TABLE_FIRST_DAY ? calendar.wholeWorkingDays(TABLE_FIRST_DAY, day) : -calendar.wholeWorkingDays(day, TABLE_FIRST_DAY);
+}
+
+/** The working part of `day` from the instant `ms` to its end (or from its start to `ms`), in days. */
+function workingPart(day: number, ms: number, holidays: HolidayCalendar, fromStart: boolean): number {
+  if (!calendarFor(holidays).isWorking(day)) return 0;
+  return (fromStart ? ms - day * DAY_MS : (day + 1) * DAY_MS - ms) / DAY_MS;
+}
+
+/**
+ * A national row's key: its live figure less `nationalClockOffset(now)`, the same for every row.
+ * Null for a row whose national clock is stopped (its figure is its stored one).
+ */
+export function nationalClockKey(row: StoredClock, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): number | null {
+  if (row.whoseTurn !== "national") return null;
+  const entered = Date.parse(row.stateEnteredAt);
+  const day = Math.floor(entered / DAY_MS);
+  return row.nationalDaysUsed - workingDaysBefore(day + 1, holidays) + workingPart(day, entered, holidays, false);
+}
+
+/** What every running row's key is short of its live figure at `now`. */
+export function nationalClockOffset(now: Date, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): number {
+  const ms = now.getTime();
+  const day = Math.floor(ms / DAY_MS);
+  return workingDaysBefore(day, holidays) + workingPart(day, ms, holidays, true);
+}
+
 /** Working milliseconds from an instant to `now` (whole: instants are whole milliseconds). */
 export function workingMsSince(from: string, now: Date): number {
   return Math.round(workingDaysBetween(new Date(from), now) * DAY_MS);

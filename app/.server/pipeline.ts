@@ -2,9 +2,7 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import {
-  type CalendarDay,
   type ClockCondition,
-  listNationalEntryDays,
   listPipeline,
   listStoredClockFigures,
   PIPELINE_SORT_KEYS,
@@ -19,10 +17,10 @@ import {
   DEFAULT_TARGET_WORKING_DAYS,
   isWorkingDay,
   liveClock,
+  nationalClockOffset,
   nationalDaysFrom,
   type SlaStatus,
   slaStatus,
-  workingDaysBetween,
 } from "../../workflows/clock.ts";
 import { STATE_KEYS } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
@@ -241,27 +239,9 @@ export function slaCondition(figures: { whoseTurn: string; days: number }[], ban
   return condition;
 }
 
-/** The calendar db/pipeline.ts sorts the live figure by: see CalendarDay. */
-export function clockCalendar(days: string[], now: Date): CalendarDay[] {
-  const nowMs = now.getTime();
-  return days
-    .filter((day) => /^\d{4}-\d{2}-\d{2}$/.test(day))
-    .map((day) => {
-      const next = Date.parse(`${day}T00:00:00Z`) + DAY_MS;
-      return {
-        day,
-        base: next < nowMs ? workingDaysBetween(new Date(next), now) : 0,
-        endMs: isWorkingDay(day) ? Math.min(next, nowMs) : null,
-      };
-    });
-}
-
 /** The database query for a view: the clock inputs are read only when the filter or sort needs them. */
 export async function pipelineQuery(db: Db, p: PipelineParams, now: Date): Promise<PipelineQuery> {
-  const [figures, days] = await Promise.all([
-    p.sla ? listStoredClockFigures(db) : null,
-    p.sort === "national-days" ? listNationalEntryDays(db) : null,
-  ]);
+  const figures = p.sla ? await listStoredClockFigures(db) : null;
   return {
     filter: {
       regionCode: p.region,
@@ -273,7 +253,7 @@ export async function pipelineQuery(db: Db, p: PipelineParams, now: Date): Promi
       clock: figures && p.sla ? slaCondition(figures, p.sla, now) : undefined,
     },
     sort: { key: p.sort, dir: p.dir },
-    calendar: days ? clockCalendar(days, now) : undefined,
+    clockOffset: p.sort === "national-days" ? nationalClockOffset(now) : undefined,
   };
 }
 

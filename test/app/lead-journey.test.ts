@@ -3,6 +3,7 @@ import { actorFrom, applyEvent } from "../../app/.server/assurance.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
+import { nationalClockKey } from "../../workflows/clock.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
@@ -178,7 +179,13 @@ describe("check your answers and submit", () => {
     )) as Response;
     expect(submitted.status).toBe(302);
     expect(submitted.headers.get("Location")).toBe(`/submissions/${id}/submitted?version=1`);
-    expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.awaiting_assignment" });
+    const row = (await findSubmission(database, id))!;
+    expect(row).toMatchObject({ state: "checkpoint1.awaiting_assignment", whose_turn: "national", region_code: "SE" });
+    // The pipeline's stored clock key, written with the transition, is the pure clock's.
+    expect(row.national_clock_key).toBeCloseTo(
+      nationalClockKey({ whoseTurn: "national", nationalDaysUsed: row.national_days_used, stateEnteredAt: row.state_entered_at })!,
+      9,
+    );
 
     const { loader: confirmation } = await import("../../app/routes/submission-submitted.tsx");
     expect(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission } from "../../app/.server/assurance.ts";
 import { createDb, type Db } from "../../db/client.ts";
-import { saveSection } from "../../db/submissions.ts";
+import { saveSection, withPipelineKeys } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
@@ -31,28 +31,38 @@ async function insertRow(row: {
   at: string;
 }) {
   const creator = await database.selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow();
+  const footprint = await database
+    .selectFrom("footprint")
+    .select("region_code")
+    .where("code", "=", row.footprint)
+    .executeTakeFirstOrThrow();
   await database
     .insertInto("submission")
-    .values({
-      id: row.id,
-      footprint_code: row.footprint,
-      title: row.title,
-      model_type: "PACS",
-      vanguard_number: null,
-      criteria_set: "2017-19",
-      state: row.state,
-      checkpoint: row.checkpoint,
-      whose_turn: row.turn,
-      version: 1,
-      workflow_snapshot: "{}",
-      state_entered_at: row.at,
-      national_days_used: 0,
-      failing_blocking: 0,
-      failing_warnings: 2,
-      created_by: creator.id,
-      created_at: row.at,
-      updated_at: row.at,
-    })
+    .values(
+      withPipelineKeys(
+        {
+          id: row.id,
+          footprint_code: row.footprint,
+          title: row.title,
+          model_type: "PACS",
+          vanguard_number: null,
+          criteria_set: "2017-19",
+          state: row.state,
+          checkpoint: row.checkpoint,
+          whose_turn: row.turn,
+          version: 1,
+          workflow_snapshot: "{}",
+          state_entered_at: row.at,
+          national_days_used: 0,
+          failing_blocking: 0,
+          failing_warnings: 2,
+          created_by: creator.id,
+          created_at: row.at,
+          updated_at: row.at,
+        },
+        footprint.region_code,
+      ),
+    )
     .execute();
 }
 

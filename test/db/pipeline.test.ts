@@ -24,6 +24,7 @@ import {
   pipelinePageQuery,
 } from "../../db/pipeline.ts";
 import type { SubmissionRow } from "../../db/schema.ts";
+import { withPipelineKeys } from "../../db/submissions.ts";
 import { insertCredentialUser } from "../../db/users.ts";
 import { checkpointOf, whoseTurn } from "../../workflows/assurance.machine.ts";
 import { liveClock, workingDaysBetween } from "../../workflows/clock.ts";
@@ -144,27 +145,32 @@ async function insertKnown(db: Db, ref: Reference, rows: Known[], chunkSize = 50
       await trx
         .insertInto("submission")
         .values(
-          chunk.map((r) => ({
-            id: r.id,
-            footprint_code: r.footprintCode,
-            title: r.title,
-            model_type: r.modelType,
-            vanguard_number: r.vanguardName === null ? null : vanguardNumber.get(r.vanguardName)!,
-            criteria_set: "2017-19",
-            state: r.state,
-            checkpoint: r.checkpoint,
-            whose_turn: r.whoseTurn,
-            version: 1,
-            // Not read by the pipeline; real snapshots are the runtime's business.
-            workflow_snapshot: "{}",
-            state_entered_at: r.stateEnteredAt,
-            national_days_used: r.nationalDaysUsed,
-            failing_blocking: 0,
-            failing_warnings: r.failingWarnings,
-            created_by: ref.users.creator,
-            created_at: r.stateEnteredAt,
-            updated_at: r.updatedAt,
-          })),
+          chunk.map((r) =>
+            withPipelineKeys(
+              {
+                id: r.id,
+                footprint_code: r.footprintCode,
+                title: r.title,
+                model_type: r.modelType,
+                vanguard_number: r.vanguardName === null ? null : vanguardNumber.get(r.vanguardName)!,
+                criteria_set: "2017-19",
+                state: r.state,
+                checkpoint: r.checkpoint,
+                whose_turn: r.whoseTurn,
+                version: 1,
+                // Not read by the pipeline; real snapshots are the runtime's business.
+                workflow_snapshot: "{}",
+                state_entered_at: r.stateEnteredAt,
+                national_days_used: r.nationalDaysUsed,
+                failing_blocking: 0,
+                failing_warnings: r.failingWarnings,
+                created_by: ref.users.creator,
+                created_at: r.stateEnteredAt,
+                updated_at: r.updatedAt,
+              },
+              r.regionCode,
+            ),
+          ),
         )
         .execute();
       const assignments = chunk.filter((r) => r.reviewers.length === 2);
@@ -541,6 +547,28 @@ describe.each(databaseKinds)("the pipeline query on $engine", (kind) => {
     for (let i = 1; i < values.length; i++) {
       if (dir === "asc") expect(values[i]!).toBeGreaterThanOrEqual(values[i - 1]! - 1e-6);
       else expect(values[i]!).toBeLessThanOrEqual(values[i - 1]! + 1e-6);
+    }
+  });
+
+  it.each(["asc", "desc"] as const)("orders the national queue by its stored clock key as the live figure, %s", async (dir) => {
+    const known = new Map(rows.map((r) => [r.id, r]));
+    const national = rows.filter((r) => r.whoseTurn === "national");
+    const { ids } = await page(t.db, { turn: "national", sort: "national-days", dir, size: "100" });
+    expect(ids.length).toBe(Math.min(100, national.length));
+    const values = ids.map((id) => exactLive(known.get(id)!));
+    for (let i = 1; i < values.length; i++) {
+      if (dir === "asc") expect(values[i]!).toBeGreaterThanOrEqual(values[i - 1]! - 1e-6);
+      else expect(values[i]!).toBeLessThanOrEqual(values[i - 1]! + 1e-6);
+    }
+  });
+
+  it("keeps each row's stored region and clock key in step with what they derive from", async () => {
+    const stored = await t.db.selectFrom("submission").select(["id", "region_code", "national_clock_key"]).execute();
+    const known = new Map(rows.map((r) => [r.id, r]));
+    for (const row of stored) {
+      const r = known.get(row.id)!;
+      expect(row.region_code).toBe(r.regionCode);
+      expect(row.national_clock_key === null).toBe(r.whoseTurn !== "national");
     }
   });
 

@@ -1,6 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   clockFor,
+  nationalClockKey,
+  nationalClockOffset,
   ENGLAND_BANK_HOLIDAYS,
   type HolidayCalendar,
   isWorkingDay,
@@ -160,5 +163,38 @@ describe("workingDaysBetween over long spans", () => {
       expect(workingDaysBetween(from, to), `${from.toISOString()} → ${to.toISOString()}`).toBe(countDayByDay(from, to));
       expect(workingDaysBetween(from, to, custom)).toBe(countDayByDay(from, to, custom));
     }
+  });
+});
+
+describe("the live clock as an index orders it", () => {
+  const DAY = 86_400_000;
+  const instant = fc.integer({ min: Date.UTC(2016, 0, 1), max: Date.UTC(2030, 0, 1) });
+
+  it("is the row's key plus one offset for every row, equal to the pure clock", () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 200 * DAY }), fc.integer({ min: 0, max: 400 }), (entered, later, tenths) => {
+        const row = { whoseTurn: "national", nationalDaysUsed: tenths / 10, stateEnteredAt: new Date(entered).toISOString() };
+        const now = new Date(entered + later);
+        const pure = row.nationalDaysUsed + workingDaysBetween(new Date(entered), now);
+        expect(nationalClockKey(row)! + nationalClockOffset(now)).toBeCloseTo(pure, 9);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("orders any two running rows as their live figures, and has no key for a stopped clock", () => {
+    fc.assert(
+      fc.property(instant, instant, fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), (a, b, ta, tb) => {
+        const now = new Date(Math.max(a, b) + DAY * 3);
+        const rowA = { whoseTurn: "national", nationalDaysUsed: ta / 10, stateEnteredAt: new Date(a).toISOString() };
+        const rowB = { whoseTurn: "national", nationalDaysUsed: tb / 10, stateEnteredAt: new Date(b).toISOString() };
+        const liveA = rowA.nationalDaysUsed + workingDaysBetween(new Date(a), now);
+        const liveB = rowB.nationalDaysUsed + workingDaysBetween(new Date(b), now);
+        if (Math.abs(liveA - liveB) > 1e-9)
+          expect(Math.sign(nationalClockKey(rowA)! - nationalClockKey(rowB)!)).toBe(Math.sign(liveA - liveB));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(nationalClockKey({ whoseTurn: "local", nationalDaysUsed: 3, stateEnteredAt: "2017-05-02T10:00:00.000Z" })).toBeNull();
   });
 });
