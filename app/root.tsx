@@ -94,7 +94,8 @@ export default function App() {
   return <Outlet />;
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "NCM Assure" }];
+// An error page renders its own title (ErrorPage), so the root gives none then: never two.
+export const meta: Route.MetaFunction = ({ error }) => (error ? [] : [{ title: "NCM Assure" }]);
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   const requestId = useContext(RequestIdContext);

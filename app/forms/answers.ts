@@ -5,8 +5,8 @@
 // "Contract option: Fully integrated", never "contractOption fully_integrated".
 //
 // Repeated rows read as the NHS "check your answers" pattern shows them: a small table when each
-// row is a few plain answers (practices, hubs, commissioners), a summary card per row otherwise
-// (metric years, approvals).
+// row is a few plain answers (practices, hubs, commissioners, approvals, documents), a summary card
+// per row otherwise (metric years, whose rows hold a baseline and a plan for each metric).
 import { formatDateTime, formatFileSize } from "../../workflows/submission-vocabulary.ts";
 import { type Change, type ChangeKind, diffContent } from "../../workflows/diff.ts";
 import { SECTION_SLUGS, SECTION_TITLES, type SectionSlug, type SubmissionContent, sectionOfFieldPath } from "../../workflows/submission.ts";
@@ -103,8 +103,12 @@ export function answerText(spec: AnswerSpec, value: unknown, selectOptions: Sele
       if (chosen.length > 0) return chosen.join(", ");
       return spec.options.every((o) => answers[o.value] === false) ? spec.noneLabel : NOT_ANSWERED;
     }
-    case "select":
-      return (selectOptions[spec.source] ?? []).find((o) => o.value === value)?.label ?? String(value);
+    case "select": {
+      const chosen = (selectOptions[spec.source] ?? []).find((o) => o.value === value)?.label;
+      if (chosen) return chosen;
+      // A footprint code is a code by nature; a document id is not, and its document has gone.
+      return spec.source === "evidenceDocuments" ? "A document since removed" : String(value);
+    }
     case "group":
     case "list":
       return NOT_ANSWERED;
@@ -149,6 +153,14 @@ function resolve(fieldPath: string, content: SubmissionContent | undefined, look
   const labels: string[] = [];
   for (const [, key, index] of steps.slice(1)) {
     if (key !== undefined) {
+      // One item of a checklist ("enablers.highImpactChanges.patientFlowMonitoring"): a yes or no.
+      const item = spec?.kind === "checklist" ? spec.options.find((o) => o.value === key) : undefined;
+      if (item) {
+        spec = { kind: "yesNo", name: key, label: item.label };
+        labels.push(item.label);
+        specs = [];
+        continue;
+      }
       spec = findSpec(specs, key);
       // A key no form asks about (an id, a fingerprint): named plainly rather than hidden.
       labels.push(spec ? spec.label : capitalise(key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase()));
@@ -204,6 +216,8 @@ function linesOf(spec: AnswerSpec | undefined, value: unknown, selectOptions: Se
     return rows.map((row, i) => rowName(spec, row, i, selectOptions));
   }
   if (spec.kind === "group") return fieldsAsLines(spec.fields, value, selectOptions);
+  // One service added to or taken from a list of them.
+  if (spec.kind === "checkboxes" && !Array.isArray(value)) return [spec.options.find((o) => o.value === value)?.label ?? String(value)];
   return [answerText(spec, value, selectOptions)];
 }
 
@@ -219,6 +233,8 @@ function fieldsAsLines(fields: readonly AnyFieldSpec[], value: unknown, selectOp
 
 // ---------------------------------------------------------------------------------------------
 // A section's answers, laid out
+
+const orNotAnswered = (lines: string[]): string[] => (lines.length > 0 ? lines : [NOT_ANSWERED]);
 
 export interface AnswerRow {
   fieldPath: string;
@@ -242,8 +258,8 @@ export interface AnswerCard {
 export type AnswerBlock =
   | { kind: "heading"; text: string; level: 2 | 3 }
   | { kind: "summary"; rows: AnswerRow[] }
-  | { kind: "table"; fieldPath: string; label: string; noun: string; columns: string[]; rows: AnswerTableRow[] }
-  | { kind: "cards"; fieldPath: string; label: string; noun: string; cards: AnswerCard[] };
+  | { kind: "table"; level: 2 | 3; fieldPath: string; label: string; noun: string; columns: string[]; rows: AnswerTableRow[] }
+  | { kind: "cards"; level: 2 | 3; fieldPath: string; label: string; noun: string; cards: AnswerCard[] };
 
 /** A list reads as a table when each row is a few plain answers; otherwise as a card per row. */
 function readsAsTable(list: ListSpec): boolean {
@@ -273,12 +289,13 @@ function blocksOf(specs: readonly AnyFieldSpec[], value: Row, path: string, sele
     }
     const fieldPath = `${path}.${spec.name}`;
     if (spec.kind === "group") {
+      // A group's heading at this level; what it holds one below.
       flush();
-      out.push({ kind: "heading", text: spec.label, level: 3 });
+      out.push({ kind: "heading", text: spec.label, level });
       out.push(...blocksOf(spec.fields, isRecord(value[spec.name]) ? (value[spec.name] as Row) : {}, fieldPath, selectOptions, 3));
     } else if (spec.kind === "list") {
       flush();
-      out.push(listBlock(spec, value[spec.name], fieldPath, selectOptions));
+      out.push(listBlock(spec, value[spec.name], fieldPath, selectOptions, level));
     } else {
       rows.push({ fieldPath, label: spec.label, lines: [answerText(spec, value[spec.name], selectOptions)] });
     }
@@ -287,12 +304,13 @@ function blocksOf(specs: readonly AnyFieldSpec[], value: Row, path: string, sele
   return out;
 }
 
-function listBlock(spec: ListSpec, value: unknown, fieldPath: string, selectOptions: SelectOptions): AnswerBlock {
+function listBlock(spec: ListSpec, value: unknown, fieldPath: string, selectOptions: SelectOptions, level: 2 | 3): AnswerBlock {
   const items = Array.isArray(value) ? value : [];
   const fields = spec.fields.filter(isValueSpec) as AnswerSpec[];
   if (readsAsTable(spec)) {
     return {
       kind: "table",
+      level,
       fieldPath,
       label: spec.label,
       noun: spec.noun,
@@ -306,6 +324,7 @@ function listBlock(spec: ListSpec, value: unknown, fieldPath: string, selectOpti
   }
   return {
     kind: "cards",
+    level,
     fieldPath,
     label: spec.label,
     noun: spec.noun,
@@ -319,7 +338,7 @@ function listBlock(spec: ListSpec, value: unknown, fieldPath: string, selectOpti
           label: f.label,
           lines:
             f.kind === "group"
-              ? (fieldsAsLines(f.fields, row[f.name], selectOptions) as string[])
+              ? orNotAnswered(fieldsAsLines(f.fields, row[f.name], selectOptions))
               : [answerText(f, row[f.name], selectOptions)],
         })),
       };
@@ -414,8 +433,9 @@ export function compareVersions(
   const describe = (change: Change): DescribedChange => ({
     fieldPath: change.fieldPath,
     kind: change.kind,
-    // A removed row is named as it was; anything else as it is now.
-    label: fieldLabel(change.fieldPath, change.kind === "removed" ? before : after, lookups),
+    // A removed row is named as it was; anything else (a field cleared in a row that is still
+    // there, whose index is its place now: workflows/diff.ts) as it is now.
+    label: fieldLabel(change.fieldPath, change.kind === "removed" && /\]$/.test(change.fieldPath) ? before : after, lookups),
     before: answerLines(change.fieldPath, change.before, before, lookups),
     after: answerLines(change.fieldPath, change.after, after, lookups),
   });

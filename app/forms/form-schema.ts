@@ -84,7 +84,8 @@ export function nameRowsInErrors(errors: Record<string, string[] | null | undefi
         row = `${spec.noun} ${Number(index) + 1}`;
       }
     }
-    if (!spec || !row) continue;
+    // A field named as its row is ("the financial year" of "financial year 1") says it already.
+    if (!spec || !row || row.startsWith(`${spec.label.toLowerCase()} `)) continue;
     const names = [messageLabel(spec), spec.messageLabel ?? spec.label];
     errors[path] = messages.map((message) => {
       const name = names.find((n) => message.includes(n));

@@ -193,6 +193,12 @@ export function anchorFor(section: string, fields: readonly FieldSpec[], path: s
       const key = typeof rest[0] === "string" ? rest[0] : spec.options[0]?.value;
       return fieldId(`${herePath}.${key}`);
     }
+    // A whole group, or one whole row of a list, lands on its first answer: a fieldset takes no focus.
+    const first = spec.kind === "group" || spec.kind === "list" ? spec.fields.find(isValueSpec) : undefined;
+    if (spec.kind === "group" && rest.length === 0 && first) return anchorFor(section, fields, `${herePath}.${first.name}`, content);
+    if (spec.kind === "list" && rest.length === 1 && typeof rest[0] === "number" && first) {
+      return anchorFor(section, fields, `${herePath}[${rest[0]}].${first.name}`, content);
+    }
     if (spec.kind === "group") {
       specs = spec.fields;
     } else if (spec.kind === "list" && typeof rest[0] === "number") {

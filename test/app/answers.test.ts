@@ -57,6 +57,27 @@ describe("what changed between versions, in words", () => {
     expect(removed?.before).toContain(`Practice name: ${last.name}`);
   });
 
+  it("names a service added, a High Impact Change dropped, and a field cleared in a row that moved", () => {
+    const after = edited((c) => {
+      const services = c.population!.servicesInScope!;
+      c.population!.servicesInScope = services.includes("diagnostics")
+        ? services.filter((x) => x !== "diagnostics")
+        : [...services, "diagnostics"];
+      c.enablers!.highImpactChanges!.patientFlowMonitoring = false;
+      // A new practice first, and the list size of the one that was first cleared.
+      const practices = c.population!.practices!;
+      delete practices[0]!.listSize;
+      practices.unshift({ id: "new-row", name: "New Road Surgery", odsCode: "P99999", listSize: 5000 });
+    });
+    const changes = compareVersions(1, 2, before, after).sections.flatMap((s) => s.changes);
+    const service = changes.find((c) => c.fieldPath.startsWith("population.servicesInScope"));
+    expect([...(service?.before ?? []), ...(service?.after ?? [])]).toEqual(["Diagnostics"]);
+    const change = changes.find((c) => c.fieldPath === "enablers.highImpactChanges.patientFlowMonitoring");
+    expect(change).toMatchObject({ label: "High Impact Change model: Systems to monitor patient flow", before: ["Yes"], after: ["No"] });
+    const cleared = changes.find((c) => c.fieldPath.endsWith(".listSize") && c.kind === "removed");
+    expect(cleared?.label).toBe(`Practice 2 (${before.population!.practices![0]!.name}): List size`);
+  });
+
   it("finds nothing to say about identical versions", () => {
     expect(compareVersions(3, 4, before, structuredClone(before))).toEqual({ from: 3, to: 4, total: 0, sections: [] });
   });

@@ -182,6 +182,10 @@ describe("field ids come from field paths", () => {
       "f-enablers-highImpactChanges-earlyDischargePlanning",
     );
     expect(anchorFor("population", specs, "population.practices[2].listSize")).toBe("f-population-practices-2-listSize");
+    // A whole row (a "Change" link on check your answers) and a whole group land on their first input.
+    expect(anchorFor("population", specs, "population.practices[2]")).toBe("f-population-practices-2-name");
+    expect(anchorFor("governance", SECTION_FIELDS.governance, "governance.keyDates")).toBe("f-governance-keyDates-earlyEngagement");
+    expect(anchorFor("outcomes", SECTION_FIELDS.outcomes, "outcomes.metricYears[0]")).toBe("f-outcomes-metricYears-0-financialYear");
   });
 });
 

@@ -312,6 +312,9 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
         // Hydrated and the header laid out (networkidle's half second a page adds up over a sweep).
         await page.locator("header[data-nhsuk-header-init]").waitFor({ state: "attached" });
         expect(await page.getByRole("heading", { level: 1 }).count(), `${visit.path} has one h1`).toBe(1);
+        // One title, its own (an error page's too, never the root's beside it).
+        expect(await page.locator("head > title").count(), `${visit.path} has one title`).toBe(1);
+        expect(await page.title(), `${visit.path}'s title`).toMatch(/\S – NCM Assure$/);
         found.push({ page: visit.path, violations: await axeViolations(page) });
         if (visit.then) {
           await visit.then.act(page);

@@ -54,8 +54,8 @@ describe.skipIf(!chromiumPath)("every link answers for the person it is shown to
       // One title, named for the page: a route's meta and a form page's own title never both.
       const head = /<head>[\s\S]*<\/head>/.exec(html)?.[0] ?? "";
       const titles = [...head.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
-      if (titles.length !== 1 || !/\S – NCM Assure$|^NCM Assure$/.test(titles[0] ?? ""))
-        failures.push(`${path} has titles ${JSON.stringify(titles)}`);
+      if (titles.length !== 1 || !/\S – NCM Assure$/.test(titles[0] ?? "")) failures.push(`${path} has titles ${JSON.stringify(titles)}`);
+      for (const shape of codeShapedText(titles.join(" "))) failures.push(`${path}'s title shows ${shape}`);
       const main = /<main\b[\s\S]*<\/main>/.exec(html)?.[0] ?? html;
       for (const shape of codeShapedText(readableText(main))) failures.push(`${path} shows ${shape}`);
       for (const [, href] of html.matchAll(/<a\b[^>]*\shref="([^"]+)"/g)) {

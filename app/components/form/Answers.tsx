@@ -38,7 +38,7 @@ export function Answers({
           case "table":
             return (
               <div key={key} id={anchorOf?.(block.fieldPath)}>
-                <Heading level={levelOf(2)} className="nhsuk-heading-m">
+                <Heading level={levelOf(block.level)} className={block.level === 2 ? "nhsuk-heading-m" : "nhsuk-heading-s"}>
                   {block.label}
                 </Heading>
                 {block.rows.length === 0 ? (
@@ -93,14 +93,14 @@ export function Answers({
           case "cards":
             return (
               <div key={key} id={anchorOf?.(block.fieldPath)}>
-                <Heading level={levelOf(2)} className="nhsuk-heading-m">
+                <Heading level={levelOf(block.level)} className={block.level === 2 ? "nhsuk-heading-m" : "nhsuk-heading-s"}>
                   {block.label}
                 </Heading>
                 {block.cards.length === 0 ? <p>None added.</p> : null}
                 {block.cards.map((card) => (
                   <div className="nhsuk-card" key={card.fieldPath} id={anchorOf?.(card.fieldPath)}>
                     <div className="nhsuk-card__heading-container">
-                      <Heading level={levelOf(3)} className="nhsuk-card__heading nhsuk-heading-s">
+                      <Heading level={(levelOf(block.level) + 1) as 3 | 4 | 5} className="nhsuk-card__heading nhsuk-heading-s">
                         {card.title}
                       </Heading>
                       {changeHref ? (
@@ -126,8 +126,8 @@ export function Answers({
   );
 }
 
-function Heading({ level, className, children }: { level: 2 | 3 | 4; className: string; children: ReactNode }) {
-  const Tag = level === 2 ? "h2" : level === 3 ? "h3" : "h4";
+function Heading({ level, className, children }: { level: 2 | 3 | 4 | 5; className: string; children: ReactNode }) {
+  const Tag = level === 2 ? "h2" : level === 3 ? "h3" : level === 4 ? "h4" : "h5";
   return <Tag className={className}>{children}</Tag>;
 }
 
