@@ -9,7 +9,7 @@ import { useNonce } from "./csp-nonce.ts";
 import { navigationFor } from "./navigation.ts";
 import { getSessionUser } from "./.server/session.ts";
 import { db } from "./.server/db.ts";
-import { countUnread } from "../db/notifications.ts";
+import { unreadShown } from "./.server/notifications.ts";
 import stylesheet from "./styles/app.scss?url";
 
 /**
@@ -22,7 +22,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const flash = await takeFlash(request);
   return data(
     {
-      user: user ? { name: user.name, role: user.role, unread: await countUnread(db(), user.id) } : null,
+      user: user ? { name: user.name, role: user.role, unread: await unreadShown(db(), user.id) } : null,
       // Shown on the error page so a user can quote it; the same id is in the server's log line.
       requestId: context.requestId,
       flash: flash.message,

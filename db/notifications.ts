@@ -78,12 +78,24 @@ export async function listNotifications(db: Db, userId: string, limit = 50) {
     .execute();
 }
 
+/** The header shows "99+" past this: counting further would read every unread entry on every page. */
+export const UNREAD_SHOWN = 99;
+
+/**
+ * How many of the user's notifications are unread, up to UNREAD_SHOWN + 1: every page's header
+ * asks, and a national reviewer can have tens of thousands (one clock warning per late submission),
+ * so the count stops once the header has its answer.
+ */
 export async function countUnread(db: Db, userId: string): Promise<number> {
-  const row = await db
+  const unread = db
     .selectFrom("notification")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .select("id")
     .where("user_id", "=", userId)
     .where("read_at", "is", null)
+    .limit(UNREAD_SHOWN + 1);
+  const row = await db
+    .selectFrom(unread.as("unread"))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

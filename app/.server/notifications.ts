@@ -3,10 +3,12 @@ import { sql, type Transaction } from "kysely";
 import type { Db } from "../../db/client.ts";
 import {
   claimOutboxRow,
+  countUnread,
   markOutboxFailed,
   markOutboxSent,
   type NewNotification,
   queueNotifications,
+  UNREAD_SHOWN,
   unsentOutbox,
 } from "../../db/notifications.ts";
 import type { Database } from "../../db/schema.ts";
@@ -294,4 +296,11 @@ export function startBackgroundWork(db: Db, everyMs = 60_000): () => void {
   timer.unref();
   void tick();
   return () => clearInterval(timer);
+}
+
+/** How many of the user's notifications are unread, as the header shows it ("3", "99+"); null for none. */
+export async function unreadShown(db: Db, userId: string): Promise<string | null> {
+  const n = await countUnread(db, userId);
+  if (n === 0) return null;
+  return n > UNREAD_SHOWN ? `${UNREAD_SHOWN}+` : String(n);
 }

@@ -3,7 +3,8 @@ import { type NavigationItem, ROLE_LABELS } from "../navigation.ts";
 import type { Role } from "../../db/schema.ts";
 
 interface Props {
-  user: { name: string; role: Role; unread: number } | null;
+  /** `unread`: how many notifications are unread, as shown ("3", "99+"); null for none. */
+  user: { name: string; role: Role; unread: string | null } | null;
   navigation: NavigationItem[];
 }
 
@@ -42,7 +43,7 @@ export function Header({ user, navigation }: Props) {
               </li>
               <li className="nhsuk-header__account-item">
                 <Link className="nhsuk-header__account-link" to="/notifications">
-                  Notifications{user.unread > 0 ? ` (${user.unread} unread)` : ""}
+                  Notifications{user.unread ? ` (${user.unread} unread)` : ""}
                 </Link>
               </li>
               <li className="nhsuk-header__account-item">

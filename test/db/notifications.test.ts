@@ -2,8 +2,8 @@ import { SMTPServer } from "smtp-server";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
-import { deliverOutbox, sweepClockWarnings } from "../../app/.server/notifications.ts";
-import { countUnread, listNotifications, listOutbox, markRead } from "../../db/notifications.ts";
+import { deliverOutbox, sweepClockWarnings, unreadShown } from "../../app/.server/notifications.ts";
+import { countUnread, listNotifications, listOutbox, markRead, queueNotifications, UNREAD_SHOWN } from "../../db/notifications.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
@@ -142,5 +142,21 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
     expect(first).toBe(3);
     expect((await listNotifications(t.db, one.id))[0]!.title).toMatch(/^National clock at \d+%: Kent MCP$/);
     expect(await sweepClockWarnings(t.db, now)).toBe(0);
+  });
+  it("counts unread notifications only as far as the header shows them (99+)", async () => {
+    const many = Array.from({ length: UNREAD_SHOWN + 5 }, (_, i) => ({
+      userId: lead.id,
+      email: null,
+      submissionId: null,
+      kind: "test",
+      title: `Test ${i}`,
+      body: "A test notification.",
+      link: "/",
+    }));
+    await queueNotifications(t.db, many, new Date().toISOString(), "http://localhost");
+    expect(await countUnread(t.db, lead.id)).toBe(UNREAD_SHOWN + 1);
+    expect(await unreadShown(t.db, lead.id)).toBe("99+");
+    await markRead(t.db, lead.id, new Date().toISOString());
+    expect(await unreadShown(t.db, lead.id)).toBeNull();
   });
 });
