@@ -13,7 +13,7 @@ import autocannon, { type Result } from "autocannon";
 import { createDb } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { seedBenchDatabase } from "./seed.ts";
-import { BENCH_BUILD, signIn } from "./server.ts";
+import { BENCH_BUILD, benchServerEnv, signIn } from "./server.ts";
 
 const url = process.argv[2] ?? "/pipeline?turn=national&sort=national-days&dir=desc";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-profile-"));
@@ -33,18 +33,7 @@ const port = 4311;
 const baseUrl = `http://127.0.0.1:${port}`;
 const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "server.js"], {
   cwd: host,
-  env: {
-    PATH: process.env.PATH,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    BASE_URL: baseUrl,
-    DATABASE_URL: `file:${file}`,
-    UPLOADS_DIR: path.join(host, "uploads"),
-    BETTER_AUTH_SECRET: "benchmark-only-secret-".padEnd(48, "b"),
-    DEMO_SEED: "0",
-    SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
-  },
+  env: benchServerEnv(host, file, port),
   stdio: ["ignore", "ignore", "inherit"],
 });
 for (;;) {

@@ -67,24 +67,29 @@ export async function startBenchServer(databaseFile: string): Promise<BenchServe
   }
 }
 
+/** server.js's settings for a benchmark: production, on 127.0.0.1, the given SQLite file, no demo seed. */
+export function benchServerEnv(host: string, databaseFile: string, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    BASE_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: `file:${databaseFile}`,
+    UPLOADS_DIR: path.join(host, "uploads"),
+    BETTER_AUTH_SECRET: "benchmark-only-secret-".padEnd(48, "b"),
+    DEMO_SEED: "0",
+    // The benchmark signs in a handful of times from one address.
+    SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+  };
+}
+
 async function listen(host: string, databaseFile: string, port: number): Promise<BenchServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = "";
   const child: ChildProcess = spawn(process.execPath, ["server.js"], {
     cwd: host,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      BASE_URL: baseUrl,
-      DATABASE_URL: `file:${databaseFile}`,
-      UPLOADS_DIR: path.join(host, "uploads"),
-      BETTER_AUTH_SECRET: "benchmark-only-secret-".padEnd(48, "b"),
-      DEMO_SEED: "0",
-      // The benchmark signs in a handful of times from one address.
-      SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
-    },
+    env: benchServerEnv(host, databaseFile, port),
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk) => (output += chunk));
