@@ -46,10 +46,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("submission")
     .columns(["whose_turn", "national_clock_key", "id"])
     .execute();
+  // The regional view groups by the stored region now: its covering index leads with it.
+  await db.schema.dropIndex("submission_region_view_idx").execute();
+  await db.schema
+    .createIndex("submission_region_stage_idx")
+    .on("submission")
+    .columns(["region_code", "state", "checkpoint", "whose_turn", "national_days_used", "state_entered_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ["submission_turn_clock_key_idx", "submission_region_updated_idx", "submission_region_title_idx"]) {
+  await db.schema
+    .createIndex("submission_region_view_idx")
+    .on("submission")
+    .columns(["footprint_code", "state", "checkpoint", "whose_turn", "national_days_used", "state_entered_at"])
+    .execute();
+  for (const name of [
+    "submission_region_stage_idx",
+    "submission_turn_clock_key_idx",
+    "submission_region_updated_idx",
+    "submission_region_title_idx",
+  ]) {
     await db.schema.dropIndex(name).execute();
   }
   await db.schema.alterTable("submission").dropColumn("national_clock_key").execute();
