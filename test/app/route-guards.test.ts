@@ -85,7 +85,7 @@ describe("signed-in pages", () => {
     expect(anonymous.user).toBeNull();
     const cookie = await sessionCookieFor("reviewer.two@example.nhs.uk");
     const signedIn = (await loader({ request: appRequest("/", { cookie }), params: {}, context } as never)).data;
-    expect(signedIn.user).toEqual({ name: "Robin Reviewer", role: "reviewer", unread: 0 });
+    expect(signedIn.user).toEqual({ name: "Robin Reviewer", role: "reviewer", unread: null });
     expect(signedIn.requestId).toBe("test-request");
     expect(signedIn.flash).toBeNull();
   });
