@@ -2,7 +2,8 @@
 // does), starts server.js from build-bench/ with --cpu-prof, loads the page for 10 s with
 // autocannon (10 connections) signed in as the admin, stops the server and prints where its CPU
 // went: by package, by function (self time), and the app's own functions (inclusive). The profile
-// is left in the printed folder for Chrome's DevTools.
+// is left in the printed folder for Chrome's DevTools. PROFILE_AS signs in as another demo account;
+// ":kent" in the address stands for Kent and Medway's first demo submission.
 //
 // Run: NCM_BENCH_ROUTES=1 npm run build && npx tsx bench/profile-page.ts "/pipeline?turn=national&sort=national-days&dir=desc"
 import { spawn } from "node:child_process";
@@ -15,12 +16,19 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { seedBenchDatabase } from "./seed.ts";
 import { BENCH_BUILD, benchServerEnv, signIn } from "./server.ts";
 
-const url = process.argv[2] ?? "/pipeline?turn=national&sort=national-days&dir=desc";
+const requested = process.argv[2] ?? "/pipeline?turn=national&sort=national-days&dir=desc";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-profile-"));
 const file = path.join(dir, "bench.db");
 const db = createDb(`file:${file}`);
 await migrateToLatest(db);
 await seedBenchDatabase(db, Number(process.env.BENCH_SUBMISSIONS ?? 50_000));
+const kent = await db
+  .selectFrom("submission")
+  .select("id")
+  .where("footprint_code", "=", "E54000032")
+  .orderBy("created_at")
+  .executeTakeFirstOrThrow();
+const url = requested.replace(":kent", kent.id);
 await db.destroy();
 
 const host = path.join(dir, "host");
@@ -44,7 +52,7 @@ for (;;) {
   if (up) break;
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
-const cookie = await signIn(baseUrl, "admin@example.nhs.uk", "assure-demo-password");
+const cookie = await signIn(baseUrl, process.env.PROFILE_AS ?? "admin@example.nhs.uk", "assure-demo-password");
 const result = await new Promise<Result>((resolve, reject) => {
   autocannon({ url: baseUrl + url, connections: 10, duration: 10, headers: { cookie } }, (error, done) =>
     error ? reject(error) : resolve(done),

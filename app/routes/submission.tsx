@@ -11,10 +11,7 @@ import { taskListFor } from "../.server/task-list.ts";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const loaded = await requireSubmission(db(), user, params.id);
-  const _url = new URL(request.url);
-  return {
-    ...(await taskListFor(db(), loaded)),
-  };
+  return taskListFor(db(), loaded);
 }
 
 const SECTION_STATUS = {
