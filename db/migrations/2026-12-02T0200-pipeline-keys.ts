@@ -24,18 +24,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   }[]) {
     await db.updateTable("submission").set({ region_code: footprint.region_code }).where("footprint_code", "=", footprint.code).execute();
   }
-  const national = (await db
-    .selectFrom("submission")
-    .select(["id", "whose_turn", "national_days_used", "state_entered_at"])
-    .where("whose_turn", "=", "national")
-    .execute()) as { id: string; whose_turn: string; national_days_used: number; state_entered_at: string }[];
-  for (const row of national) {
+  // Which rows have a running clock is the clock's decision (nationalClockKey), not this query's.
+  const rows = (await db.selectFrom("submission").select(["id", "whose_turn", "national_days_used", "state_entered_at"]).execute()) as {
+    id: string;
+    whose_turn: string;
+    national_days_used: number;
+    state_entered_at: string;
+  }[];
+  for (const row of rows) {
     const key = nationalClockKey({
       whoseTurn: row.whose_turn,
       nationalDaysUsed: row.national_days_used,
       stateEnteredAt: row.state_entered_at,
     });
-    await db.updateTable("submission").set({ national_clock_key: key }).where("id", "=", row.id).execute();
+    if (key !== null) await db.updateTable("submission").set({ national_clock_key: key }).where("id", "=", row.id).execute();
   }
 
   // The title sort is by lower(title) (db/pipeline.ts), an expression index on both engines.
