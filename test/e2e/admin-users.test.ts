@@ -130,7 +130,7 @@ describe.skipIf(!chromiumPath)("user administration in Chromium", () => {
     await expectAccessible(page);
     await signIn(theirs, INVITEE.email, PASSWORD);
     await expect.poll(() => new URL(theirs.url()).pathname).toBe("/submissions");
-    expect(await heading(theirs)).toBe("Your submissions");
+    await expect.poll(() => heading(theirs)).toBe("Your submissions");
 
     const invited = await env.database.selectFrom("user").select("id").where("email", "=", INVITEE.email).executeTakeFirstOrThrow();
     const actions = await env.database
