@@ -1,5 +1,7 @@
 // NCM Assure's HTTP server. In production it serves the build (build/server/index.js bundles
 // server/app.ts with the app); with --dev it serves through Vite with hot reload.
+import fs from "node:fs";
+import path from "node:path";
 import compression from "compression";
 import express from "express";
 
@@ -28,7 +30,11 @@ async function main() {
   } else {
     appModule = await import(BUILD);
     server.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-    server.use(express.static("build/client", { maxAge: "1h" }));
+    // Only the build's own files go to the static handler: for any other address (every page) it
+    // would first look for a file of that name on disk.
+    const clientFiles = new Set(filesUnder("build/client"));
+    const statics = express.static("build/client", { maxAge: "1h" });
+    server.use((req, res, next) => (clientFiles.has(req.path) ? statics(req, res, next) : next()));
     server.use(appModule.app);
   }
 
@@ -64,6 +70,13 @@ async function main() {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/** Every file under a folder, as the address path that serves it ("/nhsuk/images/favicon.ico"). */
+function filesUnder(root, prefix = "") {
+  return fs
+    .readdirSync(path.join(root, prefix), { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? filesUnder(root, `${prefix}/${entry.name}`) : [`${prefix}/${encodeURI(entry.name)}`]));
 }
 
 main();

@@ -5,6 +5,8 @@
 // is left in the printed folder for Chrome's DevTools. PROFILE_AS signs in as another demo account;
 // ":kent" in the address stands for Kent and Medway's first demo submission.
 //
+// PROFILE_DB=file reuses the database of an earlier run instead of seeding a new one.
+//
 // Run: NCM_BENCH_ROUTES=1 npm run build && npx tsx bench/profile-page.ts "/pipeline?turn=national&sort=national-days&dir=desc"
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -18,10 +20,11 @@ import { BENCH_BUILD, benchServerEnv, signIn } from "./server.ts";
 
 const requested = process.argv[2] ?? "/pipeline?turn=national&sort=national-days&dir=desc";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-profile-"));
-const file = path.join(dir, "bench.db");
+// PROFILE_DB reuses a database an earlier run seeded (its path is printed), to compare changes quickly.
+const file = process.env.PROFILE_DB ?? path.join(dir, "bench.db");
 const db = createDb(`file:${file}`);
 await migrateToLatest(db);
-await seedBenchDatabase(db, Number(process.env.BENCH_SUBMISSIONS ?? 50_000));
+if (!process.env.PROFILE_DB) await seedBenchDatabase(db, Number(process.env.BENCH_SUBMISSIONS ?? 50_000));
 const kent = await db
   .selectFrom("submission")
   .select("id")
@@ -114,4 +117,4 @@ const top = (title: string, map: Map<string, number>, n: number, keep: (key: str
 top("by package (self time)", packages, 12);
 top("by function (self time)", self, 20);
 top("the app's functions (inclusive)", inclusive, 20, (k) => k.includes("app:"));
-console.log(`\nprofile: ${path.join(dir, profileFile)}`);
+console.log(`\nprofile: ${path.join(dir, profileFile)}\ndatabase (PROFILE_DB): ${file}`);

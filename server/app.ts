@@ -2,10 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import "react-router";
+import * as build from "virtual:react-router/server-build";
 import { countReferenceData } from "../db/reference.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.ts";
 import { CLIENT_IP_HEADER } from "../app/.server/auth.ts";
+import { hasSessionCookie } from "../app/.server/session.ts";
+import { requestScope } from "../app/.server/request-scope.ts";
 import { db } from "../app/.server/db.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { startBackgroundWork } from "../app/.server/notifications.ts";
@@ -146,11 +149,6 @@ app.use((req, res, next) => {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** better-auth's session cookie, with or without the `__Secure-` prefix it adds on https. */
-function hasSessionCookie(header: string | undefined): boolean {
-  return header !== undefined && /(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=/.test(header);
-}
-
 /**
  * A small HTML page for refusals the host makes before React Router (and so before its error
  * pages). The connection is closed, so an unread body is discarded rather than drained.
@@ -167,9 +165,11 @@ function refuse(res: express.Response, status: number, title: string, message: s
     );
 }
 
-app.use(
-  createRequestHandler({
-    build: () => import("virtual:react-router/server-build"),
-    getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string, cspNonce: res.locals.cspNonce as string }),
-  }),
-);
+const handleWithReactRouter = createRequestHandler({
+  // The build itself, not a function returning it: given a function, React Router rebuilds its
+  // route table and handlers on every request (for hot reload, which `npm run dev` gets by
+  // loading this module afresh per request instead).
+  build,
+  getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string, cspNonce: res.locals.cspNonce as string }),
+});
+app.use((req, res, next) => requestScope.run(new Map(), () => handleWithReactRouter(req, res, next)));

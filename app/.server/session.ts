@@ -4,22 +4,39 @@ import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import { auth, CLIENT_IP_HEADER } from "./auth.ts";
 import { db } from "./db.ts";
 import { env } from "./env.ts";
+import { oncePerRequest } from "./request-scope.ts";
 
 export type CurrentUser = UserProfile;
+
+/**
+ * The request's session, looked up once however many loaders ask (the root's header and the
+ * page's own both do): each lookup verifies the cookie's signature and reads the session and user.
+ * A request without better-auth's cookie has no session, and needs no lookup at all.
+ */
+function sessionOf(request: Request) {
+  const cookie = request.headers.get("cookie");
+  if (!hasSessionCookie(cookie)) return Promise.resolve(null);
+  return oncePerRequest(`session ${cookie}`, () => auth().api.getSession({ headers: request.headers }));
+}
+
+/** better-auth's session cookie, with or without the `__Secure-` prefix it adds on https. */
+export function hasSessionCookie(header: string | null | undefined): boolean {
+  return header != null && /(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=/.test(header);
+}
 
 /**
  * Who the session cookie belongs to, from the session alone (one lookup), for the page header.
  * Pages that act on the user's behalf use requireUser, which also loads footprints and conflicts.
  */
 export async function getSessionUser(request: Request): Promise<{ id: string; name: string; role: Role } | null> {
-  const session = await auth().api.getSession({ headers: request.headers });
+  const session = await sessionOf(request);
   if (!session) return null;
   return { id: session.user.id, name: session.user.name, role: session.user.role as Role };
 }
 
 /** The signed-in user with their footprints and conflicts, or null. */
 export async function getUser(request: Request): Promise<CurrentUser | null> {
-  const session = await auth().api.getSession({ headers: request.headers });
+  const session = await sessionOf(request);
   if (!session) return null;
   return (await findUserProfile(db(), session.user.id)) ?? null;
 }

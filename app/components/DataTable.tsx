@@ -1,4 +1,6 @@
 import {
+  type CellContext,
+  type Column,
   type ColumnDef,
   createColumnHelper,
   type RowData,
@@ -7,7 +9,7 @@ import {
   tableFeatures,
   useTable,
 } from "@tanstack/react-table";
-import { Link } from "react-router";
+import { RouteLink } from "./RouteLink.tsx";
 
 /**
  * The one table of the service: an NHS.UK responsive table rendered by TanStack Table. Rows come
@@ -69,6 +71,7 @@ export function DataTable<T extends RowData>(props: Props<T>) {
     },
   });
   if (data.length === 0) return <>{empty}</>;
+  const leafColumns = table.getAllLeafColumns();
 
   const rendered = (
     <table className={`nhsuk-table-responsive${className ? ` ${className}` : ""}`}>
@@ -89,14 +92,14 @@ export function DataTable<T extends RowData>(props: Props<T>) {
                   aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
                 >
                   {header.isPlaceholder ? null : sort && column.getCanSort() ? (
-                    <Link to={sort.href(column.id, next)} preventScrollReset>
+                    <RouteLink to={sort.href(column.id, next)} preventScrollReset>
                       {label}
                       <span className="nhsuk-u-visually-hidden">
                         {sorted ? `, sorted ${sorted === "asc" ? "ascending" : "descending"}.` : ""} Sort{" "}
                         {next === "asc" ? "ascending" : "descending"}
                       </span>
                       {sorted ? <span aria-hidden="true">{sorted === "asc" ? " ▲" : " ▼"}</span> : null}
-                    </Link>
+                    </RouteLink>
                   ) : (
                     <table.FlexRender header={header} />
                   )}
@@ -107,20 +110,20 @@ export function DataTable<T extends RowData>(props: Props<T>) {
         ))}
       </thead>
       <tbody className="nhsuk-table__body">
-        {table.getRowModel().rows.map((row) => (
-          <tr key={row.id} className="nhsuk-table__row" {...rowData?.(row.original)}>
-            {row.getAllCells().map((cell) => {
-              const Cell = cell.column.id === rowHeader ? "th" : "td";
+        {data.map((original, index) => (
+          <tr key={getRowId ? getRowId(original) : index} className="nhsuk-table__row" {...rowData?.(original)}>
+            {leafColumns.map((column) => {
+              const Cell = column.id === rowHeader ? "th" : "td";
               return (
                 <Cell
-                  key={cell.id}
+                  key={column.id}
                   className={Cell === "th" ? "nhsuk-table__header" : "nhsuk-table__cell"}
                   {...(Cell === "th" ? { scope: "row" } : {})}
                 >
                   <span className="nhsuk-table-responsive__heading" aria-hidden="true">
-                    {typeof cell.column.columnDef.header === "string" ? `${cell.column.columnDef.header} ` : null}
+                    {typeof column.columnDef.header === "string" ? `${column.columnDef.header} ` : null}
                   </span>
-                  <table.FlexRender cell={cell} />
+                  {renderCell(column, original, index)}
                 </Cell>
               );
             })}
@@ -147,6 +150,21 @@ export function DataTable<T extends RowData>(props: Props<T>) {
   );
 }
 
+/**
+ * One body cell from its column's accessor and cell renderer. The rows arrive filtered, sorted and
+ * paged, so TanStack's row model (a memoised Row and Cell object per value, rebuilt on every server
+ * render) does no work here but cost 12% of the pipeline page's CPU under load (docs/performance.md).
+ * Every cell renderer in the service reads only `getValue()` and `row.original`, and uses no hooks,
+ * so it is called as a function rather than mounted as a component per cell.
+ */
+function renderCell<T extends RowData>(column: Column<TableFeatures, T>, original: T, index: number): React.ReactNode {
+  const value = column.accessorFn?.(original, index);
+  const cell = column.columnDef.cell;
+  if (typeof cell !== "function") return cell ?? (value == null ? null : String(value));
+  const context = { getValue: () => value, renderValue: () => value ?? null, row: { original, index }, column };
+  return cell(context as unknown as CellContext<TableFeatures, T, unknown>);
+}
+
 /** Page numbers to offer: the first, the last, and the current one with its neighbours. */
 export function pageNumbers(current: number, last: number): (number | "gap")[] {
   const wanted = new Set([1, last, current - 1, current, current + 1].filter((n) => n >= 1 && n <= last));
@@ -165,12 +183,12 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
   return (
     <nav className="nhsuk-pagination nhsuk-pagination--numbered" aria-label="Pagination">
       {page > 1 ? (
-        <Link to={href(page - 1)} className="nhsuk-pagination__previous" rel="prev">
+        <RouteLink to={href(page - 1)} className="nhsuk-pagination__previous" rel="prev">
           <Arrow direction="left" />
           <span className="nhsuk-pagination__title">
             Previous<span className="nhsuk-u-visually-hidden"> page</span>
           </span>
-        </Link>
+        </RouteLink>
       ) : null}
       <ul className="nhsuk-pagination__list">
         {pageNumbers(page, pages).map((n, i) =>
@@ -181,20 +199,25 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
             </li>
           ) : (
             <li key={n} className={`nhsuk-pagination__item${n === page ? " nhsuk-pagination__item--current" : ""}`}>
-              <Link className="nhsuk-pagination__link" to={href(n)} aria-label={`Page ${n}`} aria-current={n === page ? "page" : undefined}>
+              <RouteLink
+                className="nhsuk-pagination__link"
+                to={href(n)}
+                aria-label={`Page ${n}`}
+                aria-current={n === page ? "page" : undefined}
+              >
                 {n}
-              </Link>
+              </RouteLink>
             </li>
           ),
         )}
       </ul>
       {page < pages ? (
-        <Link to={href(page + 1)} className="nhsuk-pagination__next" rel="next">
+        <RouteLink to={href(page + 1)} className="nhsuk-pagination__next" rel="next">
           <span className="nhsuk-pagination__title">
             Next<span className="nhsuk-u-visually-hidden"> page</span>
           </span>
           <Arrow direction="right" />
-        </Link>
+        </RouteLink>
       ) : null}
     </nav>
   );

@@ -1,6 +1,7 @@
 import { Form, Link, redirect, useLocation } from "react-router";
 import type { Route } from "./+types/pipeline";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
+import { RouteLink } from "../components/RouteLink.tsx";
 import { FilterSelect } from "../components/form/FilterSelect.tsx";
 import { formatDate, stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
@@ -65,7 +66,7 @@ const columns = column.columns([
     header: "Submission",
     cell: (info) => (
       <>
-        <Link to={`/reviews/${info.row.original.id}`}>{info.getValue()}</Link>
+        <RouteLink to={`/reviews/${info.row.original.id}`}>{info.getValue()}</RouteLink>
         <RowActions item={info.row.original} />
         {info.row.original.vanguardName ? (
           <>
@@ -195,10 +196,10 @@ function RowActions({ item }: { item: Item }) {
       {links.map((l, i) => (
         <span key={l.verb}>
           {i > 0 ? " · " : null}
-          <Link to={l.to}>
+          <RouteLink to={l.to}>
             {l.verb}
             <span className="nhsuk-u-visually-hidden"> {item.title}</span>
-          </Link>
+          </RouteLink>
         </span>
       ))}
     </span>
