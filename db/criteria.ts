@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
+import type { EvaluationSummary } from "../workflows/evaluate.ts";
 import type { ImpactResult } from "../workflows/impact.ts";
 import type { CriteriaSimulationRow, CriteriaSimulationUpdate, Database, NewCriteriaSimulation } from "./schema.ts";
 import { readSectionData, readSimulationResult, type StoredAnswers } from "./stored.ts";
@@ -185,17 +186,18 @@ export async function submissionsToMove(
   return rows.map((r) => ({ ...r, sections: sections.get(r.id) ?? {} }));
 }
 
-/** Pins one submission to another set with the counts it now fails; a workflow-level change, so its version moves on. */
+/** Pins one submission to another set with the checks it now fails; a workflow-level change, so its version moves on. */
 export async function pinCriteriaSet(
   trx: Transaction<Database>,
-  change: { id: string; expectedVersion: number; target: string; failingBlocking: number; failingWarnings: number; at: string },
+  change: { id: string; expectedVersion: number; target: string; summary: EvaluationSummary; at: string },
 ): Promise<boolean> {
   const result = await trx
     .updateTable("submission")
     .set({
       criteria_set: change.target,
-      failing_blocking: change.failingBlocking,
-      failing_warnings: change.failingWarnings,
+      failing_blocking: change.summary.blocking,
+      failing_warnings: change.summary.warnings,
+      draft_checks: JSON.stringify(change.summary),
       version: change.expectedVersion + 1,
       updated_at: change.at,
     })

@@ -9,6 +9,7 @@ import * as pipelineIndexes from "./migrations/2026-11-24T0700-pipeline-indexes.
 import * as failingCriteria from "./migrations/2026-11-24T0800-failing-criteria-and-simulations.ts";
 import * as conflictDeclaredBy from "./migrations/2026-12-02T0100-conflict-declared-by.ts";
 import * as pipelineKeys from "./migrations/2026-12-02T0200-pipeline-keys.ts";
+import * as draftChecks from "./migrations/2026-12-02T0400-draft-checks.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0800-failing-criteria-and-simulations": failingCriteria,
   "2026-12-02T0100-conflict-declared-by": conflictDeclaredBy,
   "2026-12-02T0200-pipeline-keys": pipelineKeys,
+  "2026-12-02T0400-draft-checks": draftChecks,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -172,6 +172,8 @@ export interface SubmissionTable {
   region_code: string;
   /** While the national clock runs, its live figure less one offset for all rows (workflows/clock.ts); else null. */
   national_clock_key: number | null;
+  /** JSON (DraftChecks, db/stored.ts): the draft's checks as last saved, stamped with the set and checkpoint judged for. */
+  draft_checks: string | null;
 }
 
 export interface SubmissionSectionTable {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type PersistedAssuranceSnapshot, PersistedAssuranceSnapshotSchema } from "../workflows/assurance.machine.ts";
-import { type Evaluation, EvaluationSchema } from "../workflows/evaluate.ts";
+import { type Evaluation, EvaluationSchema, type EvaluationSummary, EvaluationSummarySchema } from "../workflows/evaluate.ts";
 import { type ImpactResult, ImpactResultSchema } from "../workflows/impact.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../workflows/submission.ts";
 
@@ -69,6 +69,10 @@ export function readVersionContent(versionId: string, json: string): SubmissionC
 
 export function readEvaluation(versionId: string, json: string): Evaluation {
   return readStored(EvaluationSchema, { table: "submission_version", column: "evaluation", id: versionId }, json);
+}
+
+export function readDraftChecks(submissionId: string, json: string): EvaluationSummary {
+  return readStored(EvaluationSummarySchema, { table: "submission", column: "draft_checks", id: submissionId }, json);
 }
 
 export function readAuditPayload(eventId: string, json: string): AuditPayload {

@@ -3,17 +3,27 @@ import type { Transaction } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
 import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
 import { nationalClockKey } from "../workflows/clock.ts";
+import type { EvaluationSummary } from "../workflows/evaluate.ts";
 import type { Database, NewSubmission, NewSubmissionVersion, SubmissionRow, SubmissionVersionRow } from "./schema.ts";
-import { readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
+import { readDraftChecks, readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
 
 export type { SubmissionRow };
 
-/** A submission with its workflow snapshot read and checked (read once here, used by the caller as is). */
-export type Submission = Omit<SubmissionRow, "workflow_snapshot"> & { workflow_snapshot: PersistedAssuranceSnapshot };
+/** A submission with its workflow snapshot and stored checks read and checked (read once here, used by the caller as is). */
+export type Submission = Omit<SubmissionRow, "workflow_snapshot" | "draft_checks"> & {
+  workflow_snapshot: PersistedAssuranceSnapshot;
+  draft_checks: EvaluationSummary | null;
+};
 
 export async function findSubmission(db: Db, id: string): Promise<Submission | undefined> {
   const row = await db.selectFrom("submission").selectAll().where("id", "=", id).executeTakeFirst();
-  return row && { ...row, workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot) };
+  return (
+    row && {
+      ...row,
+      workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot),
+      draft_checks: row.draft_checks === null ? null : readDraftChecks(row.id, row.draft_checks),
+    }
+  );
 }
 
 /** A new submission as its creator gives it: the pipeline's stored keys are derived here. */
@@ -168,18 +178,20 @@ export interface FailingCriterion {
 
 /**
  * Keeps the pipeline's figures in step with the draft after each save: the counts of failing
- * checks, and which criteria they are (for the regional view's "fails most").
+ * checks, which criteria they are (for the regional view's "fails most"), and what the task list
+ * shows of them.
  */
 export async function updateDraftChecks(
   db: Db | Transaction<Database>,
   submissionId: string,
-  checks: { failing: FailingCriterion[]; at: string },
+  checks: { failing: FailingCriterion[]; summary: EvaluationSummary; at: string },
 ): Promise<void> {
   await db
     .updateTable("submission")
     .set({
       failing_blocking: checks.failing.filter((f) => f.severity === "blocking").length,
       failing_warnings: checks.failing.filter((f) => f.severity === "warning").length,
+      draft_checks: JSON.stringify(checks.summary),
       updated_at: checks.at,
     })
     .where("id", "=", submissionId)

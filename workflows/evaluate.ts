@@ -168,6 +168,38 @@ function hasData(value: unknown): boolean {
 }
 
 /** The automatic criteria an evaluation fails, each once, as the pipeline records them. */
+/**
+ * What a draft's task list shows of its evaluation: the counts and each section's status, with the
+ * criteria set and checkpoint it was judged for. Stored at each save (submission.draft_checks) and
+ * read back while the set and checkpoint are still the submission's, instead of judging the whole
+ * draft again on every request.
+ */
+export interface EvaluationSummary {
+  criteriaSetId: CriteriaSetId;
+  checkpoint: Checkpoint;
+  blocking: number;
+  warnings: number;
+  sections: Record<SectionSlug, SectionStatus>;
+}
+
+export const EvaluationSummarySchema: z.ZodType<EvaluationSummary> = z.object({
+  criteriaSetId: z.enum(CRITERIA_SET_IDS),
+  checkpoint: z.union(CHECKPOINTS.map((c) => z.literal(c))),
+  blocking: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+  sections: z.record(z.enum(SECTION_SLUGS), z.enum(["not_started", "in_progress", "has_failing_checks", "ready"])),
+});
+
+export function summarise(evaluation: Evaluation): EvaluationSummary {
+  return {
+    criteriaSetId: evaluation.criteriaSetId,
+    checkpoint: evaluation.checkpoint,
+    blocking: evaluation.blockingFailures.length,
+    warnings: evaluation.warnings.length,
+    sections: evaluation.sections,
+  };
+}
+
 export function failingCriteria(evaluation: Evaluation): { criterionId: string; severity: Severity }[] {
   return [...evaluation.blockingFailures, ...evaluation.warnings].map((r) => ({ criterionId: r.id, severity: r.severity }));
 }

@@ -24,7 +24,7 @@ import {
   LATEST_CRITERIA_SET,
 } from "../../workflows/criteria/index.ts";
 import type { ReferenceData } from "../../workflows/criteria/types.ts";
-import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
+import { evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { createImpactTally, criterionFlips, type ImpactResult } from "../../workflows/impact.ts";
 import { parseSubmissionContent } from "../../workflows/submission.ts";
 import { stateLabel } from "../status.ts";
@@ -220,8 +220,7 @@ export async function moveToCriteriaSet(
         id: row.id,
         expectedVersion: row.version,
         target: input.target,
-        failingBlocking: evaluation.blockingFailures.length,
-        failingWarnings: evaluation.warnings.length,
+        summary: summarise(evaluation),
         at,
       });
       await replaceFailingCriteria(trx, row.id, failingCriteria(evaluation));

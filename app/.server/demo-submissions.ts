@@ -1,11 +1,12 @@
 import { hashPassword } from "better-auth/crypto";
 import type { Db } from "../../db/client.ts";
 import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
-import { saveSection } from "../../db/submissions.ts";
+import { findSubmission, saveSection } from "../../db/submissions.ts";
 import { addFootprintMember, findUserProfile, insertCredentialUser } from "../../db/users.ts";
 import type { Checkpoint, ModelType } from "../../workflows/assurance.machine.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { withDemoFiles } from "./demo-evidence.ts";
+import { recheckDraft } from "./submissions.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { actorFrom, applyEvent, startSubmission, type WorkflowCommand, type NamedActor } from "./assurance.ts";
 
@@ -187,6 +188,12 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
         if (content[section] === undefined) continue;
         await saveSection(db, { submissionId: id, section, data: content[section], updatedBy: lead.id, at: at.toISOString() });
       }
+      await recheck();
+    };
+    // As a lead's own saves do: the pipeline's counts and the task list's checks follow the draft.
+    const recheck = async () => {
+      const submission = (await findSubmission(db, id))!;
+      await recheckDraft(db, { submission, snapshot: submission.workflow_snapshot }, at.toISOString());
     };
     // Drafts are left part-written, as real ones are; everything else has full content.
     if (script.length > 0) await saveContent(1);
@@ -198,6 +205,7 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
       for (const section of ["about", "population"]) {
         await saveSection(db, { submissionId: id, section, data: partial[section], updatedBy: lead.id, at: at.toISOString() });
       }
+      await recheck();
     }
 
     const send = async (actor: NamedActor, command: WorkflowCommand) => {

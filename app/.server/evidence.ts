@@ -5,7 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { Db } from "../../db/client.ts";
 import { listVersionContents, lockSubmissionForEvidence, readEvidenceSection } from "../../db/evidence.ts";
-import { saveSection, updateDraftChecks } from "../../db/submissions.ts";
+import { saveSection } from "../../db/submissions.ts";
 import {
   type EvidenceDocument,
   type EvidenceMediaType,
@@ -14,8 +14,7 @@ import {
   parseSubmissionContent,
   type SectionSlug,
 } from "../../workflows/submission.ts";
-import { failingCriteria } from "../../workflows/evaluate.ts";
-import { evaluateDraft, type LoadedSubmission, readDraft, refusalOf } from "./submissions.ts";
+import { type LoadedSubmission, readDraft, recheckDraft, refusalOf } from "./submissions.ts";
 
 /**
  * Evidence documents (section 8): checking what an upload really is, keeping the file on disk
@@ -427,12 +426,7 @@ async function changeDocuments(
   });
   if (!outcome.ok) return outcome;
   // Governance approvals point at documents, so the pipeline's count of failing checks can move.
-  const draft = await readDraft(db, submissionId);
-  const evaluation = await evaluateDraft(db, loaded, draft.content);
-  await updateDraftChecks(db, submissionId, {
-    failing: failingCriteria(evaluation),
-    at,
-  });
+  await recheckDraft(db, loaded, at);
   return { ok: true };
 }
 

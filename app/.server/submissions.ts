@@ -13,7 +13,7 @@ import {
 } from "../../db/submissions.ts";
 import { type Checkpoint, factsFrom, hasTag, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
-import { type Evaluation, evaluate, failingCriteria } from "../../workflows/evaluate.ts";
+import { type Evaluation, type EvaluationSummary, evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
 import { decide, type PolicyActor, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
 import { actorFrom, type NamedActor, startSubmission } from "./assurance.ts";
@@ -139,6 +139,35 @@ export async function evaluateDraft(
   });
 }
 
+/**
+ * The draft's checks as the task list shows them: the summary stored at the last save while it was
+ * judged against the submission's criteria set for the checkpoint it is heading to now; otherwise
+ * (never saved since the column came, the set changed, a checkpoint passed) the draft judged afresh.
+ */
+export async function draftChecksFor(
+  db: Db,
+  loaded: Pick<LoadedSubmission, "submission" | "snapshot">,
+  readContent: () => Promise<SubmissionContent>,
+): Promise<EvaluationSummary> {
+  const { submission } = loaded;
+  const stored = submission.draft_checks;
+  const checkpoint = targetCheckpoint(loaded.snapshot, submission.state);
+  if (stored && stored.criteriaSetId === submission.criteria_set && stored.checkpoint === checkpoint) return stored;
+  return summarise(await evaluateDraft(db, loaded, await readContent()));
+}
+
+/**
+ * Judges the stored draft and records its checks: the pipeline's counts, the failing criteria and
+ * the task list's summary. For changes made outside saveSubmissionSection (evidence documents, the
+ * demo's drafts), which records them inside its own transaction.
+ */
+export async function recheckDraft(db: Db, loaded: Pick<LoadedSubmission, "submission" | "snapshot">, at: string): Promise<Evaluation> {
+  const draft = await readDraft(db, loaded.submission.id);
+  const evaluation = await evaluateDraft(db, loaded, draft.content);
+  await updateDraftChecks(db, loaded.submission.id, { failing: failingCriteria(evaluation), summary: summarise(evaluation), at });
+  return evaluation;
+}
+
 export type SaveSectionResult =
   | { ok: true; evaluation: Evaluation }
   | { ok: false; kind: "refused"; reason: string }
@@ -210,6 +239,7 @@ export async function saveSubmissionSection(
     const evaluation = evaluate(content, set, { checkpoint: targetCheckpoint(loaded.snapshot, current!.state), reference });
     await updateDraftChecks(trx, loaded.submission.id, {
       failing: failingCriteria(evaluation),
+      summary: summarise(evaluation),
       at,
     });
     return { ok: true, evaluation };

@@ -11,7 +11,7 @@ import { describeState, whatHappensNext } from "../../workflows/states.ts";
 import type { Question } from "../../workflows/policy.ts";
 import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { decisionLabel, describeAuditEntry, stateLabel } from "../status.ts";
-import { actionsFor, evaluateDraft, type LoadedSubmission, readDraft, refusalOf, targetCheckpoint } from "./submissions.ts";
+import { actionsFor, draftChecksFor, type LoadedSubmission, readDraft, refusalOf, targetCheckpoint } from "./submissions.ts";
 
 /** The link that opens a section page with one field focused. */
 export function fieldLink(submissionId: string, fieldPath: string): string {
@@ -66,8 +66,14 @@ function nextSteps(loaded: LoadedSubmission, blocking: number): string {
 
 export async function taskListFor(db: Db, loaded: LoadedSubmission) {
   const { submission, snapshot, actor } = loaded;
-  const draft = await readDraft(db, submission.id);
-  const evaluation = await evaluateDraft(db, loaded, draft.content);
+  // The answers themselves are read only when something on the page quotes them (a change
+  // request or comment about a field, or checks not stored for this set and checkpoint).
+  let content: Promise<SubmissionContent> | undefined;
+  const draftContent = () => {
+    content ??= readDraft(db, submission.id).then((d) => d.content);
+    return content;
+  };
+  const checks = await draftChecksFor(db, loaded, draftContent);
   const [footprint, trail, versions] = await Promise.all([
     findFootprint(db, submission.footprint_code),
     auditTrail(db, submission.id),
@@ -90,6 +96,9 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
 
   const ctx = snapshot.context;
   const lookups = await answerLookups(db);
+  const returned = hasTag(submission.state, "returned");
+  const quoted = (returned && ctx.changeRequests.some((r) => r.fieldPath)) || comments.some((c) => c.fieldPath);
+  const draft = quoted ? await draftContent() : null;
   const may = (question: Question) => refusalOf(loaded, question) === null;
   return {
     submission: {
@@ -105,7 +114,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       criteriaSet: submission.criteria_set,
     },
     targetCheckpoint: targetCheckpoint(snapshot, submission.state),
-    nextSteps: nextSteps(loaded, evaluation.blockingFailures.length),
+    nextSteps: nextSteps(loaded, checks.blocking),
     canEdit: may("edit-draft"),
     // Offered only when the policy would accept the submission now; otherwise nextSteps says why
     // (open conditions, say).
@@ -117,17 +126,17 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       actor.role === "lead"
         ? { href: "/submissions", text: "Back to your submissions" }
         : { href: "/pipeline", text: "Back to the pipeline" },
-    blocking: evaluation.blockingFailures.length,
-    warnings: evaluation.warnings.length,
-    sections: SECTION_SLUGS.map((slug) => ({ slug, title: SECTION_TITLES[slug], status: evaluation.sections[slug] })),
+    blocking: checks.blocking,
+    warnings: checks.warnings,
+    sections: SECTION_SLUGS.map((slug) => ({ slug, title: SECTION_TITLES[slug], status: checks.sections[slug] })),
     changeRequests: hasTag(submission.state, "returned")
       ? ctx.changeRequests.map((r) => ({
           ...r,
           link: r.fieldPath ? fieldLink(submission.id, r.fieldPath) : null,
-          fieldLabel: r.fieldPath ? fieldPathLabel(r.fieldPath, returnedContent ?? draft.content, lookups) : null,
+          fieldLabel: r.fieldPath && draft ? fieldPathLabel(r.fieldPath, returnedContent ?? draft, lookups) : null,
           changed:
-            r.fieldPath && returnedContent
-              ? JSON.stringify(valueAt(returnedContent, r.fieldPath)) !== JSON.stringify(valueAt(draft.content, r.fieldPath))
+            r.fieldPath && returnedContent && draft
+              ? JSON.stringify(valueAt(returnedContent, r.fieldPath)) !== JSON.stringify(valueAt(draft, r.fieldPath))
               : null,
         }))
       : [],
@@ -146,7 +155,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       createdAt: c.createdAt,
       internal: c.visibility === "internal",
       link: c.fieldPath ? fieldLink(submission.id, c.fieldPath) : null,
-      fieldLabel: c.fieldPath ? fieldPathLabel(c.fieldPath, draft.content, lookups) : null,
+      fieldLabel: c.fieldPath && draft ? fieldPathLabel(c.fieldPath, draft, lookups) : null,
     })),
     decisions: ctx.decisions.map((d) => ({ number: d.number, checkpoint: d.checkpoint, decision: decisionLabel(d.decision) })),
     canGiveConditionEvidence: may("give-condition-evidence"),
