@@ -121,7 +121,12 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
         .values(rows.flatMap((r) => r.sections))
         .execute();
       const failures = rows.flatMap((r) =>
-        r.failing.map((f) => ({ submission_id: r.submission.id, criterion_id: f.criterionId, severity: f.severity })),
+        r.failing.map((f) => ({
+          submission_id: r.submission.id,
+          criterion_id: f.criterionId,
+          severity: f.severity,
+          region_code: r.submission.region_code,
+        })),
       );
       if (failures.length > 0) await trx.insertInto("failing_criterion").values(failures).execute();
     }

@@ -10,6 +10,7 @@ import * as failingCriteria from "./migrations/2026-11-24T0800-failing-criteria-
 import * as conflictDeclaredBy from "./migrations/2026-12-02T0100-conflict-declared-by.ts";
 import * as pipelineKeys from "./migrations/2026-12-02T0200-pipeline-keys.ts";
 import * as draftChecks from "./migrations/2026-12-02T0400-draft-checks.ts";
+import * as regionalViewKeys from "./migrations/2026-12-02T0500-regional-view-keys.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02T0100-conflict-declared-by": conflictDeclaredBy,
   "2026-12-02T0200-pipeline-keys": pipelineKeys,
   "2026-12-02T0400-draft-checks": draftChecks,
+  "2026-12-02T0500-regional-view-keys": regionalViewKeys,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

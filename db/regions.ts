@@ -29,39 +29,60 @@ export async function countByRegionAndState(db: Db): Promise<StageCountRow[]> {
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
-export interface CheckpointClockRow {
+export interface CheckpointClockMedian {
   regionCode: string;
   checkpoint: number;
-  whoseTurn: SubmissionRow["whose_turn"];
-  nationalDaysUsed: number;
-  /** When the state was entered, for rows on the national side (whose figure is still growing); "" otherwise. */
-  stateEnteredAt: string;
-  /** How many submissions share these values. */
+  /** The median live national working days of the region's submissions part-way through the checkpoint. */
+  median: number;
+  /** How many submissions that is. */
   n: number;
 }
 
 /**
- * The stored clocks of the submissions part-way through a checkpoint, grouped: rows off the
- * national side keep their stored figure, so they collapse to a few hundred groups; rows on it
- * keep their entry instant, from which the caller computes the live figure.
+ * The median live national working days for each (region, checkpoint), worked out in the database:
+ * a row whose clock runs is its stored key plus `clockOffset` (the same for every row at a moment:
+ * nationalClockOffset in workflows/clock.ts), any other keeps its stored figure. Ranked with
+ * window functions (SQLite 3.25+, PostgreSQL), the median is the mean of the one or two middle
+ * values, so the page reads a row per region and checkpoint rather than every national clock.
+ * `turns` are the turns that count as part-way through a checkpoint.
  */
-export async function listCheckpointClocks(db: Db): Promise<CheckpointClockRow[]> {
-  const entered = sql<string>`case when submission.whose_turn = 'national' then submission.state_entered_at else '' end`;
-  const rows = await db
+export async function medianCheckpointClocks(
+  db: Db,
+  clockOffset: number,
+  turns: readonly SubmissionRow["whose_turn"][],
+): Promise<CheckpointClockMedian[]> {
+  const values = db
     .selectFrom("submission")
     .select([
-      "submission.region_code as regionCode",
-      "submission.checkpoint",
-      "submission.whose_turn as whoseTurn",
-      "submission.national_days_used as nationalDaysUsed",
-      entered.as("stateEnteredAt"),
-      (eb) => eb.fn.countAll<number>().as("n"),
+      "region_code as regionCode",
+      "checkpoint",
+      sql<number>`coalesce(national_clock_key + ${clockOffset}, national_days_used)`.as("value"),
     ])
-    .where("submission.checkpoint", ">=", 1)
-    .where("submission.whose_turn", "in", ["local", "national", "paused"])
-    .groupBy(["submission.region_code", "submission.checkpoint", "submission.whose_turn", "submission.national_days_used", entered])
+    .where("checkpoint", ">=", 1)
+    .where("whose_turn", "in", turns);
+  const byCheckpoint = sql`partition by ${sql.ref("regionCode")}, ${sql.ref("checkpoint")}`;
+  const ranked = db
+    .selectFrom(values.as("v"))
+    .select([
+      "regionCode",
+      "checkpoint",
+      "value",
+      sql<number>`row_number() over (${byCheckpoint} order by ${sql.ref("value")})`.as("position"),
+      sql<number>`count(*) over (${byCheckpoint})`.as("n"),
+    ]);
+  const rows = await db
+    .selectFrom(ranked.as("r"))
+    .select(["regionCode", "checkpoint", sql<number>`avg(${sql.ref("value")})`.as("median"), sql<number>`max(${sql.ref("n")})`.as("n")])
+    // The middle one of an odd count, the middle two of an even one (integer division on both engines).
+    .where(sql<boolean>`${sql.ref("position")} in ((${sql.ref("n")} + 1) / 2, (${sql.ref("n")} + 2) / 2)`)
+    .groupBy(["regionCode", "checkpoint"])
     .execute();
-  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  return rows.map((r) => ({
+    regionCode: r.regionCode as string,
+    checkpoint: Number(r.checkpoint),
+    median: Number(r.median),
+    n: Number(r.n),
+  }));
 }
 
 export interface FailureCountRow {
@@ -71,19 +92,39 @@ export interface FailureCountRow {
   n: number;
 }
 
-/** How many submissions still open fail each criterion, by region. */
+/**
+ * How many submissions still open fail each criterion, by region: every failing row counted from
+ * the (region_code, criterion_id, severity) index, less those of closed submissions (few, and
+ * found from the submissions' side).
+ */
 export async function countFailingCriteriaByRegion(db: Db): Promise<FailureCountRow[]> {
-  const rows = await db
-    .selectFrom("failing_criterion")
-    .innerJoin("submission", "submission.id", "failing_criterion.submission_id")
-    .select([
-      "submission.region_code as regionCode",
-      "failing_criterion.criterion_id as criterionId",
-      "failing_criterion.severity",
-      sql<number>`count(*)`.as("n"),
-    ])
-    .where("submission.whose_turn", "<>", "closed")
-    .groupBy(["submission.region_code", "failing_criterion.criterion_id", "failing_criterion.severity"])
-    .execute();
-  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  const [all, closed] = await Promise.all([
+    db
+      .selectFrom("failing_criterion")
+      .select(["region_code as regionCode", "criterion_id as criterionId", "severity", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(["region_code", "criterion_id", "severity"])
+      .execute(),
+    db
+      .selectFrom("submission")
+      .innerJoin("failing_criterion", "failing_criterion.submission_id", "submission.id")
+      .select([
+        "failing_criterion.region_code as regionCode",
+        "failing_criterion.criterion_id as criterionId",
+        "failing_criterion.severity",
+        (eb) => eb.fn.countAll<number>().as("n"),
+      ])
+      .where("submission.whose_turn", "=", "closed")
+      .groupBy(["failing_criterion.region_code", "failing_criterion.criterion_id", "failing_criterion.severity"])
+      .execute(),
+  ]);
+  const key = (r: { regionCode: string | null; criterionId: string; severity: string }) => `${r.regionCode}|${r.criterionId}|${r.severity}`;
+  const closedCounts = new Map(closed.map((r) => [key(r), Number(r.n)]));
+  return all
+    .map((r) => ({
+      regionCode: r.regionCode ?? "",
+      criterionId: r.criterionId,
+      severity: r.severity,
+      n: Number(r.n) - (closedCounts.get(key(r)) ?? 0),
+    }))
+    .filter((r) => r.n > 0);
 }

@@ -303,6 +303,8 @@ export interface FailingCriterionTable {
   submission_id: string;
   criterion_id: string;
   severity: "blocking" | "warning";
+  /** The submission's region (as submission.region_code), for the regional view's grouped read. */
+  region_code: string | null;
 }
 
 export interface CriteriaSimulationTable {

@@ -207,9 +207,10 @@ export async function replaceFailingCriteria(
 ): Promise<void> {
   await db.deleteFrom("failing_criterion").where("submission_id", "=", submissionId).execute();
   if (failing.length === 0) return;
+  const { region_code } = await db.selectFrom("submission").select("region_code").where("id", "=", submissionId).executeTakeFirstOrThrow();
   await db
     .insertInto("failing_criterion")
-    .values(failing.map((f) => ({ submission_id: submissionId, criterion_id: f.criterionId, severity: f.severity })))
+    .values(failing.map((f) => ({ submission_id: submissionId, criterion_id: f.criterionId, severity: f.severity, region_code })))
     .execute();
 }
 

@@ -16,6 +16,9 @@ export type DeliveryConfidence = (typeof DELIVERY_CONFIDENCE)[number];
 
 export type Turn = "local" | "national" | "paused" | "closed";
 
+/** The turns of a submission part-way through a checkpoint: every turn but closed. */
+export const PART_WAY_TURNS = ["local", "national", "paused"] as const satisfies readonly Turn[];
+
 /** The four steps of each checkpoint's review, in order. */
 export const REVIEW_STEPS = ["awaiting_assignment", "in_review", "awaiting_countersign", "returned"] as const;
 export type ReviewStep = (typeof REVIEW_STEPS)[number];

@@ -1,8 +1,9 @@
 import type { Db } from "../../db/client.ts";
 import { listRegions } from "../../db/reference.ts";
-import { countByRegionAndState, countFailingCriteriaByRegion, listCheckpointClocks, type StageCountRow } from "../../db/regions.ts";
+import { countByRegionAndState, countFailingCriteriaByRegion, medianCheckpointClocks, type StageCountRow } from "../../db/regions.ts";
 import { CRITERIA_SET_IDS, criteriaSets } from "../../workflows/criteria/index.ts";
-import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
+import { DEFAULT_TARGET_WORKING_DAYS, nationalClockOffset } from "../../workflows/clock.ts";
+import { PART_WAY_TURNS } from "../../workflows/states.ts";
 import { hasTag, onlyStateTagged } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
 import { type BarChartLayout, barChartLayout } from "./charts.ts";
@@ -90,23 +91,6 @@ export interface StageRow {
   total: { count: number; href: string };
 }
 
-/** The median of values each held by `n` submissions. */
-function median(values: { value: number; n: number }[]): { median: number | null; n: number } {
-  const n = values.reduce((sum, v) => sum + v.n, 0);
-  if (n === 0) return { median: null, n };
-  const sorted = [...values].sort((a, b) => a.value - b.value);
-  // The value at 0-based position k of the expanded list.
-  const at = (k: number) => {
-    let seen = 0;
-    for (const v of sorted) {
-      seen += v.n;
-      if (k < seen) return v.value;
-    }
-    return sorted.at(-1)!.value;
-  };
-  return { median: n % 2 === 1 ? at(n >> 1) : (at(n / 2 - 1) + at(n / 2)) / 2, n };
-}
-
 const COUNT = new Intl.NumberFormat("en-GB");
 
 /** "1 submission", "1,204 submissions". */
@@ -147,7 +131,7 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
   const [regions, counts, clocks, failures] = await Promise.all([
     listRegions(db),
     countByRegionAndState(db),
-    listCheckpointClocks(db),
+    medianCheckpointClocks(db, nationalClockOffset(now), PART_WAY_TURNS),
     countFailingCriteriaByRegion(db),
   ]);
   const regionName = new Map(regions.map((r) => [r.code, r.name]));
@@ -190,20 +174,14 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
   };
 
   // National working days used so far in the current checkpoint, live.
-  const byRegionCheckpoint = new Map<string, { value: number; n: number }[]>();
-  for (const row of clocks) {
-    const key = `${row.regionCode}:${row.checkpoint}`;
-    const list = byRegionCheckpoint.get(key) ?? [];
-    list.push({ value: liveClock(row, now).nationalDaysUsed, n: row.n });
-    byRegionCheckpoint.set(key, list);
-  }
+  const medians = new Map(clocks.map((c) => [`${c.regionCode}:${c.checkpoint}`, c]));
   const target = DEFAULT_TARGET_WORKING_DAYS;
   const clockRows = regions.map((region) => ({
     regionCode: region.code,
     regionName: region.name,
     checkpoints: [1, 2, 3].map((n) => {
-      const { median: m, n: count } = median(byRegionCheckpoint.get(`${region.code}:${n}`) ?? []);
-      return { value: m, median: m === null ? "None" : DAYS.format(m), n: count };
+      const found = medians.get(`${region.code}:${n}`);
+      return found ? { value: found.median, median: DAYS.format(found.median), n: found.n } : { value: null, median: "None", n: 0 };
     }),
   }));
   const clockCharts = [1, 2, 3].map((n, i) => ({

@@ -105,11 +105,13 @@ describe.each(databaseKinds)("the pipeline by region on $engine", (kind) => {
   });
 
   it("records which criteria each submission fails, in step with its counts", async () => {
-    const counts = await t.db.selectFrom("submission").select(["id", "failing_blocking", "failing_warnings"]).execute();
+    const counts = await t.db.selectFrom("submission").select(["id", "failing_blocking", "failing_warnings", "region_code"]).execute();
     const failing = await t.db.selectFrom("failing_criterion").selectAll().execute();
     expect(failing.length).toBeGreaterThan(0);
     for (const s of counts) {
       const mine = failing.filter((f) => f.submission_id === s.id);
+      // Each row carries its submission's region, which the regional view groups by.
+      for (const f of mine) expect(f.region_code).toBe(s.region_code);
       expect(mine.filter((f) => f.severity === "blocking").length, s.id).toBe(s.failing_blocking);
       expect(mine.filter((f) => f.severity === "warning").length, s.id).toBe(s.failing_warnings);
     }
@@ -135,9 +137,27 @@ describe.each(databaseKinds)("the pipeline by region on $engine", (kind) => {
     expect(england.failing.chart.labelsAbove).toBe(true);
     expect(england.failing.chart.bars[0]!.label).toBe(`${top.criterionId} ${top.title}`);
 
+    // Closed submissions' failing rows are not counted (the demo has some).
+    const closedFailing = await t.db
+      .selectFrom("failing_criterion")
+      .innerJoin("submission", "submission.id", "failing_criterion.submission_id")
+      .select("failing_criterion.criterion_id")
+      .where("submission.whose_turn", "=", "closed")
+      .execute();
+    expect(closedFailing.length).toBeGreaterThan(0);
+    for (const row of england.failing.rows) expect(row.count).toBe(open.filter((r) => r.id === row.criterionId).length);
+
     const region = england.regions[0]!;
     const one = await loadRegionsOverview(t.db, { now: NOW, region: region.code });
     expect(one.failing).toMatchObject({ regionCode: region.code, regionName: region.name });
+    const openInRegion = await t.db
+      .selectFrom("failing_criterion")
+      .innerJoin("submission", "submission.id", "failing_criterion.submission_id")
+      .select(["failing_criterion.criterion_id as id"])
+      .where("submission.whose_turn", "<>", "closed")
+      .where("submission.region_code", "=", region.code)
+      .execute();
+    for (const row of one.failing.rows) expect(row.count).toBe(openInRegion.filter((r) => r.id === row.criterionId).length);
     for (const row of one.failing.rows) {
       expect(row.count).toBeLessThanOrEqual(england.failing.rows.find((r) => r.criterionId === row.criterionId)?.count ?? Infinity);
     }
