@@ -3,12 +3,17 @@
 //
 // 1. builds the app with the benchmark's two extra pages (NCM_BENCH_ROUTES=1, into build-bench/)
 //    and reads JS per page from that build's manifest;
-// 2. criteria evaluation and workflow events/s, in this process (SQLite; PostgreSQL too when
-//    BENCH_DATABASE_URL or TEST_DATABASE_URL is set);
-// 3. seeds BENCH_SUBMISSIONS (50,000) submissions into a fresh SQLite file (bench/seed.ts), starts
-//    server.js in production mode on it and measures pages with autocannon (10 connections,
-//    BENCH_DURATION seconds each after a warm-up), signed in with real session cookies, then the
-//    CSV export's time to first byte and the server's peak RSS growth while streaming it.
+// 2. criteria evaluation and workflow events/s, in this process, on SQLite and PostgreSQL: the
+//    server BENCH_DATABASE_URL or TEST_DATABASE_URL names, or else a throwaway one started for the
+//    run as .ci/run does (bench/postgres.ts);
+// 3. seeds BENCH_SUBMISSIONS (50,000) submissions into a fresh SQLite file (bench/seed.ts), serves
+//    the same build with the bare framework (express + createRequestHandler, bench/bare-server.js)
+//    for its floor, then starts server.js in production mode on it and measures pages with
+//    autocannon (10 connections, BENCH_DURATION seconds each after a warm-up), signed in with real
+//    session cookies, then the CSV export's time to first byte and the server's peak RSS growth
+//    while streaming it;
+// 4. seeds the same submissions into a PostgreSQL database and measures the pipeline there on one
+//    server.js, then on two behind one port (a round-robin proxy, bench/proxy.js).
 // Everything runs on 127.0.0.1 and is stopped and deleted at the end. Not part of `npm test`.
 import fs from "node:fs";
 import os from "node:os";
@@ -22,14 +27,14 @@ import { measureEvaluation } from "./evaluate.bench.ts";
 import { jsPerPage } from "./js-per-page.ts";
 import { measureRuntime } from "./runtime.bench.ts";
 import { seedWithDrafts, timeRegionsOverview } from "./regions-criteria.bench.ts";
+import { type BenchPostgres, benchPostgres, withDatabase } from "./postgres.ts";
 import { seedBenchDatabase } from "./seed.ts";
-import { BENCH_BUILD, type BenchServer, buildForBench, signIn, startBenchServer } from "./server.ts";
+import { BENCH_BUILD, type BenchServer, buildForBench, signIn, startBareServer, startBenchServer, startProxy } from "./server.ts";
 
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 50_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARM_UP = Math.max(1, Math.round(DURATION / 3));
 const CONNECTIONS = 10;
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const RESULTS = path.join(import.meta.dirname, "results.json");
 
 /** Two admin views of the pipeline: the national queue by its live clock (the heaviest sort), and one region by title. */
@@ -41,7 +46,7 @@ const ADMIN = "admin@example.nhs.uk";
 const LEAD = "lead.kent@example.nhs.uk";
 const LEAD_FOOTPRINT = "E54000032";
 
-type Verdict = "met" | "NOT MET" | "reference" | "not built" | "skipped";
+type Verdict = "met" | "NOT MET" | "reference" | "not built" | "skipped" | "FAILED";
 interface Row {
   label: string;
   value: number | null;
@@ -174,6 +179,82 @@ function printTable() {
   }
 }
 
+/** Stops every server in `servers`, newest first, whatever happened. */
+async function stopAll(servers: BenchServer[]) {
+  for (const server of servers.reverse()) await server.stop().catch((error) => console.error(`stopping ${server.baseUrl}: ${error}`));
+}
+
+/**
+ * Both PIPELINE_VIEWS as the admin at `baseUrl`, after the 50-row floor there: each view's req/s,
+ * its share of that floor and its p95, under `prefix` (keys) and with `where` in the labels.
+ */
+async function measurePipeline(baseUrl: string, admin: string, prefix: string, where: string) {
+  step(`framework floor${where}: /__bench/rows`);
+  const rowsFloor = await load(`${baseUrl}/__bench/rows`);
+  figure(
+    `${prefix}floor.rows50.rps`,
+    `framework floor: 50 rows${where || " from SQLite"}`,
+    rowsFloor.rps,
+    "req/s",
+    "",
+    undefined,
+    failures(rowsFloor),
+  );
+  for (const view of PIPELINE_VIEWS) {
+    step(`pipeline as admin${where}: ${view.path}`);
+    const pipeline = await load(`${baseUrl}${view.path}`, admin);
+    const share = (100 * pipeline.rps) / rowsFloor.rps;
+    const ok = pipeline.failed === 0;
+    figure(
+      `${prefix}pipeline.${view.key}.rps`,
+      `/pipeline as admin, ${view.label}${where}`,
+      pipeline.rps,
+      "req/s",
+      "≥ 60% of the 50-row floor",
+      ok && share >= 60,
+      failures(pipeline),
+    );
+    figure(`${prefix}pipeline.${view.key}.share_of_rows_floor`, "  as a share of the 50-row floor", share, "%", "≥ 60%", share >= 60);
+    figure(`${prefix}pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", ok && pipeline.p95 <= 60);
+  }
+}
+
+/**
+ * The pipeline on PostgreSQL: the page benchmark's submissions seeded into a throwaway database on
+ * `postgres`, served by one server.js, then by two behind one port (bench/proxy.js). Sessions live
+ * in the database, so the admin signs in on one instance and the proxy sends every other request
+ * to the other; a refused cookie would be a redirect, which stops the run.
+ */
+async function measurePostgresPipeline(postgres: BenchPostgres) {
+  await withDatabase(postgres.url, "ncm_bench_pages", async (url) => {
+    step(`PostgreSQL: seeding ${SUBMISSIONS.toLocaleString("en-GB")} submissions`);
+    const db = createDb(url);
+    try {
+      const seeded = await seedBenchDatabase(db, SUBMISSIONS);
+      step(`seeded in ${seeded.seconds.toFixed(1)} s`);
+    } finally {
+      await db.destroy();
+    }
+
+    const servers: BenchServer[] = [];
+    try {
+      step("PostgreSQL: starting one server.js");
+      servers.push(await startBenchServer(url));
+      await untilIdle(servers[0]!.baseUrl);
+      const admin = await signIn(servers[0]!.baseUrl, ADMIN, DEMO_PASSWORD);
+      await measurePipeline(servers[0]!.baseUrl, admin, "postgres.one_instance.", " (PostgreSQL, 1 instance)");
+
+      step("PostgreSQL: a second server.js and a round-robin proxy in front of both");
+      servers.push(await startBenchServer(url));
+      await untilIdle(servers[1]!.baseUrl);
+      servers.push(await startProxy([servers[0]!.baseUrl, servers[1]!.baseUrl]));
+      await measurePipeline(servers[2]!.baseUrl, admin, "postgres.two_instances.", " (PostgreSQL, 2 instances)");
+    } finally {
+      await stopAll(servers);
+    }
+  });
+}
+
 async function main() {
   const started = performance.now();
   console.log(
@@ -201,8 +282,29 @@ async function main() {
     );
   }
 
-  step(`workflow events (SQLite${PG_URL ? " and PostgreSQL" : ""})`);
-  const rates = await measureRuntime(PG_URL);
+  let found: Awaited<ReturnType<typeof benchPostgres>>;
+  try {
+    found = await benchPostgres();
+  } catch (error) {
+    console.error(error);
+    found = { skipped: `the throwaway PostgreSQL did not start: ${error instanceof Error ? error.message.split("\n")[0] : error}` };
+  }
+  const postgres = "url" in found ? found : null;
+  step(postgres ? `PostgreSQL: ${postgres.source}` : `PostgreSQL skipped: ${"skipped" in found ? found.skipped : ""}`);
+  try {
+    await measureAll(postgres);
+  } finally {
+    postgres?.stop();
+  }
+
+  printTable();
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWritten to ${path.relative(process.cwd(), RESULTS)} in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+async function measureAll(postgres: BenchPostgres | null) {
+  step(`workflow events (SQLite${postgres ? " and PostgreSQL" : ""})`);
+  const rates = await measureRuntime(postgres?.url);
   for (const [engine, rate, floor] of [
     ["sqlite", rates.sqlite, 500],
     ["postgresql", rates.postgres, 300],
@@ -226,11 +328,11 @@ async function main() {
   }
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-bench-db-"));
-  const databaseFile = path.join(dir, "bench.db");
+  const databaseUrl = `file:${path.join(dir, "bench.db")}`;
   let server: BenchServer | undefined;
   try {
     step(`seeding ${SUBMISSIONS.toLocaleString("en-GB")} submissions`);
-    const db = createDb(`file:${databaseFile}`);
+    const db = createDb(databaseUrl);
     let leadSubmission: string;
     try {
       const seeded = await seedBenchDatabase(db, SUBMISSIONS);
@@ -273,35 +375,38 @@ async function main() {
     figure("regions.loader.median_ms", "/pipeline/regions loader, median", impact.regionsMedianMs, "ms");
     figure("regions.loader.p95_ms", "/pipeline/regions loader, p95", impact.regionsP95Ms, "ms");
 
+    // The bare framework alone on the same build and database, before server.js starts, so neither
+    // server's background work or idle connections touch the other's figure.
+    step("bare framework floor: express + createRequestHandler, /__bench/floor");
+    const bare = await startBareServer(databaseUrl);
+    let bareFloor: Load;
+    try {
+      bareFloor = await load(`${bare.baseUrl}/__bench/floor`);
+    } finally {
+      await bare.stop();
+    }
+
     step("starting server.js (production)");
-    server = await startBenchServer(databaseFile);
+    server = await startBenchServer(databaseUrl);
     const admin = await signIn(server.baseUrl, ADMIN, DEMO_PASSWORD);
     const lead = await signIn(server.baseUrl, LEAD, DEMO_PASSWORD);
 
     step("framework floor: /__bench/floor");
     const floor = await load(`${server.baseUrl}/__bench/floor`);
     figure("floor.no_loader.rps", "framework floor: no-loader page", floor.rps, "req/s", "", undefined, failures(floor));
-    step("framework floor: /__bench/rows");
-    const rowsFloor = await load(`${server.baseUrl}/__bench/rows`);
-    figure("floor.rows50.rps", "framework floor: 50 rows from SQLite", rowsFloor.rps, "req/s", "", undefined, failures(rowsFloor));
+    figure(
+      "floor.bare_framework.rps",
+      "  the same page, bare express + createRequestHandler",
+      bareFloor.rps,
+      "req/s",
+      "",
+      undefined,
+      failures(bareFloor),
+    );
+    const floorShare = (100 * floor.rps) / bareFloor.rps;
+    figure("floor.share_of_bare", "  the app's floor as a share of the bare framework's", floorShare, "%", "≥ 70%", floorShare >= 70);
 
-    for (const view of PIPELINE_VIEWS) {
-      step(`pipeline as admin: ${view.path}`);
-      const pipeline = await load(`${server.baseUrl}${view.path}`, admin);
-      const share = (100 * pipeline.rps) / rowsFloor.rps;
-      const ok = pipeline.failed === 0;
-      figure(
-        `pipeline.${view.key}.rps`,
-        `/pipeline as admin, ${view.label}`,
-        pipeline.rps,
-        "req/s",
-        "≥ 60% of the 50-row floor",
-        ok && share >= 60,
-        failures(pipeline),
-      );
-      figure(`pipeline.${view.key}.share_of_rows_floor`, "  as a share of the 50-row floor", share, "%", "≥ 60%", share >= 60);
-      figure(`pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", ok && pipeline.p95 <= 60);
-    }
+    await measurePipeline(server.baseUrl, admin, "", "");
 
     step(`task list as ${LEAD}: /submissions/${leadSubmission}`);
     const taskList = await load(`${server.baseUrl}/submissions/${leadSubmission}`, lead);
@@ -316,6 +421,20 @@ async function main() {
       failures(taskList),
     );
     figure("task_list.share_of_floor", "  as a share of the no-loader floor", taskShare, "%", "≥ 50%", taskShare >= 50);
+
+    step("regions page as admin: /pipeline/regions");
+    const regions = await load(`${server.baseUrl}/pipeline/regions`, admin);
+    figure(
+      "regions.page.rps",
+      `/pipeline/regions as admin over ${SUBMISSIONS.toLocaleString("en-GB")}`,
+      regions.rps,
+      "req/s",
+      "",
+      undefined,
+      failures(regions),
+    );
+    figure("regions.page.p50_ms", "  median latency (p50)", regions.p50, "ms", "≤ 100 ms", regions.failed === 0 && regions.p50 <= 100);
+    figure("regions.page.p95_ms", "  p95 latency", regions.p95, "ms");
 
     // Let requests still queued from the last page (or a clock sweep) drain first.
     await untilIdle(server.baseUrl);
@@ -337,9 +456,19 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  printTable();
-  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nWritten to ${path.relative(process.cwd(), RESULTS)} in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  if (postgres) {
+    // A failure here is reported with the figures already measured rather than losing them.
+    try {
+      await measurePostgresPipeline(postgres);
+    } catch (error) {
+      console.error(error);
+      note("/pipeline as admin on PostgreSQL", "FAILED", error instanceof Error ? error.message.split("\n")[0]!.slice(0, 34) : "");
+      process.exitCode = 1;
+    }
+  } else {
+    for (const setup of ["one instance", "two instances"])
+      note(`/pipeline as admin on PostgreSQL, ${setup}`, "skipped", "set BENCH_DATABASE_URL");
+  }
 }
 
 await main();

@@ -3,7 +3,7 @@
 // 1. the demo accounts and the ~40 demo submissions, built by driving the real runtime (so their
 //    content, frozen versions, assignments, decisions and chains are all genuine);
 // 2. each demo submission cloned in bulk until there are `total`: a clone keeps its template's
-//    footprint, model, state, snapshot and reviewer assignment, takes a new id (rewritten inside
+//    footprint, model, state, snapshot, reviewer assignment and failing criteria, takes a new id (rewritten inside
 //    the snapshot and the audit payloads too) and a new title, and gets its template's audit trail
 //    re-chained and re-hashed under its own id.
 // Clones carry no section content or frozen versions: the pages measured over all of them (the
@@ -13,17 +13,19 @@
 // already exist (the first sweep over 50,000 queues one for each late submission). Run alone:
 // npx tsx bench/seed.ts path/to/file.db [total]
 import { pathToFileURL } from "node:url";
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { GENESIS_HASH, hashAuditEntry } from "../db/audit.ts";
 import type { Db } from "../db/client.ts";
 import { createDb } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { seedDemoAccounts } from "../db/seed/demo.ts";
-import type { AuditEventRow, ReviewAssignmentRow, SubmissionRow } from "../db/schema.ts";
+import type { AuditEventRow, FailingCriterionTable, ReviewAssignmentRow, SubmissionRow } from "../db/schema.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { sweepClockWarnings } from "../app/.server/notifications.ts";
 
 const BATCH = 500;
+
+type FailingCriterionRow = Selectable<FailingCriterionTable>;
 
 export function cloneId(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
@@ -49,6 +51,10 @@ export async function seedBenchDatabase(
   for (const a of await db.selectFrom("review_assignment").selectAll().execute()) {
     assignments.set(a.submission_id, [...(assignments.get(a.submission_id) ?? []), a]);
   }
+  const failures = new Map<string, FailingCriterionRow[]>();
+  for (const f of await db.selectFrom("failing_criterion").selectAll().execute()) {
+    failures.set(f.submission_id, [...(failures.get(f.submission_id) ?? []), f]);
+  }
 
   let auditEvents = 0;
   const clones = total - templates.length;
@@ -57,6 +63,7 @@ export async function seedBenchDatabase(
       const submissions: SubmissionRow[] = [];
       const events: AuditEventRow[] = [];
       const assigned: ReviewAssignmentRow[] = [];
+      const failing: FailingCriterionRow[] = [];
       for (let n = start; n < Math.min(clones, start + BATCH); n++) {
         const t = templates[n % templates.length]!;
         const id = cloneId(n);
@@ -71,6 +78,7 @@ export async function seedBenchDatabase(
           prev = hash;
         }
         for (const a of assignments.get(t.id) ?? []) assigned.push({ ...a, id: `${id}-cp${a.checkpoint}`, submission_id: id });
+        for (const f of failures.get(t.id) ?? []) failing.push({ ...f, submission_id: id });
       }
       await trx.insertInto("submission").values(submissions).execute();
       // Audit rows are wide; keep each statement within SQLite's and PostgreSQL's parameter limits.
@@ -80,6 +88,11 @@ export async function seedBenchDatabase(
           .values(events.slice(i, i + 2_000))
           .execute();
       if (assigned.length > 0) await trx.insertInto("review_assignment").values(assigned).execute();
+      for (let i = 0; i < failing.length; i += 2_000)
+        await trx
+          .insertInto("failing_criterion")
+          .values(failing.slice(i, i + 2_000))
+          .execute();
       auditEvents += events.length;
     }
   });

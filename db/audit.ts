@@ -46,25 +46,20 @@ export function hashAuditEntry(e: Omit<StoredEntry, "hash" | "id">): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
+/** The last entry of a chain, which the next one points at (none for a chain not yet started). */
+export interface ChainLink {
+  seq: number;
+  hash: string;
+}
+
 /**
- * Appends to a chain inside the caller's transaction. For a submission's chain the caller has
- * already won the optimistic version check, so no one else appends to that chain concurrently;
- * a clash on (chain, seq) aborts the transaction rather than forking the chain.
+ * The next entry of a chain, hashed: from the entry itself and the chain's last link only, so
+ * appending never reads the trail. `actorName` is the actor's name as it is now (kept under the
+ * hash: the entry, and any decision record built from it, keeps saying who acted even if the
+ * account is renamed later); undefined for an entry with no actor or whose name is unknown.
  */
-export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventRow> {
-  const { actorId } = input;
-  const [last, actorName] = await Promise.all([
-    trx
-      .selectFrom("audit_event")
-      .select(["seq", "hash"])
-      .where("chain", "=", input.chain)
-      .orderBy("seq", "desc")
-      .limit(1)
-      .executeTakeFirst(),
-    actorId && input.actorName === undefined ? actorNameNow(trx, actorId) : input.actorName,
-  ]);
-  // The actor's name as it is now, under the hash: the entry (and any decision record built from
-  // it) keeps saying who acted even if the account is renamed later.
+export function nextAuditEntry(input: AuditEntryInput, last: ChainLink | null | undefined): AuditEventRow {
+  const { actorId, actorName } = input;
   const payload = actorId && actorName !== undefined ? { ...(input.payload as Record<string, unknown>), actorName } : (input.payload ?? {});
   const entry = {
     chain: input.chain,
@@ -78,9 +73,40 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     at: input.at,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const row: AuditEventRow = { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
+  return { id: randomUUID(), ...entry, hash: hashAuditEntry(entry) };
+}
+
+/** A chain's last link, on its (chain, seq) index. */
+function lastLink(db: Transaction<Database>, chain: string): Promise<ChainLink | undefined> {
+  return db.selectFrom("audit_event").select(["seq", "hash"]).where("chain", "=", chain).orderBy("seq", "desc").limit(1).executeTakeFirst();
+}
+
+/**
+ * Appends to a chain inside the caller's transaction. For a submission's chain the caller has
+ * already won the optimistic version check, so no one else appends to that chain concurrently;
+ * a clash on (chain, seq) aborts the transaction rather than forking the chain.
+ */
+export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEntryInput): Promise<AuditEventRow> {
+  const { actorId } = input;
+  const [last, actorName] = await Promise.all([
+    lastLink(trx, input.chain),
+    actorId && input.actorName === undefined ? actorNameNow(trx, actorId) : input.actorName,
+  ]);
+  const row = nextAuditEntry({ ...input, actorName }, last);
   await trx.insertInto("audit_event").values(row).execute();
   return row;
+}
+
+/**
+ * Whether an error is the database refusing a second entry with the same (chain, seq): someone
+ * appended to the chain after its last link was read. Nothing was written; the chain is whole.
+ */
+export function isAuditChainClash(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  return (
+    (e?.code === "23505" && e.constraint === "audit_event_chain_seq_uq") ||
+    /UNIQUE constraint failed: audit_event\.chain, audit_event\.seq/.test(e?.message ?? "")
+  );
 }
 
 async function actorNameNow(trx: Transaction<Database>, userId: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Transaction } from "kysely";
+import type { QueryCreator, Transaction } from "kysely";
 import type { Db } from "./client.ts";
-import type { Database } from "./schema.ts";
+import type { Database, Role } from "./schema.ts";
 
 export interface NewNotification {
   userId: string;
@@ -16,9 +16,19 @@ export interface NewNotification {
   link: string;
 }
 
+/** The email of a notification: its subject, and its body with the link to the service. */
+export function emailOf(n: Pick<NewNotification, "title" | "body" | "link">, baseUrl: string): { subject: string; body: string } {
+  return { subject: `NCM Assure: ${n.title}`, body: `${n.body}\n\nOpen it in NCM Assure: ${baseUrl}${n.link}\n` };
+}
+
+/** Rows per multi-row INSERT: well inside both engines' limits on bound values (10 columns each). */
+const ROWS_PER_INSERT = 500;
+
 /**
  * Records notifications and their emails in the caller's transaction, so they exist exactly when
- * the event that caused them does. Sending happens later, from the outbox.
+ * the event that caused them does. Sending happens later, from the outbox. Two statements per
+ * batch: the notifications (a (user, key) already notified is skipped), then the emails of those
+ * that were recorded.
  */
 export async function queueNotifications(
   db: Db | Transaction<Database>,
@@ -28,44 +38,83 @@ export async function queueNotifications(
   baseUrl: string,
 ): Promise<number> {
   let queued = 0;
-  for (const n of notifications) {
-    const id = randomUUID();
+  for (let i = 0; i < notifications.length; i += ROWS_PER_INSERT) {
+    const batch = notifications.slice(i, i + ROWS_PER_INSERT).map((n) => ({ ...n, id: randomUUID() }));
     const inserted = await db
       .insertInto("notification")
-      .values({
-        id,
-        user_id: n.userId,
-        submission_id: n.submissionId,
-        kind: n.kind,
-        dedupe_key: n.dedupeKey ?? null,
-        title: n.title,
-        body: n.body,
-        link: n.link,
-        created_at: at,
-        read_at: null,
-      })
-      .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
-    queued += 1;
-    if (n.email) {
-      await db
-        .insertInto("outbox")
-        .values({
-          id: randomUUID(),
-          notification_id: id,
-          to_address: n.email,
-          subject: `NCM Assure: ${n.title}`,
-          body: `${n.body}\n\nOpen it in NCM Assure: ${baseUrl}${n.link}\n`,
+      .values(
+        batch.map((n) => ({
+          id: n.id,
+          user_id: n.userId,
+          submission_id: n.submissionId,
+          kind: n.kind,
+          dedupe_key: n.dedupeKey ?? null,
+          title: n.title,
+          body: n.body,
+          link: n.link,
           created_at: at,
-          sent_at: null,
-          attempts: 0,
-          last_error: null,
-        })
-        .execute();
-    }
+          read_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
+      .returning("id")
+      .execute();
+    queued += inserted.length;
+    const recorded = new Set(inserted.map((r) => r.id));
+    const emails = batch
+      .filter((n) => n.email && recorded.has(n.id))
+      .map((n) => ({
+        id: randomUUID(),
+        notification_id: n.id,
+        to_address: n.email!,
+        ...emailOf(n, baseUrl),
+        created_at: at,
+        sent_at: null,
+        attempts: 0,
+        last_error: null,
+      }));
+    if (emails.length > 0) await db.insertInto("outbox").values(emails).execute();
   }
   return queued;
+}
+
+/** Who a notice goes to: everyone with the role, the named users, the footprint's members (all that are given). */
+export interface Recipients {
+  role?: Role;
+  ids?: readonly string[];
+  footprint?: string;
+}
+
+/** A notification for each of its recipients, who are found when it is queued (in the event's transaction). */
+export type Notice = Omit<NewNotification, "userId" | "email"> & { to: Recipients };
+
+/** Whether a notice can have no recipient at all (an empty list of ids), so needs no query. */
+export function addressesNobody(to: Recipients): boolean {
+  return to.ids !== undefined && to.ids.length === 0;
+}
+
+/** The recipients' ids and email addresses, as a query that a larger statement can also embed. */
+export function recipientsQuery(db: QueryCreator<Database>, to: Recipients) {
+  let query = db.selectFrom("user").select(["user.id", "user.email"]);
+  if (to.role) query = query.where("user.role", "=", to.role);
+  if (to.ids) query = to.ids.length > 0 ? query.where("user.id", "in", [...to.ids]) : query.where((eb) => eb.lit(false));
+  if (to.footprint) {
+    query = query
+      .innerJoin("footprint_member", "footprint_member.user_id", "user.id")
+      .where("footprint_member.footprint_code", "=", to.footprint);
+  }
+  return query;
+}
+
+/** Queues each notice for its recipients, in the caller's transaction. */
+export async function queueNotices(trx: Transaction<Database>, notices: readonly Notice[], at: string, baseUrl: string): Promise<number> {
+  const notifications: NewNotification[] = [];
+  for (const { to, ...content } of notices) {
+    if (addressesNobody(to)) continue;
+    for (const person of await recipientsQuery(trx, to).execute())
+      notifications.push({ ...content, userId: person.id, email: person.email });
+  }
+  return notifications.length === 0 ? 0 : queueNotifications(trx, notifications, at, baseUrl);
 }
 
 export async function listNotifications(db: Db, userId: string, limit = 50) {

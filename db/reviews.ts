@@ -1,28 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Transaction } from "kysely";
 import { statesTagged } from "../workflows/states.ts";
 import type { Db } from "./client.ts";
-import type { Database, Rating } from "./schema.ts";
+import type { Rating } from "./schema.ts";
 import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
 import { readEvaluation, readSnapshot, readVersionContent } from "./stored.ts";
-
-export async function insertAssignment(
-  trx: Transaction<Database>,
-  a: { submissionId: string; checkpoint: number; leadReviewerId: string; secondReviewerId: string; assignedBy: string; at: string },
-): Promise<void> {
-  await trx
-    .insertInto("review_assignment")
-    .values({
-      id: randomUUID(),
-      submission_id: a.submissionId,
-      checkpoint: a.checkpoint,
-      lead_reviewer_id: a.leadReviewerId,
-      second_reviewer_id: a.secondReviewerId,
-      assigned_by: a.assignedBy,
-      assigned_at: a.at,
-    })
-    .execute();
-}
 
 export async function upsertAssessment(
   db: Db,

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
-import type { Transaction } from "kysely";
+import type { QueryCreator, Transaction } from "kysely";
+import type { ChainLink } from "./audit.ts";
 import { type Db, dialectOf } from "./client.ts";
 import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
 import { nationalClockKey } from "../workflows/clock.ts";
 import type { EvaluationSummary } from "../workflows/evaluate.ts";
-import type { Database, NewSubmission, NewSubmissionVersion, SubmissionRow, SubmissionVersionRow } from "./schema.ts";
+import type { Database, NewSubmission, SubmissionRow } from "./schema.ts";
 import { readDraftChecks, readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
 
 export type { SubmissionRow };
@@ -24,6 +24,32 @@ export async function findSubmission(db: Db, id: string): Promise<Submission | u
       draft_checks: row.draft_checks === null ? null : readDraftChecks(row.id, row.draft_checks),
     }
   );
+}
+
+/**
+ * A submission as a workflow event starts from: the row, and its audit chain's last link (the
+ * next entry's hash needs only that), in one statement. Read outside the event's write: every
+ * entry on a submission's chain is written with a version change, so if the chain moves on after
+ * this read, the event's version check refuses it (and a clash on (chain, seq) would too).
+ */
+export async function findSubmissionForEvent(db: Db, id: string): Promise<(Submission & { lastLink: ChainLink | null }) | undefined> {
+  const row = await db
+    .selectFrom("submission")
+    .selectAll("submission")
+    .select((eb) => {
+      const last = eb.selectFrom("audit_event").where("chain", "=", id).orderBy("seq", "desc").limit(1);
+      return [last.select("seq").as("last_seq"), last.select("hash").as("last_hash")];
+    })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { last_seq, last_hash, ...submission } = row;
+  return {
+    ...submission,
+    workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot),
+    draft_checks: row.draft_checks === null ? null : readDraftChecks(row.id, row.draft_checks),
+    lastLink: last_seq === null || last_hash === null ? null : { seq: Number(last_seq), hash: last_hash },
+  };
 }
 
 /** A new submission as its creator gives it: the pipeline's stored keys are derived here. */
@@ -58,26 +84,26 @@ export async function insertSubmission(trx: Transaction<Database>, row: Submissi
   await trx.insertInto("submission").values(withPipelineKeys(row, footprint.region_code)).execute();
 }
 
+/** A workflow change to a submission, made only if it is still at `expectedVersion`. */
+export interface WorkflowChange {
+  id: string;
+  expectedVersion: number;
+  snapshot: string;
+  state: string;
+  checkpoint: number;
+  whoseTurn: SubmissionRow["whose_turn"];
+  stateEnteredAt: string;
+  nationalDaysUsed: number;
+  failingBlocking?: number;
+  failingWarnings?: number;
+}
+
 /**
- * Writes the workflow's new state only if nobody changed the submission since `expectedVersion`
- * was read. Returns false when someone else got there first: the caller must not overwrite.
+ * The version-checked UPDATE of a workflow change, not yet run: updateSubmissionWorkflow runs it
+ * alone, and on PostgreSQL the event's single statement embeds it (db/workflow-events.ts).
  */
-export async function updateSubmissionWorkflow(
-  trx: Transaction<Database>,
-  change: {
-    id: string;
-    expectedVersion: number;
-    snapshot: string;
-    state: string;
-    checkpoint: number;
-    whoseTurn: SubmissionRow["whose_turn"];
-    stateEnteredAt: string;
-    nationalDaysUsed: number;
-    failingBlocking?: number;
-    failingWarnings?: number;
-  },
-): Promise<boolean> {
-  const result = await trx
+export function workflowUpdate(db: QueryCreator<Database>, change: WorkflowChange) {
+  return db
     .updateTable("submission")
     .set({
       workflow_snapshot: change.snapshot,
@@ -93,8 +119,15 @@ export async function updateSubmissionWorkflow(
       version: change.expectedVersion + 1,
     })
     .where("id", "=", change.id)
-    .where("version", "=", change.expectedVersion)
-    .executeTakeFirst();
+    .where("version", "=", change.expectedVersion);
+}
+
+/**
+ * Writes the workflow's new state only if nobody changed the submission since `expectedVersion`
+ * was read. Returns false when someone else got there first: the caller must not overwrite.
+ */
+export async function updateSubmissionWorkflow(trx: Transaction<Database>, change: WorkflowChange): Promise<boolean> {
+  const result = await workflowUpdate(trx, change).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -124,12 +157,6 @@ export async function saveSection(
     .execute();
 }
 
-export async function insertVersion(trx: Transaction<Database>, input: Omit<NewSubmissionVersion, "id">): Promise<SubmissionVersionRow> {
-  const row = { id: randomUUID(), ...input };
-  await trx.insertInto("submission_version").values(row).execute();
-  return row;
-}
-
 export async function listVersions(db: Db, submissionId: string) {
   return db
     .selectFrom("submission_version")
@@ -150,15 +177,31 @@ export async function findVersion(db: Db, submissionId: string, number: number) 
   return row && { ...row, content: readVersionContent(row.id, row.content), evaluation: readEvaluation(row.id, row.evaluation) };
 }
 
-/** The state entries of a submission's trail (for its clock), oldest first. */
-export async function stateEntries(db: Db | Transaction<Database>, submissionId: string) {
-  return db
+/**
+ * The state entries of a submission's trail (for its clock), oldest first. With `since`, only
+ * those from the first entry into one of those states on (all of them if there is none): a
+ * checkpoint's clock needs only the entries since the checkpoint began, not the whole trail.
+ */
+export async function stateEntries(db: Db | Transaction<Database>, submissionId: string, options: { since?: readonly string[] } = {}) {
+  let query = db
     .selectFrom("audit_event")
     .select(["at", "to_state as state"])
     .where("chain", "=", submissionId)
-    .where("to_state", "is not", null)
-    .orderBy("seq")
-    .execute() as Promise<{ at: string; state: string }[]>;
+    .where("to_state", "is not", null);
+  const since = options.since;
+  if (since && since.length > 0) {
+    query = query.where("seq", ">=", (eb) =>
+      eb.fn.coalesce(
+        eb
+          .selectFrom("audit_event")
+          .select((eb) => eb.fn.min<number>("seq").as("first"))
+          .where("chain", "=", submissionId)
+          .where("to_state", "in", [...since]),
+        eb.lit(0),
+      ),
+    );
+  }
+  return query.orderBy("seq").execute() as Promise<{ at: string; state: string }[]>;
 }
 
 /** The draft's section rows: the answers, who saved them and when. */

@@ -1,18 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createActor } from "xstate";
 import type { Db } from "../../db/client.ts";
-import { appendAuditEvent } from "../../db/audit.ts";
+import { nextAuditEntry } from "../../db/audit.ts";
 import type { Role } from "../../db/schema.ts";
-import {
-  findSubmission,
-  insertSubmission,
-  insertVersion,
-  readSections,
-  type Submission,
-  stateEntries,
-  replaceFailingCriteria,
-  updateSubmissionWorkflow,
-} from "../../db/submissions.ts";
+import { findSubmissionForEvent, insertSubmission, readSections, type Submission, stateEntries } from "../../db/submissions.ts";
+import { writeWorkflowEvent } from "../../db/workflow-events.ts";
 import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import {
   type Actor,
@@ -31,9 +23,10 @@ import { decide, NOT_FOUND } from "../../workflows/policy.ts";
 import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
 import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
-import { deliverSoon, queueEventNotifications } from "./notifications.ts";
+import { STATES } from "../../workflows/states.ts";
+import { env } from "./env.ts";
+import { deliverSoon, eventNotices } from "./notifications.ts";
 import { referenceForCriteria } from "./reference.ts";
-import { insertAssignment } from "../../db/reviews.ts";
 
 /**
  * The workflow runtime: restore the machine from the stored snapshot, let it decide, and store
@@ -123,20 +116,33 @@ export async function startSubmission(
       created_at: at,
       updated_at: at,
     });
-    await appendAuditEvent(trx, {
-      chain: id,
-      submissionId: id,
-      actorId: actor.id,
-      actorName: actor.name,
-      action: "CREATE",
-      fromState: null,
-      toState: state,
-      payload: { title: input.title, modelType: input.modelType, footprintCode: input.footprintCode, criteriaSet: LATEST_CRITERIA_SET },
-      at,
-    });
+    // A new chain: its first entry, with no read for a last link.
+    const first = nextAuditEntry(
+      {
+        chain: id,
+        submissionId: id,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: "CREATE",
+        fromState: null,
+        toState: state,
+        payload: { title: input.title, modelType: input.modelType, footprintCode: input.footprintCode, criteriaSet: LATEST_CRITERIA_SET },
+        at,
+      },
+      null,
+    );
+    await trx.insertInto("audit_event").values(first).execute();
   });
   return { ok: true, id };
 }
+
+/** The states of each checkpoint: the first entry into any of them starts that checkpoint's clock. */
+const checkpointStates = new Map<Checkpoint, string[]>();
+for (const state of Object.keys(STATES)) {
+  const checkpoint = checkpointOf(state);
+  if (checkpoint) checkpointStates.set(checkpoint, [...(checkpointStates.get(checkpoint) ?? []), state]);
+}
+const statesOfCheckpoint = (checkpoint: Checkpoint) => checkpointStates.get(checkpoint) ?? [];
 
 /** The people named in an ASSIGN, as the database knows them. */
 export async function candidate(db: Db, userId: string) {
@@ -161,7 +167,7 @@ export async function applyEvent(
   command: WorkflowCommand,
   options: { expectedVersion?: number; at?: Date } = {},
 ): Promise<ApplyResult> {
-  const row = await findSubmission(db, submissionId);
+  const row = await findSubmissionForEvent(db, submissionId);
   if (!row) return { ok: false, kind: "not_found", reason: NOT_FOUND };
   const verdict = decide(actor, "see-submission", factsFrom(row.workflow_snapshot.context, row.state));
   if (!verdict.allowed) return { ok: false, kind: verdict.hidden ? "not_found" : "refused", reason: verdict.reason };
@@ -210,41 +216,21 @@ export async function applyEvent(
     const changedState = toState !== fromState;
     const at = (options.at ?? new Date()).toISOString();
 
-    const applied = await db.transaction().execute(async (trx) => {
-      const entries = [...(await stateEntries(trx, submissionId)), ...(changedState ? [{ at, state: toState }] : [])];
-      const clock = clockFor(entries, new Date(at));
-      const updated = await updateSubmissionWorkflow(trx, {
-        id: submissionId,
-        expectedVersion: row.version,
-        snapshot: JSON.stringify(machine.getPersistedSnapshot()),
-        state: toState,
-        checkpoint: after.context.checkpoint,
-        whoseTurn: whoseTurn(toState),
-        stateEnteredAt: changedState ? at : row.state_entered_at,
-        nationalDaysUsed: clock.checkpoint && checkpointOf(toState) ? clock.checkpoint.nationalWorkingDaysUsed : 0,
-        ...(frozen
-          ? { failingBlocking: frozen.evaluation.blockingFailures.length, failingWarnings: frozen.evaluation.warnings.length }
-          : {}),
-      });
-      if (!updated) return null;
+    // The national clock's figure is kept only in a checkpoint's states (0 elsewhere), and only the
+    // entries since that checkpoint began count towards it: no trail is read for the others.
+    const checkpoint = checkpointOf(toState);
+    let nationalDaysUsed = 0;
+    if (checkpoint) {
+      const since = await stateEntries(db, submissionId, { since: statesOfCheckpoint(checkpoint) });
+      const clock = clockFor([...since, ...(changedState ? [{ at, state: toState }] : [])], new Date(at));
+      nationalDaysUsed = clock.checkpoint?.nationalWorkingDaysUsed ?? 0;
+    }
 
-      let versionNumber: number | undefined;
-      if (frozen) {
-        await replaceFailingCriteria(trx, submissionId, failingCriteria(frozen.evaluation));
-        versionNumber = after.context.versionsSubmitted;
-        await insertVersion(trx, {
-          submission_id: submissionId,
-          number: versionNumber,
-          checkpoint: frozen.checkpoint,
-          criteria_set: row.criteria_set,
-          content: JSON.stringify(frozen.content),
-          evaluation: JSON.stringify(frozen.evaluation),
-          submitted_by: actor.id,
-          submitted_at: at,
-        });
-      }
-      const { actor: _actor, ...details } = event as AssuranceEvent & Record<string, unknown>;
-      const audit = await appendAuditEvent(trx, {
+    const versionNumber = frozen ? after.context.versionsSubmitted : undefined;
+    const { actor: _actor, ...details } = event as AssuranceEvent & Record<string, unknown>;
+    // Hashed onto the chain's last link as read with the row; the write refuses it if the chain moved since.
+    const audit = nextAuditEntry(
+      {
         chain: submissionId,
         submissionId,
         actorId: actor.id,
@@ -254,25 +240,62 @@ export async function applyEvent(
         toState: changedState ? toState : null,
         payload: { ...details, actorRole: actor.role, ...(versionNumber ? { versionNumber } : {}) },
         at,
-      });
-      if (event.type === "ASSIGN") {
-        await insertAssignment(trx, {
-          submissionId,
-          checkpoint: after.context.checkpoint,
-          leadReviewerId: event.leadReviewer.id,
-          secondReviewerId: event.secondReviewer.id,
-          assignedBy: actor.id,
-          at,
-        });
-      }
-      // In the same transaction: a notification exists exactly when its event does.
-      await queueEventNotifications(trx, { submission: row, event, after: after.context, at });
-      return { version: row.version + 1, versionNumber, auditHash: audit.hash };
+      },
+      row.lastLink,
+    );
+    const written = await writeWorkflowEvent(db, {
+      change: {
+        id: submissionId,
+        expectedVersion: row.version,
+        snapshot: JSON.stringify(machine.getPersistedSnapshot()),
+        state: toState,
+        checkpoint: after.context.checkpoint,
+        whoseTurn: whoseTurn(toState),
+        stateEnteredAt: changedState ? at : row.state_entered_at,
+        nationalDaysUsed,
+        ...(frozen
+          ? { failingBlocking: frozen.evaluation.blockingFailures.length, failingWarnings: frozen.evaluation.warnings.length }
+          : {}),
+      },
+      audit,
+      ...(frozen && versionNumber
+        ? {
+            failing: failingCriteria(frozen.evaluation),
+            version: {
+              id: randomUUID(),
+              submission_id: submissionId,
+              number: versionNumber,
+              checkpoint: frozen.checkpoint,
+              criteria_set: row.criteria_set,
+              content: JSON.stringify(frozen.content),
+              evaluation: JSON.stringify(frozen.evaluation),
+              submitted_by: actor.id,
+              submitted_at: at,
+            },
+          }
+        : {}),
+      ...(event.type === "ASSIGN"
+        ? {
+            assignment: {
+              id: randomUUID(),
+              submission_id: submissionId,
+              checkpoint: after.context.checkpoint,
+              lead_reviewer_id: event.leadReviewer.id,
+              second_reviewer_id: event.secondReviewer.id,
+              assigned_by: actor.id,
+              assigned_at: at,
+            },
+          }
+        : {}),
+      // Written with the event: a notification exists exactly when its event does.
+      notices: eventNotices({ submission: row, event, after: after.context }),
+      at,
+      baseUrl: env().baseUrl,
     });
 
-    if (!applied) return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
+    if (!written) return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
     deliverSoon(db);
-    return { ok: true, state: toState, ...applied };
+    return { ok: true, state: toState, version: row.version + 1, versionNumber, auditHash: audit.hash };
   } finally {
     machine.stop();
   }

@@ -1,17 +1,16 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import type { Db } from "../../db/client.ts";
 import {
   claimOutboxRow,
   countUnread,
   markOutboxFailed,
   markOutboxSent,
-  type NewNotification,
+  type Notice,
   queueNotifications,
   UNREAD_SHOWN,
   unsentOutbox,
 } from "../../db/notifications.ts";
-import type { Database } from "../../db/schema.ts";
 import type { Submission } from "../../db/submissions.ts";
 import type { AssuranceContext, AssuranceEvent, Checkpoint } from "../../workflows/assurance.machine.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
@@ -23,35 +22,20 @@ import { logError, logInfo } from "./log.ts";
  * Who hears about what (product.md, "Notifications"): admins when something is submitted;
  * reviewers when assigned, when a countersignature is needed and when the national clock nears
  * its target; leads when a decision or change request is made. Notifications and their emails
- * are written in the event's own transaction; sending happens after commit, from the outbox.
+ * are written with the event, atomically; sending happens after commit, from the outbox.
  */
 
-type Person = { id: string; email: string };
-
-async function people(trx: Transaction<Database>, where: { role?: string; ids?: string[]; footprint?: string }): Promise<Person[]> {
-  let query = trx.selectFrom("user").select(["user.id", "user.email"]);
-  if (where.role) query = query.where("user.role", "=", where.role as "lead");
-  if (where.ids) {
-    if (where.ids.length === 0) return [];
-    query = query.where("user.id", "in", where.ids);
-  }
-  if (where.footprint) {
-    query = query
-      .innerJoin("footprint_member", "footprint_member.user_id", "user.id")
-      .where("footprint_member.footprint_code", "=", where.footprint);
-  }
-  return query.execute();
-}
-
-function to(persons: Person[], n: Omit<NewNotification, "userId" | "email">): NewNotification[] {
-  return persons.map((p) => ({ ...n, userId: p.id, email: p.email }));
-}
-
-/** The notifications an applied workflow event causes, queued in its transaction. */
-export async function queueEventNotifications(
-  trx: Transaction<Database>,
-  input: { submission: Submission; event: AssuranceEvent; after: AssuranceContext; at: string },
-): Promise<void> {
+/**
+ * The notifications an applied workflow event causes, each with who is to receive it. The runtime
+ * writes them with the event (app/.server/assurance.ts), finding the recipients in the same
+ * statement or transaction, so a notification exists exactly when its event does. The condition
+ * events notify nobody: then nothing is read or written for notifications.
+ */
+export function eventNotices(input: {
+  submission: Pick<Submission, "id" | "title" | "footprint_code">;
+  event: AssuranceEvent;
+  after: AssuranceContext;
+}): Notice[] {
   const { submission, event, after } = input;
   const title = submission.title;
   const cp = after.checkpoint;
@@ -59,92 +43,106 @@ export async function queueEventNotifications(
   const page = `/submissions/${submission.id}`;
   const reviewers = after.reviewers ? [after.reviewers.lead, after.reviewers.second] : [];
   const base = { submissionId: submission.id };
-  let queued: NewNotification[] = [];
 
   switch (event.type) {
     case "SUBMIT":
-      queued = to(await people(trx, { role: "admin" }), {
-        ...base,
-        kind: "submitted",
-        title: `Submitted for checkpoint ${cp}: ${title}`,
-        body: `${title} has been submitted for checkpoint ${cp} and needs two reviewers assigned.`,
-        link: page,
-      });
-      break;
+      return [
+        {
+          to: { role: "admin" },
+          ...base,
+          kind: "submitted",
+          title: `Submitted for checkpoint ${cp}: ${title}`,
+          body: `${title} has been submitted for checkpoint ${cp} and needs two reviewers assigned.`,
+          link: page,
+        },
+      ];
     case "RESUBMIT":
-      queued = to(await people(trx, { ids: reviewers }), {
-        ...base,
-        kind: "resubmitted",
-        title: `Resubmitted after changes: ${title}`,
-        body: `${title} has been resubmitted at checkpoint ${cp} with answers to your change requests.`,
-        link: review,
-      });
-      break;
+      return [
+        {
+          to: { ids: reviewers },
+          ...base,
+          kind: "resubmitted",
+          title: `Resubmitted after changes: ${title}`,
+          body: `${title} has been resubmitted at checkpoint ${cp} with answers to your change requests.`,
+          link: review,
+        },
+      ];
     case "ASSIGN":
-      queued = [
-        ...to(await people(trx, { ids: [event.leadReviewer.id] }), {
+      return [
+        {
+          to: { ids: [event.leadReviewer.id] },
           ...base,
           kind: "assigned",
           title: `Assigned as lead reviewer: ${title}`,
           body: `You are the lead reviewer of ${title} at checkpoint ${cp}. You propose its decision.`,
           link: review,
-        }),
-        ...to(await people(trx, { ids: [event.secondReviewer.id] }), {
+        },
+        {
+          to: { ids: [event.secondReviewer.id] },
           ...base,
           kind: "assigned",
           title: `Assigned as second reviewer: ${title}`,
           body: `You are the second reviewer of ${title} at checkpoint ${cp}. You countersign its decision.`,
           link: review,
-        }),
+        },
       ];
-      break;
     case "PROPOSE_DECISION":
-      queued = to(await people(trx, { ids: after.reviewers ? [after.reviewers.second] : [] }), {
-        ...base,
-        kind: "countersign_needed",
-        title: `Countersign needed: ${title}`,
-        body: `The lead reviewer proposes "${decisionLabel(event.decision)}" for ${title} at checkpoint ${cp}. It needs your countersignature.`,
-        link: review,
-      });
-      break;
+      return [
+        {
+          to: { ids: after.reviewers ? [after.reviewers.second] : [] },
+          ...base,
+          kind: "countersign_needed",
+          title: `Countersign needed: ${title}`,
+          body: `The lead reviewer proposes "${decisionLabel(event.decision)}" for ${title} at checkpoint ${cp}. It needs your countersignature.`,
+          link: review,
+        },
+      ];
     case "COUNTERSIGN": {
       const decision = after.decisions.at(-1);
       if (event.agree && decision) {
         const changes = decision.decision === "changes_requested";
-        queued = to(await people(trx, { role: "lead", footprint: submission.footprint_code }), {
-          ...base,
-          kind: changes ? "changes_requested" : "decision",
-          title: changes ? `Changes requested: ${title}` : `Checkpoint ${decision.checkpoint} decision: ${title}`,
-          body: changes
-            ? `The reviewers have asked for ${decision.changeRequests.length} change${decision.changeRequests.length === 1 ? "" : "s"} to ${title} at checkpoint ${decision.checkpoint}.`
-            : `The decision for ${title} at checkpoint ${decision.checkpoint} is: ${decisionLabel(decision.decision)}.`,
-          link: changes ? page : `/submissions/${submission.id}/decisions/${decision.number}`,
-        });
-      } else if (!event.agree && after.reviewers) {
-        queued = to(await people(trx, { ids: [after.reviewers.lead] }), {
-          ...base,
-          kind: "countersign_refused",
-          title: `Decision sent back to you: ${title}`,
-          body: `The second reviewer did not countersign your proposal for ${title}: ${event.reason ?? ""}`,
-          link: review,
-        });
+        return [
+          {
+            to: { role: "lead", footprint: submission.footprint_code },
+            ...base,
+            kind: changes ? "changes_requested" : "decision",
+            title: changes ? `Changes requested: ${title}` : `Checkpoint ${decision.checkpoint} decision: ${title}`,
+            body: changes
+              ? `The reviewers have asked for ${decision.changeRequests.length} change${decision.changeRequests.length === 1 ? "" : "s"} to ${title} at checkpoint ${decision.checkpoint}.`
+              : `The decision for ${title} at checkpoint ${decision.checkpoint} is: ${decisionLabel(decision.decision)}.`,
+            link: changes ? page : `/submissions/${submission.id}/decisions/${decision.number}`,
+          },
+        ];
       }
-      break;
+      if (!event.agree && after.reviewers) {
+        return [
+          {
+            to: { ids: [after.reviewers.lead] },
+            ...base,
+            kind: "countersign_refused",
+            title: `Decision sent back to you: ${title}`,
+            body: `The second reviewer did not countersign your proposal for ${title}: ${event.reason ?? ""}`,
+            link: review,
+          },
+        ];
+      }
+      return [];
     }
     case "PAUSE":
     case "RESUME":
-      queued = to(await people(trx, { role: "lead", footprint: submission.footprint_code }), {
-        ...base,
-        kind: event.type === "PAUSE" ? "paused" : "resumed",
-        title: `${event.type === "PAUSE" ? "Paused" : "Resumed"}: ${title}`,
-        body: `${title} has been ${event.type === "PAUSE" ? "paused" : "resumed"} by the national team: ${event.reason}`,
-        link: page,
-      });
-      break;
+      return [
+        {
+          to: { role: "lead", footprint: submission.footprint_code },
+          ...base,
+          kind: event.type === "PAUSE" ? "paused" : "resumed",
+          title: `${event.type === "PAUSE" ? "Paused" : "Resumed"}: ${title}`,
+          body: `${title} has been ${event.type === "PAUSE" ? "paused" : "resumed"} by the national team: ${event.reason}`,
+          link: page,
+        },
+      ];
     default:
-      return;
+      return [];
   }
-  await queueNotifications(trx, queued, input.at, env().baseUrl);
 }
 
 /**
