@@ -3,14 +3,15 @@
 // createRequestHandler. No compression, no security headers, no load context, no static files, no
 // migrations and no background work: what React Router itself costs a page, to set the app's own
 // host against. The root loader still runs (it is part of the build), on DATABASE_URL.
-// Run by bench/server.ts (startBareServer): node bench/bare-server.js path/to/server-build-….js
+// Run by bench/server.ts (startBareServer): node bench/bare-server.js build-bench/server/index.js
+// (the host's module, which exports the build it serves; nothing of the host runs but its imports).
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@react-router/express";
 import express from "express";
 
 const buildPath = process.argv[2];
-if (!buildPath) throw new Error("usage: node bench/bare-server.js path/to/server-build.js");
-const build = await import(pathToFileURL(buildPath).href);
+if (!buildPath) throw new Error("usage: node bench/bare-server.js build-bench/server/index.js");
+const { build } = await import(pathToFileURL(buildPath).href);
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";

@@ -44,7 +44,7 @@ const port = 4311;
 const baseUrl = `http://127.0.0.1:${port}`;
 const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "server.js"], {
   cwd: host,
-  env: benchServerEnv(host, file, port),
+  env: benchServerEnv(host, `file:${file}`, port),
   stdio: ["ignore", "ignore", "inherit"],
 });
 for (;;) {

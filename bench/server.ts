@@ -81,18 +81,12 @@ export async function startBenchServer(databaseUrl: string): Promise<BenchServer
 }
 
 /**
- * The React Router server build inside build-bench/: build/server/index.js is the host's express
- * app (server/app.ts is the SSR entry, vite.config.ts), which imports the plain ServerBuild as a
- * chunk of its own, `./assets/server-build-<hash>.js`.
+ * The module holding the React Router server build inside build-bench/: build/server/index.js is
+ * the host's express app (server/app.ts, the SSR entry in vite.config.ts), which imports the plain
+ * ServerBuild and exports it as `build` for bench/bare-server.js.
  */
 export function benchServerBuild(): string {
-  const serverDir = path.join(BENCH_BUILD, "server");
-  const entry = fs.readFileSync(path.join(serverDir, "index.js"), "utf8");
-  const imported = /import\(\s*["']\.\/(assets\/server-build-[^"']+\.js)["']\s*\)/.exec(entry)?.[1];
-  if (imported) return path.join(serverDir, imported);
-  const found = fs.readdirSync(path.join(serverDir, "assets")).filter((f) => /^server-build-.*\.js$/.test(f));
-  if (found.length !== 1) throw new Error(`expected one server-build-*.js in ${serverDir}/assets, found ${found.length}`);
-  return path.join(serverDir, "assets", found[0]!);
+  return path.join(BENCH_BUILD, "server", "index.js");
 }
 
 /**

@@ -3,6 +3,9 @@ import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import "react-router";
 import * as build from "virtual:react-router/server-build";
+
+/** The React Router build this host serves, for the benchmark's bare-framework floor (bench/bare-server.js). */
+export { build };
 import { countReferenceData } from "../db/reference.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.ts";
