@@ -138,6 +138,11 @@ describe.skipIf(!chromiumPath)("the pipeline in Chromium", () => {
     for (const row of await page.locator("tbody tr").allTextContents()) expect(row.toLowerCase()).toContain("london");
     await expectAccessible(page);
 
+    // Table links are plain anchors that navigate inside the app (decision 006): a mark left on the
+    // window survives the sort, the page and the row link below, as it would not a document load.
+    await page.evaluate(() => Object.assign(window, { stillThisDocument: true }));
+    const sameDocument = () => page.evaluate(() => (window as { stillThisDocument?: boolean }).stillThisDocument === true);
+
     // Sort by the live national clock, most used first.
     await page
       .locator("thead")
@@ -161,6 +166,17 @@ describe.skipIf(!chromiumPath)("the pipeline in Chromium", () => {
     await page.getByRole("link", { name: "Page 2" }).click();
     await expect.poll(() => summary(page)).toBe(`Showing 26 to ${Math.min(50, total)} of ${total} submissions`);
     await expectAccessible(page);
+    expect(await sameDocument()).toBe(true);
+
+    // A row's title opens its review in the same document; Back returns to the same page of the list.
+    const first = page.locator("tbody tr td:nth-child(1) > a").first();
+    const href = await first.getAttribute("href");
+    await first.click();
+    await page.waitForURL((url) => url.pathname === href);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).not.toBe("Pipeline");
+    expect(await sameDocument()).toBe(true);
+    await page.goBack();
+    await expect.poll(() => summary(page)).toBe(`Showing 26 to ${Math.min(50, total)} of ${total} submissions`);
 
     await page.goto("/pipeline?sla=breached&q=no-such-submission");
     expect(await summary(page)).toBe("No submissions match these filters.");
