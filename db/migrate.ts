@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import { sql, type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
 import * as referenceData from "./migrations/2026-11-24T0100-reference-data.ts";
 import * as betterAuth from "./migrations/2026-11-24T0200-better-auth.ts";
 import * as membership from "./migrations/2026-11-24T0300-footprint-membership-and-conflicts.ts";
@@ -38,5 +38,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     const failed = result.results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`Migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
   }
-  return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  const applied = (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  // A migration that adds an index leaves the planner without statistics for it, and SQLite then
+  // guesses: with the pipeline's old statistics and none for a new index, it sorted 20,000 rows
+  // per page rather than walk the index made for that order. Both engines gather them afresh.
+  if (applied.length > 0) await sql`analyze`.execute(db);
+  return applied;
 }

@@ -17,6 +17,19 @@ describe.each(databaseKinds)("migrations on $engine", (kind) => {
     expect(await migrateToLatest(t.db)).toEqual([]);
   });
 
+  it("leaves the planner statistics for what the migrations made (a new index is not left to guesswork)", async () => {
+    // The reference data's footprints are rows the statistics must have counted.
+    if (kind.engine === "sqlite") {
+      const stats = await sql<{ idx: string | null }>`select idx from sqlite_stat1 where tbl = 'footprint'`.execute(t.db);
+      expect(stats.rows.length).toBeGreaterThan(0);
+    } else {
+      const analysed = await sql<{
+        n: string;
+      }>`select count(*) as n from pg_stat_user_tables where relname = 'footprint' and last_analyze is not null`.execute(t.db);
+      expect(Number(analysed.rows[0]!.n)).toBe(1);
+    }
+  });
+
   it("loads the 7 regions, 44 footprints and 50 vanguards as reference data", async () => {
     expect(await countReferenceData(t.db)).toEqual({ regions: 7, footprints: 44, vanguards: 50 });
     const footprints = await listFootprints(t.db);
