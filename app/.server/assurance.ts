@@ -65,7 +65,7 @@ export function actorFrom(user: Pick<UserProfile, "id" | "name" | "role" | "foot
 }
 
 /** An actor for the submission's machine, restored from its stored snapshot (not yet started). */
-export function restore(row: Submission) {
+export function restore(row: Pick<Submission, "id" | "workflow_snapshot" | "footprint_code" | "model_type" | "created_by">) {
   const snapshot = row.workflow_snapshot;
   const input = {
     submissionId: row.id,
@@ -256,6 +256,7 @@ export async function applyEvent(
         ...(frozen
           ? { failingBlocking: frozen.evaluation.blockingFailures.length, failingWarnings: frozen.evaluation.warnings.length }
           : {}),
+        from: row,
       },
       audit,
       ...(frozen && versionNumber

@@ -342,13 +342,16 @@ describe.each(databaseKinds.filter((k) => k.engine === "postgres"))("round trips
   });
   afterAll(async () => t?.destroy());
 
-  it("sends a PAUSE or RESUME as two: the read, and one statement that writes all of it", async () => {
+  it("sends a PAUSE or RESUME as two prepared statements: the read, and one that writes all of it", async () => {
     const started = await startSubmission(t.db, lead, { footprintCode: "E54000032", title: "Kent MCP", modelType: "MCP" });
     if (!started.ok) throw new Error(started.reason);
-    const sent = vi.spyOn(pg.Client.prototype, "query");
+    // Every statement sent to the server, BEGIN and COMMIT included, is one pg Query submitted.
+    const sent = vi.spyOn(pg.Query.prototype, "submit");
     try {
       expect(await applyEvent(t.db, started.id, admin, { type: "PAUSE", reason: "Count" })).toMatchObject({ ok: true });
       expect(sent).toHaveBeenCalledTimes(2);
+      // Both as named (prepared) statements: parsed and planned once per connection, not per event.
+      expect(sent.mock.contexts.map((query) => typeof (query as { name?: string }).name)).toEqual(["string", "string"]);
       sent.mockClear();
       expect(await applyEvent(t.db, started.id, admin, { type: "RESUME", reason: "Count" })).toMatchObject({ ok: true });
       expect(sent).toHaveBeenCalledTimes(2);
