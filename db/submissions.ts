@@ -214,29 +214,34 @@ export async function findVersion(db: Db, submissionId: string, number: number) 
 
 /**
  * The state entries of a submission's trail (for its clock), oldest first. With `since`, only
- * those from the first entry into one of those states on (all of them if there is none): a
+ * those from the first entry into one of those states on (none if it was never entered): a
  * checkpoint's clock needs only the entries since the checkpoint began, not the whole trail.
  */
-export async function stateEntries(db: Db | Transaction<Database>, submissionId: string, options: { since?: readonly string[] } = {}) {
+export async function stateEntries(
+  db: Db | Transaction<Database>,
+  submissionId: string,
+  options: { since?: readonly string[] } = {},
+): Promise<{ at: string; state: string }[]> {
   let query = db
     .selectFrom("audit_event")
     .select(["at", "to_state as state"])
     .where("chain", "=", submissionId)
     .where("to_state", "is not", null);
   const since = options.since;
-  if (since && since.length > 0) {
+  if (since?.length === 0) return [];
+  if (since) {
     query = query.where("seq", ">=", (eb) =>
-      eb.fn.coalesce(
-        eb
-          .selectFrom("audit_event")
-          .select((eb) => eb.fn.min<number>("seq").as("first"))
-          .where("chain", "=", submissionId)
-          .where("to_state", "in", [...since]),
-        eb.lit(0),
-      ),
+      eb
+        .selectFrom("audit_event")
+        .select((eb) => eb.fn.min<number>("seq").as("first"))
+        .where("chain", "=", submissionId)
+        .where("to_state", "in", [...since]),
     );
   }
-  return query.orderBy("seq").execute() as Promise<{ at: string; state: string }[]>;
+  const compiled = query.orderBy("seq").compile();
+  // A workflow event into a checkpoint's state reads this: on PostgreSQL a prepared statement.
+  preparedOnPostgres(compiled.sql);
+  return (await db.executeQuery(compiled)).rows as { at: string; state: string }[];
 }
 
 /** The draft's section rows: the answers, who saved them and when. */

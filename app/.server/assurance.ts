@@ -221,8 +221,10 @@ export async function applyEvent(
     const checkpoint = checkpointOf(toState);
     let nationalDaysUsed = 0;
     if (checkpoint) {
-      const since = await stateEntries(db, submissionId, { since: statesOfCheckpoint(checkpoint) });
-      const clock = clockFor([...since, ...(changedState ? [{ at, state: toState }] : [])], new Date(at));
+      let trail = await stateEntries(db, submissionId, { since: statesOfCheckpoint(checkpoint) });
+      // A trail that never entered the state the row is in (not written by this runtime): all of it, as before.
+      if (trail.length === 0 && !changedState) trail = await stateEntries(db, submissionId);
+      const clock = clockFor([...trail, ...(changedState ? [{ at, state: toState }] : [])], new Date(at));
       nationalDaysUsed = clock.checkpoint?.nationalWorkingDaysUsed ?? 0;
     }
 
