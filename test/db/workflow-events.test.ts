@@ -363,4 +363,39 @@ describe.each(databaseKinds.filter((k) => k.engine === "postgres"))("round trips
       "NCM Assure: Resumed: Kent MCP",
     ]);
   });
+
+  it("reads the checkpoint's state entries as a third, for an event into a checkpoint's state", async () => {
+    const started = await startSubmission(t.db, lead, { footprintCode: "E54000032", title: "Kent PACS", modelType: "MCP" });
+    if (!started.ok) throw new Error(started.reason);
+    const answers = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      seed: 4,
+    }) as Record<string, unknown>;
+    for (const section of SECTION_SLUGS) {
+      if (answers[section] !== undefined)
+        await saveSection(t.db, {
+          submissionId: started.id,
+          section,
+          data: answers[section],
+          updatedBy: lead.id,
+          at: new Date().toISOString(),
+        });
+    }
+    expect(await applyEvent(t.db, started.id, lead, { type: "SUBMIT", declaration: true })).toMatchObject({ ok: true });
+    const sent = vi.spyOn(pg.Query.prototype, "submit");
+    try {
+      expect(await applyEvent(t.db, started.id, admin, { type: "PAUSE", reason: "Count" })).toMatchObject({ ok: true, state: "paused" });
+      expect(sent).toHaveBeenCalledTimes(2);
+      sent.mockClear();
+      expect(await applyEvent(t.db, started.id, admin, { type: "RESUME", reason: "Count" })).toMatchObject({
+        ok: true,
+        state: "checkpoint1.awaiting_assignment",
+      });
+      expect(sent).toHaveBeenCalledTimes(3);
+    } finally {
+      sent.mockRestore();
+    }
+  });
 });
