@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
@@ -51,6 +52,7 @@ export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
         `${JSON.stringify({ level: "warn", at: new Date().toISOString(), message: "idle PostgreSQL connection closed", error: error.message })}\n`,
       );
     });
+    pool.on("connect", sendPreparedByName);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const filename = sqliteFilename(url);
@@ -62,6 +64,36 @@ export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
   // Several app processes may share one file (tests, a second instance); wait rather than fail.
   sqlite.pragma("busy_timeout = 5000");
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/**
+ * SQL texts sent to PostgreSQL as named prepared statements (see preparedOnPostgres), by name.
+ * Bounded: a statement past the limit is sent as any other, parsed and planned each time.
+ */
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED = 200;
+
+/**
+ * Has PostgreSQL parse and plan a statement once per connection rather than on every execution:
+ * pg sends a statement with a name as a prepared statement, then only its parameters. For the few
+ * statements that run very often with the same text: a workflow event's read and its one write,
+ * whose parsing and planning took longer on the server than running them (measured on the bench
+ * machine: the write 0.8–1.0 ms unnamed against 0.13–0.34 ms named, the read 0.46 against 0.1–0.2).
+ * Kysely still builds the SQL; its text only has to be registered before it runs. Only for
+ * statements whose result columns do not depend on the schema (no `select *`): a column added
+ * later would change a prepared statement's result type, which PostgreSQL refuses.
+ */
+export function preparedOnPostgres(sql: string): void {
+  if (preparedNames.has(sql) || preparedNames.size >= MAX_PREPARED) return;
+  preparedNames.set(sql, `ncm_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`);
+}
+
+function sendPreparedByName(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((config: unknown, ...rest: unknown[]) => {
+    const name = typeof config === "string" ? preparedNames.get(config) : undefined;
+    return query(name ? { name, text: config } : config, ...rest);
+  }) as typeof client.query;
 }
 
 /**

@@ -40,29 +40,34 @@ export async function queueNotifications(
   let queued = 0;
   for (let i = 0; i < notifications.length; i += ROWS_PER_INSERT) {
     const batch = notifications.slice(i, i + ROWS_PER_INSERT).map((n) => ({ ...n, id: randomUUID() }));
-    const inserted = await db
-      .insertInto("notification")
-      .values(
-        batch.map((n) => ({
-          id: n.id,
-          user_id: n.userId,
-          submission_id: n.submissionId,
-          kind: n.kind,
-          dedupe_key: n.dedupeKey ?? null,
-          title: n.title,
-          body: n.body,
-          link: n.link,
-          created_at: at,
-          read_at: null,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
-      .returning("id")
-      .execute();
-    queued += inserted.length;
-    const recorded = new Set(inserted.map((r) => r.id));
+    const insert = db.insertInto("notification").values(
+      batch.map((n) => ({
+        id: n.id,
+        user_id: n.userId,
+        submission_id: n.submissionId,
+        kind: n.kind,
+        dedupe_key: n.dedupeKey ?? null,
+        title: n.title,
+        body: n.body,
+        link: n.link,
+        created_at: at,
+        read_at: null,
+      })),
+    );
+    // Without a dedupe key nothing can clash (unique (user_id, dedupe_key) treats nulls as distinct).
+    let recorded: Set<string> | null = null;
+    if (batch.some((n) => n.dedupeKey)) {
+      const inserted = await insert
+        .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
+        .returning("id")
+        .execute();
+      recorded = new Set(inserted.map((r) => r.id));
+    } else {
+      await insert.execute();
+    }
+    queued += recorded ? recorded.size : batch.length;
     const emails = batch
-      .filter((n) => n.email && recorded.has(n.id))
+      .filter((n) => n.email && (!recorded || recorded.has(n.id)))
       .map((n) => ({
         id: randomUUID(),
         notification_id: n.id,

@@ -1,10 +1,10 @@
-import type { QueryCreator, Transaction } from "kysely";
+import type { QueryCreator, Transaction, Updateable } from "kysely";
 import type { ChainLink } from "./audit.ts";
-import { type Db, dialectOf } from "./client.ts";
+import { type Db, dialectOf, preparedOnPostgres } from "./client.ts";
 import type { PersistedAssuranceSnapshot } from "../workflows/assurance.machine.ts";
 import { nationalClockKey } from "../workflows/clock.ts";
 import type { EvaluationSummary } from "../workflows/evaluate.ts";
-import type { Database, NewSubmission, SubmissionRow } from "./schema.ts";
+import type { Database, NewSubmission, SubmissionRow, SubmissionTable } from "./schema.ts";
 import { readDraftChecks, readEvaluation, readSectionData, readSnapshot, readVersionContent, type StoredAnswers } from "./stored.ts";
 
 export type { SubmissionRow };
@@ -26,28 +26,53 @@ export async function findSubmission(db: Db, id: string): Promise<Submission | u
   );
 }
 
+/** The columns of a submission a workflow event reads. */
+const EVENT_COLUMNS = [
+  "id",
+  "footprint_code",
+  "title",
+  "model_type",
+  "criteria_set",
+  "state",
+  "checkpoint",
+  "whose_turn",
+  "version",
+  "workflow_snapshot",
+  "state_entered_at",
+  "national_days_used",
+  "national_clock_key",
+  "failing_blocking",
+  "failing_warnings",
+  "created_by",
+] as const;
+
+/** A submission as a workflow event starts from, with its audit chain's last link. */
+export type EventSubmission = Pick<Submission, (typeof EVENT_COLUMNS)[number]> & { lastLink: ChainLink | null };
+
 /**
- * A submission as a workflow event starts from: the row, and its audit chain's last link (the
- * next entry's hash needs only that), in one statement. Read outside the event's write: every
- * entry on a submission's chain is written with a version change, so if the chain moves on after
- * this read, the event's version check refuses it (and a clash on (chain, seq) would too).
+ * A submission as a workflow event starts from: the columns it needs, and its audit chain's last
+ * link (the next entry's hash needs only that), in one statement (on PostgreSQL a prepared one).
+ * Read outside the event's write: every entry on a submission's chain is written with a version
+ * change, so if the chain moves on after this read, the event's version check refuses it (and a
+ * clash on (chain, seq) would too).
  */
-export async function findSubmissionForEvent(db: Db, id: string): Promise<(Submission & { lastLink: ChainLink | null }) | undefined> {
-  const row = await db
+export async function findSubmissionForEvent(db: Db, id: string): Promise<EventSubmission | undefined> {
+  const query = db
     .selectFrom("submission")
-    .selectAll("submission")
+    .select(EVENT_COLUMNS)
     .select((eb) => {
-      const last = eb.selectFrom("audit_event").where("chain", "=", id).orderBy("seq", "desc").limit(1);
+      const last = eb.selectFrom("audit_event").where("chain", "=", id).orderBy("seq", "desc").limit(eb.lit(1));
       return [last.select("seq").as("last_seq"), last.select("hash").as("last_hash")];
     })
-    .where("id", "=", id)
-    .executeTakeFirst();
+    .where("id", "=", id);
+  const compiled = query.compile();
+  preparedOnPostgres(compiled.sql);
+  const [row] = (await db.executeQuery(compiled)).rows;
   if (!row) return undefined;
   const { last_seq, last_hash, ...submission } = row;
   return {
     ...submission,
     workflow_snapshot: readSnapshot(row.id, row.workflow_snapshot),
-    draft_checks: row.draft_checks === null ? null : readDraftChecks(row.id, row.draft_checks),
     lastLink: last_seq === null || last_hash === null ? null : { seq: Number(last_seq), hash: last_hash },
   };
 }
@@ -96,6 +121,23 @@ export interface WorkflowChange {
   nationalDaysUsed: number;
   failingBlocking?: number;
   failingWarnings?: number;
+  /**
+   * The row as read at `expectedVersion`, when the caller has it: a column whose value does not
+   * change is then left out of the UPDATE, so the indexes on it are not rewritten (SQLite rewrites
+   * an index entry for every column set, changed or not: 2 of an event's 33 pages). The row that
+   * results is the same, since the version check means the row is still as read.
+   */
+  from?: Pick<
+    SubmissionRow,
+    | "state"
+    | "checkpoint"
+    | "whose_turn"
+    | "state_entered_at"
+    | "national_days_used"
+    | "national_clock_key"
+    | "failing_blocking"
+    | "failing_warnings"
+  >;
 }
 
 /**
@@ -103,23 +145,26 @@ export interface WorkflowChange {
  * alone, and on PostgreSQL the event's single statement embeds it (db/workflow-events.ts).
  */
 export function workflowUpdate(db: QueryCreator<Database>, change: WorkflowChange) {
-  return db
-    .updateTable("submission")
-    .set({
-      workflow_snapshot: change.snapshot,
-      state: change.state,
-      checkpoint: change.checkpoint,
-      whose_turn: change.whoseTurn,
-      state_entered_at: change.stateEnteredAt,
-      national_days_used: change.nationalDaysUsed,
-      national_clock_key: nationalClockKey(change),
-      ...(change.failingBlocking === undefined ? {} : { failing_blocking: change.failingBlocking }),
-      ...(change.failingWarnings === undefined ? {} : { failing_warnings: change.failingWarnings }),
-      updated_at: change.stateEnteredAt,
-      version: change.expectedVersion + 1,
-    })
-    .where("id", "=", change.id)
-    .where("version", "=", change.expectedVersion);
+  const set: Updateable<SubmissionTable> = {
+    workflow_snapshot: change.snapshot,
+    state: change.state,
+    checkpoint: change.checkpoint,
+    whose_turn: change.whoseTurn,
+    state_entered_at: change.stateEnteredAt,
+    national_days_used: change.nationalDaysUsed,
+    national_clock_key: nationalClockKey(change),
+    ...(change.failingBlocking === undefined ? {} : { failing_blocking: change.failingBlocking }),
+    ...(change.failingWarnings === undefined ? {} : { failing_warnings: change.failingWarnings }),
+    updated_at: change.stateEnteredAt,
+    version: change.expectedVersion + 1,
+  };
+  const from = change.from;
+  if (from) {
+    for (const column of Object.keys(from) as (keyof typeof from)[]) {
+      if (column in set && set[column] === from[column]) delete set[column];
+    }
+  }
+  return db.updateTable("submission").set(set).where("id", "=", change.id).where("version", "=", change.expectedVersion);
 }
 
 /**
@@ -179,29 +224,34 @@ export async function findVersion(db: Db, submissionId: string, number: number) 
 
 /**
  * The state entries of a submission's trail (for its clock), oldest first. With `since`, only
- * those from the first entry into one of those states on (all of them if there is none): a
+ * those from the first entry into one of those states on (none if it was never entered): a
  * checkpoint's clock needs only the entries since the checkpoint began, not the whole trail.
  */
-export async function stateEntries(db: Db | Transaction<Database>, submissionId: string, options: { since?: readonly string[] } = {}) {
+export async function stateEntries(
+  db: Db | Transaction<Database>,
+  submissionId: string,
+  options: { since?: readonly string[] } = {},
+): Promise<{ at: string; state: string }[]> {
   let query = db
     .selectFrom("audit_event")
     .select(["at", "to_state as state"])
     .where("chain", "=", submissionId)
     .where("to_state", "is not", null);
   const since = options.since;
-  if (since && since.length > 0) {
+  if (since?.length === 0) return [];
+  if (since) {
     query = query.where("seq", ">=", (eb) =>
-      eb.fn.coalesce(
-        eb
-          .selectFrom("audit_event")
-          .select((eb) => eb.fn.min<number>("seq").as("first"))
-          .where("chain", "=", submissionId)
-          .where("to_state", "in", [...since]),
-        eb.lit(0),
-      ),
+      eb
+        .selectFrom("audit_event")
+        .select((eb) => eb.fn.min<number>("seq").as("first"))
+        .where("chain", "=", submissionId)
+        .where("to_state", "in", [...since]),
     );
   }
-  return query.orderBy("seq").execute() as Promise<{ at: string; state: string }[]>;
+  const compiled = query.orderBy("seq").compile();
+  // A workflow event into a checkpoint's state reads this: on PostgreSQL a prepared statement.
+  preparedOnPostgres(compiled.sql);
+  return (await db.executeQuery(compiled)).rows as { at: string; state: string }[];
 }
 
 /** The draft's section rows: the answers, who saved them and when. */

@@ -1,6 +1,6 @@
-import { type ExpressionBuilder, type OperationNodeSource, type QueryCreator, sql } from "kysely";
+import { type CompiledQuery, type ExpressionBuilder, type OperationNodeSource, type QueryCreator, sql } from "kysely";
 import { isAuditChainClash } from "./audit.ts";
-import { type Db, dialectOf } from "./client.ts";
+import { type Db, dialectOf, preparedOnPostgres } from "./client.ts";
 import { addressesNobody, emailOf, type Notice, queueNotices, recipientsQuery } from "./notifications.ts";
 import type { AuditEventRow, Database, ReviewAssignmentRow, SubmissionVersionRow } from "./schema.ts";
 import {
@@ -97,6 +97,15 @@ const updatedExists = (eb: ExpressionBuilder<EventDb, keyof EventDb>) => eb.exis
  * their email in the outbox, as queueNotifications does on SQLite.
  */
 async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
+  const compiled = eventStatement(db, write);
+  // Its text repeats for each kind of event: parsed and planned once per connection.
+  preparedOnPostgres(compiled.sql);
+  const [row] = (await db.executeQuery(compiled)).rows;
+  return Number(row?.n) === 1;
+}
+
+/** The event's one statement on PostgreSQL, built by Kysely. */
+function eventStatement(db: Db, write: EventWrite): CompiledQuery<{ n: number }> {
   const { change, audit, version, failing, assignment } = write;
   const ctes: [string, (qc: Creator) => OperationNodeSource][] = [
     [
@@ -201,7 +210,7 @@ async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
         (qc) =>
           qc
             .insertInto("notification")
-            .columns(["id", "user_id", "submission_id", "kind", "dedupe_key", "title", "body", "link", "created_at", "read_at"])
+            .columns(["id", "user_id", "submission_id", "kind", "dedupe_key", "title", "body", "link", "created_at"])
             .expression((eb) =>
               eb
                 .selectFrom("recipients")
@@ -215,7 +224,6 @@ async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
                   "body",
                   "link",
                   eb.val(write.at).as("created_at"),
-                  eb.val(null).as("read_at"),
                 ]),
             )
             .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
@@ -226,7 +234,7 @@ async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
         (qc) =>
           qc
             .insertInto("outbox")
-            .columns(["id", "notification_id", "to_address", "subject", "body", "created_at", "sent_at", "attempts", "last_error"])
+            .columns(["id", "notification_id", "to_address", "subject", "body", "created_at"])
             .expression((eb) =>
               eb
                 .selectFrom("recipients")
@@ -238,9 +246,6 @@ async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
                   "recipients.subject",
                   "recipients.email_body as body",
                   eb.val(write.at).as("created_at"),
-                  eb.val(null).as("sent_at"),
-                  eb.val(0).as("attempts"),
-                  eb.val(null).as("last_error"),
                 ])
                 .where("recipients.email", "is not", null)
                 .where("recipients.email", "!=", ""),
@@ -250,9 +255,8 @@ async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
   }
   let query: Creator = db as unknown as Creator;
   for (const [name, cte] of ctes) query = query.with(name, cte as never) as unknown as Creator;
-  const row = await query
+  return query
     .selectFrom("updated")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n) === 1;
+    .compile();
 }

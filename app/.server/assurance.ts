@@ -65,7 +65,7 @@ export function actorFrom(user: Pick<UserProfile, "id" | "name" | "role" | "foot
 }
 
 /** An actor for the submission's machine, restored from its stored snapshot (not yet started). */
-export function restore(row: Submission) {
+export function restore(row: Pick<Submission, "id" | "workflow_snapshot" | "footprint_code" | "model_type" | "created_by">) {
   const snapshot = row.workflow_snapshot;
   const input = {
     submissionId: row.id,
@@ -221,8 +221,10 @@ export async function applyEvent(
     const checkpoint = checkpointOf(toState);
     let nationalDaysUsed = 0;
     if (checkpoint) {
-      const since = await stateEntries(db, submissionId, { since: statesOfCheckpoint(checkpoint) });
-      const clock = clockFor([...since, ...(changedState ? [{ at, state: toState }] : [])], new Date(at));
+      let trail = await stateEntries(db, submissionId, { since: statesOfCheckpoint(checkpoint) });
+      // A trail that never entered the state the row is in (not written by this runtime): all of it, as before.
+      if (trail.length === 0 && !changedState) trail = await stateEntries(db, submissionId);
+      const clock = clockFor([...trail, ...(changedState ? [{ at, state: toState }] : [])], new Date(at));
       nationalDaysUsed = clock.checkpoint?.nationalWorkingDaysUsed ?? 0;
     }
 
@@ -256,6 +258,7 @@ export async function applyEvent(
         ...(frozen
           ? { failingBlocking: frozen.evaluation.blockingFailures.length, failingWarnings: frozen.evaluation.warnings.length }
           : {}),
+        from: row,
       },
       audit,
       ...(frozen && versionNumber

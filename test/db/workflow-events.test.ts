@@ -342,13 +342,16 @@ describe.each(databaseKinds.filter((k) => k.engine === "postgres"))("round trips
   });
   afterAll(async () => t?.destroy());
 
-  it("sends a PAUSE or RESUME as two: the read, and one statement that writes all of it", async () => {
+  it("sends a PAUSE or RESUME as two prepared statements: the read, and one that writes all of it", async () => {
     const started = await startSubmission(t.db, lead, { footprintCode: "E54000032", title: "Kent MCP", modelType: "MCP" });
     if (!started.ok) throw new Error(started.reason);
-    const sent = vi.spyOn(pg.Client.prototype, "query");
+    // Every statement sent to the server, BEGIN and COMMIT included, is one pg Query submitted.
+    const sent = vi.spyOn(pg.Query.prototype, "submit");
     try {
       expect(await applyEvent(t.db, started.id, admin, { type: "PAUSE", reason: "Count" })).toMatchObject({ ok: true });
       expect(sent).toHaveBeenCalledTimes(2);
+      // Both as named (prepared) statements: parsed and planned once per connection, not per event.
+      expect(sent.mock.contexts.map((query) => typeof (query as { name?: string }).name)).toEqual(["string", "string"]);
       sent.mockClear();
       expect(await applyEvent(t.db, started.id, admin, { type: "RESUME", reason: "Count" })).toMatchObject({ ok: true });
       expect(sent).toHaveBeenCalledTimes(2);
@@ -359,5 +362,40 @@ describe.each(databaseKinds.filter((k) => k.engine === "postgres"))("round trips
       "NCM Assure: Paused: Kent MCP",
       "NCM Assure: Resumed: Kent MCP",
     ]);
+  });
+
+  it("reads the checkpoint's state entries as a third, for an event into a checkpoint's state", async () => {
+    const started = await startSubmission(t.db, lead, { footprintCode: "E54000032", title: "Kent PACS", modelType: "MCP" });
+    if (!started.ok) throw new Error(started.reason);
+    const answers = exampleSubmission({
+      modelType: "MCP",
+      footprintName: "Kent and Medway",
+      footprintCode: "E54000032",
+      seed: 4,
+    }) as Record<string, unknown>;
+    for (const section of SECTION_SLUGS) {
+      if (answers[section] !== undefined)
+        await saveSection(t.db, {
+          submissionId: started.id,
+          section,
+          data: answers[section],
+          updatedBy: lead.id,
+          at: new Date().toISOString(),
+        });
+    }
+    expect(await applyEvent(t.db, started.id, lead, { type: "SUBMIT", declaration: true })).toMatchObject({ ok: true });
+    const sent = vi.spyOn(pg.Query.prototype, "submit");
+    try {
+      expect(await applyEvent(t.db, started.id, admin, { type: "PAUSE", reason: "Count" })).toMatchObject({ ok: true, state: "paused" });
+      expect(sent).toHaveBeenCalledTimes(2);
+      sent.mockClear();
+      expect(await applyEvent(t.db, started.id, admin, { type: "RESUME", reason: "Count" })).toMatchObject({
+        ok: true,
+        state: "checkpoint1.awaiting_assignment",
+      });
+      expect(sent).toHaveBeenCalledTimes(3);
+    } finally {
+      sent.mockRestore();
+    }
   });
 });
