@@ -131,7 +131,7 @@ function filterExpression(f: PipelineFilter): Expression<SqlBool> {
  * The stored figure as the application reads it. PostgreSQL keeps `real` as float4 (19.9 is
  * 19.899999…); through text it is the same 19.9 JavaScript sees, so SQL and the page agree.
  */
-function storedDays(db: Db): RawBuilder<number> {
+export function storedDays(db: Db): RawBuilder<number> {
   return dialectOf(db) === "postgres"
     ? sql<number>`cast(cast(submission.national_days_used as text) as double precision)`
     : sql<number>`submission.national_days_used`;
@@ -144,8 +144,16 @@ function storedDays(db: Db): RawBuilder<number> {
  */
 function liveDays(db: Db, q: PipelineQuery): Expression<unknown> {
   if (q.filter.whoseTurn === "national") return sql.ref("submission.national_clock_key");
-  const offset = q.clockOffset ?? 0;
-  return sql<number>`(case when submission.whose_turn = 'national' then submission.national_clock_key + cast(${offset} as double precision) else ${storedDays(db)} end)`;
+  return liveNationalDays(db, q.clockOffset ?? 0);
+}
+
+/**
+ * Every row's live national working days at the moment whose offset is given: a row has a key
+ * exactly while its clock runs (nationalClockKey decides, not this query), and keeps its stored
+ * figure otherwise.
+ */
+export function liveNationalDays(db: Db, clockOffset: number): RawBuilder<number> {
+  return sql<number>`coalesce(submission.national_clock_key + cast(${clockOffset} as double precision), ${storedDays(db)})`;
 }
 
 /** The allow-list: each sort key's SQL, and whether ascending on the page means descending in SQL. */

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./client.ts";
+import { liveNationalDays } from "./pipeline.ts";
 import type { SubmissionRow } from "./schema.ts";
 
 /**
@@ -41,7 +42,8 @@ export interface CheckpointClockMedian {
 /**
  * The median live national working days for each (region, checkpoint), worked out in the database:
  * a row whose clock runs is its stored key plus `clockOffset` (the same for every row at a moment:
- * nationalClockOffset in workflows/clock.ts), any other keeps its stored figure. Ranked with
+ * nationalClockOffset in workflows/clock.ts), any other keeps its stored figure (liveNationalDays,
+ * as the pipeline sorts them). Ranked with
  * window functions (SQLite 3.25+, PostgreSQL), the median is the mean of the one or two middle
  * values, so the page reads a row per region and checkpoint rather than every national clock.
  * `turns` are the turns that count as part-way through a checkpoint.
@@ -53,11 +55,7 @@ export async function medianCheckpointClocks(
 ): Promise<CheckpointClockMedian[]> {
   const values = db
     .selectFrom("submission")
-    .select([
-      "region_code as regionCode",
-      "checkpoint",
-      sql<number>`coalesce(national_clock_key + ${clockOffset}, national_days_used)`.as("value"),
-    ])
+    .select(["region_code as regionCode", "checkpoint", liveNationalDays(db, clockOffset).as("value")])
     .where("checkpoint", ">=", 1)
     .where("whose_turn", "in", turns);
   const byCheckpoint = sql`partition by ${sql.ref("regionCode")}, ${sql.ref("checkpoint")}`;
