@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { QueryCreator, Transaction } from "kysely";
-import type { Db } from "./client.ts";
+import { type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
+import { type Db, dialectOf } from "./client.ts";
 import type { Database, Role } from "./schema.ts";
 
 export interface NewNotification {
@@ -111,15 +111,65 @@ export function recipientsQuery(db: QueryCreator<Database>, to: Recipients) {
   return query;
 }
 
-/** Queues each notice for its recipients, in the caller's transaction. */
+/**
+ * A new UUID (version 4) made by the database for each row, so that rows a query finds get their
+ * ids as they are inserted, without being read first.
+ */
+export function uuidInDatabase(db: Kysely<Database>): RawBuilder<string> {
+  return dialectOf(db) === "postgres"
+    ? sql<string>`gen_random_uuid()::text`
+    : sql<string>`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+}
+
+/**
+ * Queues each notice for its recipients, in the caller's transaction, in two statements whatever
+ * the number of notices: the notifications, inserted straight from the query that finds their
+ * recipients (returning each one's address), then the emails of those with an address.
+ */
 export async function queueNotices(trx: Transaction<Database>, notices: readonly Notice[], at: string, baseUrl: string): Promise<number> {
-  const notifications: NewNotification[] = [];
-  for (const { to, ...content } of notices) {
-    if (addressesNobody(to)) continue;
-    for (const person of await recipientsQuery(trx, to).execute())
-      notifications.push({ ...content, userId: person.id, email: person.email });
-  }
-  return notifications.length === 0 ? 0 : queueNotifications(trx, notifications, at, baseUrl);
+  const live = notices.filter((n) => !addressesNobody(n.to));
+  if (live.length === 0) return 0;
+  const id = uuidInDatabase(trx);
+  const deduped = live.some((n) => n.dedupeKey);
+  let insert = trx
+    .insertInto("notification")
+    .columns(["id", "user_id", "submission_id", "kind", "dedupe_key", "title", "body", "link", "created_at"])
+    .expression(
+      live
+        .map(({ to, ...n }) =>
+          recipientsQuery(trx, to)
+            .clearSelect()
+            .select((eb) => [
+              id.as("id"),
+              "user.id as user_id",
+              eb.val(n.submissionId).as("submission_id"),
+              eb.val(n.kind).as("kind"),
+              eb.val(n.dedupeKey ?? null).as("dedupe_key"),
+              eb.val(n.title).as("title"),
+              eb.val(n.body).as("body"),
+              eb.val(n.link).as("link"),
+              eb.val(at).as("created_at"),
+            ])
+            // SQLite reads `SELECT … FROM a JOIN b ON … ON CONFLICT` as a second ON without a WHERE.
+            .where((eb) => eb.lit(true)),
+        )
+        .reduce((all, next) => all.unionAll(next)),
+    );
+  if (deduped) insert = insert.onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing());
+  const recorded = await insert
+    .returning((eb) => [
+      "notification.id",
+      "notification.title",
+      "notification.body",
+      "notification.link",
+      eb.selectFrom("user").select("user.email").whereRef("user.id", "=", "notification.user_id").as("email"),
+    ])
+    .execute();
+  const emails = recorded
+    .filter((n) => n.email)
+    .map((n) => ({ id: randomUUID(), notification_id: n.id, to_address: n.email!, ...emailOf(n, baseUrl), created_at: at }));
+  if (emails.length > 0) await trx.insertInto("outbox").values(emails).execute();
+  return recorded.length;
 }
 
 export async function listNotifications(db: Db, userId: string, limit = 50) {

@@ -1,7 +1,7 @@
-import { type CompiledQuery, type ExpressionBuilder, type OperationNodeSource, type QueryCreator, sql } from "kysely";
+import type { CompiledQuery, ExpressionBuilder, OperationNodeSource, QueryCreator } from "kysely";
 import { isAuditChainClash } from "./audit.ts";
 import { type Db, dialectOf, preparedOnPostgres } from "./client.ts";
-import { addressesNobody, emailOf, type Notice, queueNotices, recipientsQuery } from "./notifications.ts";
+import { addressesNobody, emailOf, type Notice, queueNotices, recipientsQuery, uuidInDatabase } from "./notifications.ts";
 import type { AuditEventRow, Database, ReviewAssignmentRow, SubmissionVersionRow } from "./schema.ts";
 import {
   type FailingCriterion,
@@ -93,8 +93,8 @@ const updatedExists = (eb: ExpressionBuilder<EventDb, keyof EventDb>) => eb.exis
  * One statement: `WITH updated AS (UPDATE … WHERE id = ? AND version = ? RETURNING id)`, then each
  * insert as `INSERT … SELECT … FROM updated` (so nothing is inserted when the version check fails),
  * then `SELECT count(*) FROM updated`. The notices' recipients are found in the statement, with a
- * new id each (`gen_random_uuid()`), and get their notification and, where they have an address,
- * their email in the outbox, as queueNotifications does on SQLite.
+ * new id each (made by the database), and get their notification and, where they have an address,
+ * their email in the outbox, as queueNotices does on SQLite.
  */
 async function inOneStatement(db: Db, write: EventWrite): Promise<boolean> {
   const compiled = eventStatement(db, write);
@@ -189,7 +189,7 @@ function eventStatement(db: Db, write: EventWrite): CompiledQuery<{ n: number }>
               return recipientsQuery(qc as unknown as QueryCreator<Database>, to)
                 .clearSelect()
                 .select((eb) => [
-                  sql<string>`gen_random_uuid()::text`.as("notification_id"),
+                  uuidInDatabase(db).as("notification_id"),
                   "user.id as user_id",
                   "user.email",
                   eb.val(n.submissionId).as("submission_id"),
@@ -240,7 +240,7 @@ function eventStatement(db: Db, write: EventWrite): CompiledQuery<{ n: number }>
                 .selectFrom("recipients")
                 .innerJoin("notified", "notified.id", "recipients.notification_id")
                 .select([
-                  sql<string>`gen_random_uuid()::text`.as("id"),
+                  uuidInDatabase(db).as("id"),
                   "recipients.notification_id",
                   "recipients.email as to_address",
                   "recipients.subject",

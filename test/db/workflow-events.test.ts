@@ -189,6 +189,11 @@ describe.each(databaseKinds)("a workflow event's write on $engine", (kind) => {
       emailed_at: at,
       attempts: 0,
     });
+    // Ids the database made for rows it found (v4 UUIDs, as randomUUID() makes), on both engines.
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = await t.db.selectFrom("notification").select("id").where("submission_id", "=", id).execute();
+    expect(ids).toHaveLength(3);
+    for (const notification of ids) expect(notification.id).toMatch(uuid);
     expect(rows.notifications).toEqual([
       {
         user_id: lead.id,
