@@ -8,8 +8,9 @@ export async function loader() {
   const rows = await db()
     .selectFrom("submission")
     .select(["id", "title", "footprint_code", "model_type", "state", "updated_at"])
+    // Both keys descending, so the (updated_at, id) index gives the order: the least a list can cost.
     .orderBy("updated_at", "desc")
-    .orderBy("id")
+    .orderBy("id", "desc")
     .limit(50)
     .execute();
   return { rows };
