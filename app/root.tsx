@@ -4,7 +4,6 @@ import type { Route } from "./+types/root";
 import { Footer, Header } from "./components/Header.tsx";
 import { ErrorPage, ForbiddenPage, NotFoundPage } from "./components/ErrorPage.tsx";
 import { SuccessBanner } from "./components/SuccessBanner.tsx";
-import { useRouteLinks } from "./components/RouteLink.tsx";
 import { takeFlash } from "./.server/flash.ts";
 import { useNonce } from "./csp-nonce.ts";
 import { navigationFor } from "./navigation.ts";
@@ -51,7 +50,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   // Data pages (tables people scan across) say so in their route's handle and get the window's width.
   const fullWidth = useMatches().some((m) => (m.handle as { fullWidth?: boolean } | undefined)?.fullWidth);
-  useRouteLinks();
   useEffect(() => {
     // nhsuk-frontend's behaviours (header menu, error summary focus); the pages work without them.
     import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll());

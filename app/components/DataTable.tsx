@@ -9,7 +9,7 @@ import {
   tableFeatures,
   useTable,
 } from "@tanstack/react-table";
-import { RouteLink } from "./RouteLink.tsx";
+import { RouteLink, useRouteLinks } from "./RouteLink.tsx";
 
 /**
  * The one table of the service: an NHS.UK responsive table rendered by TanStack Table. Rows come
@@ -70,6 +70,7 @@ export function DataTable<T extends RowData>(props: Props<T>) {
         : { pageIndex: 0, pageSize: Math.max(1, data.length) },
     },
   });
+  const links = useRouteLinks<HTMLDivElement>(data.length > 0);
   if (data.length === 0) return <>{empty}</>;
   const leafColumns = table.getAllLeafColumns();
 
@@ -134,7 +135,7 @@ export function DataTable<T extends RowData>(props: Props<T>) {
   );
 
   return (
-    <>
+    <div ref={links}>
       {scrollLabel ? (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard (WCAG 2.1.1, axe scrollable-region-focusable)
         <section aria-label={scrollLabel} tabIndex={0} className="app-table-scroll">
@@ -146,7 +147,7 @@ export function DataTable<T extends RowData>(props: Props<T>) {
       {pagination && table.getPageCount() > 1 ? (
         <Pagination page={pagination.page} pages={table.getPageCount()} href={pagination.href} />
       ) : null}
-    </>
+    </div>
   );
 }
 
