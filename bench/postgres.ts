@@ -5,11 +5,11 @@
 // created on it and dropped after (withDatabase).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { unlessDone } from "./cleanup.ts";
+import { freePort } from "./server.ts";
 
 export interface BenchPostgres {
   /** A URL for the server's `postgres` database, from which benchmark databases are created. */
@@ -30,17 +30,6 @@ export function postgresBin(): string | null {
     .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   const newest = versions.at(-1);
   return newest ? path.join(root, newest, "bin") : null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** The uid and gid of a system user, from `id`. */

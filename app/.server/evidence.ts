@@ -14,7 +14,7 @@ import {
   parseSubmissionContent,
   type SectionSlug,
 } from "../../workflows/submission.ts";
-import { type LoadedSubmission, readDraft, recheckDraft, refusalOf } from "./submissions.ts";
+import { type LoadedSubmission, recheckDraft, refusalOf } from "./submissions.ts";
 
 /**
  * Evidence documents (section 8): checking what an upload really is, keeping the file on disk
