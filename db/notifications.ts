@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
+import { type ExpressionBuilder, type Kysely, type QueryCreator, type RawBuilder, sql, type Transaction } from "kysely";
 import { type Db, dialectOf } from "./client.ts";
 import type { Database, Role } from "./schema.ts";
 
@@ -121,6 +121,18 @@ export function uuidInDatabase(db: Kysely<Database>): RawBuilder<string> {
     : sql<string>`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
 }
 
+/** A notice's own columns of each notification row it becomes, beside its recipient's (queueNotices, and an event's one statement on PostgreSQL). */
+export function noticeColumns<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, n: Omit<Notice, "to">) {
+  return [
+    eb.val(n.submissionId).as("submission_id"),
+    eb.val(n.kind).as("kind"),
+    eb.val(n.dedupeKey ?? null).as("dedupe_key"),
+    eb.val(n.title).as("title"),
+    eb.val(n.body).as("body"),
+    eb.val(n.link).as("link"),
+  ];
+}
+
 /**
  * Queues each notice for its recipients, in the caller's transaction, in two statements whatever
  * the number of notices: the notifications, inserted straight from the query that finds their
@@ -139,17 +151,7 @@ export async function queueNotices(trx: Transaction<Database>, notices: readonly
         .map(({ to, ...n }) =>
           recipientsQuery(trx, to)
             .clearSelect()
-            .select((eb) => [
-              id.as("id"),
-              "user.id as user_id",
-              eb.val(n.submissionId).as("submission_id"),
-              eb.val(n.kind).as("kind"),
-              eb.val(n.dedupeKey ?? null).as("dedupe_key"),
-              eb.val(n.title).as("title"),
-              eb.val(n.body).as("body"),
-              eb.val(n.link).as("link"),
-              eb.val(at).as("created_at"),
-            ])
+            .select((eb) => [id.as("id"), "user.id as user_id", ...noticeColumns(eb, n), eb.val(at).as("created_at")])
             // SQLite reads `SELECT … FROM a JOIN b ON … ON CONFLICT` as a second ON without a WHERE.
             .where((eb) => eb.lit(true)),
         )

@@ -93,9 +93,9 @@ export interface FailureCountRow {
 /**
  * How many submissions still open fail each criterion, by region: every failing row counted from
  * the (region_code, criterion_id, severity) index, less those of closed submissions (few, and
- * found from the submissions' side).
+ * found from the submissions' side). `openTurns` are the turns of a submission still open.
  */
-export async function countFailingCriteriaByRegion(db: Db): Promise<FailureCountRow[]> {
+export async function countFailingCriteriaByRegion(db: Db, openTurns: readonly SubmissionRow["whose_turn"][]): Promise<FailureCountRow[]> {
   const [all, closed] = await Promise.all([
     db
       .selectFrom("failing_criterion")
@@ -111,7 +111,7 @@ export async function countFailingCriteriaByRegion(db: Db): Promise<FailureCount
         "failing_criterion.severity",
         (eb) => eb.fn.countAll<number>().as("n"),
       ])
-      .where("submission.whose_turn", "=", "closed")
+      .where("submission.whose_turn", "not in", openTurns)
       .groupBy(["failing_criterion.region_code", "failing_criterion.criterion_id", "failing_criterion.severity"])
       .execute(),
   ]);

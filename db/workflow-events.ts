@@ -1,7 +1,7 @@
 import type { CompiledQuery, ExpressionBuilder, OperationNodeSource, QueryCreator } from "kysely";
 import { isAuditChainClash } from "./audit.ts";
 import { type Db, dialectOf, preparedOnPostgres } from "./client.ts";
-import { addressesNobody, emailOf, type Notice, queueNotices, recipientsQuery, uuidInDatabase } from "./notifications.ts";
+import { addressesNobody, emailOf, type Notice, noticeColumns, queueNotices, recipientsQuery, uuidInDatabase } from "./notifications.ts";
 import type { AuditEventRow, Database, ReviewAssignmentRow, SubmissionVersionRow } from "./schema.ts";
 import {
   type FailingCriterion,
@@ -192,12 +192,7 @@ function eventStatement(db: Db, write: EventWrite): CompiledQuery<{ n: number }>
                   uuidInDatabase(db).as("notification_id"),
                   "user.id as user_id",
                   "user.email",
-                  eb.val(n.submissionId).as("submission_id"),
-                  eb.val(n.kind).as("kind"),
-                  eb.val(n.dedupeKey ?? null).as("dedupe_key"),
-                  eb.val(n.title).as("title"),
-                  eb.val(n.body).as("body"),
-                  eb.val(n.link).as("link"),
+                  ...noticeColumns(eb, n),
                   eb.val(email.subject).as("subject"),
                   eb.val(email.body).as("email_body"),
                 ])

@@ -132,7 +132,7 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
     listRegions(db),
     countByRegionAndState(db),
     medianCheckpointClocks(db, nationalClockOffset(now), PART_WAY_TURNS),
-    countFailingCriteriaByRegion(db),
+    countFailingCriteriaByRegion(db, PART_WAY_TURNS),
   ]);
   const regionName = new Map(regions.map((r) => [r.code, r.name]));
 
