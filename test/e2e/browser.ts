@@ -38,7 +38,13 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 
 /** axe's WCAG 2.2 AA violations on the page as it stands, one line each: rule, help and where. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  // Legacy mode runs axe.run in the page itself. The default opens a blank page for every analysis
+  // to merge the results of cross-origin frames, which these pages don't have; without it the
+  // accessibility sweep's 95 pages and states took 305 s instead of 393 s on this 2-core machine.
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .setLegacyMode()
+    .analyze();
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 

@@ -35,8 +35,11 @@ function focusState(): { tag: string; visible: boolean; summary: boolean } {
  * element focus stops on shows it. Only the keyboard moves focus.
  */
 async function tabTo(page: Page, target: Locator, limit = 200): Promise<void> {
-  const handle = await target.elementHandle();
+  let handle = await target.elementHandle();
   for (let presses = 0; ; presses++) {
+    // A client-side navigation can swap the page after the handle was taken (the address changes
+    // before React commits the new route): take the target again from the page now showing.
+    if (!(await handle.evaluate((el) => el.isConnected))) handle = await target.elementHandle();
     const where = await page.evaluate((el) => {
       const active = document.activeElement;
       if (active === el) return 0;
@@ -182,7 +185,7 @@ describe.skipIf(!chromiumPath)("keyboard-only journeys in Chromium", () => {
     await enterAndWait(page, `/submissions/${id}/check`);
 
     // Submitted without the declaration: the page says so, and focus goes to its error summary.
-    const submit = page.getByRole("button", { name: "Submit for checkpoint 1" });
+    const submit = page.getByRole("button", { name: "Submit for checkpoint 1", exact: true });
     await tabTo(page, submit);
     await page.keyboard.press("Enter");
     await expectFocusOnErrorSummary(page);
