@@ -8,6 +8,8 @@ import type { RenderToPipeableStreamOptions } from "react-dom/server";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./csp-nonce.ts";
 import { logError } from "./.server/log.ts";
+import { keepRows } from "./.server/kept-rows.ts";
+import { KeptRows } from "./components/DataTable.tsx";
 
 export const streamTimeout = 5_000;
 
@@ -42,7 +44,9 @@ export default function handleRequest(
     const nonce = loadContext.cspNonce;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+        <KeptRows value={keepRows}>
+          <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+        </KeptRows>
       </NonceContext.Provider>,
       {
         nonce,

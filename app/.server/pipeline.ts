@@ -24,6 +24,9 @@ import {
 } from "../../workflows/clock.ts";
 import { STATE_KEYS } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
+import { actorFrom } from "./assurance.ts";
+import type { CurrentUser } from "./session.ts";
+import { pipelineRowActions } from "./submissions.ts";
 
 /**
  * The pipeline (product.md, "Clocks and the pipeline") for admins and reviewers: the list state
@@ -369,6 +372,24 @@ export async function loadPipeline(db: Db, requested: PipelineParams, now: Date 
     page: params.page,
     pageCount: Math.max(1, Math.ceil(total / params.size)),
     regions,
+  };
+}
+
+/** A row as its viewer sees it: an administrator's carries the pause, resume and withdraw the policy allows now. */
+export type ViewerPipelineItem = PipelineItem & { manage: ReturnType<typeof pipelineRowActions> | null };
+
+/** One page of the pipeline for this person; a reviewer's rows carry no actions. */
+export async function loadPipelineFor(
+  db: Db,
+  user: CurrentUser,
+  requested: PipelineParams,
+  now: Date = new Date(),
+): Promise<Omit<PipelinePage, "items"> & { items: ViewerPipelineItem[] }> {
+  const view = await loadPipeline(db, requested, now);
+  const actor = actorFrom(user);
+  return {
+    ...view,
+    items: view.items.map((item) => ({ ...item, manage: user.role === "admin" ? pipelineRowActions(actor, item) : null })),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   tableFeatures,
   useTable,
 } from "@tanstack/react-table";
+import { createContext, useContext } from "react";
 import { RouteLink, useRouteLinks } from "./RouteLink.tsx";
 
 /**
@@ -49,10 +50,50 @@ interface Props<T extends RowData> {
   rowData?: (row: T) => Record<`data-${string}`, string>;
   /** A wide table scrolls sideways inside a focusable region with this name, rather than the page. */
   scrollLabel?: string;
+  /**
+   * Render each row once on the server and keep its HTML while the row is unchanged (KeptRows).
+   * Only for columns whose cells are pure functions of the row: no hooks, no `Link` (RouteLink).
+   */
+  keepRows?: boolean;
+}
+
+/**
+ * Rows rendered before, by their key: given on the server by entry.server.tsx (app/.server/kept-rows.ts),
+ * absent in the browser, which renders and hydrates every row itself. A row's key is the whole of
+ * what it is rendered from, so a kept row cannot be stale.
+ */
+export type KeepRows = (rows: { key: string; render: () => React.ReactElement }[]) => string;
+export const KeptRows = createContext<KeepRows | null>(null);
+
+const tableIds = new WeakMap<object, number>();
+let tablesSeen = 0;
+/** One number per table (its columns, made once at module scope), so the same fields under other columns are another row. */
+function tableId(columns: object): number {
+  let id = tableIds.get(columns);
+  if (id === undefined) {
+    id = tablesSeen++;
+    tableIds.set(columns, id);
+  }
+  return id;
 }
 
 export function DataTable<T extends RowData>(props: Props<T>) {
-  const { caption, columns, data, empty, rowHeader, captionVisible, getRowId, className, sort, pagination, scrollLabel, rowData } = props;
+  const {
+    caption,
+    columns,
+    data,
+    empty,
+    rowHeader,
+    captionVisible,
+    getRowId,
+    className,
+    sort,
+    pagination,
+    scrollLabel,
+    rowData,
+    keepRows,
+  } = props;
+  const keep = useContext(KeptRows);
   const table = useTable({
     features: dataTable,
     columns,
@@ -110,27 +151,36 @@ export function DataTable<T extends RowData>(props: Props<T>) {
           </tr>
         ))}
       </thead>
-      <tbody className="nhsuk-table__body">
-        {data.map((original, index) => (
-          <tr key={getRowId ? getRowId(original) : index} className="nhsuk-table__row" {...rowData?.(original)}>
-            {leafColumns.map((column) => {
-              const Cell = column.id === rowHeader ? "th" : "td";
-              return (
-                <Cell
-                  key={column.id}
-                  className={Cell === "th" ? "nhsuk-table__header" : "nhsuk-table__cell"}
-                  {...(Cell === "th" ? { scope: "row" } : {})}
-                >
-                  <span className="nhsuk-table-responsive__heading" aria-hidden="true">
-                    {typeof column.columnDef.header === "string" ? `${column.columnDef.header} ` : null}
-                  </span>
-                  {renderCell(column, original, index)}
-                </Cell>
-              );
-            })}
-          </tr>
-        ))}
-      </tbody>
+      {keepRows && keep ? (
+        // The same markup as below, rendered once per row and kept; the browser hydrates it as rows.
+        <tbody
+          className="nhsuk-table__body"
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: React's own output for these rows (renderToString), kept on the server
+          dangerouslySetInnerHTML={{
+            __html: keep(
+              data.map((original, index) => ({
+                key: `${tableId(columns)}\u0000${index}\u0000${rowHeader ?? ""}\u0000${JSON.stringify(rowData?.(original) ?? null)}\u0000${JSON.stringify(original)}`,
+                render: () => (
+                  <BodyRow leafColumns={leafColumns} original={original} index={index} rowHeader={rowHeader} rowData={rowData} />
+                ),
+              })),
+            ),
+          }}
+        />
+      ) : (
+        <tbody className="nhsuk-table__body">
+          {data.map((original, index) => (
+            <BodyRow
+              key={getRowId ? getRowId(original) : index}
+              leafColumns={leafColumns}
+              original={original}
+              index={index}
+              rowHeader={rowHeader}
+              rowData={rowData}
+            />
+          ))}
+        </tbody>
+      )}
     </table>
   );
 
@@ -148,6 +198,34 @@ export function DataTable<T extends RowData>(props: Props<T>) {
         <Pagination page={pagination.page} pages={table.getPageCount()} href={pagination.href} />
       ) : null}
     </div>
+  );
+}
+
+type RowProps<T extends RowData> = Pick<Props<T>, "rowHeader" | "rowData"> & {
+  leafColumns: Column<TableFeatures, T>[];
+  original: T;
+  index: number;
+};
+
+function BodyRow<T extends RowData>({ leafColumns, original, index, rowHeader, rowData }: RowProps<T>) {
+  return (
+    <tr className="nhsuk-table__row" {...rowData?.(original)}>
+      {leafColumns.map((column) => {
+        const Cell = column.id === rowHeader ? "th" : "td";
+        return (
+          <Cell
+            key={column.id}
+            className={Cell === "th" ? "nhsuk-table__header" : "nhsuk-table__cell"}
+            {...(Cell === "th" ? { scope: "row" } : {})}
+          >
+            <span className="nhsuk-table-responsive__heading" aria-hidden="true">
+              {typeof column.columnDef.header === "string" ? `${column.columnDef.header} ` : null}
+            </span>
+            {renderCell(column, original, index)}
+          </Cell>
+        );
+      })}
+    </tr>
   );
 }
 

@@ -5,16 +5,13 @@ import { RouteLink } from "../components/RouteLink.tsx";
 import { FilterSelect } from "../components/form/FilterSelect.tsx";
 import { formatDate, stateTagClass } from "../status.ts";
 import { db } from "../.server/db.ts";
-import { pipelineFilterOptions, loadPipeline, parsePipelineParams, pipelineSearch } from "../.server/pipeline.ts";
+import { loadPipelineFor, parsePipelineParams, pipelineFilterOptions, pipelineSearch } from "../.server/pipeline.ts";
 import { requireRole } from "../.server/session.ts";
-import { actorFrom } from "../.server/assurance.ts";
-import { pipelineRowActions } from "../.server/submissions.ts";
 
 export const handle = { fullWidth: true };
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireRole(request, "reviewer", "admin");
-  const actor = actorFrom(user);
   const url = new URL(request.url);
   // A filter form sends every field, set or not; the address keeps only what is set.
   const empty = [...url.searchParams].filter(([, value]) => value.trim() === "");
@@ -22,14 +19,13 @@ export async function loader({ request }: Route.LoaderArgs) {
     for (const [key] of empty) url.searchParams.delete(key);
     throw redirect(`${url.pathname}${url.search}`);
   }
-  const view = await loadPipeline(db(), parsePipelineParams(url.searchParams));
+  const view = await loadPipelineFor(db(), user, parsePipelineParams(url.searchParams));
   const { params } = view;
   const search = pipelineSearch(params);
   const exportSearch = new URLSearchParams(search);
   exportSearch.delete("size");
   return {
-    // An administrator can act on a row from here; a reviewer's rows carry no actions.
-    items: view.items.map((item) => ({ ...item, manage: user.role === "admin" ? pipelineRowActions(actor, item) : null })),
+    items: view.items,
     total: view.total,
     page: view.page,
     pageCount: view.pageCount,
@@ -339,6 +335,7 @@ export default function Pipeline({ loaderData: d }: Route.ComponentProps) {
         columns={columns}
         data={d.items}
         getRowId={(row) => row.id}
+        keepRows
         empty={null}
         scrollLabel="Submissions (scrolls sideways)"
         sort={{ id: d.sort, dir: d.dir, href: (sort, dir) => hrefWith(d.search, { sort, dir, page: null }) }}
