@@ -12,7 +12,7 @@ import pg from "pg";
 import { moveToCriteriaSet, simulateCriteriaImpact } from "../app/.server/criteria-impact.ts";
 import { PIPELINE_STATES } from "../app/.server/pipeline.ts";
 import { loadRegionsOverview } from "../app/.server/regions.ts";
-import { checkpointToJudge } from "../app/.server/submissions.ts";
+import { checkpointToJudge } from "../workflows/states.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { findUserProfile } from "../db/users.ts";

@@ -121,6 +121,8 @@ export interface WorkflowChange {
   nationalDaysUsed: number;
   failingBlocking?: number;
   failingWarnings?: number;
+  /** The draft's checks for the checkpoint it is judged for now, when the event moved that checkpoint. */
+  draftChecks?: EvaluationSummary;
   /**
    * The row as read at `expectedVersion`, when the caller has it: a column whose value does not
    * change is then left out of the UPDATE, so the indexes on it are not rewritten (SQLite rewrites
@@ -155,6 +157,7 @@ export function workflowUpdate(db: QueryCreator<Database>, change: WorkflowChang
     national_clock_key: nationalClockKey(change),
     ...(change.failingBlocking === undefined ? {} : { failing_blocking: change.failingBlocking }),
     ...(change.failingWarnings === undefined ? {} : { failing_warnings: change.failingWarnings }),
+    ...(change.draftChecks === undefined ? {} : { draft_checks: JSON.stringify(change.draftChecks) }),
     updated_at: change.stateEnteredAt,
     version: change.expectedVersion + 1,
   };

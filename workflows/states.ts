@@ -159,6 +159,16 @@ export function hasTag(state: string, tag: Tag): boolean {
   return isStateKey(state) && STATES[state].tags.includes(tag);
 }
 
+/**
+ * The checkpoint a submission's draft is judged for now: the one it was returned at, or the next
+ * (from its stored checkpoint, the last it reached). The task list's checks are for this one, so
+ * they are judged again whenever an event moves it.
+ */
+export function checkpointToJudge(checkpoint: number, state: string): Checkpoint {
+  if (hasTag(state, "returned")) return checkpoint as Checkpoint;
+  return Math.min(Math.max(checkpoint + 1, 1), 3) as Checkpoint;
+}
+
 /** The one state that carries a tag (`draft`, `assured`, …), for a link that lists it. */
 export function onlyStateTagged(tag: Tag): StateKey {
   const [only, ...more] = statesTagged(tag);

@@ -21,9 +21,9 @@ import {
 import { clockFor } from "../../workflows/clock.ts";
 import { decide, NOT_FOUND } from "../../workflows/policy.ts";
 import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
-import { evaluate, failingCriteria } from "../../workflows/evaluate.ts";
+import { type EvaluationSummary, evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
-import { STATES } from "../../workflows/states.ts";
+import { checkpointToJudge, STATES } from "../../workflows/states.ts";
 import { env } from "./env.ts";
 import { deliverSoon, eventNotices } from "./notifications.ts";
 import { referenceForCriteria } from "./reference.ts";
@@ -228,6 +228,19 @@ export async function applyEvent(
       nationalDaysUsed = clock.checkpoint?.nationalWorkingDaysUsed ?? 0;
     }
 
+    // The task list shows the draft's checks for the checkpoint it is judged for: when the event
+    // moves that (a submission, a return, a checkpoint passed), they are judged again for the new
+    // one and written with the event, so the task list never judges the draft on a page view.
+    const judgedNow = checkpointToJudge(after.context.checkpoint, toState);
+    let draftChecks: EvaluationSummary | undefined;
+    if (judgedNow !== checkpointToJudge(before.context.checkpoint, fromState)) {
+      const set = criteriaSets[row.criteria_set as keyof typeof criteriaSets];
+      if (set) {
+        const content = frozen?.content ?? parseSubmissionContent(await readSections(db, submissionId)).content;
+        draftChecks = summarise(evaluate(content, set, { checkpoint: judgedNow, reference: await referenceForCriteria(db) }));
+      }
+    }
+
     const versionNumber = frozen ? after.context.versionsSubmitted : undefined;
     const { actor: _actor, ...details } = event as AssuranceEvent & Record<string, unknown>;
     // Hashed onto the chain's last link as read with the row; the write refuses it if the chain moved since.
@@ -258,6 +271,7 @@ export async function applyEvent(
         ...(frozen
           ? { failingBlocking: frozen.evaluation.blockingFailures.length, failingWarnings: frozen.evaluation.warnings.length }
           : {}),
+        ...(draftChecks ? { draftChecks } : {}),
         from: row,
       },
       audit,

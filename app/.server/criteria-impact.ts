@@ -32,7 +32,7 @@ import { inAuditedTransaction } from "./admin-audit.ts";
 import { logError } from "./log.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
-import { checkpointToJudge } from "./submissions.ts";
+import { checkpointToJudge } from "../../workflows/states.ts";
 import type { MoveInput } from "../forms/criteria-move.ts";
 
 /**

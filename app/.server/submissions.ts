@@ -11,7 +11,8 @@ import {
   updateDraftChecks,
   updateSubmissionSummary,
 } from "../../db/submissions.ts";
-import { type Checkpoint, factsFrom, hasTag, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
+import { type Checkpoint, factsFrom, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
+import { checkpointToJudge } from "../../workflows/states.ts";
 import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
 import { type Evaluation, type EvaluationSummary, evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
@@ -103,12 +104,6 @@ export function requirePermission(loaded: Pick<LoadedSubmission, "actor" | "fact
 /** The checkpoint the draft is being prepared for: the next one, or the one it was returned at. */
 export function targetCheckpoint(snapshot: Pick<PersistedAssuranceSnapshot, "context">, state: string): Checkpoint {
   return checkpointToJudge(snapshot.context.checkpoint, state);
-}
-
-/** The same, from the stored columns (the `checkpoint` column is the snapshot's context.checkpoint). */
-export function checkpointToJudge(checkpoint: number, state: string): Checkpoint {
-  if (hasTag(state, "returned")) return checkpoint as Checkpoint;
-  return Math.min(Math.max(checkpoint + 1, 1), 3) as Checkpoint;
 }
 
 export interface DraftSections {
@@ -258,12 +253,16 @@ export async function startSubmissionForLead(
   const actor = actorFrom(user);
   const started = await startSubmission(db, actor, input);
   if (!started.ok) return started;
+  const at = new Date().toISOString();
   await saveSection(db, {
     submissionId: started.id,
     section: "about",
     data: { title: input.title.trim(), modelType: input.modelType, footprintCode: input.footprintCode },
     updatedBy: actor.id,
-    at: new Date().toISOString(),
+    at,
   });
+  // Its first checks, so the task list reads them rather than judging the draft on every view.
+  const submission = (await findSubmission(db, started.id))!;
+  await recheckDraft(db, { submission, snapshot: submission.workflow_snapshot }, at);
   return started;
 }

@@ -7,6 +7,7 @@ import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findSubmission, type Submission } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
 import { type CriteriaSetId, criteriaSets } from "../../workflows/criteria/index.ts";
+import { hasTag } from "../../workflows/states.ts";
 import { type EvaluationSummary, evaluate, summarise } from "../../workflows/evaluate.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
@@ -54,8 +55,24 @@ describe.each(databaseKinds)("stored draft checks on $engine", (kind) => {
     // The demo drafts are saved section by section through the real save path.
     expect(current.length).toBeGreaterThanOrEqual(10);
     for (const s of current) expect(s.draft_checks, s.title).toEqual(await fresh(s));
-    // The pipeline's counts come from the same judgement.
-    for (const s of current) expect([s.failing_blocking, s.failing_warnings]).toEqual([s.draft_checks!.blocking, s.draft_checks!.warnings]);
+    // The pipeline's counts come from the same judgement while a saved draft is being prepared (once
+    // submitted, they are the submitted version's, judged for the checkpoint it went to).
+    const saved = new Set(
+      (await t.db.selectFrom("submission_section").select("submission_id").distinct().execute()).map((r) => r.submission_id),
+    );
+    const preparing = current.filter((s) => (hasTag(s.state, "draft") || hasTag(s.state, "returned")) && saved.has(s.id));
+    expect(preparing.length).toBeGreaterThanOrEqual(5);
+    for (const s of preparing)
+      expect([s.failing_blocking, s.failing_warnings], s.title).toEqual([s.draft_checks!.blocking, s.draft_checks!.warnings]);
+  });
+
+  it("are judged again by the event that moves the checkpoint they are for, so every submission's are current", async () => {
+    // The demo submissions were submitted, returned, passed and closed by the real runtime: each
+    // one's stored checks are for the checkpoint it is judged for now, and so no task list view
+    // judges a draft.
+    const every = await all();
+    expect((await storedAndCurrent()).map((s) => s.title)).toEqual(every.map((s) => s.title));
+    expect(every.filter((s) => s.whose_turn === "national").length).toBeGreaterThanOrEqual(5);
   });
 
   it("are written in the same transaction as a lead's section save", async () => {
