@@ -93,9 +93,14 @@ export interface FailureCountRow {
 /**
  * How many submissions still open fail each criterion, by region: every failing row counted from
  * the (region_code, criterion_id, severity) index, less those of closed submissions (few, and
- * found from the submissions' side). `openTurns` are the turns of a submission still open.
+ * found from the submissions' side through the whose_turn index). `closedTurns` are the turns of a
+ * submission whose assurance has ended: named as a list the index can look up (`not in` the open
+ * ones read every failing row: 265 ms against 111 ms for the page's loader over 50,000).
  */
-export async function countFailingCriteriaByRegion(db: Db, openTurns: readonly SubmissionRow["whose_turn"][]): Promise<FailureCountRow[]> {
+export async function countFailingCriteriaByRegion(
+  db: Db,
+  closedTurns: readonly SubmissionRow["whose_turn"][],
+): Promise<FailureCountRow[]> {
   const [all, closed] = await Promise.all([
     db
       .selectFrom("failing_criterion")
@@ -111,7 +116,7 @@ export async function countFailingCriteriaByRegion(db: Db, openTurns: readonly S
         "failing_criterion.severity",
         (eb) => eb.fn.countAll<number>().as("n"),
       ])
-      .where("submission.whose_turn", "not in", openTurns)
+      .where("submission.whose_turn", "in", closedTurns)
       .groupBy(["failing_criterion.region_code", "failing_criterion.criterion_id", "failing_criterion.severity"])
       .execute(),
   ]);

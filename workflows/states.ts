@@ -14,10 +14,14 @@ export type Decision = (typeof DECISIONS)[number];
 export const DELIVERY_CONFIDENCE = ["green", "amber_green", "amber", "amber_red", "red"] as const;
 export type DeliveryConfidence = (typeof DELIVERY_CONFIDENCE)[number];
 
-export type Turn = "local" | "national" | "paused" | "closed";
+/** Whose turn a submission is: its authors', the national team's, nobody's while paused, or nobody's for good. */
+export const TURNS = ["local", "national", "paused", "closed"] as const;
+export type Turn = (typeof TURNS)[number];
 
 /** The turns of a submission part-way through a checkpoint: every turn but closed. */
 export const PART_WAY_TURNS = ["local", "national", "paused"] as const satisfies readonly Turn[];
+/** The turns of a submission whose assurance has ended. */
+export const CLOSED_TURNS: readonly Turn[] = TURNS.filter((t) => !(PART_WAY_TURNS as readonly Turn[]).includes(t));
 
 /** The four steps of each checkpoint's review, in order. */
 export const REVIEW_STEPS = ["awaiting_assignment", "in_review", "awaiting_countersign", "returned"] as const;

@@ -3,7 +3,7 @@ import { listRegions } from "../../db/reference.ts";
 import { countByRegionAndState, countFailingCriteriaByRegion, medianCheckpointClocks, type StageCountRow } from "../../db/regions.ts";
 import { CRITERIA_SET_IDS, criteriaSets } from "../../workflows/criteria/index.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, nationalClockOffset } from "../../workflows/clock.ts";
-import { PART_WAY_TURNS } from "../../workflows/states.ts";
+import { CLOSED_TURNS, PART_WAY_TURNS } from "../../workflows/states.ts";
 import { hasTag, onlyStateTagged } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
 import { type BarChartLayout, barChartLayout } from "./charts.ts";
@@ -132,7 +132,7 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
     listRegions(db),
     countByRegionAndState(db),
     medianCheckpointClocks(db, nationalClockOffset(now), PART_WAY_TURNS),
-    countFailingCriteriaByRegion(db, PART_WAY_TURNS),
+    countFailingCriteriaByRegion(db, CLOSED_TURNS),
   ]);
   const regionName = new Map(regions.map((r) => [r.code, r.name]));
 
