@@ -1,4 +1,4 @@
-// `npm run bench`: every figure of issue 7 in one run, printed against its target and written to
+// `npm run bench`: every figure of issues 7 and 13 in one run, printed against its target and written to
 // bench/results.json as { "name": { "value": n, "unit": "…" } }.
 //
 // 1. builds the app with the benchmark's two extra pages (NCM_BENCH_ROUTES=1, into build-bench/)
@@ -10,8 +10,9 @@
 //    the same build with the bare framework (express + createRequestHandler, bench/bare-server.js)
 //    for its floor, then starts server.js in production mode on it and measures pages with
 //    autocannon (10 connections, BENCH_DURATION seconds each after a warm-up), signed in with real
-//    session cookies, then the CSV export's time to first byte and the server's peak RSS growth
-//    while streaming it;
+//    session cookies; a page with a target relative to a floor is measured in rounds alternating
+//    with that floor (loadPaired), so that the machine's drift weighs on both alike; then the CSV
+//    export's time to first byte and the server's peak RSS growth while streaming it;
 // 4. seeds the same submissions into a PostgreSQL database and measures the pipeline there on one
 //    server.js, then on two behind one port (a round-robin proxy, bench/proxy.js).
 // Everything runs on 127.0.0.1 and is stopped and deleted at the end. Not part of `npm test`.
@@ -35,6 +36,8 @@ const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 50_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARM_UP = Math.max(1, Math.round(DURATION / 3));
 const CONNECTIONS = 10;
+/** Rounds of a page against its floor (loadPaired). */
+const PAIRED_ROUNDS = 5;
 const RESULTS = path.join(import.meta.dirname, "results.json");
 
 /** Two admin views of the pipeline: the national queue by its live clock (the heaviest sort), and one region by title. */
@@ -81,31 +84,66 @@ interface Load {
   failed: number;
 }
 
-/** autocannon against one address: a warm-up, then DURATION seconds; every answer must be 200, and requests without one are counted. */
-async function load(url: string, cookie?: string): Promise<Load> {
+/** One address under autocannon for `duration` seconds, every response's latency kept. */
+async function hammer(url: string, cookie: string | undefined, duration: number, times?: number[]): Promise<Result> {
   const headers = cookie ? { cookie } : undefined;
-  const run = (duration: number, times?: number[]) =>
-    new Promise<Result>((resolve, reject) => {
-      const instance = autocannon({ url, connections: CONNECTIONS, duration, headers }, (error, result) =>
-        error ? reject(error) : resolve(result),
-      );
-      if (times) instance.on("response", (_client, _status, _bytes, time) => times.push(time));
-    });
-  await run(WARM_UP);
-  const times: number[] = [];
-  const result = await run(DURATION, times);
+  const result = await new Promise<Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections: CONNECTIONS, duration, headers }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
+    if (times) instance.on("response", (_client, _status, _bytes, time) => times.push(time));
+  });
   // A non-200 means the benchmark is wrong (say, signed out and redirected); stop rather than measure it.
   if (result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} answers were not 200`);
+  return result;
+}
+
+function summarise(results: Result[], times: number[]): Load {
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
+  const requests = results.reduce((n, r) => n + r.requests.total, 0);
   return {
-    rps: result.requests.total / result.duration,
+    rps: requests / results.reduce((n, r) => n + r.duration, 0),
     p50: at(50),
     p95: at(95),
     p99: at(99),
-    requests: result.requests.total,
-    failed: result.errors,
+    requests,
+    failed: results.reduce((n, r) => n + r.errors, 0),
   };
+}
+
+/** autocannon against one address: a warm-up, then DURATION seconds; every answer must be 200, and requests without one are counted. */
+async function load(url: string, cookie?: string): Promise<Load> {
+  await hammer(url, cookie, WARM_UP);
+  const times: number[] = [];
+  return summarise([await hammer(url, cookie, DURATION, times)], times);
+}
+
+interface Target {
+  url: string;
+  cookie?: string | undefined;
+}
+
+/**
+ * A page and the floor it is measured against, in alternating rounds (floor, page, floor, page,
+ * …; DURATION seconds of each in all, after a warm-up of each). The machines this runs on are
+ * shared, and their speed drifts by a factor of two within one run: measured one after the
+ * other, a page could be timed in a slow minute and its floor in a fast one. Alternating weighs
+ * any drift on both alike, and the share is taken from the totals.
+ */
+async function loadPaired(page: Target, floor: Target, rounds = PAIRED_ROUNDS): Promise<{ page: Load; floor: Load }> {
+  await hammer(floor.url, floor.cookie, WARM_UP);
+  await hammer(page.url, page.cookie, WARM_UP);
+  const each = Math.max(1, Math.round(DURATION / rounds));
+  const floorRuns: Result[] = [];
+  const pageRuns: Result[] = [];
+  const floorTimes: number[] = [];
+  const pageTimes: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    floorRuns.push(await hammer(floor.url, floor.cookie, each, floorTimes));
+    pageRuns.push(await hammer(page.url, page.cookie, each, pageTimes));
+  }
+  return { page: summarise(pageRuns, pageTimes), floor: summarise(floorRuns, floorTimes) };
 }
 
 /** Streams the CSV export, timing the first body byte and sampling the server's RSS meanwhile. */
@@ -189,20 +227,12 @@ async function stopAll(servers: BenchServer[]) {
  * its share of that floor and its p95, under `prefix` (keys) and with `where` in the labels.
  */
 async function measurePipeline(baseUrl: string, admin: string, prefix: string, where: string) {
-  step(`framework floor${where}: /__bench/rows`);
-  const rowsFloor = await load(`${baseUrl}/__bench/rows`);
-  figure(
-    `${prefix}floor.rows50.rps`,
-    `framework floor: 50 rows${where || " from SQLite"}`,
-    rowsFloor.rps,
-    "req/s",
-    "",
-    undefined,
-    failures(rowsFloor),
-  );
   for (const view of PIPELINE_VIEWS) {
-    step(`pipeline as admin${where}: ${view.path}`);
-    const pipeline = await load(`${baseUrl}${view.path}`, admin);
+    step(`pipeline as admin${where}: ${view.path}, in rounds with the 50-row floor (/__bench/rows)`);
+    const { page: pipeline, floor: rowsFloor } = await loadPaired(
+      { url: `${baseUrl}${view.path}`, cookie: admin },
+      { url: `${baseUrl}/__bench/rows` },
+    );
     const share = (100 * pipeline.rps) / rowsFloor.rps;
     const ok = pipeline.failed === 0;
     figure(
@@ -213,6 +243,15 @@ async function measurePipeline(baseUrl: string, admin: string, prefix: string, w
       "≥ 60% of the 50-row floor",
       ok && share >= 60,
       failures(pipeline),
+    );
+    figure(
+      `${prefix}pipeline.${view.key}.rows_floor.rps`,
+      "  the 50-row floor, in the same rounds",
+      rowsFloor.rps,
+      "req/s",
+      "",
+      undefined,
+      failures(rowsFloor),
     );
     figure(`${prefix}pipeline.${view.key}.share_of_rows_floor`, "  as a share of the 50-row floor", share, "%", "≥ 60%", share >= 60);
     figure(`${prefix}pipeline.${view.key}.p95`, "  p95 latency", pipeline.p95, "ms", "≤ 60 ms", ok && pipeline.p95 <= 60);
@@ -408,9 +447,12 @@ async function measureAll(postgres: BenchPostgres | null) {
 
     await measurePipeline(server.baseUrl, admin, "", "");
 
-    step(`task list as ${LEAD}: /submissions/${leadSubmission}`);
-    const taskList = await load(`${server.baseUrl}/submissions/${leadSubmission}`, lead);
-    const taskShare = (100 * taskList.rps) / floor.rps;
+    step(`task list as ${LEAD}: /submissions/${leadSubmission}, in rounds with the no-loader floor`);
+    const { page: taskList, floor: taskFloor } = await loadPaired(
+      { url: `${server.baseUrl}/submissions/${leadSubmission}`, cookie: lead },
+      { url: `${server.baseUrl}/__bench/floor` },
+    );
+    const taskShare = (100 * taskList.rps) / taskFloor.rps;
     figure(
       "task_list.rps",
       "task list of a lead (/submissions/:id)",
@@ -420,6 +462,7 @@ async function measureAll(postgres: BenchPostgres | null) {
       taskList.failed === 0 && taskShare >= 50,
       failures(taskList),
     );
+    figure("task_list.floor.rps", "  the no-loader floor, in the same rounds", taskFloor.rps, "req/s", "", undefined, failures(taskFloor));
     figure("task_list.share_of_floor", "  as a share of the no-loader floor", taskShare, "%", "≥ 50%", taskShare >= 50);
 
     step("regions page as admin: /pipeline/regions");
