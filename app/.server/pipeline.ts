@@ -22,7 +22,7 @@ import {
   type SlaStatus,
   slaStatus,
 } from "../../workflows/clock.ts";
-import { STATE_KEYS } from "../../workflows/states.ts";
+import { STATE_KEYS, TURNS, type Turn } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
 import { actorFrom } from "./assurance.ts";
 import type { CurrentUser } from "./session.ts";
@@ -40,8 +40,7 @@ import { pipelineRowActions } from "./submissions.ts";
 /** Every resting state of the assurance machine, in process order (workflows/states.ts). */
 export const PIPELINE_STATES: readonly string[] = STATE_KEYS;
 
-export const TURNS = ["local", "national", "paused", "closed"] as const;
-export type Turn = (typeof TURNS)[number];
+export { TURNS, type Turn };
 export const TURN_LABELS: Record<Turn, string> = {
   local: "Local system",
   national: "National team",
