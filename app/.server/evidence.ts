@@ -422,11 +422,12 @@ async function changeDocuments(
     const documents = change(documentsFrom(await readEvidenceSection(trx, submissionId)));
     if (!documents) return { ok: false as const, kind: "not_found" as const, reason: "That document is not in this draft." };
     await saveSection(trx, { submissionId, section: "evidence", data: { documents }, updatedBy: loaded.actor.id, at });
+    // Governance approvals point at documents, so the draft's checks (and the pipeline's count of
+    // failing ones) can move: judged again in the same transaction, so they never describe another list.
+    await recheckDraft(trx, loaded, at);
     return { ok: true as const };
   });
   if (!outcome.ok) return outcome;
-  // Governance approvals point at documents, so the pipeline's count of failing checks can move.
-  await recheckDraft(db, loaded, at);
   return { ok: true };
 }
 

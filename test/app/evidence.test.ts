@@ -142,6 +142,14 @@ describe("uploading evidence", () => {
     expect(draft.content.evidence?.documents).toEqual([
       expect.objectContaining({ id: uploadedId, mediaType: "application/pdf", sha256: sha, section: "governance" }),
     ]);
+    // The draft's checks were judged again with the new list, in the same transaction.
+    const { draftChecksFor, requireSubmission } = await import("../../app/.server/submissions.ts");
+    const { users } = await app();
+    const lead = await db().selectFrom("user").select("id").where("email", "=", "lead.kent@example.nhs.uk").executeTakeFirstOrThrow();
+    const loaded = await requireSubmission(db(), (await users.findUserProfile(db(), lead.id))!, submissionId);
+    expect(
+      await draftChecksFor(db(), { ...loaded, submission: { ...loaded.submission, draft_checks: null } }, async () => draft.content),
+    ).toEqual(loaded.submission.draft_checks);
   });
 
   it("stores the same content once however many times it is uploaded", async () => {
