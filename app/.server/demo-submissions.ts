@@ -206,7 +206,7 @@ export async function seedDemoSubmissions(db: Db, now = new Date()): Promise<num
         await saveSection(db, { submissionId: id, section, data: partial[section], updatedBy: lead.id, at: at.toISOString() });
       }
       await recheck();
-    } else await recheck(); // a draft just started, whose first checks come with its start
+    } else await recheck(); // a draft never saved: its checks recorded all the same, so every demo submission has them
 
     const send = async (actor: NamedActor, command: WorkflowCommand) => {
       const result = await applyEvent(db, id, actor, command, { at: step() });

@@ -94,9 +94,10 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
     const path = fieldPath ? shownFieldPath(fieldPath, shown) : null;
     return path ? answerAnchor(path) : null;
   };
-  const fieldRef = (fieldPath: string | null | undefined) => {
+  /** A field as it was named in `content` (a practice by its name then), linked to its answer in the latest version. */
+  const fieldRef = (fieldPath: string | null | undefined, content = latest?.content) => {
     if (!fieldPath) return null;
-    return { fieldPath, label: fieldPathLabel(fieldPath, latest?.content, lookups), anchor: anchorOf(fieldPath) };
+    return { fieldPath, label: fieldPathLabel(fieldPath, content, lookups), anchor: anchorOf(fieldPath) };
   };
   const checkLine = (r: CriterionResult) => ({
     id: r.id,
@@ -242,7 +243,9 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
           visibility: c.visibility,
           checkpoint: c.checkpoint,
           versionNumber: c.versionNumber,
-          field: fieldRef(c.fieldPath),
+          // Named as in the version the comment was made on: a practice removed or reordered since
+          // must not take another practice's name.
+          field: fieldRef(c.fieldPath, at ?? latest?.content),
           changedSince: changed === true,
           body: c.body,
         };

@@ -253,16 +253,13 @@ export async function startSubmissionForLead(
   const actor = actorFrom(user);
   const started = await startSubmission(db, actor, input);
   if (!started.ok) return started;
-  const at = new Date().toISOString();
   await saveSection(db, {
     submissionId: started.id,
     section: "about",
     data: { title: input.title.trim(), modelType: input.modelType, footprintCode: input.footprintCode },
     updatedBy: actor.id,
-    at,
+    at: new Date().toISOString(),
   });
-  // Its first checks, so the task list reads them rather than judging the draft on every view.
-  const submission = (await findSubmission(db, started.id))!;
-  await recheckDraft(db, { submission, snapshot: submission.workflow_snapshot }, at);
+  // No checks are stored until the first save: until then the task list judges the title alone.
   return started;
 }

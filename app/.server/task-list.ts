@@ -99,6 +99,12 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
   const returned = hasTag(submission.state, "returned");
   const quoted = (returned && ctx.changeRequests.some((r) => r.fieldPath)) || comments.some((c) => c.fieldPath);
   const draft = quoted ? await draftContent() : null;
+  // The versions pinned comments were made on, each read once.
+  const commentedOn = new Map<number, SubmissionContent>();
+  for (const n of new Set(comments.filter((c) => c.fieldPath && c.versionNumber).map((c) => c.versionNumber as number))) {
+    const version = n === last?.number && returnedContent ? { content: returnedContent } : await findVersion(db, submission.id, n);
+    if (version) commentedOn.set(n, version.content);
+  }
   const may = (question: Question) => refusalOf(loaded, question) === null;
   return {
     submission: {
@@ -155,7 +161,9 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
       createdAt: c.createdAt,
       internal: c.visibility === "internal",
       link: c.fieldPath ? fieldLink(submission.id, c.fieldPath) : null,
-      fieldLabel: c.fieldPath && draft ? fieldPathLabel(c.fieldPath, draft, lookups) : null,
+      // Named as in the version the comment was made on (a practice by its name then), else the draft.
+      fieldLabel:
+        c.fieldPath && draft ? fieldPathLabel(c.fieldPath, (c.versionNumber && commentedOn.get(c.versionNumber)) || draft, lookups) : null,
     })),
     decisions: ctx.decisions.map((d) => ({ number: d.number, checkpoint: d.checkpoint, decision: decisionLabel(d.decision) })),
     canGiveConditionEvidence: may("give-condition-evidence"),

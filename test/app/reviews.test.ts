@@ -4,7 +4,7 @@ import type { FormReply } from "../../app/components/review/forms.ts";
 import { auditTrail } from "../../db/audit.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { listComments } from "../../db/reviews.ts";
-import { findSubmission, saveSection } from "../../db/submissions.ts";
+import { findSubmission, findVersion, saveSection } from "../../db/submissions.ts";
 import { declareReviewerConflict, findUserProfile } from "../../db/users.ts";
 import { criteriaSets, judgementCriteria } from "../../workflows/criteria/index.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
@@ -314,6 +314,58 @@ describe("ratings and comments", () => {
       "ratings[0].rating": "brilliant",
     });
     expect(errorsOf(wrong)["ratings[0].rating"]).toEqual(["Choose met, partly met or not met"]);
+  });
+
+  it("names a pinned comment's field as it was in the version the comment was made on", async () => {
+    const id = await inReview();
+    expect(
+      (
+        (await post("reviewer.one", id, {
+          intent: "comment",
+          body: "Is this list size right?",
+          visibility: "shared",
+          fieldPath: "population.practices[0].listSize",
+        })) as Response
+      ).status,
+    ).toBe(302);
+    const v1 = (await findVersion(database, id, 1))!;
+    const practices = v1.content.population!.practices!;
+    expect(practices.length).toBeGreaterThan(1);
+    // A later version whose first practice is another (the first one removed), as a resubmission would bring.
+    const stored = await database.selectFrom("submission_version").selectAll().where("id", "=", v1.id).executeTakeFirstOrThrow();
+    await database
+      .insertInto("submission_version")
+      .values({
+        ...stored,
+        id: `${v1.id}-2`,
+        number: 2,
+        content: JSON.stringify({ ...v1.content, population: { ...v1.content.population, practices: practices.slice(1) } }),
+      })
+      .execute();
+
+    const pinned = (await workspace("reviewer.one", id)).comments.items.find((c) => c.body === "Is this list size right?")!;
+    expect(pinned.versionNumber).toBe(1);
+    expect(pinned.field?.label).toContain(practices[0]!.name);
+    expect(pinned.field?.label).not.toContain(practices[1]!.name);
+
+    // The lead's task list names it the same way, whatever the draft holds now.
+    await saveSection(database, {
+      submissionId: id,
+      section: "population",
+      data: { ...v1.content.population, practices: practices.slice(1) },
+      updatedBy: actors["lead.kent"]!.id,
+      at: new Date().toISOString(),
+    });
+    const { taskListFor } = await import("../../app/.server/task-list.ts");
+    const { requireSubmission } = await import("../../app/.server/submissions.ts");
+    const leadRow = await database
+      .selectFrom("user")
+      .select("id")
+      .where("email", "=", "lead.kent@example.nhs.uk")
+      .executeTakeFirstOrThrow();
+    const list = await taskListFor(database, await requireSubmission(database, (await findUserProfile(database, leadRow.id))!, id));
+    const shown = list.comments.find((c) => c.body === "Is this list size right?")!;
+    expect(shown.fieldLabel).toContain(practices[0]!.name);
   });
 
   it("adds shared and internal comments, pinned to a field; a lead never sees the internal one", async () => {
