@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { PART_WAY_TURNS } from "../workflows/states.ts";
 import type { Db } from "./client.ts";
 import type { EvaluationSummary } from "../workflows/evaluate.ts";
 import type { ImpactResult } from "../workflows/impact.ts";
@@ -28,7 +29,7 @@ export async function countLiveSubmissions(db: Db): Promise<number> {
   const row = await db
     .selectFrom("submission")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("whose_turn", "<>", "closed")
+    .where("whose_turn", "in", PART_WAY_TURNS)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -38,7 +39,7 @@ export async function countPinnedLiveSubmissions(db: Db): Promise<Record<string,
   const rows = await db
     .selectFrom("submission")
     .select(["criteria_set as set", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("whose_turn", "<>", "closed")
+    .where("whose_turn", "in", PART_WAY_TURNS)
     .groupBy("criteria_set")
     .execute();
   return Object.fromEntries(rows.map((r) => [r.set, Number(r.n)]));
@@ -62,7 +63,7 @@ export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator
         "region.code as regionCode",
         "region.name as regionName",
       ])
-      .where("submission.whose_turn", "<>", "closed")
+      .where("submission.whose_turn", "in", PART_WAY_TURNS)
       .where("submission.id", ">", after)
       .orderBy("submission.id")
       .limit(size)
@@ -165,7 +166,7 @@ export async function submissionsToMove(
   let query = trx
     .selectFrom("submission")
     .select(["id", "criteria_set as criteriaSet", "state", "checkpoint", "version"])
-    .where("whose_turn", "<>", "closed")
+    .where("whose_turn", "in", PART_WAY_TURNS)
     .where("criteria_set", "<>", target)
     .orderBy("id");
   if (only) query = query.where("id", "in", only.length > 0 ? only : [""]);

@@ -1,4 +1,5 @@
 import { type Expression, expressionBuilder, type QueryCreator, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
+import { NATIONAL_CLOCK_TURN } from "../workflows/states.ts";
 import { type Db, dialectOf } from "./client.ts";
 import type { Database, SubmissionRow } from "./schema.ts";
 
@@ -143,7 +144,7 @@ export function storedDays(db: Db): RawBuilder<number> {
  * side alone the offset changes no order, so the key is the sort, straight from its index.
  */
 function liveDays(db: Db, q: PipelineQuery): Expression<unknown> {
-  if (q.filter.whoseTurn === "national") return sql.ref("submission.national_clock_key");
+  if (q.filter.whoseTurn === NATIONAL_CLOCK_TURN) return sql.ref("submission.national_clock_key");
   return liveNationalDays(db, q.clockOffset ?? 0);
 }
 

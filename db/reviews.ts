@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { NATIONAL_CLOCK_TURN } from "../workflows/states.ts";
 import { statesTagged } from "../workflows/states.ts";
 import type { Db } from "./client.ts";
 import type { Rating } from "./schema.ts";
@@ -166,7 +167,7 @@ export async function listReviewerOptions(db: Db): Promise<ReviewerOption[]> {
       .selectFrom("review_assignment")
       .innerJoin("submission", "submission.id", "review_assignment.submission_id")
       .select(["review_assignment.lead_reviewer_id as id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("submission.whose_turn", "=", "national")
+      .where("submission.whose_turn", "=", NATIONAL_CLOCK_TURN)
       .whereRef("submission.checkpoint", "=", "review_assignment.checkpoint")
       .groupBy("review_assignment.lead_reviewer_id")
       .execute(),
@@ -174,7 +175,7 @@ export async function listReviewerOptions(db: Db): Promise<ReviewerOption[]> {
       .selectFrom("review_assignment")
       .innerJoin("submission", "submission.id", "review_assignment.submission_id")
       .select(["review_assignment.second_reviewer_id as id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("submission.whose_turn", "=", "national")
+      .where("submission.whose_turn", "=", NATIONAL_CLOCK_TURN)
       .whereRef("submission.checkpoint", "=", "review_assignment.checkpoint")
       .groupBy("review_assignment.second_reviewer_id")
       .execute(),

@@ -1,5 +1,5 @@
 import { type BankHolidayChanges, bankHolidaysIn, changesWith, PROCLAIMED_CHANGES } from "./bank-holidays.ts";
-import { type Checkpoint, checkpointOf, type Turn, whoseTurn } from "./states.ts";
+import { type Checkpoint, checkpointOf, NATIONAL_CLOCK_TURN, type Turn, whoseTurn } from "./states.ts";
 
 /**
  * Stop-the-clock timing (product.md, "Clocks and the pipeline"). The national clock runs only
@@ -192,7 +192,7 @@ function workingPart(day: number, ms: number, holidays: HolidayCalendar, fromSta
  * Null for a row whose national clock is stopped (its figure is its stored one).
  */
 export function nationalClockKey(row: StoredClock, holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS): number | null {
-  if (row.whoseTurn !== "national") return null;
+  if (row.whoseTurn !== NATIONAL_CLOCK_TURN) return null;
   const entered = Date.parse(row.stateEnteredAt);
   const day = Math.floor(entered / DAY_MS);
   return row.nationalDaysUsed - workingDaysBefore(day + 1, holidays) + workingPart(day, entered, holidays, false);
@@ -236,7 +236,7 @@ export interface LiveClock {
  * and the warning sweep all show and judge.
  */
 export function liveClock(row: StoredClock, now: Date, target: number = DEFAULT_TARGET_WORKING_DAYS): LiveClock {
-  const running = row.whoseTurn === "national";
+  const running = row.whoseTurn === NATIONAL_CLOCK_TURN;
   const used = nationalDaysFrom(row.nationalDaysUsed, running ? workingMsSince(row.stateEnteredAt, now) : 0);
   return {
     nationalDaysUsed: used,
@@ -265,14 +265,14 @@ export function clockFor(
       lastCheckpoint = cp;
       if (!used.has(cp)) used.set(cp, 0);
     }
-    if (cp && whoseTurn(entry.state) === "national") {
+    if (cp && whoseTurn(entry.state) === NATIONAL_CLOCK_TURN) {
       const until = i + 1 < trail.length ? new Date(trail[i + 1]!.at) : now;
       used.set(cp, used.get(cp)! + workingDaysBetween(new Date(entry.at), until, holidays));
     }
   }
 
   const current = trail.at(-1)!;
-  const runningCheckpoint = whoseTurn(current.state) === "national" ? checkpointOf(current.state) : null;
+  const runningCheckpoint = whoseTurn(current.state) === NATIONAL_CLOCK_TURN ? checkpointOf(current.state) : null;
   const checkpoints = [...used.entries()]
     .sort(([a], [b]) => a - b)
     .map(([checkpoint, days]) => ({

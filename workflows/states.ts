@@ -20,6 +20,8 @@ export type Turn = (typeof TURNS)[number];
 
 /** The turns of a submission part-way through a checkpoint: every turn but closed. */
 export const PART_WAY_TURNS = ["local", "national", "paused"] as const satisfies readonly Turn[];
+/** The turn in which the national clock runs: the national team holds the submission (its reviewers' open work). */
+export const NATIONAL_CLOCK_TURN = "national" satisfies Turn;
 /** The turns of a submission whose assurance has ended. */
 export const CLOSED_TURNS: readonly Turn[] = TURNS.filter((t) => !(PART_WAY_TURNS as readonly Turn[]).includes(t));
 
@@ -189,7 +191,7 @@ export function statesTagged(tag: Tag): StateKey[] {
 export function whoseTurn(state: string): Turn {
   if (hasTag(state, "paused")) return "paused";
   if (hasTag(state, "closed")) return "closed";
-  return hasTag(state, "national_clock") ? "national" : "local";
+  return hasTag(state, "national_clock") ? NATIONAL_CLOCK_TURN : "local";
 }
 
 /** The checkpoint a state belongs to (1–3), or null outside a checkpoint. */

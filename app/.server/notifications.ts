@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
+import { NATIONAL_CLOCK_TURN } from "../../workflows/states.ts";
 import { sql } from "kysely";
 import type { Db } from "../../db/client.ts";
 import {
@@ -160,7 +161,7 @@ export async function sweepClockWarnings(db: Db, now = new Date(), target = DEFA
   const rows = await db
     .selectFrom("submission")
     .select(["id", "title", "checkpoint", "national_days_used", "state_entered_at"])
-    .where("whose_turn", "=", "national")
+    .where("whose_turn", "=", NATIONAL_CLOCK_TURN)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -176,7 +177,7 @@ export async function sweepClockWarnings(db: Db, now = new Date(), target = DEFA
     .map((row) => ({
       ...row,
       clock: liveClock(
-        { whoseTurn: "national", nationalDaysUsed: row.national_days_used, stateEnteredAt: row.state_entered_at },
+        { whoseTurn: NATIONAL_CLOCK_TURN, nationalDaysUsed: row.national_days_used, stateEnteredAt: row.state_entered_at },
         now,
         target,
       ),

@@ -22,7 +22,7 @@ import {
   type SlaStatus,
   slaStatus,
 } from "../../workflows/clock.ts";
-import { STATE_KEYS, TURNS, type Turn } from "../../workflows/states.ts";
+import { NATIONAL_CLOCK_TURN, STATE_KEYS, TURNS, type Turn } from "../../workflows/states.ts";
 import { stateLabel } from "../status.ts";
 import { actorFrom } from "./assurance.ts";
 import type { CurrentUser } from "./session.ts";
@@ -223,7 +223,7 @@ export function slaCondition(figures: { whoseTurn: string; days: number }[], ban
   const condition: ClockCondition = [];
   const time = backwardWorkingTime(now);
   for (const { whoseTurn, days } of figures) {
-    if (whoseTurn !== "national") {
+    if (whoseTurn !== NATIONAL_CLOCK_TURN) {
       if (slaStatus(days, TARGET) === band) condition.push({ whoseTurn, days, enteredAfter: null, enteredUpTo: null });
       continue;
     }

@@ -210,7 +210,9 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
     t.count += f.n;
     tally.set(f.criterionId, t);
   }
-  const open = counts.filter((r) => r.whoseTurn !== "closed" && (!chosen || r.regionCode === chosen)).reduce((n, r) => n + r.n, 0);
+  const open = counts
+    .filter((r) => !CLOSED_TURNS.includes(r.whoseTurn) && (!chosen || r.regionCode === chosen))
+    .reduce((n, r) => n + r.n, 0);
   const failingRows = [...tally]
     .map(([criterionId, t]) => ({
       criterionId,

@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.ts";
+import { NATIONAL_CLOCK_TURN } from "../../workflows/states.ts";
 import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { listAssessments, listComments, listVersionContents } from "../../db/reviews.ts";
@@ -181,7 +182,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
       daysUsed,
       targetDays: DEFAULT_TARGET_WORKING_DAYS,
       sla: slaStatus(daysUsed, DEFAULT_TARGET_WORKING_DAYS),
-      clockRunning: submission.whose_turn === "national",
+      clockRunning: submission.whose_turn === NATIONAL_CLOCK_TURN,
     },
     you: { id: actor.id, role },
     reviewers: ctx.reviewers
