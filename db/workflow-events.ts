@@ -1,4 +1,4 @@
-import type { CompiledQuery, ExpressionBuilder, OperationNodeSource, QueryCreator } from "kysely";
+import type { CompiledQuery, ExpressionBuilder, OnConflictBuilder, OperationNodeSource, QueryCreator } from "kysely";
 import { isAuditChainClash } from "./audit.ts";
 import { type Db, dialectOf, preparedOnPostgres } from "./client.ts";
 import { addressesNobody, emailOf, type Notice, noticeColumns, queueNotices, recipientsQuery, uuidInDatabase } from "./notifications.ts";
@@ -23,7 +23,7 @@ export interface EventWrite {
   version?: SubmissionVersionRow;
   /** A SUBMIT or RESUBMIT's failing criteria, replacing those recorded before. */
   failing?: FailingCriterion[];
-  /** An ASSIGN's assignment. */
+  /** An ASSIGN's assignment, or a REASSIGN's, which replaces the checkpoint's (its history is the audit trail's). */
   assignment?: ReviewAssignmentRow;
   notices: readonly Notice[];
   at: string;
@@ -52,11 +52,20 @@ async function inOneTransaction(db: Db, write: EventWrite): Promise<boolean> {
     await trx.insertInto("audit_event").values(write.audit).execute();
     if (write.version) await trx.insertInto("submission_version").values(write.version).execute();
     if (write.failing) await replaceFailingCriteria(trx, write.change.id, write.failing);
-    if (write.assignment) await trx.insertInto("review_assignment").values(write.assignment).execute();
+    if (write.assignment) await trx.insertInto("review_assignment").values(write.assignment).onConflict(replacingAssignment).execute();
     await queueNotices(trx, write.notices, write.at, write.baseUrl);
     return true;
   });
 }
+
+/** A checkpoint has one assignment: a reassignment overwrites who holds it, by whom and when. */
+const replacingAssignment = (oc: OnConflictBuilder<Database, "review_assignment">) =>
+  oc.columns(["submission_id", "checkpoint"]).doUpdateSet((eb) => ({
+    lead_reviewer_id: eb.ref("excluded.lead_reviewer_id"),
+    second_reviewer_id: eb.ref("excluded.second_reviewer_id"),
+    assigned_by: eb.ref("excluded.assigned_by"),
+    assigned_at: eb.ref("excluded.assigned_at"),
+  }));
 
 /** The tables the statement's WITH queries add. */
 type EventDb = Database & {
@@ -138,7 +147,8 @@ function eventStatement(db: Db, write: EventWrite): CompiledQuery<{ n: number }>
         qc
           .insertInto("review_assignment")
           .columns(columnsOf(assignment))
-          .expression((eb) => ifUpdated(eb, assignment)),
+          .expression((eb) => ifUpdated(eb, assignment))
+          .onConflict(replacingAssignment),
     ]);
   }
   if (failing) {

@@ -187,6 +187,7 @@ export type AssuranceEvent =
   | ({ type: "SUBMIT" } & SubmitPayload)
   | ({ type: "RESUBMIT" } & SubmitPayload)
   | { type: "ASSIGN"; actor: Actor; leadReviewer: Candidate; secondReviewer: Candidate }
+  | { type: "REASSIGN"; actor: Actor; leadReviewer: Candidate; secondReviewer: Candidate; reason: string }
   | {
       type: "PROPOSE_DECISION";
       actor: Actor;
@@ -226,7 +227,16 @@ export function factsFrom(ctx: AssuranceContext, state: string): SubmissionFacts
     proposedBy: ctx.proposal?.proposedBy ?? null,
     signers: ctx.decisions.flatMap((d) => [d.proposedBy, d.countersignedBy]),
     openConditions: ctx.conditions.filter((c) => c.status !== "discharged").length,
+    reviewDecided: ctx.decisions.some((d) => d.checkpoint === ctx.checkpoint && d.decision !== "changes_requested"),
   };
+}
+
+/**
+ * The proposal a reassignment withdraws: one proposed by a reviewer who is no longer the lead
+ * (their successor proposes afresh); null when the proposer stays lead or nothing is proposed.
+ */
+export function proposalWithdrawnBy(ctx: AssuranceContext, event: { leadReviewer: Candidate }): Proposal | null {
+  return ctx.proposal && ctx.proposal.proposedBy !== event.leadReviewer.id ? ctx.proposal : null;
 }
 
 /** The policy's question behind each event. */
@@ -234,6 +244,7 @@ export const QUESTION_OF: Record<AssuranceEventType, Question> = {
   SUBMIT: "submit",
   RESUBMIT: "submit",
   ASSIGN: "assign",
+  REASSIGN: "reassign",
   PROPOSE_DECISION: "propose",
   COUNTERSIGN: "countersign",
   SUBMIT_CONDITION_EVIDENCE: "give-condition-evidence",
@@ -261,6 +272,14 @@ function checkAssign(ctx: AssuranceContext, event: EventOf<"ASSIGN">): string | 
   }
   const facts = factsFrom(ctx, "");
   return assignmentRefusal(leadReviewer, "lead reviewer", facts) ?? assignmentRefusal(secondReviewer, "second reviewer", facts);
+}
+
+function checkReassign(ctx: AssuranceContext, event: EventOf<"REASSIGN">): string | null {
+  if (blank(event.reason)) return "Give the reason for changing the reviewers.";
+  if (ctx.reviewers?.lead === event.leadReviewer.id && ctx.reviewers.second === event.secondReviewer.id) {
+    return "These are the reviewers already assigned. Choose at least one different reviewer.";
+  }
+  return checkAssign(ctx, { ...event, type: "ASSIGN" });
 }
 
 function checkPropose(_ctx: AssuranceContext, event: EventOf<"PROPOSE_DECISION">): string | null {
@@ -313,6 +332,7 @@ export const RULES: { [T in AssuranceEventType]: (ctx: AssuranceContext, event: 
   SUBMIT: checkSubmit,
   RESUBMIT: checkSubmit,
   ASSIGN: checkAssign,
+  REASSIGN: checkReassign,
   PROPOSE_DECISION: checkPropose,
   COUNTERSIGN: checkCountersign,
   SUBMIT_CONDITION_EVIDENCE: checkConditionEvidence,
@@ -363,6 +383,7 @@ const machineSetup = setup({
     decidedChanges: decidedTo("changes_requested"),
     decidedNotToProceed: decidedTo("do_not_proceed"),
     allConditionsDischarged: ({ context }) => context.conditions.every((c) => c.status === "discharged"),
+    nothingProposed: ({ context }) => context.proposal === null,
   },
   actions: {
     recordSubmission: assign(({ context, event }) => {
@@ -380,6 +401,17 @@ const machineSetup = setup({
     }),
     recordAssignment: assign(({ event }) =>
       event.type === "ASSIGN" ? { reviewers: { lead: event.leadReviewer.id, second: event.secondReviewer.id } } : {},
+    ),
+    // A new reviewer takes the part from now on; a decision the leaving lead proposed is withdrawn
+    // (the new lead proposes their own), so a countersignature step without one goes back to review.
+    recordReassignment: assign(({ context, event }) =>
+      event.type === "REASSIGN"
+        ? {
+            reviewers: { lead: event.leadReviewer.id, second: event.secondReviewer.id },
+            proposal: proposalWithdrawnBy(context, event) ? null : context.proposal,
+            disagreement: null,
+          }
+        : {},
     ),
     recordProposal: assign(({ context, event }) => {
       if (event.type !== "PROPOSE_DECISION") return {};
@@ -471,11 +503,17 @@ function checkpointState(n: Checkpoint) {
       },
       in_review: {
         ...tagged(key("in_review")),
-        on: { PROPOSE_DECISION: { guard: may(key("in_review")), target: "awaiting_countersign", actions: "recordProposal" as const } },
+        on: {
+          PROPOSE_DECISION: { guard: may(key("in_review")), target: "awaiting_countersign", actions: "recordProposal" as const },
+          REASSIGN: { guard: may(key("in_review")), actions: "recordReassignment" as const },
+        },
       },
       awaiting_countersign: {
         ...tagged(key("awaiting_countersign")),
+        // Reached without a proposal only when a reassignment withdrew it (now, or while paused).
+        always: { guard: "nothingProposed" as const, target: "in_review" },
         on: {
+          REASSIGN: { guard: may(key("awaiting_countersign")), actions: "recordReassignment" as const },
           COUNTERSIGN: [
             {
               guard: { type: "countersignDisagrees" as const, params: { state: key("awaiting_countersign") } },
@@ -506,6 +544,7 @@ function checkpointState(n: Checkpoint) {
             target: "in_review",
             actions: ["recordSubmission" as const, "clearChangeRequests" as const],
           },
+          REASSIGN: { guard: may(key("returned")), actions: "recordReassignment" as const },
         },
       },
     },
@@ -581,6 +620,7 @@ export const assuranceMachine = machineSetup.createMachine({
       ...tagged("paused"),
       on: {
         RESUME: { guard: may("paused"), target: "active.history", actions: "clearPause" },
+        REASSIGN: { guard: may("paused"), actions: "recordReassignment" },
         WITHDRAW: { guard: may("paused"), target: "withdrawn", actions: ["clearPause", "recordClosure"] },
       },
     },
@@ -615,6 +655,7 @@ const EVENT_WORDS: Record<AssuranceEventType, string> = {
   SUBMIT: "submit it",
   RESUBMIT: "resubmit it",
   ASSIGN: "assign reviewers",
+  REASSIGN: "change the reviewers",
   PROPOSE_DECISION: "propose a decision",
   COUNTERSIGN: "countersign a decision",
   SUBMIT_CONDITION_EVIDENCE: "give evidence for a condition",

@@ -40,6 +40,12 @@ export interface SubmissionFacts {
   signers: readonly string[];
   /** Conditions not yet discharged. */
   openConditions: number;
+  /**
+   * Whether the current checkpoint's review has ended in a countersigned decision other than a
+   * request for changes (its reviewers' work is done). Only a paused submission needs it: every
+   * other state says by its tags whether a review is under way.
+   */
+  reviewDecided?: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export const QUESTIONS = [
   "propose",
   "countersign",
   "assign",
+  "reassign",
   "pause",
   "resume",
   "withdraw",
@@ -148,6 +155,8 @@ export function who(actor: PolicyActor, question: Question, s: SubmissionFacts):
       return isConflicted(actor, s) ? refuse(conflictActing("countersign its decisions")) : null;
     case "assign":
       return onlyAdmins(actor, "Only a programme administrator can assign reviewers.");
+    case "reassign":
+      return onlyAdmins(actor, "Only a programme administrator can change a checkpoint's reviewers.");
     case "pause":
       return onlyAdmins(actor, "Only a programme administrator can pause a submission.");
     case "resume":
@@ -215,6 +224,14 @@ export function when(question: Question, s: SubmissionFacts): string | null {
       return hasTag(s.state, "awaiting_assignment")
         ? null
         : (stuck ?? "Reviewers are assigned only when a checkpoint is waiting for them.");
+    case "reassign":
+      // Reviewers are changed while their review is under way, paused or not: the pause stops the
+      // clock, not the programme team's work.
+      if (closed) return stuck;
+      if (hasTag(s.state, "in_review") || hasTag(s.state, "awaiting_countersign") || hasTag(s.state, "returned")) return null;
+      if (paused && s.reviewers && !s.reviewDecided) return null;
+      if (hasTag(s.state, "awaiting_assignment")) return "No reviewers have been assigned to this checkpoint yet: assign them instead.";
+      return "Reviewers can be changed only while a checkpoint is in review.";
     case "pause":
       return stuck === null ? null : paused ? "The submission is already paused." : stuck;
     case "resume":
@@ -244,13 +261,16 @@ export interface Candidate {
   name?: string;
   role: Role;
   conflicts: readonly string[];
+  /** An account an administrator deactivated (someone on leave or gone): it cannot sign in, so cannot review. */
+  deactivated?: boolean;
 }
 
 /** Why a person could not review a submission at all, if anything: the rule behind every assignment. */
-export type ReviewBarrier = "not-a-reviewer" | "conflicted" | "author";
+export type ReviewBarrier = "not-a-reviewer" | "deactivated" | "conflicted" | "author";
 
 export function reviewBarrier(candidate: Candidate, s: Pick<SubmissionFacts, "footprintCode" | "authors">): ReviewBarrier | null {
   if (candidate.role !== "reviewer" && candidate.role !== "admin") return "not-a-reviewer";
+  if (candidate.deactivated) return "deactivated";
   if (candidate.conflicts.includes(s.footprintCode)) return "conflicted";
   if (s.authors.includes(candidate.id)) return "author";
   return null;
@@ -259,6 +279,7 @@ export function reviewBarrier(candidate: Candidate, s: Pick<SubmissionFacts, "fo
 /** The barrier as a short label beside a reviewer's name, before anyone is chosen. */
 export const REVIEW_BARRIER_LABELS: Record<ReviewBarrier, string> = {
   "not-a-reviewer": "Not a national reviewer",
+  deactivated: "Account deactivated",
   conflicted: "Declared a conflict with this footprint",
   author: "Wrote or submitted this submission",
 };
@@ -269,6 +290,8 @@ export function assignmentRefusal(candidate: Candidate, as: "lead reviewer" | "s
   switch (reviewBarrier(candidate, s)) {
     case "not-a-reviewer":
       return `${name} is not a reviewer, so cannot be the ${as}.`;
+    case "deactivated":
+      return `${name}'s account is deactivated, so cannot be the ${as}.`;
     case "conflicted":
       return `${name} has declared a conflict with this footprint, so cannot be the ${as}.`;
     case "author":

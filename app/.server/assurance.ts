@@ -5,9 +5,10 @@ import { nextAuditEntry } from "../../db/audit.ts";
 import type { Role } from "../../db/schema.ts";
 import { findSubmissionForEvent, insertSubmission, readSections, type Submission, stateEntries } from "../../db/submissions.ts";
 import { writeWorkflowEvent } from "../../db/workflow-events.ts";
-import { findUserProfile, type UserProfile } from "../../db/users.ts";
+import { findUserProfile, isUserDeactivated, type UserProfile } from "../../db/users.ts";
 import {
   type Actor,
+  type AssuranceContext,
   type AssuranceEvent,
   assuranceMachine,
   type Checkpoint,
@@ -15,6 +16,7 @@ import {
   explainRefusal,
   factsFrom,
   type ModelType,
+  proposalWithdrawnBy,
   stateKey,
   whoseTurn,
 } from "../../workflows/assurance.machine.ts";
@@ -40,7 +42,8 @@ export type WorkflowCommand =
   | { type: "SUBMIT"; declaration: boolean }
   | { type: "RESUBMIT"; declaration: boolean }
   | { type: "ASSIGN"; leadReviewerId: string; secondReviewerId: string }
-  | DistributiveOmit<Exclude<AssuranceEvent, { type: "SUBMIT" | "RESUBMIT" | "ASSIGN" }>, "actor">;
+  | { type: "REASSIGN"; leadReviewerId: string; secondReviewerId: string; reason: string }
+  | DistributiveOmit<Exclude<AssuranceEvent, { type: "SUBMIT" | "RESUBMIT" | "ASSIGN" | "REASSIGN" }>, "actor">;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -144,15 +147,25 @@ for (const state of Object.keys(STATES)) {
 }
 const statesOfCheckpoint = (checkpoint: Checkpoint) => checkpointStates.get(checkpoint) ?? [];
 
-/** The people named in an ASSIGN, as the database knows them. */
+/** The people named in an ASSIGN or REASSIGN, as the database knows them. */
 export async function candidate(db: Db, userId: string) {
-  const profile = await findUserProfile(db, userId);
+  const [profile, deactivated] = await Promise.all([findUserProfile(db, userId), isUserDeactivated(db, userId)]);
   if (!profile) return null;
   return {
     id: profile.id,
     name: profile.name,
     role: profile.role as Role,
     conflicts: profile.conflicts.map((c) => c.footprintCode),
+    deactivated,
+  };
+}
+
+/** What the audit trail keeps of a reassignment beyond the event: who was replaced, and any proposal withdrawn. */
+function reassignmentRecord(before: AssuranceContext, event: Extract<AssuranceEvent, { type: "REASSIGN" }>) {
+  const withdrawn = proposalWithdrawnBy(before, event);
+  return {
+    replaced: before.reviewers,
+    ...(withdrawn ? { proposalWithdrawn: { decision: withdrawn.decision, proposedBy: withdrawn.proposedBy } } : {}),
   };
 }
 
@@ -196,13 +209,16 @@ export async function applyEvent(
       });
       frozen = { content, evaluation, checkpoint };
       event = { type: command.type, actor, declaration: command.declaration, blockingFailures: evaluation.blockingFailures.length };
-    } else if (command.type === "ASSIGN") {
+    } else if (command.type === "ASSIGN" || command.type === "REASSIGN") {
       const [leadReviewer, secondReviewer] = await Promise.all([
         candidate(db, command.leadReviewerId),
         candidate(db, command.secondReviewerId),
       ]);
       if (!leadReviewer || !secondReviewer) return { ok: false, kind: "refused", reason: "Choose reviewers who have accounts." };
-      event = { type: "ASSIGN", actor, leadReviewer, secondReviewer };
+      event =
+        command.type === "ASSIGN"
+          ? { type: "ASSIGN", actor, leadReviewer, secondReviewer }
+          : { type: "REASSIGN", actor, leadReviewer, secondReviewer, reason: command.reason.trim() };
     } else {
       event = { ...command, actor } as AssuranceEvent;
     }
@@ -253,7 +269,12 @@ export async function applyEvent(
         action: event.type,
         fromState,
         toState: changedState ? toState : null,
-        payload: { ...details, actorRole: actor.role, ...(versionNumber ? { versionNumber } : {}) },
+        payload: {
+          ...details,
+          actorRole: actor.role,
+          ...(versionNumber ? { versionNumber } : {}),
+          ...(event.type === "REASSIGN" ? reassignmentRecord(before.context, event) : {}),
+        },
         at,
       },
       row.lastLink,
@@ -291,7 +312,7 @@ export async function applyEvent(
             },
           }
         : {}),
-      ...(event.type === "ASSIGN"
+      ...(event.type === "ASSIGN" || event.type === "REASSIGN"
         ? {
             assignment: {
               id: randomUUID(),
@@ -305,7 +326,7 @@ export async function applyEvent(
           }
         : {}),
       // Written with the event: a notification exists exactly when its event does.
-      notices: eventNotices({ submission: row, event, after: after.context }),
+      notices: eventNotices({ submission: row, event, before: before.context, after: after.context }),
       at,
       baseUrl: env().baseUrl,
     });

@@ -13,7 +13,7 @@ import {
   unsentOutbox,
 } from "../../db/notifications.ts";
 import type { Submission } from "../../db/submissions.ts";
-import type { AssuranceContext, AssuranceEvent, Checkpoint } from "../../workflows/assurance.machine.ts";
+import { type AssuranceContext, type AssuranceEvent, type Checkpoint, proposalWithdrawnBy } from "../../workflows/assurance.machine.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
 import { decisionLabel } from "../status.ts";
 import { env } from "./env.ts";
@@ -32,9 +32,70 @@ import { logError, logInfo } from "./log.ts";
  * statement or transaction, so a notification exists exactly when its event does. The condition
  * events notify nobody: then nothing is read or written for notifications.
  */
+/**
+ * Everyone a reassignment changes something for: a reviewer taken off is told why, one put on is
+ * told their part (and of any proposal they must now make afresh), one who stays is told who they
+ * now work with.
+ */
+function reassignmentNotices(input: {
+  submissionId: string;
+  title: string;
+  cp: number;
+  review: string;
+  event: Extract<AssuranceEvent, { type: "REASSIGN" }>;
+  before: { lead: string; second: string } | null;
+  proposalWithdrawn: boolean;
+}): Notice[] {
+  const { submissionId, title, cp, review, event, before, proposalWithdrawn } = input;
+  const now = { lead: event.leadReviewer, second: event.secondReviewer };
+  const was = (id: string) => (before?.lead === id ? "lead" : before?.second === id ? "second" : null);
+  const notices: Notice[] = [];
+  for (const id of new Set([before?.lead, before?.second].filter((x): x is string => Boolean(x)))) {
+    if (id === now.lead.id || id === now.second.id) continue;
+    notices.push({
+      to: { ids: [id] },
+      submissionId,
+      kind: "unassigned",
+      title: `No longer reviewing: ${title}`,
+      body: `A programme administrator has given your part in reviewing ${title} at checkpoint ${cp} to another reviewer. The reason given: ${event.reason}`,
+      link: "/reviews",
+    });
+  }
+  for (const part of ["lead", "second"] as const) {
+    const person = now[part];
+    const other = now[part === "lead" ? "second" : "lead"];
+    if (was(person.id) === part) {
+      if (was(other.id) === (part === "lead" ? "second" : "lead")) continue;
+      notices.push({
+        to: { ids: [person.id] },
+        submissionId,
+        kind: "reviewers_changed",
+        title: `Reviewers changed: ${title}`,
+        body: `${other.name ?? "Another reviewer"} is now the ${part === "lead" ? "second" : "lead"} reviewer of ${title} at checkpoint ${cp}, with you as ${part} reviewer.`,
+        link: review,
+      });
+      continue;
+    }
+    notices.push({
+      to: { ids: [person.id] },
+      submissionId,
+      kind: "assigned",
+      title: `Assigned as ${part} reviewer: ${title}`,
+      body:
+        part === "lead"
+          ? `You are now the lead reviewer of ${title} at checkpoint ${cp}, in place of another reviewer. You propose its decision.${proposalWithdrawn ? " The decision your predecessor proposed has been withdrawn, so the proposal is yours to make." : ""}`
+          : `You are now the second reviewer of ${title} at checkpoint ${cp}, in place of another reviewer. You countersign its decision.`,
+      link: review,
+    });
+  }
+  return notices;
+}
+
 export function eventNotices(input: {
   submission: Pick<Submission, "id" | "title" | "footprint_code">;
   event: AssuranceEvent;
+  /** The context before the event, for an event that takes something away (a reassignment). */
+  before?: AssuranceContext;
   after: AssuranceContext;
 }): Notice[] {
   const { submission, event, after } = input;
@@ -87,6 +148,16 @@ export function eventNotices(input: {
           link: review,
         },
       ];
+    case "REASSIGN":
+      return reassignmentNotices({
+        ...base,
+        title,
+        cp,
+        review,
+        event,
+        before: input.before?.reviewers ?? null,
+        proposalWithdrawn: input.before ? proposalWithdrawnBy(input.before, event) !== null : false,
+      });
     case "PROPOSE_DECISION":
       return [
         {

@@ -209,6 +209,111 @@ describe("the assurance machine: the happy path and its branches", () => {
   });
 });
 
+const reviewerD: Actor = { id: "rev-d", role: "reviewer", footprints: [], conflicts: [] };
+const reassign = (a: Actor, b: Actor, extra: Partial<{ by: Actor; reason: string; deactivated: boolean }> = {}): AssuranceEvent => ({
+  type: "REASSIGN",
+  actor: extra.by ?? admin,
+  leadReviewer: { id: a.id, role: a.role, conflicts: a.conflicts, deactivated: extra.deactivated ?? false },
+  secondReviewer: { id: b.id, role: b.role, conflicts: b.conflicts },
+  reason: extra.reason ?? "Reviewer A is on long-term leave",
+});
+
+describe("changing a checkpoint's reviewers part-way", () => {
+  it("replaces a reviewer in review and keeps the step", () => {
+    const s = run([submit(), assign(), reassign(reviewerD, reviewerB)]);
+    expect(stateKey(s.value)).toBe("checkpoint1.in_review");
+    expect(s.context.reviewers).toEqual({ lead: "rev-d", second: "rev-b" });
+  });
+
+  it("withdraws a decision proposed by the lead who leaves: back to review, for the new lead to propose", () => {
+    const s = run([submit(), assign(), propose("proceed"), reassign(reviewerD, reviewerB)]);
+    expect(stateKey(s.value)).toBe("checkpoint1.in_review");
+    expect(s.context.proposal).toBeNull();
+    expect(explainRefusal(s, countersign())).toMatch(/no proposed decision/i);
+    expect(stateKey(run([propose("proceed", reviewerD), countersign()], s).value)).toBe("procurement");
+  });
+
+  it("keeps the proposal when only the second reviewer changes", () => {
+    const s = run([submit(), assign(), propose("proceed"), reassign(reviewerA, reviewerD)]);
+    expect(stateKey(s.value)).toBe("checkpoint1.awaiting_countersign");
+    expect(s.context.proposal?.proposedBy).toBe("rev-a");
+    expect(stateKey(run([countersign(reviewerD)], s).value)).toBe("procurement");
+  });
+
+  it("while paused, takes effect on resuming: a withdrawn proposal leaves the review step, not the countersignature", () => {
+    const paused = run([submit(), assign(), propose("proceed"), { type: "PAUSE", actor: admin, reason: "Intervention" }]);
+    const changed = run([reassign(reviewerD, reviewerB)], paused);
+    expect(stateKey(changed.value)).toBe("paused");
+    expect(changed.context.reviewers).toEqual({ lead: "rev-d", second: "rev-b" });
+    const resumed = run([{ type: "RESUME", actor: admin, reason: "Released" }], changed);
+    expect(stateKey(resumed.value)).toBe("checkpoint1.in_review");
+  });
+
+  it("keeps the same reviewers through a return for changes", () => {
+    const returned = run([submit(), ...throughCheckpoint("changes_requested"), reassign(reviewerA, reviewerD)]);
+    expect(stateKey(returned.value)).toBe("checkpoint1.returned");
+    expect(run([resubmit()], returned).context.reviewers).toEqual({ lead: "rev-a", second: "rev-d" });
+  });
+
+  it.each<[string, AssuranceEvent[], AssuranceEvent, string]>([
+    [
+      "a reviewer asks",
+      [submit(), assign()],
+      reassign(reviewerD, reviewerB, { by: reviewerB }),
+      "Only a programme administrator can change a checkpoint's reviewers.",
+    ],
+    [
+      "before anyone is assigned",
+      [submit()],
+      reassign(reviewerD, reviewerB),
+      "No reviewers have been assigned to this checkpoint yet: assign them instead.",
+    ],
+    [
+      "after the checkpoint is decided",
+      [submit(), ...throughCheckpoint("proceed")],
+      reassign(reviewerD, reviewerB),
+      "Reviewers can be changed only while a checkpoint is in review.",
+    ],
+    [
+      "with no reason",
+      [submit(), assign()],
+      reassign(reviewerD, reviewerB, { reason: " " }),
+      "Give the reason for changing the reviewers.",
+    ],
+    [
+      "the same pair",
+      [submit(), assign()],
+      reassign(reviewerA, reviewerB),
+      "These are the reviewers already assigned. Choose at least one different reviewer.",
+    ],
+    [
+      "to a conflicted reviewer",
+      [submit(), assign()],
+      reassign(conflicted, reviewerB),
+      "The lead reviewer has declared a conflict with this footprint, so cannot be the lead reviewer.",
+    ],
+    [
+      "to a deactivated account",
+      [submit(), assign()],
+      reassign(reviewerD, reviewerB, { deactivated: true }),
+      "The lead reviewer's account is deactivated, so cannot be the lead reviewer.",
+    ],
+    [
+      "to one person as both",
+      [submit(), assign()],
+      reassign(reviewerD, reviewerD),
+      "Choose two different reviewers: the same person cannot be both lead and second reviewer.",
+    ],
+  ])("refuses %s", (_name, events, event, reason) => {
+    expect(explainRefusal(run(events), event)).toBe(reason);
+  });
+
+  it("after a decided checkpoint, while paused, is refused", () => {
+    const paused = run([submit(), ...throughCheckpoint("proceed"), { type: "PAUSE", actor: admin, reason: "Intervention" }]);
+    expect(explainRefusal(paused, reassign(reviewerD, reviewerB))).toBe("Reviewers can be changed only while a checkpoint is in review.");
+  });
+});
+
 describe("the process rules refuse with a reason a person can read", () => {
   const cases: [string, AssuranceEvent[], AssuranceEvent, string][] = [
     ["a lead of another footprint submits", [], submit(otherLead), "Submission not found."],
@@ -340,6 +445,9 @@ function candidateEvents(snapshot: AssuranceSnapshot): AssuranceEvent[] {
     resubmit(),
     assign(),
     assign(reviewerA, conflicted),
+    reassign(reviewerD, reviewerB),
+    reassign(reviewerA, reviewerD),
+    reassign(reviewerD, reviewerB, { by: reviewerA }),
     propose("proceed"),
     propose("proceed_with_conditions"),
     propose("changes_requested"),
