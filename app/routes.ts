@@ -44,6 +44,7 @@ export default [
 
   // Administration.
   route("admin/assignments", "routes/admin-assignments.tsx"),
+  route("admin/reassignments", "routes/admin-reassignments.tsx"),
   route("admin/outbox", "routes/admin-outbox.tsx"),
   route("admin/users", "routes/admin-users.tsx"),
   route("admin/users/invite", "routes/admin-users.invite.tsx"),

@@ -249,3 +249,42 @@ export async function workflowSnapshots(db: Db, submissionIds: string[]): Promis
   const rows = await db.selectFrom("submission").select(["id", "workflow_snapshot"]).where("id", "in", submissionIds).execute();
   return new Map(rows.map((r) => [r.id, readSnapshot(r.id, r.workflow_snapshot)]));
 }
+
+export interface PastAssignment {
+  submissionId: string;
+  checkpoint: number;
+  leadReviewerId: string;
+  secondReviewerId: string;
+}
+
+/** Who has been assigned to review these submissions, at every checkpoint so far (the current one included). */
+export async function assignmentHistory(db: Db, submissionIds: string[]): Promise<PastAssignment[]> {
+  if (submissionIds.length === 0) return [];
+  return db
+    .selectFrom("review_assignment")
+    .select(["submission_id as submissionId", "checkpoint", "lead_reviewer_id as leadReviewerId", "second_reviewer_id as secondReviewerId"])
+    .where("submission_id", "in", submissionIds)
+    .orderBy("checkpoint")
+    .execute();
+}
+
+/** What changing a submission's reviewers needs of it: its title, the version to change it from, and its machine. */
+export async function submissionsToReassign(db: Db, submissionIds: string[]) {
+  if (submissionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("submission")
+    .innerJoin("footprint", "footprint.code", "submission.footprint_code")
+    .select([
+      "submission.id",
+      "submission.title",
+      "submission.version",
+      "submission.state",
+      "submission.footprint_code as footprintCode",
+      "footprint.name as footprintName",
+      "submission.workflow_snapshot",
+    ])
+    .where("submission.id", "in", submissionIds)
+    .orderBy("submission.title")
+    .execute();
+  return rows.map(({ workflow_snapshot, ...r }) => ({ ...r, snapshot: readSnapshot(r.id, workflow_snapshot) }));
+}

@@ -2,7 +2,7 @@ import type { Db } from "../../db/client.ts";
 import { type ReviewerOption, listReviewerOptions } from "../../db/reviews.ts";
 import { RULES } from "../../workflows/assurance.machine.ts";
 import { REVIEW_BARRIER_LABELS, reviewBarrier } from "../../workflows/policy.ts";
-import { candidate } from "./assurance.ts";
+import { applyEvent, candidate, type NamedActor } from "./assurance.ts";
 import type { LoadedSubmission } from "./submissions.ts";
 
 export interface ConflictCheck {
@@ -43,4 +43,41 @@ export async function reviewerOptionsFor(
     const barrier = reviewBarrier({ ...o, role: "reviewer" }, loaded.snapshot.context);
     return { ...o, blockedBecause: barrier ? REVIEW_BARRIER_LABELS[barrier] : null };
   });
+}
+
+export type RowError = { field: "lead" | "second" | "form"; message: string };
+
+/**
+ * Changes the reviewers of several submissions, one audited REASSIGN each (its own transaction and
+ * version check): a refusal or a clash on one leaves the others done. Returns how many were done
+ * and, by submission, why the others were not.
+ */
+export async function reassignReviews(
+  db: Db,
+  admin: NamedActor,
+  rows: readonly { submissionId: string; version: number; leadReviewerId?: string; secondReviewerId?: string }[],
+  reason: string,
+): Promise<{ done: number; errors: Record<string, RowError> }> {
+  let done = 0;
+  const errors: Record<string, RowError> = {};
+  for (const row of rows) {
+    if (!row.leadReviewerId) {
+      errors[row.submissionId] = { field: "lead", message: "Choose the lead reviewer" };
+      continue;
+    }
+    if (!row.secondReviewerId) {
+      errors[row.submissionId] = { field: "second", message: "Choose the second reviewer" };
+      continue;
+    }
+    const result = await applyEvent(
+      db,
+      row.submissionId,
+      admin,
+      { type: "REASSIGN", leadReviewerId: row.leadReviewerId, secondReviewerId: row.secondReviewerId, reason },
+      { expectedVersion: row.version },
+    );
+    if (result.ok) done += 1;
+    else errors[row.submissionId] = { field: "form", message: result.reason };
+  }
+  return { done, errors };
 }

@@ -5,6 +5,9 @@ import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
 import { findReviewerConflict, insertReviewerConflict, removeReviewerConflict } from "../../db/users.ts";
 import { mayWithdrawConflict } from "../../workflows/policy.ts";
 import { actorFrom } from "./assurance.ts";
+import { env } from "./env.ts";
+import { countReviewsToReassign } from "./suggestions.ts";
+import { queueNotices } from "../../db/notifications.ts";
 import { inAuditedTransaction } from "./admin-audit.ts";
 import type { CurrentUser } from "./session.ts";
 
@@ -42,6 +45,26 @@ export async function insertConflict(
   });
   if (!inserted) return false;
   const own = how === "declared";
+  // A reviewer who declares a conflict mid-review cannot go on with it: the administrators are
+  // told, since the reviews must move to someone else (an administrator recording one sees it on the account).
+  const stranded = own ? await countReviewsToReassign(trx, { userId: person.id, footprintCode: input.footprintCode }) : 0;
+  if (stranded > 0) {
+    await queueNotices(
+      trx,
+      [
+        {
+          to: { role: "admin" },
+          submissionId: null,
+          kind: "reassignment_needed",
+          title: `Reviews to reassign: ${person.name}`,
+          body: `${person.name} has declared a conflict with ${input.footprintName} and holds ${stranded === 1 ? "an open review" : `${stranded} open reviews`} there, which need another reviewer.`,
+          link: `/admin/reassignments?user=${encodeURIComponent(person.id)}`,
+        },
+      ],
+      at,
+      env().baseUrl,
+    );
+  }
   await appendAuditEvent(trx, {
     chain: ADMIN_CHAIN,
     submissionId: null,

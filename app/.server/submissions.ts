@@ -68,7 +68,14 @@ export function refusalOf(loaded: Pick<LoadedSubmission, "actor" | "facts">, que
 /** The things a person may do to a submission now, beside its pages, as the policy allows them. */
 export function actionsFor(loaded: Pick<LoadedSubmission, "actor" | "facts">) {
   const may = (question: Question) => refusalOf(loaded, question) === null;
-  return { review: may("see-review"), assign: may("assign"), pause: may("pause"), resume: may("resume"), withdraw: may("withdraw") };
+  return {
+    review: may("see-review"),
+    assign: may("assign"),
+    reassign: may("reassign"),
+    pause: may("pause"),
+    resume: may("resume"),
+    withdraw: may("withdraw"),
+  };
 }
 
 /**

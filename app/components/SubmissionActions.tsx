@@ -3,6 +3,7 @@ import { Link } from "react-router";
 export interface SubmissionActionFlags {
   review: boolean;
   assign: boolean;
+  reassign: boolean;
   pause: boolean;
   resume: boolean;
   withdraw: boolean;
@@ -17,6 +18,7 @@ export function SubmissionActions({ id, actions, from }: { id: string; actions: 
     from === "task-list" && actions.review ? { to: `/reviews/${id}`, text: "Open the review workspace" } : null,
     from === "review" ? { to: `/submissions/${id}`, text: "See the submission's task list and history" } : null,
     actions.assign ? { to: `/submissions/${id}/assign`, text: "Assign reviewers" } : null,
+    actions.reassign ? { to: `/submissions/${id}/assign`, text: "Change reviewers" } : null,
     actions.pause ? { to: `/submissions/${id}/pause`, text: "Pause this submission (national intervention)" } : null,
     actions.resume ? { to: `/submissions/${id}/pause`, text: "Resume this submission" } : null,
     actions.withdraw ? { to: `/submissions/${id}/withdraw`, text: "Withdraw this submission" } : null,

@@ -5,13 +5,15 @@ import { formatDate } from "../status.ts";
 import { type AssignmentQueueItem, listAwaitingAssignment } from "../../db/reviews.ts";
 import { db } from "../.server/db.ts";
 import { requireRole } from "../.server/session.ts";
+import { countReviewsToReassign } from "../.server/suggestions.ts";
 import { workingDaysBetween } from "../../workflows/clock.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "admin");
   const now = new Date();
-  const queue = await listAwaitingAssignment(db());
+  const [queue, toReassign] = await Promise.all([listAwaitingAssignment(db()), countReviewsToReassign(db())]);
   return {
+    toReassign,
     assigned: new URL(request.url).searchParams.get("assigned"),
     queue: queue.map((q) => ({ ...q, waitingWorkingDays: Math.floor(workingDaysBetween(new Date(q.stateEnteredAt), now)) })),
   };
@@ -45,6 +47,20 @@ export default function Assignments({ loaderData: d }: Route.ComponentProps) {
         </div>
       ) : null}
       <h1>Submissions waiting for reviewers</h1>
+      {d.toReassign > 0 ? (
+        <div className="nhsuk-warning-callout">
+          <h2 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>
+              {d.toReassign === 1 ? "1 review needs another reviewer" : `${d.toReassign} reviews need another reviewer`}
+            </span>
+          </h2>
+          <p>
+            A reviewer was deactivated, is no longer a reviewer, or declared a conflict with the footprint.{" "}
+            <Link to="/admin/reassignments">Reassign {d.toReassign === 1 ? "it" : "them"}</Link>
+          </p>
+        </div>
+      ) : null}
       <p>The national clock is running for each of these. Longest waiting first.</p>
       <DataTable
         caption="Submissions waiting for reviewers"

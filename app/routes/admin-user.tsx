@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Route } from "./+types/admin-user";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { SuccessBanner } from "../components/SuccessBanner.tsx";
+import { countReviewsToReassign } from "../.server/suggestions.ts";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { Checkboxes, choiceId, Radios, Select } from "../components/form/Choices.tsx";
@@ -38,10 +39,16 @@ const DONE: Record<string, string> = {
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const admin = await requireRole(request, "admin");
-  const [user, footprints] = await Promise.all([findUserForAdmin(db(), params.userId), listFootprints(db())]);
+  const [user, footprints, toReassign] = await Promise.all([
+    findUserForAdmin(db(), params.userId),
+    listFootprints(db()),
+    countReviewsToReassign(db(), { userId: params.userId }),
+  ]);
   if (!user) throw data("There is no such account.", { status: 404 });
   return {
     user,
+    /** Open reviews this person holds but can no longer review (deactivated, not a reviewer, or conflicted since). */
+    toReassign,
     self: user.id === admin.id,
     footprints: footprints.map((f) => ({ code: f.code, name: f.name, regionName: f.regionName })),
     regions: groupByRegion(footprints),
@@ -241,6 +248,20 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
 
         <span className="nhsuk-caption-l">Administration</span>
         <h1>{user.name}</h1>
+        {d.toReassign > 0 ? (
+          <div className="nhsuk-warning-callout">
+            <h2 className="nhsuk-warning-callout__label">
+              <span role="text">
+                <span className="nhsuk-u-visually-hidden">Important: </span>
+                {d.toReassign === 1 ? "1 review needs another reviewer" : `${d.toReassign} reviews need another reviewer`}
+              </span>
+            </h2>
+            <p>
+              {user.name} holds {d.toReassign === 1 ? "an open review" : `${d.toReassign} open reviews`} they can no longer carry on with.{" "}
+              <Link to={`/admin/reassignments?user=${encodeURIComponent(user.id)}`}>Reassign {d.toReassign === 1 ? "it" : "them"}</Link>
+            </p>
+          </div>
+        ) : null}
         <dl className="nhsuk-summary-list">
           <Row label="Email address">{user.email}</Row>
           <Row label="Role">{ROLE_LABELS[user.role]}</Row>

@@ -4,6 +4,7 @@ import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-assign";
 import { parseForm } from "../.server/forms.ts";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { choiceId, Radios } from "../components/form/Choices.tsx";
 import { FormErrors, formLevelErrors } from "../components/form/FormErrors.tsx";
@@ -15,12 +16,45 @@ import { refusalOf, requireSubmission } from "../.server/submissions.ts";
 import { requireRole } from "../.server/session.ts";
 import { checkpointOf } from "../../workflows/states.ts";
 import { findFootprint } from "../../db/reference.ts";
+import { userNames } from "../../db/users.ts";
+import { Textarea } from "../components/form/Textarea.tsx";
+import { type SuggestionsView, suggestionsFor } from "../.server/suggestions.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "admin");
   const loaded = await requireSubmission(db(), user, params.id);
   const footprint = await findFootprint(db(), loaded.submission.footprint_code);
+  const { context } = loaded.snapshot;
+  // In review, the same page changes the reviewers (an audited reassignment with a reason).
+  const reassigning = refusalOf(loaded, "reassign") === null;
+  const current = reassigning ? context.reviewers : null;
+  const url = new URL(request.url);
+  const [reviewers, suggestions, names] = await Promise.all([
+    reviewerOptionsFor(db(), loaded),
+    suggestionsFor(
+      db(),
+      {
+        id: loaded.submission.id,
+        footprintCode: loaded.submission.footprint_code,
+        footprintName: footprint?.name ?? loaded.submission.footprint_code,
+        checkpoint: context.checkpoint,
+        authors: context.authors,
+      },
+      current,
+    ),
+    current ? userNames(db(), [current.lead, current.second]) : new Map<string, string>(),
+  ]);
   return {
+    reassigning,
+    current: current
+      ? { lead: current.lead, leadName: names.get(current.lead) ?? "", second: current.second, secondName: names.get(current.second) ?? "" }
+      : null,
+    /** A suggested pair chosen by its link, or the reviewers now: what the choices start from. */
+    chosen: {
+      lead: url.searchParams.get("lead") ?? current?.lead ?? "",
+      second: url.searchParams.get("second") ?? current?.second ?? "",
+    },
+    suggestions,
     submission: {
       id: loaded.submission.id,
       title: loaded.submission.title,
@@ -31,16 +65,17 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     },
     waiting: refusalOf(loaded, "assign") === null,
     /** Why reviewers cannot be assigned now, in the policy's words; null when they can. */
-    notNow: refusalOf(loaded, "assign"),
-    reviewers: await reviewerOptionsFor(db(), loaded),
+    notNow: reassigning ? null : refusalOf(loaded, "assign"),
+    reviewers,
   };
 }
 
 const AssignSchema = z.object({
-  intent: intentField(["check", "assign"]),
+  intent: intentField(["check", "assign", "reassign"]),
   leadReviewerId: z.string({ error: "Choose the lead reviewer" }).min(1, "Choose the lead reviewer").max(100),
   secondReviewerId: z.string({ error: "Choose the second reviewer" }).min(1, "Choose the second reviewer").max(100),
   version: versionField,
+  reason: z.string().trim().max(2000).optional(),
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -53,11 +88,20 @@ export async function action({ request, params }: Route.ActionArgs) {
     // Nothing is saved: the page again, with the pair still chosen and what the check found.
     return data({ result: form.reply(), check: await checkReviewerPair(db(), loaded, leadReviewerId, secondReviewerId) });
   }
+  const { reason } = form.value;
+  if (intent === "reassign" && !reason) {
+    return data(
+      { result: form.reply({ fieldErrors: { reason: ["Give the reason for changing the reviewers"] } }), check: null },
+      { status: 400 },
+    );
+  }
   const result = await applyEvent(
     db(),
     loaded.submission.id,
     loaded.actor,
-    { type: "ASSIGN", leadReviewerId, secondReviewerId },
+    intent === "reassign"
+      ? { type: "REASSIGN", leadReviewerId, secondReviewerId, reason: reason ?? "" }
+      : { type: "ASSIGN", leadReviewerId, secondReviewerId },
     { expectedVersion: version },
   );
   if (!result.ok) {
@@ -67,6 +111,12 @@ export async function action({ request, params }: Route.ActionArgs) {
       { status: result.kind === "conflict" ? 409 : 403 },
     );
   }
+  if (intent === "reassign") {
+    return redirectWithFlash(
+      `/submissions/${loaded.submission.id}`,
+      "The reviewers were changed. They have been told, and the change is in the audit trail.",
+    );
+  }
   return redirect(`/admin/assignments?assigned=${encodeURIComponent(loaded.submission.title)}`);
 }
 
@@ -74,6 +124,7 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
   const [form, fields] = useForm({
     id: "assign",
     lastResult: actionData?.result,
+    defaultValue: { leadReviewerId: d.chosen.lead, secondReviewerId: d.chosen.second },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
@@ -84,6 +135,7 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
     [formErrors, `${form.id}--error`],
     [fields.leadReviewerId.errors, choiceId(fields.leadReviewerId, firstReviewer)],
     [fields.secondReviewerId.errors, choiceId(fields.secondReviewerId, firstReviewer)],
+    [fields.reason.errors, fields.reason.id],
   ]);
   const check = actionData?.check ?? null;
   const reviewers = d.reviewers.map((r) => ({
@@ -107,16 +159,24 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
       <Link className="nhsuk-back-link" to="/admin/assignments">
         Back to submissions waiting for reviewers
       </Link>
-      <ErrorSummary errors={errors} title={"Assign reviewers"} />
+      <ErrorSummary errors={errors} title={d.reassigning ? "Change reviewers" : "Assign reviewers"} />
       <span className="nhsuk-caption-l">{d.submission.footprintName}</span>
-      <h1>Assign reviewers: {d.submission.title}</h1>
+      <h1>
+        {d.reassigning ? "Change reviewers" : "Assign reviewers"}: {d.submission.title}
+      </h1>
       {d.notNow ? (
         <div className="nhsuk-inset-text">
           <span className="nhsuk-u-visually-hidden">Information: </span>
           <p>{d.notNow}</p>
         </div>
       ) : null}
-      {d.submission.checkpoint ? (
+      {d.current ? (
+        <p>
+          {d.current.leadName} is the lead reviewer and {d.current.secondName} the second reviewer at checkpoint {d.submission.checkpoint}.
+          Changing them is recorded with your reason and the reviewers are told. The national clock is not affected. A decision already
+          proposed by a lead reviewer who leaves is withdrawn, and the new lead reviewer proposes afresh.
+        </p>
+      ) : d.submission.checkpoint ? (
         <p>
           Choose two different reviewers for checkpoint {d.submission.checkpoint}. The lead reviewer proposes the decision; the second
           reviewer countersigns it. Nobody who has declared a conflict with this footprint, or who wrote the submission, can review it.
@@ -135,6 +195,7 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
           <p>{check.message}</p>
         </div>
       ) : null}
+      <Suggestions suggestions={d.suggestions} />
       <Form method="post" {...getFormProps(form)}>
         <FormErrors formId={form.id} errors={formErrors} />
         <input type="hidden" name={fields.version.name} value={d.submission.version} />
@@ -150,6 +211,14 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
           legendClassName="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"
           choices={reviewers}
         />
+        {d.reassigning ? (
+          <Textarea
+            field={fields.reason}
+            label="Reason for the change"
+            hint="Recorded with the change and sent to a reviewer taken off."
+            rows={3}
+          />
+        ) : null}
         <div className="nhsuk-button-group">
           <button className="nhsuk-button nhsuk-button--secondary" type="submit" name={fields.intent.name} value="check">
             Check for conflicts
@@ -159,8 +228,68 @@ export default function Assign({ loaderData: d, actionData }: Route.ComponentPro
               Assign reviewers
             </button>
           ) : null}
+          {d.reassigning ? (
+            <button className="nhsuk-button" type="submit" name={fields.intent.name} value="reassign">
+              Change reviewers
+            </button>
+          ) : null}
         </div>
       </Form>
+    </>
+  );
+}
+
+/** The ranked pairs with their reasons, each a link that fills in the choice (no JavaScript needed), and who was not suggested. */
+function Suggestions({ suggestions }: { suggestions: SuggestionsView }) {
+  return (
+    <>
+      <h2>Suggested reviewers</h2>
+      {suggestions.pairs.length === 0 ? (
+        <p>No pair of reviewers can take this submission. Invite or reactivate a reviewer first.</p>
+      ) : (
+        <ol className="nhsuk-list app-suggestions">
+          {suggestions.pairs.map((p, i) => (
+            <li key={`${p.leadId}:${p.secondId}`} className="nhsuk-card nhsuk-u-margin-bottom-3">
+              <div className="nhsuk-card__content">
+                <h3 className="nhsuk-card__heading nhsuk-heading-s">
+                  {i + 1}. {p.leadName} (lead) and {p.secondName} (second)
+                </h3>
+                <ul className="nhsuk-list nhsuk-list--bullet">
+                  {p.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+                <Link
+                  to={`?lead=${encodeURIComponent(p.leadId)}&second=${encodeURIComponent(p.secondId)}#assign`}
+                  replace
+                  preventScrollReset
+                >
+                  Choose this pair
+                  <span className="nhsuk-u-visually-hidden">
+                    : {p.leadName} and {p.secondName}
+                  </span>
+                </Link>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {suggestions.notSuggested.length > 0 ? (
+        <details className="nhsuk-details">
+          <summary className="nhsuk-details__summary">
+            <span className="nhsuk-details__summary-text">Not suggested ({suggestions.notSuggested.length})</span>
+          </summary>
+          <div className="nhsuk-details__text">
+            <ul className="nhsuk-list nhsuk-list--bullet">
+              {suggestions.notSuggested.map((n) => (
+                <li key={n.name}>
+                  {n.name}: {n.why}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </details>
+      ) : null}
     </>
   );
 }

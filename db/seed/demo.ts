@@ -24,6 +24,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     role: "reviewer",
     conflicts: [{ footprintCode: "E54000007", reason: "Seconded from a Greater Manchester commissioner until March 2017" }],
   },
+  // New to the programme, with no reviews yet: the light load suggested assignments turn to.
+  { email: "reviewer.four@example.nhs.uk", name: "Quinn Reviewer", role: "reviewer" },
   { email: "lead.manchester@example.nhs.uk", name: "Morgan Lead", role: "lead", footprints: ["E54000007"] },
   { email: "lead.blackcountry@example.nhs.uk", name: "Bailey Lead", role: "lead", footprints: ["E54000016"] },
   { email: "lead.kent@example.nhs.uk", name: "Kendall Lead", role: "lead", footprints: ["E54000032"] },

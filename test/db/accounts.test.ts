@@ -24,11 +24,11 @@ describe.each(databaseKinds)("accounts on $engine", (kind) => {
   });
   afterAll(async () => t?.destroy());
 
-  it("seeds the seven demo accounts into an empty database, and never again", async () => {
+  it("seeds the eight demo accounts into an empty database, and never again", async () => {
     expect(await seedDemoAccounts(t.db)).toBe(true);
-    expect(await countUsers(t.db)).toBe(7);
+    expect(await countUsers(t.db)).toBe(8);
     expect(await seedDemoAccounts(t.db)).toBe(false);
-    expect(await countUsers(t.db)).toBe(7);
+    expect(await countUsers(t.db)).toBe(8);
   });
 
   it("gives leads their footprint and reviewer.three a declared conflict with Greater Manchester", async () => {
@@ -79,7 +79,7 @@ describe.each(databaseKinds)("accounts on $engine", (kind) => {
       }),
     );
     expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(await countUsers(t.db)).toBe(7);
+    expect(await countUsers(t.db)).toBe(8);
   });
 
   it("throttles sign-in per client: one address is stopped while another still signs in", async () => {

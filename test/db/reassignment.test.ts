@@ -7,7 +7,7 @@ import type { Db } from "../../db/client.ts";
 import { listNotifications } from "../../db/notifications.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findSubmission, saveSection } from "../../db/submissions.ts";
-import { findUserProfile, insertCredentialUser, markUserDeactivated } from "../../db/users.ts";
+import { findUserProfile, markUserDeactivated } from "../../db/users.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
 async function actorByEmail(db: Db, email: string): Promise<NamedActor> {
@@ -27,13 +27,7 @@ describe.each(databaseKinds)("reassigning a review on $engine", (kind) => {
   beforeAll(async () => {
     t = await kind.create();
     await seedDemoAccounts(t.db);
-    await insertCredentialUser(t.db, {
-      email: "reviewer.four@example.nhs.uk",
-      name: "Quinn Reviewer",
-      role: "reviewer",
-      passwordHash: "x",
-    });
-    [lead, one, two, four, admin] = await Promise.all(
+    [lead, one, two, four, admin] = (await Promise.all(
       [
         "lead.manchester@example.nhs.uk",
         "reviewer.one@example.nhs.uk",
@@ -41,7 +35,7 @@ describe.each(databaseKinds)("reassigning a review on $engine", (kind) => {
         "reviewer.four@example.nhs.uk",
         "admin@example.nhs.uk",
       ].map((email) => actorByEmail(t.db, email)),
-    );
+    )) as [NamedActor, NamedActor, NamedActor, NamedActor, NamedActor];
   });
   afterAll(async () => t?.destroy());
 

@@ -210,6 +210,11 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   "routes/pipeline-regions.tsx": { loader: nationalTeam() },
 
   "routes/admin-assignments.tsx": { loader: adminsOnly() },
+  // No reviews posted: the admin's post changes nothing, anyone else's is refused before reading it.
+  "routes/admin-reassignments.tsx": {
+    loader: adminsOnly(),
+    action: { ...adminsOnly(), probe: { form: () => ({ reason: "Probe from the authorisation matrix" }), harmless: () => ({}) } },
+  },
   "routes/admin-outbox.tsx": { loader: adminsOnly() },
   "routes/admin-users.tsx": { loader: adminsOnly() },
   "routes/admin-users.invite.tsx": {

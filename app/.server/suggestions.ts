@@ -1,0 +1,185 @@
+import type { Db } from "../../db/client.ts";
+import { assignmentHistory, type PastAssignment, submissionsToReassign } from "../../db/reviews.ts";
+import { type ReviewerWorkload, reviewerWorkloads } from "../../db/workload.ts";
+import { factsFrom } from "../../workflows/assurance.machine.ts";
+import { decide, type PolicyActor, REVIEW_BARRIER_LABELS, reviewBarrier } from "../../workflows/policy.ts";
+import {
+  type ReviewerStanding,
+  type ReviewPart,
+  type Suggestions,
+  suggestReviewers,
+  type SuggestionSubject,
+} from "../../workflows/reviewer-suggestions.ts";
+
+/**
+ * Suggested reviewers and the changes forced on reviews (issue 16): the facts the pure ranking
+ * (workflows/reviewer-suggestions.ts) needs, read once for a page, and the reviews whose reviewer
+ * can no longer hold them.
+ */
+
+/** A suggested pair as a page shows it. */
+export interface PairView {
+  leadId: string;
+  leadName: string;
+  secondId: string;
+  secondName: string;
+  reasons: string[];
+}
+
+export interface SuggestionsView {
+  pairs: PairView[];
+  notSuggested: { name: string; why: string }[];
+}
+
+function historyBy(rows: readonly PastAssignment[], submissionId: string): Map<string, { checkpoint: number; as: ReviewPart }[]> {
+  const byPerson = new Map<string, { checkpoint: number; as: ReviewPart }[]>();
+  for (const row of rows) {
+    if (row.submissionId !== submissionId) continue;
+    for (const [id, as] of [
+      [row.leadReviewerId, "lead"],
+      [row.secondReviewerId, "second"],
+    ] as const) {
+      byPerson.set(id, [...(byPerson.get(id) ?? []), { checkpoint: row.checkpoint, as }]);
+    }
+  }
+  return byPerson;
+}
+
+/** Each reviewer as the ranking sees them for one submission: its own review is not load on them. */
+function standingsFor(workloads: readonly ReviewerWorkload[], history: PastAssignment[], submissionId: string): ReviewerStanding[] {
+  const past = historyBy(history, submissionId);
+  return workloads.map((w) => {
+    const others = w.openReviews.filter((r) => r.submissionId !== submissionId);
+    return {
+      id: w.id,
+      name: w.name,
+      role: w.role,
+      deactivated: w.deactivated,
+      conflicts: w.conflicts.map((c) => c.footprintCode),
+      openReviews: others.length,
+      clocksAtRisk: others.filter((r) => r.sla !== "within").length,
+      history: past.get(w.id) ?? [],
+    };
+  });
+}
+
+const toView = (s: Suggestions): SuggestionsView => ({
+  pairs: s.pairs.map((p) => ({
+    leadId: p.lead.id,
+    leadName: p.lead.name,
+    secondId: p.second.id,
+    secondName: p.second.name,
+    reasons: p.reasons,
+  })),
+  notSuggested: s.notSuggested.map((n) => ({ name: n.reviewer.name, why: n.why })),
+});
+
+/** Suggested pairs for one submission's checkpoint, with who was not suggested and why. */
+export async function suggestionsFor(
+  db: Db,
+  submission: { id: string; footprintCode: string; footprintName: string; checkpoint: number; authors: readonly string[] },
+  current: { lead: string; second: string } | null,
+  now = new Date(),
+): Promise<SuggestionsView> {
+  const [workloads, history] = await Promise.all([reviewerWorkloads(db, now), assignmentHistory(db, [submission.id])]);
+  const subject: SuggestionSubject = { ...submission };
+  return toView(suggestReviewers(subject, standingsFor(workloads, history, submission.id), { current }));
+}
+
+/** A review whose reviewer can no longer hold it, with what the change needs. */
+export interface ReviewToReassign {
+  submissionId: string;
+  title: string;
+  footprintName: string;
+  checkpoint: number;
+  /** The submission's version, so the change is refused if it moved on meanwhile. */
+  version: number;
+  current: { leadId: string; leadName: string; secondId: string; secondName: string };
+  /** Who cannot go on, and why, in words: "Rowan Reviewer (lead reviewer): account deactivated." */
+  problems: string[];
+  /** Everyone the policy allows for it, for the choice beside the suggestions. */
+  allowed: { id: string; name: string }[];
+  suggestions: SuggestionsView;
+  /** Whether this administrator may change its reviewers now (the policy's answer). */
+  refusal: string | null;
+}
+
+/**
+ * Every open review held by someone who can no longer review it (deactivated, no longer a
+ * reviewer, or conflicted with its footprint since), or only those of `userId`; with suggestions
+ * for each that keep whoever can stay.
+ */
+export async function reviewsToReassign(db: Db, admin: PolicyActor, options: { userId?: string } = {}, now = new Date()) {
+  const workloads = await reviewerWorkloads(db, now);
+  const nameOf = new Map(workloads.map((w) => [w.id, w.name]));
+  const problemsBySubmission = new Map<string, string[]>();
+  for (const w of workloads) {
+    if (options.userId && w.id !== options.userId) continue;
+    for (const review of w.openReviews) {
+      const barrier = reviewBarrier(
+        { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) },
+        { footprintCode: review.footprintCode, authors: [] },
+      );
+      if (!barrier) continue;
+      const part = review.as === "lead" ? "lead reviewer" : "second reviewer";
+      const list = problemsBySubmission.get(review.submissionId) ?? [];
+      list.push(`${w.name} (${part}): ${REVIEW_BARRIER_LABELS[barrier].toLowerCase()}.`);
+      problemsBySubmission.set(review.submissionId, list);
+    }
+  }
+  const ids = [...problemsBySubmission.keys()];
+  const [submissions, history] = await Promise.all([submissionsToReassign(db, ids), assignmentHistory(db, ids)]);
+  return submissions.flatMap((s): ReviewToReassign[] => {
+    const reviewers = s.snapshot.context.reviewers;
+    if (!reviewers) return [];
+    const checkpoint = s.snapshot.context.checkpoint;
+    const subject: SuggestionSubject = {
+      footprintCode: s.footprintCode,
+      footprintName: s.footprintName,
+      authors: s.snapshot.context.authors,
+      checkpoint,
+    };
+    const standings = standingsFor(workloads, history, s.id);
+    const verdict = decide(admin, "reassign", factsFrom(s.snapshot.context, s.state));
+    return [
+      {
+        submissionId: s.id,
+        title: s.title,
+        footprintName: s.footprintName,
+        checkpoint,
+        version: s.version,
+        current: {
+          leadId: reviewers.lead,
+          leadName: nameOf.get(reviewers.lead) ?? "A former reviewer",
+          secondId: reviewers.second,
+          secondName: nameOf.get(reviewers.second) ?? "A former reviewer",
+        },
+        problems: problemsBySubmission.get(s.id) ?? [],
+        allowed: standings.filter((r) => reviewBarrier(r, subject) === null).map((r) => ({ id: r.id, name: r.name })),
+        suggestions: toView(suggestReviewers(subject, standings, { current: reviewers, limit: 3 })),
+        refusal: verdict.allowed ? null : verdict.reason,
+      },
+    ];
+  });
+}
+
+/**
+ * How many open reviews `userId` (or anyone) holds but can no longer review: the count behind
+ * "reassign them" on an account's page, the assignments page and a conflict declared mid-review.
+ * `footprintCode` counts only that footprint's.
+ */
+export async function countReviewsToReassign(db: Db, options: { userId?: string; footprintCode?: string } = {}, now = new Date()) {
+  const workloads = await reviewerWorkloads(db, now, options.userId ? { userId: options.userId } : {});
+  let count = 0;
+  for (const w of workloads) {
+    for (const review of w.openReviews) {
+      if (options.footprintCode && review.footprintCode !== options.footprintCode) continue;
+      const barrier = reviewBarrier(
+        { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) },
+        { footprintCode: review.footprintCode, authors: [] },
+      );
+      if (barrier) count += 1;
+    }
+  }
+  return count;
+}
