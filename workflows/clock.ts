@@ -215,6 +215,46 @@ export function nationalDaysFrom(stored: number, runningMs: number): number {
   return roundNationalDays(stored + runningMs / DAY_MS);
 }
 
+/**
+ * The working day (ISO date, UTC as every day here) on which a running national clock that shows
+ * `used` days at `now` reaches the target: ahead while it is short of it, behind once it is past.
+ * Reaching it exactly at midnight counts for the day just ended, the last working day it ran in.
+ * Taken from the figure shown, so a page that says 20.0 of 20 says the target is reached today.
+ */
+export function targetReachedOn(
+  used: number,
+  now: Date,
+  target: number = DEFAULT_TARGET_WORKING_DAYS,
+  holidays: HolidayCalendar = ENGLAND_BANK_HOLIDAYS,
+): string {
+  const calendar = calendarFor(holidays);
+  const nowMs = now.getTime();
+  const today = Math.floor(nowMs / DAY_MS);
+  const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+  // Whole milliseconds, so a figure such as 20 − 19.9 cannot fall a hair either side of a day's end.
+  let remaining = Math.round((target - used) * DAY_MS);
+  if (remaining > 0) {
+    let day = today;
+    let room = calendar.isWorking(day) ? (day + 1) * DAY_MS - nowMs : 0;
+    while (remaining > room) {
+      remaining -= room;
+      day += 1;
+      room = calendar.isWorking(day) ? DAY_MS : 0;
+    }
+    return isoDay(day);
+  }
+  // Past it (or on it): back through the working time already run until the overshoot is used up.
+  let overshoot = -remaining;
+  let day = today;
+  let ran = calendar.isWorking(day) ? nowMs - day * DAY_MS : 0;
+  while (overshoot >= ran) {
+    overshoot -= ran;
+    day -= 1;
+    ran = calendar.isWorking(day) ? DAY_MS : 0;
+  }
+  return isoDay(day);
+}
+
 /** A submission's clock as stored on its row: enough to know it live without reading its trail. */
 export interface StoredClock {
   whoseTurn: string;
