@@ -55,12 +55,12 @@ export default function AdminWorkload({ loaderData: d }: Route.ComponentProps) {
         </>
       ) : null}
       <DataTable
-        caption="Reviewer workload"
+        caption="Open reviews and national clocks, by reviewer"
         captionVisible
         columns={adminWorkloadColumns}
         data={d.rows}
         rowHeader="reviewer"
-        scrollLabel="Reviewer workload"
+        scrollLabel="Open reviews and national clocks, by reviewer"
         sort={{ id: d.order.sort, dir: d.order.dir, href: (id, dir) => `?sort=${id}&dir=${dir}` }}
         empty={<p>There are no reviewers yet.</p>}
       />
