@@ -8,6 +8,11 @@ export interface BarInput {
   /** The figure as the bar's label shows it, e.g. "1,204" or "12.5 days". */
   valueText: string;
   href?: string | undefined;
+  /**
+   * A bar made of parts (open reviews by SLA band), in the order drawn from the axis, summing to
+   * `value`; each part's `kind` names its style (`ncm-chart__bar--<kind>`).
+   */
+  parts?: { value: number; kind: string }[] | undefined;
 }
 
 export interface BarChartLayout {
@@ -21,7 +26,16 @@ export interface BarChartLayout {
   /** The band the bars occupy, top to bottom (room above it for the marker's label). */
   plotTop: number;
   plotBottom: number;
-  bars: { label: string; valueText: string; href: string | null; y: number; barHeight: number; barWidth: number }[];
+  bars: {
+    label: string;
+    valueText: string;
+    href: string | null;
+    y: number;
+    barHeight: number;
+    barWidth: number;
+    /** A stacked bar's parts, where each starts and how wide it is; null for a plain bar. */
+    parts: { kind: string; x: number; width: number }[] | null;
+  }[];
   ticks: { x: number; text: string }[];
   /** A reference line, e.g. the national target, with its label. */
   marker: { x: number; text: string } | null;

@@ -14,9 +14,11 @@ export function navigationFor(role: Role | undefined): NavigationItem[] {
   const items: NavigationItem[] = [{ href: "/", text: "Home" }];
   if (role === "lead") items.push({ href: "/submissions", text: "Your submissions" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/reviews", text: "Your reviews" });
+  if (role === "reviewer") items.push({ href: "/reviews/workload", text: "Your workload" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/pipeline", text: "Pipeline" });
   if (role === "reviewer" || role === "admin") items.push({ href: "/pipeline/regions", text: "Regions" });
   if (role === "admin") items.push({ href: "/admin/assignments", text: "Assign reviewers" });
+  if (role === "admin") items.push({ href: "/admin/workload", text: "Reviewer workload" });
   if (role === "admin") items.push({ href: "/admin/users", text: "Users" });
   if (role === "admin") items.push({ href: "/admin/criteria", text: "Criteria" });
   if (role === "admin") items.push({ href: "/admin/audit", text: "Audit log" });

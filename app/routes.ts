@@ -33,6 +33,7 @@ export default [
 
   // The reviewer's journey.
   route("reviews", "routes/reviews.tsx"),
+  route("reviews/workload", "routes/reviews-workload.tsx"),
   route("reviews/:id", "routes/review.tsx"),
   route("account/conflicts", "routes/account-conflicts.tsx"),
   route("notifications", "routes/notifications.tsx"),
@@ -49,6 +50,7 @@ export default [
   route("admin/users", "routes/admin-users.tsx"),
   route("admin/users/invite", "routes/admin-users.invite.tsx"),
   route("admin/users/:userId", "routes/admin-user.tsx"),
+  route("admin/workload", "routes/admin-workload.tsx"),
   route("admin/audit", "routes/admin-audit.tsx"),
   route("admin/criteria", "routes/admin-criteria.tsx"),
   route("admin/criteria/simulations/:id", "routes/admin-criteria-simulation.tsx"),

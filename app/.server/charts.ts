@@ -55,8 +55,21 @@ export function barChartLayout(
       y: plotTop + (y(i) ?? 0) + (labelsAbove ? 20 : 0),
       barHeight: y.bandwidth() - (labelsAbove ? 20 : 0),
       barWidth: Math.max(b.value > 0 ? 2 : 0, x(b.value)),
+      parts: b.parts ? stacked(b.parts, x) : null,
     })),
     ticks: x.ticks(5).map((t) => ({ x: x(t), text: NUMBER.format(t) })),
     marker: options.marker ? { x: x(options.marker.value), text: options.marker.text } : null,
   };
+}
+
+/** Each part of a stacked bar from where the one before it ends. */
+function stacked(parts: { value: number; kind: string }[], x: (value: number) => number) {
+  let from = 0;
+  return parts
+    .filter((p) => p.value > 0)
+    .map((p) => {
+      const part = { kind: p.kind, x: x(from), width: x(from + p.value) - x(from) };
+      from += p.value;
+      return part;
+    });
 }

@@ -4,10 +4,14 @@ import type { BarChartLayout } from "../charts.ts";
 /**
  * A horizontal bar chart from a layout computed on the server (app/.server/charts.ts). Each bar
  * has its label and its figure written beside it, bars may link to the list they count, and a
- * reference line (the target) is dashed and labelled: readable in greyscale and when printed.
+ * reference line (the target) is dashed and labelled: readable in greyscale and when printed. A
+ * stacked bar's parts differ in pattern as well as colour, and its figure says what each part is.
  */
 export function BarChart({ layout, title, description }: { layout: BarChartLayout; title: string; description: string }) {
   const id = useId();
+  // A fragment a url() finds however React spells its ids.
+  const patternId = (kind: string) => `chart-${id.replace(/[^\w-]/g, "")}-${kind}`;
+  const kinds = [...new Set(layout.bars.flatMap((b) => (b.parts ?? []).map((p) => p.kind)))];
   return (
     <svg
       className="ncm-chart"
@@ -20,6 +24,25 @@ export function BarChart({ layout, title, description }: { layout: BarChartLayou
     >
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>{description}</desc>
+      {kinds.length > 0 ? (
+        <defs>
+          {kinds.map((kind) => (
+            // Each kind of part its own ground and stripes, styled as ncm-chart__pattern--<kind>.
+            <pattern
+              key={kind}
+              id={patternId(kind)}
+              className={`ncm-chart__pattern--${kind}`}
+              width="8"
+              height="8"
+              patternUnits="userSpaceOnUse"
+              patternTransform="rotate(45)"
+            >
+              <rect width="8" height="8" className="ncm-chart__ground" />
+              <line x1="0" y1="0" x2="0" y2="8" className="ncm-chart__stripe" />
+            </pattern>
+          ))}
+        </defs>
+      ) : null}
       <g transform={`translate(${layout.plotLeft},0)`}>
         {layout.ticks.map((t) => (
           // biome-ignore lint/a11y/noAriaHiddenOnFocusable: grid lines and tick labels only, nothing focusable; the figures are in the table
@@ -42,7 +65,21 @@ export function BarChart({ layout, title, description }: { layout: BarChartLayou
                   {b.label}
                 </text>
               )}
-              <rect y={b.y} width={b.barWidth} height={b.barHeight} className="ncm-chart__bar" />
+              {b.parts ? (
+                b.parts.map((part) => (
+                  <rect
+                    key={part.kind}
+                    x={part.x}
+                    y={b.y}
+                    width={part.width}
+                    height={b.barHeight}
+                    className="ncm-chart__part"
+                    fill={`url(#${patternId(part.kind)})`}
+                  />
+                ))
+              ) : (
+                <rect y={b.y} width={b.barWidth} height={b.barHeight} className="ncm-chart__bar" />
+              )}
               <text x={b.barWidth + 6} y={b.y + b.barHeight / 2} dy="0.35em" className="ncm-chart__value">
                 {b.valueText}
               </text>

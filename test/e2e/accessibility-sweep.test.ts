@@ -133,6 +133,10 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
     { who: "reviewer", path: "/reviews" },
     { who: "admin", path: "/reviews" },
   ],
+  "reviews/workload": () => [
+    { who: "reviewer", path: "/reviews/workload" },
+    { who: "lead", path: "/reviews/workload", status: 403 },
+  ],
   "reviews/:id": ({ ids }) => [
     { who: "reviewer", path: `/reviews/${ids.toPropose}`, then: { state: "proposal sent empty", act: sendEmpty("Propose the decision") } },
     { who: "reviewer", path: `/reviews/${ids.toCountersign}`, then: { state: "countersignature sent empty", act: sendEmpty("Confirm") } },
@@ -157,6 +161,11 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
 
   "admin/assignments": () => [{ who: "admin", path: "/admin/assignments" }],
   "admin/outbox": () => [{ who: "admin", path: "/admin/outbox" }],
+  "admin/workload": () => [
+    { who: "admin", path: "/admin/workload" },
+    { who: "admin", path: "/admin/workload?sort=open&dir=desc" },
+    { who: "reviewer", path: "/admin/workload", status: 403 },
+  ],
   "admin/users": () => [{ who: "admin", path: "/admin/users" }],
   "admin/users/invite": () => [
     { who: "admin", path: "/admin/users/invite", then: { state: "sent empty", act: sendEmpty("Send invitation") } },

@@ -183,6 +183,8 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
   },
 
   "routes/reviews.tsx": { loader: nationalTeam() },
+  // A reviewer's own load only; an administrator is sent on to everyone's (/admin/workload).
+  "routes/reviews-workload.tsx": { loader: nationalTeam() },
   // Reading: every reviewer sees the whole pipeline (a declared conflict stops them acting, not reading).
   "routes/review.tsx": {
     // A reviewer conflicted with the footprint does not see the review at all.
@@ -216,6 +218,7 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     action: { ...adminsOnly(), probe: { form: () => ({ reason: "Probe from the authorisation matrix" }), harmless: () => ({}) } },
   },
   "routes/admin-outbox.tsx": { loader: adminsOnly() },
+  "routes/admin-workload.tsx": { loader: adminsOnly() },
   "routes/admin-users.tsx": { loader: adminsOnly() },
   "routes/admin-users.invite.tsx": {
     loader: adminsOnly(),

@@ -9,6 +9,7 @@ import {
   isWorkingDay,
   slaStatus,
   applyBankHolidayChanges,
+  targetReachedOn,
   workingDaysBetween,
 } from "../../workflows/clock.ts";
 
@@ -196,5 +197,59 @@ describe("the live clock as an index orders it", () => {
       { numRuns: 2000 },
     );
     expect(nationalClockKey({ whoseTurn: "local", nationalDaysUsed: 3, stateEnteredAt: "2017-05-02T10:00:00.000Z" })).toBeNull();
+  });
+});
+
+describe("the working day a running clock reaches its target", () => {
+  const DAY = 86_400_000;
+
+  it("counts forward over weekends and bank holidays while the clock is short of the target", () => {
+    // From Monday 14 December 2026 with nothing used: Christmas Day, the Boxing Day substitute
+    // (Monday 28th) and New Year's Day are skipped, so the 20th working day is Wednesday 13 January.
+    expect(targetReachedOn(0, d("2026-12-14T00:00:00Z"))).toBe("2027-01-13");
+    // Half a day left on a Friday afternoon reaches it on Friday; a little more, on Monday.
+    expect(targetReachedOn(19.5, d("2026-03-06T12:00:00Z"))).toBe("2026-03-06");
+    expect(targetReachedOn(19.4, d("2026-03-06T12:00:00Z"))).toBe("2026-03-09");
+    // Started at a weekend, the first working day is the first that counts.
+    expect(targetReachedOn(19, d("2026-03-07T12:00:00Z"))).toBe("2026-03-09");
+    expect(targetReachedOn(5, d("2026-03-02T00:00:00Z"), 10)).toBe("2026-03-06");
+  });
+
+  it("counts back to the day it was reached once the clock is past the target", () => {
+    // 21 days at Monday noon: 20 was reached at Friday noon.
+    expect(targetReachedOn(21, d("2027-01-18T12:00:00Z"))).toBe("2027-01-15");
+    // On the target exactly, part-way through a working day: today.
+    expect(targetReachedOn(20, d("2027-01-18T12:00:00Z"))).toBe("2027-01-18");
+    // On it at a weekend: the Friday it ran out on.
+    expect(targetReachedOn(20, d("2027-01-16T12:00:00Z"))).toBe("2027-01-15");
+  });
+
+  it("is a working day on which the clock's figure crosses the target, for 2,000 random clocks", () => {
+    const startOf = (iso: string) => new Date(`${iso}T00:00:00Z`);
+    const endOf = (iso: string) => new Date(startOf(iso).getTime() + DAY);
+    const ms = (days: number) => Math.round(days * DAY);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2016, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.integer({ min: 0, max: 600 }),
+        (nowMs, tenths) => {
+          const now = new Date(nowMs);
+          const used = tenths / 10;
+          const day = targetReachedOn(used, now);
+          expect(isWorkingDay(day)).toBe(true);
+          const left = ms(20 - used);
+          if (left > 0) {
+            // Running from now, the clock has not reached it by the day's start and has by its end.
+            expect(ms(workingDaysBetween(now, startOf(day)))).toBeLessThan(left);
+            expect(ms(workingDaysBetween(now, endOf(day)))).toBeGreaterThanOrEqual(left);
+          } else {
+            // Run back from now, the figure was at or past the target at the day's end and short of it at its start.
+            expect(ms(workingDaysBetween(endOf(day), now))).toBeLessThanOrEqual(-left);
+            expect(ms(workingDaysBetween(startOf(day), now))).toBeGreaterThan(-left);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
