@@ -1,3 +1,4 @@
+import { reviewBarrier } from "../../workflows/policy.ts";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import type { Role } from "../../db/schema.ts";
@@ -142,11 +143,14 @@ function line(review: OpenReview): OpenReviewLine {
 
 const reviews = (n: number) => (n === 1 ? "1 open review" : `${n} open reviews`);
 
+/** The open reviews this person can no longer hold, in words, by the policy's barrier (the same rule /admin/reassignments lists by). */
 function reassignWords(w: ReviewerWorkload): string | null {
-  if (w.openReviews.length === 0) return null;
-  if (w.deactivated) return `Deactivated — ${reviews(w.openReviews.length)} to reassign`;
-  if (w.role !== "reviewer") return `Now a ${ROLE_LABELS[w.role].toLowerCase()} — ${reviews(w.openReviews.length)} to reassign`;
-  return null;
+  const candidate = { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) };
+  const barred = w.openReviews.filter((r) => reviewBarrier(candidate, { footprintCode: r.footprintCode, authors: [] }) !== null);
+  if (barred.length === 0) return null;
+  if (w.deactivated) return `Deactivated — ${reviews(barred.length)} to reassign`;
+  if (w.role !== "reviewer") return `Now a ${ROLE_LABELS[w.role].toLowerCase()} — ${reviews(barred.length)} to reassign`;
+  return `Conflicted since assigned — ${reviews(barred.length)} to reassign`;
 }
 
 function breakdown(lines: OpenReviewLine[]): string[] {

@@ -37,7 +37,10 @@ export default function AdminWorkload({ loaderData: d }: Route.ComponentProps) {
           <ul className="nhsuk-list">
             {toReassign.map((r) => (
               <li key={r.id}>
-                <Link to={`/admin/users/${r.id}`}>{r.name}</Link>: {r.reassign}
+                <Link to={`/admin/users/${r.id}`}>{r.name}</Link>: {r.reassign}.{" "}
+                <Link to={`/admin/reassignments?user=${encodeURIComponent(r.id)}`}>
+                  Reassign<span className="nhsuk-u-visually-hidden"> {r.name}'s reviews</span>
+                </Link>
               </li>
             ))}
           </ul>

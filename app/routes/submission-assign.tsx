@@ -120,7 +120,13 @@ export async function action({ request, params }: Route.ActionArgs) {
   return redirect(`/admin/assignments?assigned=${encodeURIComponent(loaded.submission.title)}`);
 }
 
-export default function Assign({ loaderData: d, actionData }: Route.ComponentProps) {
+export default function Assign(props: Route.ComponentProps) {
+  // A suggestion's link changes the address, not the page: the form starts again from the pair it chose.
+  const { chosen } = props.loaderData;
+  return <AssignPage key={`${chosen.lead}:${chosen.second}`} {...props} />;
+}
+
+function AssignPage({ loaderData: d, actionData }: Route.ComponentProps) {
   const [form, fields] = useForm({
     id: "assign",
     lastResult: actionData?.result,

@@ -126,7 +126,12 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
       path: `/submissions/${ids.awaitingAssignment}/assign`,
       then: { state: "sent empty", act: sendEmpty("Assign reviewers") },
     },
-    { who: "admin", path: `/submissions/${ids.toPropose}/assign` },
+    // In review, the same page changes the reviewers: sent without a reason.
+    {
+      who: "admin",
+      path: `/submissions/${ids.toPropose}/assign`,
+      then: { state: "change sent without a reason", act: sendEmpty("Change reviewers") },
+    },
   ],
 
   reviews: () => [
@@ -161,6 +166,11 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
 
   "admin/assignments": () => [{ who: "admin", path: "/admin/assignments" }],
   "admin/outbox": () => [{ who: "admin", path: "/admin/outbox" }],
+  // With reviews to move, the page is swept by the reassignment e2e test (test/e2e/reassignment.test.ts).
+  "admin/reassignments": () => [
+    { who: "admin", path: "/admin/reassignments" },
+    { who: "reviewer", path: "/admin/reassignments", status: 403 },
+  ],
   "admin/workload": () => [
     { who: "admin", path: "/admin/workload" },
     { who: "admin", path: "/admin/workload?sort=open&dir=desc" },
