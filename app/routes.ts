@@ -26,6 +26,9 @@ export default [
   route("submissions/:id/submitted", "routes/submission-submitted.tsx"),
   route("submissions/:id/conditions", "routes/submission-conditions.tsx"),
   route("submissions/:id/versions", "routes/submission-versions.tsx"),
+  // The proposal as a paper for the boards: the draft, or a frozen version with ?version=N.
+  route("submissions/:id/proposal", "routes/submission-proposal.tsx"),
+  route("submissions/:id/proposal.docx", "routes/submission-proposal.docx.ts"),
   route("submissions/:id/withdraw", "routes/submission-withdraw.tsx"),
 
   route("submissions/:id/decisions/:number", "routes/submission-decision.tsx"),

@@ -3,7 +3,8 @@
 //
 // 1. builds the app with the benchmark's two extra pages (NCM_BENCH_ROUTES=1, into build-bench/)
 //    and reads JS per page from that build's manifest;
-// 2. criteria evaluation and workflow events/s, in this process, on SQLite and PostgreSQL: the
+// 2. criteria evaluation, the proposal's Word export with 500 practices (bench/export.bench.ts),
+//    and workflow events/s, in this process, on SQLite and PostgreSQL: the
 //    server BENCH_DATABASE_URL or TEST_DATABASE_URL names, or else a throwaway one started for the
 //    run as .ci/run does (bench/postgres.ts);
 // 3. seeds BENCH_SUBMISSIONS (50,000) submissions into a fresh SQLite file (bench/seed.ts), serves
@@ -25,6 +26,7 @@ import { simulateCriteriaImpact } from "../app/.server/criteria-impact.ts";
 import { createDb } from "../db/client.ts";
 import { DEMO_PASSWORD } from "../db/seed/demo.ts";
 import { measureEvaluation } from "./evaluate.bench.ts";
+import { EXPORT_PRACTICES, measureExport } from "./export.bench.ts";
 import { jsPerPage } from "./js-per-page.ts";
 import { measureRuntime } from "./runtime.bench.ts";
 import { seedWithDrafts, timeRegionsOverview } from "./regions-criteria.bench.ts";
@@ -320,6 +322,19 @@ async function main() {
       t.medianMicros <= 1_000,
     );
   }
+
+  step(`the proposal as a Word document, ${EXPORT_PRACTICES} practices`);
+  const exported = await measureExport();
+  figure(
+    "export.docx.max_ms",
+    `proposal export as .docx, ${EXPORT_PRACTICES} practices, slowest of ${exported.runs}`,
+    exported.maxMs,
+    "ms",
+    "< 2,000 ms",
+    exported.maxMs < 2_000,
+  );
+  figure("export.docx.median_ms", "  median", exported.medianMs, "ms");
+  figure("export.docx.size_kb", "  size of the file", exported.sizeKb, "KB");
 
   let found: Awaited<ReturnType<typeof benchPostgres>>;
   try {

@@ -1,8 +1,8 @@
-import { useEffect, useState } from "react";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/submission-decision";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
+import { PrintButton } from "../components/PrintButton.tsx";
 import { formatDate, formatDateTime } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { decisionRecordFor } from "../.server/decisions.ts";
@@ -95,18 +95,6 @@ function Target({ fieldLabel, criterionId }: { fieldLabel: string | null; criter
       {" "}
       ({[fieldLabel ? `about ${fieldLabel}` : null, criterionId ? `criterion ${criterionId}` : null].filter(Boolean).join(", ")})
     </span>
-  );
-}
-
-/** Only with JavaScript: without it, the browser's own print command gives the same letter. */
-function PrintButton() {
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
-  if (!ready) return null;
-  return (
-    <button className="nhsuk-button nhsuk-button--secondary" type="button" onClick={() => window.print()}>
-      Print this decision
-    </button>
   );
 }
 
@@ -348,7 +336,7 @@ export default function DecisionRecordPage({ loaderData: d }: Route.ComponentPro
 
       <div className="app-no-print">
         <p>This page prints as a decision letter, without the service's menus and buttons.</p>
-        <PrintButton />
+        <PrintButton>Print this decision</PrintButton>
       </div>
     </>
   );

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Route } from "./+types/submission-versions";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { FilterSelect } from "../components/form/FilterSelect.tsx";
+import { RouteLink } from "../components/RouteLink.tsx";
 import { formatDateTime } from "../status.ts";
 import { db } from "../.server/db.ts";
 import { requireUser } from "../.server/session.ts";
@@ -43,6 +44,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   return {
     submission: { id: submission.id, title: submission.title },
     versions: versions.map((v) => ({
+      submissionId: submission.id,
       number: v.number,
       checkpoint: v.checkpoint,
       submittedBy: v.submittedByName ?? "A former user",
@@ -62,7 +64,30 @@ const VERSION_COLUMNS = [
   column.accessor("checkpoint", { header: "Checkpoint", cell: ({ getValue }) => `Checkpoint ${getValue()}` }),
   column.accessor("submittedBy", { header: "Submitted by" }),
   column.accessor("submittedAt", { header: "Submitted", cell: ({ getValue }) => formatDateTime(getValue()) }),
+  column.display({
+    id: "document",
+    header: "The proposal as a document",
+    cell: ({ row }) => <VersionDocuments submissionId={row.original.submissionId} number={row.original.number} />,
+  }),
 ];
+
+/** A frozen version as the paper a lead takes to the boards; hidden text says which version each link is for. */
+function VersionDocuments({ submissionId, number }: { submissionId: string; number: number }) {
+  return (
+    <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+      <li>
+        <a href={`/submissions/${submissionId}/proposal.docx?version=${number}`} download>
+          Download<span className="nhsuk-u-visually-hidden"> version {number}</span> as a Word document
+        </a>
+      </li>
+      <li>
+        <RouteLink to={`/submissions/${submissionId}/proposal?version=${number}`}>
+          Open the print view<span className="nhsuk-u-visually-hidden"> of version {number}</span>
+        </RouteLink>
+      </li>
+    </ul>
+  );
+}
 
 const changeColumn = tableColumns<Comparison["sections"][number]["changes"][number]>();
 

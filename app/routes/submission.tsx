@@ -147,6 +147,22 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         </Link>
       ) : null}
 
+      <h2>The proposal as a document</h2>
+      <p>
+        For the commissioners' governing bodies and the providers' boards: every answer, the national checks and the evidence list, as the
+        draft stands now. Each submitted version has its own on the <Link to={`/submissions/${id}/versions`}>versions page</Link>.
+      </p>
+      <ul className="nhsuk-list">
+        <li>
+          <a href={`/submissions/${id}/proposal.docx`} download>
+            Download as a Word document
+          </a>
+        </li>
+        <li>
+          <Link to={`/submissions/${id}/proposal`}>Open the print view</Link>
+        </li>
+      </ul>
+
       {d.comments.length > 0 ? (
         <>
           <h2>Comments from the reviewers</h2>

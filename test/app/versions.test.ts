@@ -87,8 +87,8 @@ describe("the versions page", () => {
   it("lists every submitted version with who submitted it", async () => {
     const data = (await versionsPage("lead.kent@example.nhs.uk")) as LoaderData;
     expect(data.versions).toEqual([
-      { number: 1, checkpoint: 1, submittedBy: "Kendall Lead", submittedAt: expect.any(String) },
-      { number: 2, checkpoint: 1, submittedBy: "Kendall Lead", submittedAt: expect.any(String) },
+      { submissionId, number: 1, checkpoint: 1, submittedBy: "Kendall Lead", submittedAt: expect.any(String) },
+      { submissionId, number: 2, checkpoint: 1, submittedBy: "Kendall Lead", submittedAt: expect.any(String) },
     ]);
   });
 

@@ -110,6 +110,13 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
     { who: "reviewer", path: `/submissions/${ids.assured}/versions?from=1&to=3` },
     { who: "admin", path: `/submissions/${ids.assured}/versions` },
   ],
+  // The proposal's print view: the draft, and a frozen version.
+  "submissions/:id/proposal": ({ ids }) => [
+    { who: "lead", path: `/submissions/${ids.returned}/proposal` },
+    { who: "lead", path: `/submissions/${ids.returned}/proposal?version=1` },
+    { who: "reviewer", path: `/submissions/${ids.assured}/proposal?version=3` },
+    { who: "admin", path: `/submissions/${ids.draft}/proposal` },
+  ],
   "submissions/:id/withdraw": ({ ids }) => [
     { who: "lead", path: `/submissions/${ids.draft}/withdraw`, then: { state: "sent empty", act: sendEmpty("Withdraw submission") } },
     { who: "admin", path: `/submissions/${ids.toPropose}/withdraw` },
@@ -228,6 +235,7 @@ const EXEMPT: Record<string, string> = {
   "api/auth/*": "better-auth's JSON API; its sign-in is reached through the sign-in page",
   "pipeline.csv": "a CSV download of the pipeline's current view",
   "submissions/:id/evidence/:documentId": "an evidence file's download (PDF, Word or Excel), not a page",
+  "submissions/:id/proposal.docx": "the proposal as a Word document, a download; its print view (submissions/:id/proposal) is swept",
 };
 
 /** Routes being added in parallel: their entries are used only once they are in the table. */

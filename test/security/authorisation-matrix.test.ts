@@ -154,6 +154,9 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     },
   },
   "routes/submission-versions.tsx": { loader: viewers() },
+  // The proposal as a paper, of the draft (as here) or of a version (?version=N): whoever may see the submission.
+  "routes/submission-proposal.tsx": { loader: viewers() },
+  "routes/submission-proposal.docx.ts": { loader: viewers() },
   "routes/submission-withdraw.tsx": {
     loader: withdrawers(),
     action: {

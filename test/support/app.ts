@@ -1,10 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { vi } from "vitest";
 import { CLIENT_IP_HEADER } from "../../app/.server/auth.ts";
-import { createDb } from "../../db/client.ts";
+import { createDb, type Db } from "../../db/client.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { DEMO_PASSWORD, seedDemoAccounts } from "../../db/seed/demo.ts";
+import type { TestDatabaseKind } from "./databases.ts";
 
 export const BASE_URL = "http://localhost:3000";
 
@@ -27,6 +29,40 @@ export async function prepareAppDatabase(): Promise<{ url: string; cleanup(): vo
   await seedDemoAccounts(db);
   await db.destroy();
   return { url, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The same on a fresh database of either engine, for a suite that runs the app on SQLite and then
+ * on PostgreSQL in one file. The app keeps its configuration, pool and better-auth instance for the
+ * life of the process, so they are let go here (before and after), and the suite imports the app's
+ * modules dynamically after this, as it does for prepareAppDatabase.
+ */
+export async function prepareAppDatabaseOn(kind: TestDatabaseKind): Promise<{ url: string; cleanup(): Promise<void> }> {
+  const database = await kind.create();
+  await seedDemoAccounts(database.db);
+  await forgetTheApp();
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    DATABASE_URL: database.url,
+    BASE_URL,
+    BETTER_AUTH_SECRET: "app-test-secret-".padEnd(48, "y"),
+    SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+  });
+  return {
+    url: database.url,
+    async cleanup() {
+      await forgetTheApp();
+      await database.destroy();
+    },
+  };
+}
+
+async function forgetTheApp(): Promise<void> {
+  const holder = globalThis as typeof globalThis & { __ncmDb?: Db; __ncmAuth?: unknown };
+  await holder.__ncmDb?.destroy();
+  delete holder.__ncmDb;
+  delete holder.__ncmAuth;
+  vi.resetModules();
 }
 
 export function appRequest(pathname: string, init: RequestInit & { cookie?: string; ip?: string } = {}): Request {
