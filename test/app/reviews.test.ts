@@ -244,12 +244,20 @@ describe("the review workspace", () => {
     expect(await findSubmission(database, id)).toMatchObject({ state: "checkpoint1.in_review" });
   });
 
-  it("offers an administrator pause and withdraw from the workspace, and a reviewer neither", async () => {
+  it("offers an administrator pause, withdraw and changing the reviewers from the workspace, and a reviewer none of them", async () => {
     const id = await inReview();
-    expect((await workspace("admin", id)).actions).toEqual({ review: true, assign: false, pause: true, resume: false, withdraw: true });
+    expect((await workspace("admin", id)).actions).toEqual({
+      review: true,
+      assign: false,
+      reassign: true,
+      pause: true,
+      resume: false,
+      withdraw: true,
+    });
     expect((await workspace("reviewer.three", id)).actions).toEqual({
       review: true,
       assign: false,
+      reassign: false,
       pause: false,
       resume: false,
       withdraw: false,

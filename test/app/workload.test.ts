@@ -66,6 +66,7 @@ describe("/admin/workload", () => {
     expect(data.rows.map((r) => [r.name, r.open])).toEqual([
       ["Robin Reviewer", 1],
       ["Rowan Reviewer", 1],
+      ["Quinn Reviewer", 0],
       ["Riley Reviewer", 0],
     ]);
     const rowan = data.rows.find((r) => r.name === "Rowan Reviewer")!;
@@ -78,6 +79,7 @@ describe("/admin/workload", () => {
     expect(rowan.nextBreach?.breachWords).toMatch(/^Reaches the target on \d{1,2} \w+ \d{4}$/);
     expect(data.rows.find((r) => r.name === "Riley Reviewer")!.conflicts).toEqual(["Greater Manchester"]);
     expect(data.chart?.layout.bars.map((b) => [b.label, b.valueText])).toEqual([
+      ["Quinn Reviewer", "0"],
       ["Riley Reviewer", "0"],
       ["Robin Reviewer", "1"],
       ["Rowan Reviewer", "1"],
@@ -86,7 +88,7 @@ describe("/admin/workload", () => {
 
   it("sorts by a column from the address, and falls back to the default for anything else", async () => {
     const byName = (await adminPage("admin", "?sort=reviewer&dir=desc")) as { rows: { name: string }[]; order: unknown };
-    expect(byName.rows.map((r) => r.name)).toEqual(["Rowan Reviewer", "Robin Reviewer", "Riley Reviewer"]);
+    expect(byName.rows.map((r) => r.name)).toEqual(["Rowan Reviewer", "Robin Reviewer", "Riley Reviewer", "Quinn Reviewer"]);
     const unknown = (await adminPage("admin", "?sort=password&dir=sideways")) as { order: unknown };
     expect(unknown.order).toEqual({ sort: "breach", dir: "asc" });
   });

@@ -138,6 +138,7 @@ describe.each(databaseKinds)("reviewers' workload on $engine", (kind) => {
     expect(everyone.map((w) => [w.name, w.role])).toEqual([
       ["Dana Departed", "reviewer"],
       ["Fran Former", "lead"],
+      ["Quinn Reviewer", "reviewer"],
       ["Riley Reviewer", "reviewer"],
       ["Robin Reviewer", "reviewer"],
       ["Rowan Reviewer", "reviewer"],
@@ -211,6 +212,7 @@ describe.each(databaseKinds)("reviewers' workload on $engine", (kind) => {
     expect(everyone.map((w) => [w.name, w.completedLast90Days])).toEqual([
       ["Dana Departed", 0],
       ["Fran Former", 0],
+      ["Quinn Reviewer", 0],
       ["Riley Reviewer", 2],
       ["Robin Reviewer", 1],
       ["Rowan Reviewer", 1],

@@ -1,7 +1,4 @@
-import { hashPassword } from "better-auth/crypto";
 import { createDb } from "../../db/client.ts";
-import { DEMO_PASSWORD } from "../../db/seed/demo.ts";
-import { insertCredentialUser } from "../../db/users.ts";
 import type { AssuranceContext } from "../../workflows/assurance.machine.ts";
 import { prepareAppDatabase, sessionCookieFor } from "../support/app.ts";
 
@@ -9,8 +6,8 @@ import { prepareAppDatabase, sessionCookieFor } from "../support/app.ts";
 export const GREATER_MANCHESTER = "E54000007";
 
 /**
- * The people the security suites act as. `reviewer.four` is made here because the demo's other
- * reviewers are all assigned to Greater Manchester's submissions (or conflicted with it).
+ * The people the security suites act as. `reviewer.four` (Quinn, new to the programme) is the demo's
+ * one reviewer with no reviews: the others are all assigned to Greater Manchester's submissions (or conflicted with it).
  */
 export const ACTORS = {
   anonymous: null,
@@ -26,19 +23,13 @@ export const ACTOR_NAMES = Object.keys(ACTORS) as ActorName[];
 
 /**
  * A fresh SQLite file for this test file with the demo accounts and the demo's ~40 submissions in
- * every state (built through the real runtime), plus an unassigned reviewer.
+ * every state (built through the real runtime).
  */
 export async function prepareDemoDatabase() {
   const prepared = await prepareAppDatabase();
   const seedDb = createDb(prepared.url);
   const { seedDemoSubmissions } = await import("../../app/.server/demo-submissions.ts");
   await seedDemoSubmissions(seedDb);
-  await insertCredentialUser(seedDb, {
-    email: ACTORS["reviewer not assigned"],
-    name: "Rowan Reviewer",
-    role: "reviewer",
-    passwordHash: await hashPassword(DEMO_PASSWORD),
-  });
   await seedDb.destroy();
   return prepared;
 }
