@@ -86,6 +86,16 @@ export async function suggestionsFor(
   return toView(suggestReviewers(subject, standingsFor(workloads, history, submission.id), { current }));
 }
 
+/** The open reviews this person can no longer hold, each with the policy's reason (its barrier). */
+export function barredReviews(w: ReviewerWorkload) {
+  const candidate = { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) };
+  return w.openReviews.flatMap((review) => {
+    // Authorship cannot arise after assignment (authors are leads): only role, account and conflicts can change.
+    const barrier = reviewBarrier(candidate, { footprintCode: review.footprintCode, authors: [] });
+    return barrier ? [{ review, barrier }] : [];
+  });
+}
+
 /** A review whose reviewer can no longer hold it, with what the change needs. */
 export interface ReviewToReassign {
   submissionId: string;
@@ -115,12 +125,7 @@ export async function reviewsToReassign(db: Db, admin: PolicyActor, options: { u
   const problemsBySubmission = new Map<string, string[]>();
   for (const w of workloads) {
     if (options.userId && w.id !== options.userId) continue;
-    for (const review of w.openReviews) {
-      const barrier = reviewBarrier(
-        { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) },
-        { footprintCode: review.footprintCode, authors: [] },
-      );
-      if (!barrier) continue;
+    for (const { review, barrier } of barredReviews(w)) {
       const part = review.as === "lead" ? "lead reviewer" : "second reviewer";
       const list = problemsBySubmission.get(review.submissionId) ?? [];
       list.push(`${w.name} (${part}): ${REVIEW_BARRIER_LABELS[barrier].toLowerCase()}.`);
@@ -172,14 +177,7 @@ export async function countReviewsToReassign(db: Db, options: { userId?: string;
   const workloads = await reviewerWorkloads(db, now, options.userId ? { userId: options.userId } : {});
   let count = 0;
   for (const w of workloads) {
-    for (const review of w.openReviews) {
-      if (options.footprintCode && review.footprintCode !== options.footprintCode) continue;
-      const barrier = reviewBarrier(
-        { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) },
-        { footprintCode: review.footprintCode, authors: [] },
-      );
-      if (barrier) count += 1;
-    }
+    count += barredReviews(w).filter(({ review }) => !options.footprintCode || review.footprintCode === options.footprintCode).length;
   }
   return count;
 }

@@ -1,4 +1,4 @@
-import { reviewBarrier } from "../../workflows/policy.ts";
+import { barredReviews } from "./suggestions.ts";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import type { Role } from "../../db/schema.ts";
@@ -145,8 +145,7 @@ const reviews = (n: number) => (n === 1 ? "1 open review" : `${n} open reviews`)
 
 /** The open reviews this person can no longer hold, in words, by the policy's barrier (the same rule /admin/reassignments lists by). */
 function reassignWords(w: ReviewerWorkload): string | null {
-  const candidate = { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) };
-  const barred = w.openReviews.filter((r) => reviewBarrier(candidate, { footprintCode: r.footprintCode, authors: [] }) !== null);
+  const barred = barredReviews(w);
   if (barred.length === 0) return null;
   if (w.deactivated) return `Deactivated — ${reviews(barred.length)} to reassign`;
   if (w.role !== "reviewer") return `Now a ${ROLE_LABELS[w.role].toLowerCase()} — ${reviews(barred.length)} to reassign`;

@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { ReviewsToReassign } from "../components/ReviewsToReassign.tsx";
 import type { Route } from "./+types/admin-assignments";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate } from "../status.ts";
@@ -47,20 +48,7 @@ export default function Assignments({ loaderData: d }: Route.ComponentProps) {
         </div>
       ) : null}
       <h1>Submissions waiting for reviewers</h1>
-      {d.toReassign > 0 ? (
-        <div className="nhsuk-warning-callout">
-          <h2 className="nhsuk-warning-callout__label">
-            <span role="text">
-              <span className="nhsuk-u-visually-hidden">Important: </span>
-              {d.toReassign === 1 ? "1 review needs another reviewer" : `${d.toReassign} reviews need another reviewer`}
-            </span>
-          </h2>
-          <p>
-            A reviewer was deactivated, is no longer a reviewer, or declared a conflict with the footprint.{" "}
-            <Link to="/admin/reassignments">Reassign {d.toReassign === 1 ? "it" : "them"}</Link>
-          </p>
-        </div>
-      ) : null}
+      <ReviewsToReassign count={d.toReassign} />
       <p>The national clock is running for each of these. Longest waiting first.</p>
       <DataTable
         caption="Submissions waiting for reviewers"

@@ -1,3 +1,4 @@
+import { ReviewsToReassign } from "../components/ReviewsToReassign.tsx";
 import { getFormProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
@@ -248,20 +249,7 @@ export default function AdminUser({ loaderData: d, actionData }: Route.Component
 
         <span className="nhsuk-caption-l">Administration</span>
         <h1>{user.name}</h1>
-        {d.toReassign > 0 ? (
-          <div className="nhsuk-warning-callout">
-            <h2 className="nhsuk-warning-callout__label">
-              <span role="text">
-                <span className="nhsuk-u-visually-hidden">Important: </span>
-                {d.toReassign === 1 ? "1 review needs another reviewer" : `${d.toReassign} reviews need another reviewer`}
-              </span>
-            </h2>
-            <p>
-              {user.name} holds {d.toReassign === 1 ? "an open review" : `${d.toReassign} open reviews`} they can no longer carry on with.{" "}
-              <Link to={`/admin/reassignments?user=${encodeURIComponent(user.id)}`}>Reassign {d.toReassign === 1 ? "it" : "them"}</Link>
-            </p>
-          </div>
-        ) : null}
+        <ReviewsToReassign count={d.toReassign} person={user} />
         <dl className="nhsuk-summary-list">
           <Row label="Email address">{user.email}</Row>
           <Row label="Role">{ROLE_LABELS[user.role]}</Row>

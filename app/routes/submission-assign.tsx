@@ -162,9 +162,15 @@ function AssignPage({ loaderData: d, actionData }: Route.ComponentProps) {
   }));
   return (
     <>
-      <Link className="nhsuk-back-link" to="/admin/assignments">
-        Back to submissions waiting for reviewers
-      </Link>
+      {d.reassigning ? (
+        <Link className="nhsuk-back-link" to={`/submissions/${d.submission.id}`}>
+          Back to the submission
+        </Link>
+      ) : (
+        <Link className="nhsuk-back-link" to="/admin/assignments">
+          Back to submissions waiting for reviewers
+        </Link>
+      )}
       <ErrorSummary errors={errors} title={d.reassigning ? "Change reviewers" : "Assign reviewers"} />
       <span className="nhsuk-caption-l">{d.submission.footprintName}</span>
       <h1>
