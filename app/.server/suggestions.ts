@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { assignmentHistory, type PastAssignment, submissionsToReassign } from "../../db/reviews.ts";
-import { type ReviewerWorkload, reviewerWorkloads } from "../../db/workload.ts";
+import { type OpenReviewBand, type ReviewerLoad, type ReviewerWorkload, reviewerLoads } from "../../db/workload.ts";
 import { factsFrom } from "../../workflows/assurance.machine.ts";
 import { decide, type PolicyActor, REVIEW_BARRIER_LABELS, reviewBarrier } from "../../workflows/policy.ts";
 import {
@@ -46,19 +46,19 @@ function historyBy(rows: readonly PastAssignment[], submissionId: string): Map<s
 }
 
 /** Each reviewer as the ranking sees them for one submission: its own review is not load on them. */
-function standingsFor(workloads: readonly ReviewerWorkload[], history: PastAssignment[], submissionId: string): ReviewerStanding[] {
+function standingsFor(loads: readonly ReviewerLoad[], history: PastAssignment[], submissionId: string): ReviewerStanding[] {
   const past = historyBy(history, submissionId);
-  return workloads.map((w) => {
-    const others = w.openReviews.filter((r) => r.submissionId !== submissionId);
+  return loads.map((l) => {
+    const others = [...l.open].filter(([id]) => id !== submissionId).map(([, band]) => band);
     return {
-      id: w.id,
-      name: w.name,
-      role: w.role,
-      deactivated: w.deactivated,
-      conflicts: w.conflicts.map((c) => c.footprintCode),
+      id: l.id,
+      name: l.name,
+      role: l.role,
+      deactivated: l.deactivated,
+      conflicts: l.conflicts,
       openReviews: others.length,
-      clocksAtRisk: others.filter((r) => r.sla !== "within").length,
-      history: past.get(w.id) ?? [],
+      clocksAtRisk: others.filter((b) => b.atRisk).length,
+      history: past.get(l.id) ?? [],
     };
   });
 }
@@ -81,20 +81,35 @@ export async function suggestionsFor(
   current: { lead: string; second: string } | null,
   now = new Date(),
 ): Promise<SuggestionsView> {
-  const [workloads, history] = await Promise.all([reviewerWorkloads(db, now), assignmentHistory(db, [submission.id])]);
+  const [loads, history] = await Promise.all([reviewerLoads(db, now), assignmentHistory(db, [submission.id])]);
   const subject: SuggestionSubject = { ...submission };
-  return toView(suggestReviewers(subject, standingsFor(workloads, history, submission.id), { current }));
+  return toView(suggestReviewers(subject, standingsFor(loads, history, submission.id), { current }));
 }
 
-/** The open reviews this person can no longer hold, each with the policy's reason (its barrier). */
-export function barredReviews(w: ReviewerWorkload) {
-  const candidate = { id: w.id, role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) };
-  return w.openReviews.flatMap((review) => {
-    // Authorship cannot arise after assignment (authors are leads): only role, account and conflicts can change.
-    const barrier = reviewBarrier(candidate, { footprintCode: review.footprintCode, authors: [] });
+/**
+ * The open reviews a person can no longer hold, each with the policy's reason (its barrier).
+ * Authorship cannot arise after assignment (authors are leads): only role, account and conflicts change.
+ */
+function barred<R extends { footprintCode: string }>(
+  person: { id: string; role: ReviewerLoad["role"]; deactivated: boolean; conflicts: readonly string[] },
+  reviews: Iterable<R>,
+) {
+  return [...reviews].flatMap((review) => {
+    const barrier = reviewBarrier(person, { footprintCode: review.footprintCode, authors: [] });
     return barrier ? [{ review, barrier }] : [];
   });
 }
+
+/** barred() for a person's workload as the workload page reads it. */
+export function barredReviews(w: ReviewerWorkload) {
+  return barred({ ...w, conflicts: w.conflicts.map((c) => c.footprintCode) }, w.openReviews);
+}
+
+const barredLoad = (l: ReviewerLoad) =>
+  barred(
+    l,
+    [...l.open].map(([submissionId, band]): OpenReviewBand & { submissionId: string } => ({ submissionId, ...band })),
+  );
 
 /** A review whose reviewer can no longer hold it, with what the change needs. */
 export interface ReviewToReassign {
@@ -120,12 +135,12 @@ export interface ReviewToReassign {
  * for each that keep whoever can stay.
  */
 export async function reviewsToReassign(db: Db, admin: PolicyActor, options: { userId?: string } = {}, now = new Date()) {
-  const workloads = await reviewerWorkloads(db, now);
-  const nameOf = new Map(workloads.map((w) => [w.id, w.name]));
+  const loads = await reviewerLoads(db, now);
+  const nameOf = new Map(loads.map((l) => [l.id, l.name]));
   const problemsBySubmission = new Map<string, string[]>();
-  for (const w of workloads) {
+  for (const w of loads) {
     if (options.userId && w.id !== options.userId) continue;
-    for (const { review, barrier } of barredReviews(w)) {
+    for (const { review, barrier } of barredLoad(w)) {
       const part = review.as === "lead" ? "lead reviewer" : "second reviewer";
       const list = problemsBySubmission.get(review.submissionId) ?? [];
       list.push(`${w.name} (${part}): ${REVIEW_BARRIER_LABELS[barrier].toLowerCase()}.`);
@@ -144,7 +159,7 @@ export async function reviewsToReassign(db: Db, admin: PolicyActor, options: { u
       authors: s.snapshot.context.authors,
       checkpoint,
     };
-    const standings = standingsFor(workloads, history, s.id);
+    const standings = standingsFor(loads, history, s.id);
     const verdict = decide(admin, "reassign", factsFrom(s.snapshot.context, s.state));
     return [
       {
@@ -174,10 +189,10 @@ export async function reviewsToReassign(db: Db, admin: PolicyActor, options: { u
  * `footprintCode` counts only that footprint's.
  */
 export async function countReviewsToReassign(db: Db, options: { userId?: string; footprintCode?: string } = {}, now = new Date()) {
-  const workloads = await reviewerWorkloads(db, now, options.userId ? { userId: options.userId } : {});
   let count = 0;
-  for (const w of workloads) {
-    count += barredReviews(w).filter(({ review }) => !options.footprintCode || review.footprintCode === options.footprintCode).length;
+  for (const l of await reviewerLoads(db, now)) {
+    if (options.userId && l.id !== options.userId) continue;
+    count += barredLoad(l).filter(({ review }) => !options.footprintCode || review.footprintCode === options.footprintCode).length;
   }
   return count;
 }

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { saveSection, stateEntries } from "../../db/submissions.ts";
 import { findUserProfile, insertCredentialUser, markUserDeactivated, updateUserRole } from "../../db/users.ts";
-import { type ReviewerWorkload, reviewerWorkloads } from "../../db/workload.ts";
+import { type ReviewerWorkload, reviewerLoads, reviewerWorkloads } from "../../db/workload.ts";
 import { clockFor } from "../../workflows/clock.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
@@ -217,6 +217,21 @@ describe.each(databaseKinds)("reviewers' workload on $engine", (kind) => {
       ["Robin Reviewer", 1],
       ["Rowan Reviewer", 1],
     ]);
+  });
+
+  it("counts, without listing them, the same open reviews, parts and bands as the workload (what suggestions rank by)", async () => {
+    const loads = await reviewerLoads(t.db, NOW);
+    expect(loads.map((l) => l.name)).toEqual(everyone.map((w) => w.name));
+    for (const w of everyone) {
+      const load = loads.find((l) => l.id === w.id)!;
+      expect(load).toMatchObject({ role: w.role, deactivated: w.deactivated, conflicts: w.conflicts.map((c) => c.footprintCode) });
+      expect([...load.open].map(([id, band]) => [id, band.as, band.atRisk, band.footprintCode]).sort(), w.name).toEqual(
+        w.openReviews.map((r) => [r.submissionId, r.as, r.sla !== "within", r.footprintCode]).sort(),
+      );
+    }
+    // Someone is at risk or over, so the bands are tested both ways.
+    expect(everyone.flatMap((w) => w.openReviews).some((r) => r.sla !== "within")).toBe(true);
+    expect(everyone.flatMap((w) => w.openReviews).some((r) => r.sla === "within")).toBe(true);
   });
 
   it("flags a deactivated holder of open reviews, and gives each reviewer's declared conflicts", () => {
