@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { NATIONAL_CLOCK_TURN } from "../workflows/states.ts";
 import { statesTagged } from "../workflows/states.ts";
 import type { Db } from "./client.ts";
 import type { Rating } from "./schema.ts";
@@ -144,49 +143,6 @@ export async function listReviewsFor(db: Db, reviewerId: string): Promise<Review
     .orderBy("submission.state_entered_at")
     .execute();
   return rows.map(({ leadReviewerId, ...r }) => ({ ...r, role: leadReviewerId === reviewerId ? "lead" : "second" }));
-}
-
-export interface ReviewerOption {
-  id: string;
-  name: string;
-  email: string;
-  /** Codes of the footprints the reviewer has declared a conflict with. */
-  conflicts: string[];
-  /** Assignments at submissions still on the national side. */
-  activeReviews: number;
-}
-
-/** Everyone who can review, with their declared conflicts and current load, for the assignment page. */
-export async function listReviewerOptions(db: Db): Promise<ReviewerOption[]> {
-  const reviewers = await db.selectFrom("user").select(["id", "name", "email"]).where("role", "=", "reviewer").orderBy("name").execute();
-  if (reviewers.length === 0) return [];
-  const ids = reviewers.map((r) => r.id);
-  const [conflicts, lead, second] = await Promise.all([
-    db.selectFrom("reviewer_conflict").select(["user_id", "footprint_code"]).where("user_id", "in", ids).execute(),
-    db
-      .selectFrom("review_assignment")
-      .innerJoin("submission", "submission.id", "review_assignment.submission_id")
-      .select(["review_assignment.lead_reviewer_id as id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("submission.whose_turn", "=", NATIONAL_CLOCK_TURN)
-      .whereRef("submission.checkpoint", "=", "review_assignment.checkpoint")
-      .groupBy("review_assignment.lead_reviewer_id")
-      .execute(),
-    db
-      .selectFrom("review_assignment")
-      .innerJoin("submission", "submission.id", "review_assignment.submission_id")
-      .select(["review_assignment.second_reviewer_id as id", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("submission.whose_turn", "=", NATIONAL_CLOCK_TURN)
-      .whereRef("submission.checkpoint", "=", "review_assignment.checkpoint")
-      .groupBy("review_assignment.second_reviewer_id")
-      .execute(),
-  ]);
-  const load = new Map<string, number>();
-  for (const row of [...lead, ...second]) load.set(row.id, (load.get(row.id) ?? 0) + Number(row.n));
-  return reviewers.map((r) => ({
-    ...r,
-    conflicts: conflicts.filter((c) => c.user_id === r.id).map((c) => c.footprint_code),
-    activeReviews: load.get(r.id) ?? 0,
-  }));
 }
 
 export interface AssignmentQueueItem {

@@ -296,6 +296,7 @@ function decisionsByPerson(events: Awaited<ReturnType<typeof decisionEventsSince
 export interface ReviewerLoad {
   id: string;
   name: string;
+  email: string;
   role: Role;
   deactivated: boolean;
   conflicts: string[];
@@ -345,8 +346,9 @@ export async function reviewerLoads(db: Db, now: Date): Promise<ReviewerLoad[]> 
     db
       .selectFrom("user")
       .leftJoin("user_status", "user_status.user_id", "user.id")
-      .select(["user.id", "user.name", "user.role", "user_status.deactivated_at as deactivatedAt"])
+      .select(["user.id", "user.name", "user.email", "user.role", "user_status.deactivated_at as deactivatedAt"])
       .orderBy("user.name")
+      .orderBy("user.email")
       .execute(),
     db.selectFrom("reviewer_conflict").select(["user_id as userId", "footprint_code as footprintCode"]).execute(),
   ]);
@@ -378,6 +380,7 @@ export async function reviewerLoads(db: Db, now: Date): Promise<ReviewerLoad[]> 
     .map((p) => ({
       id: p.id,
       name: p.name,
+      email: p.email,
       role: p.role,
       deactivated: Boolean(p.deactivatedAt),
       conflicts: conflicts.filter((c) => c.userId === p.id).map((c) => c.footprintCode),

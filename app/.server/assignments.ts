@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client.ts";
-import { type ReviewerOption, listReviewerOptions } from "../../db/reviews.ts";
+import type { ReviewerLoad } from "../../db/workload.ts";
 import { RULES } from "../../workflows/assurance.machine.ts";
 import { REVIEW_BARRIER_LABELS, reviewBarrier } from "../../workflows/policy.ts";
 import { applyEvent, candidate, type NamedActor } from "./assurance.ts";
@@ -32,17 +32,20 @@ export async function checkReviewerPair(
       };
 }
 
-/** Each reviewer with why they could not take this submission, if anything, shown before choosing. */
-export async function reviewerOptionsFor(
-  db: Db,
-  loaded: LoadedSubmission,
-): Promise<(ReviewerOption & { blockedBecause: string | null })[]> {
-  const options = await listReviewerOptions(db);
-  return options.map((o) => {
-    // Everyone listed is a reviewer (listReviewerOptions reads that role).
-    const barrier = reviewBarrier({ ...o, role: "reviewer" }, loaded.snapshot.context);
-    return { ...o, blockedBecause: barrier ? REVIEW_BARRIER_LABELS[barrier] : null };
-  });
+/** Each reviewer with their open reviews and why they could not take this submission, if anything, shown before choosing. */
+export function reviewerOptionsFor(loaded: LoadedSubmission, loads: readonly ReviewerLoad[]) {
+  return loads
+    .filter((l) => l.role === "reviewer")
+    .map((l) => {
+      const barrier = reviewBarrier(l, loaded.snapshot.context);
+      return {
+        id: l.id,
+        name: l.name,
+        email: l.email,
+        openReviews: l.open.size,
+        blockedBecause: barrier ? REVIEW_BARRIER_LABELS[barrier] : null,
+      };
+    });
 }
 
 export type RowError = { field: "lead" | "second" | "form"; message: string };

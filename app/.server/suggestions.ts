@@ -79,9 +79,9 @@ export async function suggestionsFor(
   db: Db,
   submission: { id: string; footprintCode: string; footprintName: string; checkpoint: number; authors: readonly string[] },
   current: { lead: string; second: string } | null,
-  now = new Date(),
+  loads: readonly ReviewerLoad[],
 ): Promise<SuggestionsView> {
-  const [loads, history] = await Promise.all([reviewerLoads(db, now), assignmentHistory(db, [submission.id])]);
+  const history = await assignmentHistory(db, [submission.id]);
   const subject: SuggestionSubject = { ...submission };
   return toView(suggestReviewers(subject, standingsFor(loads, history, submission.id), { current }));
 }

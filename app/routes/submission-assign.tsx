@@ -19,6 +19,7 @@ import { findFootprint } from "../../db/reference.ts";
 import { userNames } from "../../db/users.ts";
 import { Textarea } from "../components/form/Textarea.tsx";
 import { type SuggestionsView, suggestionsFor } from "../.server/suggestions.ts";
+import { reviewerLoads } from "../../db/workload.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireRole(request, "admin");
@@ -29,8 +30,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const reassigning = refusalOf(loaded, "reassign") === null;
   const current = reassigning ? context.reviewers : null;
   const url = new URL(request.url);
-  const [reviewers, suggestions, names] = await Promise.all([
-    reviewerOptionsFor(db(), loaded),
+  const loads = await reviewerLoads(db(), new Date());
+  const [suggestions, names] = await Promise.all([
     suggestionsFor(
       db(),
       {
@@ -41,6 +42,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
         authors: context.authors,
       },
       current,
+      loads,
     ),
     current ? userNames(db(), [current.lead, current.second]) : new Map<string, string>(),
   ]);
@@ -66,7 +68,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     waiting: refusalOf(loaded, "assign") === null,
     /** Why reviewers cannot be assigned now, in the policy's words; null when they can. */
     notNow: reassigning ? null : refusalOf(loaded, "assign"),
-    reviewers,
+    reviewers: reviewerOptionsFor(loaded, loads),
   };
 }
 
@@ -150,7 +152,7 @@ function AssignPage({ loaderData: d, actionData }: Route.ComponentProps) {
     // Two reviewers can share a name: the email says which is which, the load how busy each is.
     hint: (
       <>
-        {r.email}. {r.activeReviews} active {r.activeReviews === 1 ? "review" : "reviews"}.
+        {r.email}. {r.openReviews} open {r.openReviews === 1 ? "review" : "reviews"}.
         {r.blockedBecause ? (
           <>
             {" "}
