@@ -6,7 +6,8 @@ import { auditTrail } from "../../db/audit.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { listNotifications } from "../../db/notifications.ts";
 import { saveSection } from "../../db/submissions.ts";
-import { findUserProfile } from "../../db/users.ts";
+import { findUserProfile, insertCredentialUser, updateUserRole } from "../../db/users.ts";
+import { countReviewsToReassign } from "../../app/.server/suggestions.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
@@ -236,5 +237,23 @@ describe("reassigning the reviews of someone who can no longer hold them", () =>
     expect(refused.init.status).toBe(400);
     expect(refused.data.rowErrors[id]).toEqual({ field: "second", message: "Choose the second reviewer" });
     expect(refused.data.posted[id]).toEqual({ lead: ids["reviewer.four"], second: "" });
+  });
+
+  it("a reviewer made a lead is shown with the reviews they can no longer hold", async () => {
+    const patId = await insertCredentialUser(database, {
+      email: "pat@example.nhs.uk",
+      name: "Pat Reviewer",
+      role: "reviewer",
+      passwordHash: "x",
+    });
+    ids.pat = patId;
+    const id = await assigned("lead.kent", "Canterbury MCP", ["pat" as never, "reviewer.four"]);
+    await database.transaction().execute((trx) => updateUserRole(trx, { userId: patId, role: "lead", at: new Date().toISOString() }));
+    expect(await countReviewsToReassign(database, { userId: patId })).toBe(1);
+    const { loader } = await import("../../app/routes/admin-reassignments.tsx");
+    const page = await loader(args(appRequest(`/admin/reassignments?user=${patId}`, { cookie: cookies.admin })));
+    expect(page.reviews.map((r) => [r.submissionId, r.problems])).toEqual([
+      [id, ["Pat Reviewer (lead reviewer): not a national reviewer."]],
+    ]);
   });
 });
