@@ -105,6 +105,14 @@ export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set([
   "is defined",
 ]);
 
+// feelin finds a built-in only after failing to find its name in the context, which scans and
+// normalises every key; handing the allowed built-ins over as context entries makes each call a
+// direct hit. (Evaluating a built-in's bare name gives the built-in itself.)
+const DEFINITIONS: Readonly<Record<string, unknown>> = Object.freeze({
+  ...Object.fromEntries([...ALLOWED_BUILTINS].map((name) => [name, evaluate(name).value])),
+  ...HELPERS,
+});
+
 // Every built-in feelin knows, so a name can be told apart from a variable.
 const KNOWN_BUILTINS: ReadonlySet<string> = new Set([
   ...ALLOWED_BUILTINS,
@@ -232,6 +240,7 @@ interface CompiledRule {
 }
 
 interface CompiledGroup {
+  when: Compiled | undefined;
   list: Compiled;
   lets: Compiled[];
   rules: CompiledRule[];
@@ -239,6 +248,7 @@ interface CompiledGroup {
 
 export interface CompiledRow {
   row: AutomaticCriterionRow;
+  constants: unknown[];
   lets: Compiled[];
   entries: (CompiledRule | CompiledGroup)[];
 }
@@ -247,13 +257,14 @@ export interface CompiledRow {
 const cache = new Map<string, Compiled>();
 
 function compileExpression(criterionId: string, expression: unknown, what: string, scope: readonly string[]): Compiled {
-  checkExpression(criterionId, expression, what);
-  const source = `function(${scope.join(", ")}) (${expression})`;
-  const cached = cache.get(source);
+  const source = `function(${scope.join(", ")}) (${String(expression)})`;
+  // Only an expression that passed its checks is ever cached.
+  const cached = typeof expression === "string" ? cache.get(source) : undefined;
   if (cached) return cached;
+  checkExpression(criterionId, expression, what);
   let compiled: Compiled;
   try {
-    const { value, warnings } = evaluate(source, HELPERS);
+    const { value, warnings } = evaluate(source, DEFINITIONS);
     if (!(value instanceof FeelFunction)) throw new Error("not a function");
     const fn = value.fn;
     // feelin keeps warnings (a field not found, say) in an array it returns here and appends to at
@@ -319,24 +330,38 @@ function compileTable(criterionId: string, table: DecisionTable): Omit<CompiledR
     throw new CriteriaDataError(criterionId, "an automatic criterion needs a decision table with at least one rule");
   }
   const scope = [...BASE_NAMES];
+  const constants = Object.entries(table.constants ?? {}).map(([name, value]) => {
+    scope.push(checkName(criterionId, name, scope, "constant"));
+    return deepFreeze(structuredClone(value));
+  });
   const lets = compileBindings(criterionId, table.let, scope);
   const entries = table.rules.map((entry, index): CompiledRule | CompiledGroup => {
     const position = `rule ${index + 1}`;
     if (entry === null || typeof entry !== "object" || !isRuleGroup(entry)) return compileRule(criterionId, entry, position, scope);
     const group: RuleGroup = entry;
     if (!Array.isArray(group.rules) || group.rules.length === 0) throw new CriteriaDataError(criterionId, `${position} has no rules`);
+    const when = group.when === undefined ? undefined : compileExpression(criterionId, group.when, `${position} condition`, scope);
     const list = compileExpression(criterionId, group.forEach?.list, `${position} list`, scope);
     const inner = [...scope];
     inner.push(checkName(criterionId, group.forEach.as, inner, `${position} item name`));
     inner.push(checkName(criterionId, group.forEach.index, inner, `${position} index name`));
     const groupLets = compileBindings(criterionId, group.let, inner);
     return {
+      when,
       list,
       lets: groupLets,
       rules: group.rules.map((rule, i) => compileRule(criterionId, rule, `${position}.${i + 1}`, inner)),
     };
   });
-  return { lets, entries };
+  return { constants, lets, entries };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export interface CompiledCriteriaSet {
@@ -412,13 +437,14 @@ function firstHit(rules: readonly CompiledRule[], values: unknown[]): CheckOutco
 export function evaluateRow(compiled: CompiledRow, content: SubmissionContent, ctx: CheckContext): CheckOutcome {
   try {
     const values = baseValues(content, ctx);
+    for (const constant of compiled.constants) values.push(constant);
     for (const binding of compiled.lets) values.push(binding(...values));
     for (const entry of compiled.entries) {
       if (!("list" in entry)) {
-        const hit = firstHit([entry], values);
-        if (hit) return hit;
+        if (entry.when(...values) === true) return outcomeOf(entry, values);
         continue;
       }
+      if (entry.when && entry.when(...values) !== true) continue;
       const list = entry.list(...values);
       if (list === null || list === undefined) continue;
       if (!Array.isArray(list)) throw new Unjudgeable();
@@ -456,4 +482,18 @@ export function toAutomaticCriterion(compiled: CompiledRow): AutomaticCriterion 
     fieldPaths,
     check: (content, ctx) => evaluateRow(compiled, content, ctx),
   };
+}
+
+/**
+ * The value of one expression over a submission, in the scope a table's rules start with: for
+ * previews and tests. Throws a CriteriaDataError for an expression compile would refuse; gives
+ * undefined when it fails at run time.
+ */
+export function evaluateExpression(expression: string, content: SubmissionContent, ctx: CheckContext): unknown {
+  const compiled = compileExpression("(expression)", expression, "the expression", BASE_NAMES);
+  try {
+    return compiled(...baseValues(content, ctx));
+  } catch {
+    return undefined;
+  }
 }

@@ -99,25 +99,25 @@ export const procurementKindGiven: AutomaticCriterionRow = {
 
 // The key dates in order, each with whether it must come strictly after the one before (checkpoint 2
 // may fall on the day the preferred bidder is named, checkpoint 3 on the day of signature).
-const KEY_DATE_ORDER = `[
-  {key: "earlyEngagement", name: "early engagement", position: 1, strict: false},
-  {key: "checkpoint1", name: "checkpoint 1", position: 2, strict: true},
-  {key: "procurementStart", name: "the start of procurement", position: 3, strict: true},
-  {key: "preferredBidder", name: "the naming of the preferred bidder", position: 4, strict: true},
-  {key: "checkpoint2", name: "checkpoint 2", position: 5, strict: false},
-  {key: "contractSignature", name: "contract signature", position: 6, strict: true},
-  {key: "checkpoint3", name: "checkpoint 3", position: 7, strict: false},
-  {key: "serviceStart", name: "the start of the service", position: 8, strict: true}
-]`;
+const KEY_DATE_ORDER = [
+  { key: "earlyEngagement", name: "early engagement", position: 1, strict: false },
+  { key: "checkpoint1", name: "checkpoint 1", position: 2, strict: true },
+  { key: "procurementStart", name: "the start of procurement", position: 3, strict: true },
+  { key: "preferredBidder", name: "the naming of the preferred bidder", position: 4, strict: true },
+  { key: "checkpoint2", name: "checkpoint 2", position: 5, strict: false },
+  { key: "contractSignature", name: "contract signature", position: 6, strict: true },
+  { key: "checkpoint3", name: "checkpoint 3", position: 7, strict: false },
+  { key: "serviceStart", name: "the start of the service", position: 8, strict: true },
+];
 
 const ENTER = {
-  checkpoint1: `{key: "checkpoint1", message: "Enter the date of checkpoint 1"}`,
-  procurementStart: `{key: "procurementStart", message: "Enter the date procurement starts"}`,
-  preferredBidder: `{key: "preferredBidder", message: "Enter the date the preferred bidder is named"}`,
-  checkpoint2: `{key: "checkpoint2", message: "Enter the date of checkpoint 2"}`,
-  contractSignature: `{key: "contractSignature", message: "Enter the date the contract is signed"}`,
-  checkpoint3: `{key: "checkpoint3", message: "Enter the date of checkpoint 3"}`,
-  serviceStart: `{key: "serviceStart", message: "Enter the date the service starts"}`,
+  checkpoint1: { key: "checkpoint1", message: "Enter the date of checkpoint 1" },
+  procurementStart: { key: "procurementStart", message: "Enter the date procurement starts" },
+  preferredBidder: { key: "preferredBidder", message: "Enter the date the preferred bidder is named" },
+  checkpoint2: { key: "checkpoint2", message: "Enter the date of checkpoint 2" },
+  contractSignature: { key: "contractSignature", message: "Enter the date the contract is signed" },
+  checkpoint3: { key: "checkpoint3", message: "Enter the date of checkpoint 3" },
+  serviceStart: { key: "serviceStart", message: "Enter the date the service starts" },
 };
 const REQUIRED_AT_1 = [ENTER.checkpoint1, ENTER.procurementStart];
 const REQUIRED_AT_2 = [...REQUIRED_AT_1, ENTER.preferredBidder, ENTER.checkpoint2, ENTER.contractSignature];
@@ -149,31 +149,24 @@ export const keyDatesInOrder: AutomaticCriterionRow = {
     "governance.keyDates.serviceStart",
   ],
   table: {
+    constants: { order: KEY_DATE_ORDER, requiredAt1: REQUIRED_AT_1, requiredAt2: REQUIRED_AT_2, requiredAt3: REQUIRED_AT_3 },
     let: [
       { name: "keyDates", value: "governance.keyDates" },
-      { name: "order", value: KEY_DATE_ORDER },
       { name: "given", value: "order[get value(keyDates, item.key) != null]" },
-      {
-        name: "required",
-        value:
-          `if checkpoint = 1 then [${REQUIRED_AT_1.join(", ")}] ` +
-          `else if checkpoint = 2 then [${REQUIRED_AT_2.join(", ")}] ` +
-          `else [${REQUIRED_AT_3.join(", ")}]`,
-      },
+      { name: "required", value: "if checkpoint = 1 then requiredAt1 else if checkpoint = 2 then requiredAt2 else requiredAt3" },
     ],
     rules: [
       {
-        // Each given date against the given date before it; the step is strict if any key between
-        // them (the skipped ones included) must strictly follow its predecessor.
+        // Each given date against the given date before it. The step is strict if any key from the
+        // one after the previous up to this one must strictly follow its predecessor: in this order
+        // no two neighbours are both "on or after", so that is any step over a skipped key, or onto
+        // a strict one.
         forEach: { list: "given", as: "current", index: "n" },
         let: [
           { name: "previous", value: "if n = 0 then null else given[n]" },
           { name: "currentDate", value: "get value(keyDates, current.key)" },
           { name: "previousDate", value: "if previous = null then null else get value(keyDates, previous.key)" },
-          {
-            name: "strict",
-            value: "some o in order satisfies o.position > previous.position and o.position <= current.position and o.strict",
-          },
+          { name: "strict", value: "current.strict or previous.position < current.position - 1" },
         ],
         rules: [
           {

@@ -11,6 +11,8 @@
 //   lowerFirst, isBlank and positions (a list's 0-based indexes), and an allow-list of FEEL built-ins (see engine.ts).
 import type { AppliesTo, CriterionDomain, Severity } from "../criteria/types.ts";
 
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
 /** A FEEL expression, kept as its source text. */
 export type Feel = string;
 
@@ -41,6 +43,8 @@ export interface Binding {
  * evaluated and its rules tried in order; the first hit, in item order, is the group's hit.
  */
 export interface RuleGroup {
+  /** Tried once before the items: when false or null the group is skipped (saves a pass over a long list). */
+  when?: Feel;
   forEach: { list: Feel; as: string; index: string };
   let?: readonly Binding[];
   rules: readonly TableRule[];
@@ -51,6 +55,11 @@ export interface RuleGroup {
  * none hits the criterion passes.
  */
 export interface DecisionTable {
+  /**
+   * Fixed lists and lookups the rules share (the key dates in order, the High Impact Changes), as
+   * plain JSON bound to a name: data, so never evaluated.
+   */
+  constants?: Readonly<Record<string, JsonValue>>;
   let?: readonly Binding[];
   rules: readonly (TableRule | RuleGroup)[];
 }
