@@ -91,8 +91,19 @@ export const numericRange: AutomaticCriterionRow = {
     ...POOLED_FIGURES.map((figure) => `finance.${figure.key}`),
   ],
   table: {
+    let: [
+      {
+        name: "figures",
+        value:
+          "numbers(for y in (if outcomes.metricYears = null then [] else outcomes.metricYears) return [" +
+          METRICS.map((m) => `y.${m.key}.baseline, y.${m.key}.planned`).join(", ") +
+          "])",
+      },
+    ],
     rules: [
       {
+        // One pass over every figure first: most submissions have none out of range.
+        when: "min(figures) < 0 or max(figures) > 100000000",
         forEach: { list: "outcomes.metricYears", as: "year", index: "i" },
         let: [{ name: "yearName", value: 'if year.financialYear != null then year.financialYear else rowName(i, "metric year", null)' }],
         rules: METRICS.flatMap((metric) =>

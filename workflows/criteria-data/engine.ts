@@ -66,6 +66,23 @@ const HELPERS: Readonly<Record<string, FeelFunction>> = Object.freeze({
   capitalise: new FeelFunction((text: unknown) => (str(text) ? capitalise(text) : null), ["text"]),
   lowerFirst: new FeelFunction((text: unknown) => (str(text) ? text.charAt(0).toLowerCase() + text.slice(1) : null), ["text"]),
   isBlank: new FeelFunction((text: unknown) => text === null || text === undefined || (str(text) && isBlank(text)), ["text"]),
+  /** Whether any item of a list is blank: a cheap test before a pass over a long list. */
+  anyBlank: new FeelFunction(
+    (list: unknown) =>
+      Array.isArray(list) ? list.some((item) => item === null || item === undefined || (str(item) && isBlank(item))) : null,
+    ["list"],
+  ),
+  /** The numbers in a list, nested lists flattened and everything else dropped. */
+  numbers: new FeelFunction((list: unknown) => (Array.isArray(list) ? (list.flat(3) as unknown[]).filter(num) : null), ["list"]),
+  /** Whether a list's strings, nulls left out, each come strictly after the one before. */
+  strictlyIncreasing: new FeelFunction(
+    (list: unknown) => {
+      if (!Array.isArray(list)) return null;
+      const given = list.filter(str);
+      return given.every((item, index) => index === 0 || item > (given[index - 1] as string));
+    },
+    ["list"],
+  ),
   /** The 0-based positions of a list's items: how a row names an item by index without a range. */
   positions: new FeelFunction((list: unknown) => (Array.isArray(list) ? list.map((_, index) => index) : null), ["list"]),
 });
@@ -105,13 +122,10 @@ export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set([
   "is defined",
 ]);
 
-// feelin finds a built-in only after failing to find its name in the context, which scans and
-// normalises every key; handing the allowed built-ins over as context entries makes each call a
-// direct hit. (Evaluating a built-in's bare name gives the built-in itself.)
-const DEFINITIONS: Readonly<Record<string, unknown>> = Object.freeze({
-  ...Object.fromEntries([...ALLOWED_BUILTINS].map((name) => [name, evaluate(name).value])),
-  ...HELPERS,
-});
+// What every compiled expression is defined in: the helpers and nothing more. feelin copies this
+// and the expression's scope into a fresh context at every call, so it is kept small; built-ins are
+// not added to it (they would be found faster, but every call would copy thirty more entries).
+const DEFINITIONS: Readonly<Record<string, unknown>> = HELPERS;
 
 // Every built-in feelin knows, so a name can be told apart from a variable.
 const KNOWN_BUILTINS: ReadonlySet<string> = new Set([
@@ -239,29 +253,39 @@ interface CompiledRule {
   missing: boolean;
 }
 
+/**
+ * Rules tried in order with one call: `select` gives the 1-based position of the first that hits,
+ * or 0. Each call into FEEL copies the whole scope, so one call per run of rules (and per item of a
+ * group) rather than one per rule is what keeps a submission within a millisecond.
+ */
+interface CompiledRun {
+  rules: CompiledRule[];
+  select: Compiled;
+}
+
 interface CompiledGroup {
   when: Compiled | undefined;
   list: Compiled;
   lets: Compiled[];
-  rules: CompiledRule[];
+  run: CompiledRun;
 }
 
 export interface CompiledRow {
   row: AutomaticCriterionRow;
   constants: unknown[];
   lets: Compiled[];
-  entries: (CompiledRule | CompiledGroup)[];
+  entries: (CompiledRun | CompiledGroup)[];
 }
 
 // Keyed by the parameter list and the expression: the same text in the same scope compiles once.
 const cache = new Map<string, Compiled>();
 
-function compileExpression(criterionId: string, expression: unknown, what: string, scope: readonly string[]): Compiled {
+function compileExpression(criterionId: string, expression: unknown, what: string, scope: readonly string[], checked = false): Compiled {
   const source = `function(${scope.join(", ")}) (${String(expression)})`;
   // Only an expression that passed its checks is ever cached.
   const cached = typeof expression === "string" ? cache.get(source) : undefined;
   if (cached) return cached;
-  checkExpression(criterionId, expression, what);
+  if (!checked) checkExpression(criterionId, expression, what);
   let compiled: Compiled;
   try {
     const { value, warnings } = evaluate(source, DEFINITIONS);
@@ -281,7 +305,7 @@ function compileExpression(criterionId: string, expression: unknown, what: strin
     throw new CriteriaDataError(
       criterionId,
       `${what} cannot be compiled (${error instanceof Error ? error.message : "unknown error"})`,
-      expression,
+      String(expression),
     );
   }
   cache.set(source, compiled);
@@ -325,6 +349,18 @@ function compileRule(criterionId: string, rule: TableRule, position: string, sco
   };
 }
 
+/** One selector over rules whose conditions have each been checked and compiled already. */
+function compileRun(
+  criterionId: string,
+  rules: TableRule[],
+  compiled: CompiledRule[],
+  position: string,
+  scope: readonly string[],
+): CompiledRun {
+  const source = `${rules.map((rule, i) => `if (${rule.when}) = true then ${i + 1} else `).join("")}0`;
+  return { rules: compiled, select: compileExpression(criterionId, source, `${position} rules`, scope, true) };
+}
+
 function compileTable(criterionId: string, table: DecisionTable): Omit<CompiledRow, "row"> {
   if (!table || !Array.isArray(table.rules) || table.rules.length === 0) {
     throw new CriteriaDataError(criterionId, "an automatic criterion needs a decision table with at least one rule");
@@ -335,9 +371,22 @@ function compileTable(criterionId: string, table: DecisionTable): Omit<CompiledR
     return deepFreeze(structuredClone(value));
   });
   const lets = compileBindings(criterionId, table.let, scope);
-  const entries = table.rules.map((entry, index): CompiledRule | CompiledGroup => {
+  const entries: (CompiledRun | CompiledGroup)[] = [];
+  let pending: { rules: TableRule[]; compiled: CompiledRule[]; position: string } | undefined;
+  const flush = () => {
+    if (pending) entries.push(compileRun(criterionId, pending.rules, pending.compiled, pending.position, scope));
+    pending = undefined;
+  };
+  table.rules.forEach((entry, index) => {
     const position = `rule ${index + 1}`;
-    if (entry === null || typeof entry !== "object" || !isRuleGroup(entry)) return compileRule(criterionId, entry, position, scope);
+    if (entry === null || typeof entry !== "object" || !isRuleGroup(entry)) {
+      const compiled = compileRule(criterionId, entry, position, scope);
+      pending ??= { rules: [], compiled: [], position };
+      pending.rules.push(entry);
+      pending.compiled.push(compiled);
+      return;
+    }
+    flush();
     const group: RuleGroup = entry;
     if (!Array.isArray(group.rules) || group.rules.length === 0) throw new CriteriaDataError(criterionId, `${position} has no rules`);
     const when = group.when === undefined ? undefined : compileExpression(criterionId, group.when, `${position} condition`, scope);
@@ -346,13 +395,10 @@ function compileTable(criterionId: string, table: DecisionTable): Omit<CompiledR
     inner.push(checkName(criterionId, group.forEach.as, inner, `${position} item name`));
     inner.push(checkName(criterionId, group.forEach.index, inner, `${position} index name`));
     const groupLets = compileBindings(criterionId, group.let, inner);
-    return {
-      when,
-      list,
-      lets: groupLets,
-      rules: group.rules.map((rule, i) => compileRule(criterionId, rule, `${position}.${i + 1}`, inner)),
-    };
+    const compiled = group.rules.map((rule, i) => compileRule(criterionId, rule, `${position}.${i + 1}`, inner));
+    entries.push({ when, list, lets: groupLets, run: compileRun(criterionId, [...group.rules], compiled, position, inner) });
   });
+  flush();
   return { constants, lets, entries };
 }
 
@@ -426,11 +472,12 @@ function outcomeOf(rule: CompiledRule, values: unknown[]): CheckOutcome {
   return typeof message === "string" ? { outcome: rule.outcome, message } : { outcome: rule.outcome };
 }
 
-function firstHit(rules: readonly CompiledRule[], values: unknown[]): CheckOutcome | undefined {
-  for (const rule of rules) {
-    if (rule.when(...values) === true) return outcomeOf(rule, values);
-  }
-  return undefined;
+function firstHit(run: CompiledRun, values: unknown[]): CheckOutcome | undefined {
+  const position = run.select(...values);
+  if (position === 0) return undefined;
+  const rule = typeof position === "number" ? run.rules[position - 1] : undefined;
+  if (!rule) throw new Unjudgeable();
+  return outcomeOf(rule, values);
 }
 
 /** Runs a compiled row's table over one submission. Never throws. */
@@ -441,7 +488,8 @@ export function evaluateRow(compiled: CompiledRow, content: SubmissionContent, c
     for (const binding of compiled.lets) values.push(binding(...values));
     for (const entry of compiled.entries) {
       if (!("list" in entry)) {
-        if (entry.when(...values) === true) return outcomeOf(entry, values);
+        const hit = firstHit(entry, values);
+        if (hit) return hit;
         continue;
       }
       if (entry.when && entry.when(...values) !== true) continue;
@@ -451,7 +499,7 @@ export function evaluateRow(compiled: CompiledRow, content: SubmissionContent, c
       for (const [index, item] of list.entries()) {
         const scoped = [...values, item, index];
         for (const binding of entry.lets) scoped.push(binding(...scoped));
-        const hit = firstHit(entry.rules, scoped);
+        const hit = firstHit(entry.run, scoped);
         if (hit) return hit;
       }
     }

@@ -152,7 +152,15 @@ export const keyDatesInOrder: AutomaticCriterionRow = {
     constants: { order: KEY_DATE_ORDER, requiredAt1: REQUIRED_AT_1, requiredAt2: REQUIRED_AT_2, requiredAt3: REQUIRED_AT_3 },
     let: [
       { name: "keyDates", value: "governance.keyDates" },
-      { name: "given", value: "order[get value(keyDates, item.key) != null]" },
+      {
+        name: "dates",
+        value:
+          "[keyDates.earlyEngagement, keyDates.checkpoint1, keyDates.procurementStart, keyDates.preferredBidder, " +
+          "keyDates.checkpoint2, keyDates.contractSignature, keyDates.checkpoint3, keyDates.serviceStart]",
+      },
+      // Dates each strictly after the one before are in order whatever the rules, so only dates
+      // that are not need the pass over each given date.
+      { name: "given", value: "if strictlyIncreasing(dates) then [] else order[get value(keyDates, item.key) != null]" },
       { name: "required", value: "if checkpoint = 1 then requiredAt1 else if checkpoint = 2 then requiredAt2 else requiredAt3" },
     ],
     rules: [
@@ -181,6 +189,7 @@ export const keyDatesInOrder: AutomaticCriterionRow = {
         ],
       },
       {
+        when: "list contains(for wanted in required return get value(keyDates, wanted.key), null)",
         forEach: { list: "required", as: "wanted", index: "w" },
         rules: [
           {

@@ -86,6 +86,7 @@ export const registeredListGiven: AutomaticCriterionRow = {
       fails("population.registeredPopulation = null", "population.registeredPopulation", text("Enter the registered population"), true),
       fails("count(practices) = 0", "population.practices", text("Add at least one participating GP practice"), true),
       {
+        when: "anyBlank(practices.name) or list contains(practices.odsCode, null) or list contains(practices.listSize, null)",
         forEach: { list: "practices", as: "p", index: "i" },
         rules: [
           {

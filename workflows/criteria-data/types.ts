@@ -8,7 +8,8 @@
 //   footprintCodes and vanguardNumbers);
 // - the table's `let` bindings, and in a group the item and its index (0-based, as in field paths);
 // - the message helpers formatCount, formatPence, formatPercent, formatDate, rowName, capitalise,
-//   lowerFirst, isBlank and positions (a list's 0-based indexes), and an allow-list of FEEL built-ins (see engine.ts).
+//   lowerFirst, isBlank, anyBlank, numbers, strictlyIncreasing and positions (a list's 0-based
+//   indexes), and an allow-list of FEEL built-ins (see engine.ts).
 import type { AppliesTo, CriterionDomain, Severity } from "../criteria/types.ts";
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
