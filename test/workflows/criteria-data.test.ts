@@ -11,7 +11,12 @@
 // seeds 1 to 20, both models, ready for each checkpoint, judged at all three checkpoints with the
 // reference lists and once without, plus each known blocking problem and the demo's part-written drafts);
 // (c) 10,000 generated submissions: seeded fixtures with fast-check mutations (fields removed or
-// emptied, lists shortened, lengthened or emptied, numbers, booleans and strings changed).
+// emptied, lists shortened, lengthened or emptied, numbers, booleans and strings changed), each put
+// through parseSubmissionContent as stored drafts are.
+// Also: malformed rows are refused at compile naming the criterion, and 3,000 random expressions
+// (well-formed ones reaching for constructor, __proto__, globals and a canary, token soup, very long
+// strings, brackets nested thousands deep) are each refused with CriteriaDataError or run without
+// throwing and without reaching anything outside the submission and the context.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -413,7 +418,70 @@ const TOKENS = [
   "?",
 ];
 
+// Well-formed expressions too, so that most of the fuzz gets past the parser and runs: names inside
+// and outside the scope, paths through them, calls, loops, filters and contexts.
+const { expression: wellFormed } = fc.letrec<{ expression: string }>((tie) => ({
+  expression: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(
+      "about",
+      "population.practices",
+      "governance.keyDates",
+      "reference",
+      "checkpoint",
+      "modelType",
+      "__feelCanary",
+      "globalThis",
+      "process",
+      "Function",
+      "constructor",
+      "formatCount",
+      "null",
+      "true",
+      '"constructor"',
+      "1",
+      "-0.5",
+    ),
+    fc
+      .tuple(
+        tie("expression"),
+        fc.constantFrom("constructor", "__proto__", "prototype", "toString", "fn", "name", "length", "title", "odsCode"),
+      )
+      .map(([e, key]) => `(${e}).${key}`),
+    fc
+      .tuple(tie("expression"), fc.constantFrom("+", "-", "*", "/", "=", "!=", "<", ">=", "and", "or"), tie("expression"))
+      .map(([a, op, b]) => `(${a}) ${op} (${b})`),
+    fc
+      .tuple(
+        fc.constantFrom(
+          "count",
+          "string",
+          "not",
+          "sum",
+          "min",
+          "list contains",
+          "get value",
+          "string join",
+          "formatCount",
+          "rowName",
+          "isBlank",
+          "positions",
+          "numbers",
+        ),
+        fc.array(tie("expression"), { maxLength: 3 }),
+      )
+      .map(([name, args]) => `${name}(${args.join(", ")})`),
+    fc.tuple(tie("expression"), tie("expression")).map(([list, body]) => `for x in (${list}) return (${body})`),
+    fc.tuple(tie("expression"), tie("expression")).map(([list, body]) => `some x in (${list}) satisfies (${body})`),
+    fc.tuple(tie("expression"), tie("expression")).map(([list, test]) => `(${list})[${test}]`),
+    fc.tuple(tie("expression"), tie("expression"), tie("expression")).map(([c, a, b]) => `if (${c}) then (${a}) else (${b})`),
+    fc.array(tie("expression"), { maxLength: 3 }).map((items) => `[${items.join(", ")}]`),
+    fc.tuple(fc.constantFrom("constructor", "__proto__", "a", '"toString"'), tie("expression")).map(([key, value]) => `{${key}: ${value}}`),
+  ),
+}));
+
 const feelish = fc.oneof(
+  { weight: 6, arbitrary: wellFormed },
   { weight: 6, arbitrary: fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }).map((tokens) => tokens.join(" ")) },
   { weight: 2, arbitrary: fc.string({ maxLength: 200 }) },
   { weight: 1, arbitrary: fc.string({ minLength: 1_500, maxLength: 4_000 }) },
