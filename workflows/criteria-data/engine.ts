@@ -201,8 +201,12 @@ const FORBIDDEN_NODES: Readonly<Record<string, string>> = {
   SpecialFunctionName: "date and time constructors are not allowed",
 };
 
-/** Checks an expression's text and shape; throws a CriteriaDataError naming what is wrong. */
-function checkExpression(criterionId: string, expression: unknown, what: string): asserts expression is string {
+// Inside these a name may be bound by the expression itself (a loop variable, `item` or an item's
+// own keys in a filter, an earlier key of a context), so names there are not checked against the scope.
+const BINDING_NODES = new Set(["ForExpression", "QuantifiedExpression", "FilterExpression", "Context"]);
+
+/** Checks an expression's text and shape, and that its free names are in `scope`; throws a CriteriaDataError naming what is wrong. */
+function checkExpression(criterionId: string, expression: unknown, what: string, scope: readonly string[]): asserts expression is string {
   if (typeof expression !== "string" || expression.trim() === "") {
     throw new CriteriaDataError(criterionId, `${what} must be a FEEL expression`);
   }
@@ -217,11 +221,13 @@ function checkExpression(criterionId: string, expression: unknown, what: string)
   }
   let depth = 0;
   let nodes = 0;
+  let binders = 0;
   let problem: string | undefined;
   tree.iterate({
     enter(node) {
       if (problem) return false;
       depth += 1;
+      if (BINDING_NODES.has(node.name)) binders += 1;
       nodes += 1;
       if (node.type.isError) problem = `${what} has a syntax error at character ${node.from + 1}`;
       else if (depth > MAX_DEPTH) problem = `${what} is nested deeper than ${MAX_DEPTH}`;
@@ -230,11 +236,15 @@ function checkExpression(criterionId: string, expression: unknown, what: string)
       else if (node.name === "VariableName") {
         const name = expression.slice(node.from, node.to).replace(/\s+/g, " ");
         if (KNOWN_BUILTINS.has(name) && !ALLOWED_BUILTINS.has(name)) problem = `${what} uses ${name}(), which is not allowed`;
+        else if (binders === 0 && !scope.includes(name) && !Object.hasOwn(HELPERS, name) && !ALLOWED_BUILTINS.has(name)) {
+          problem = `${what} names ${JSON.stringify(name)}, which is not in scope`;
+        }
       }
       return problem ? false : undefined;
     },
-    leave() {
+    leave(node) {
       depth -= 1;
+      if (BINDING_NODES.has(node.name)) binders -= 1;
     },
   });
   if (problem) throw new CriteriaDataError(criterionId, problem, expression);
@@ -285,7 +295,7 @@ function compileExpression(criterionId: string, expression: unknown, what: strin
   // Only an expression that passed its checks is ever cached.
   const cached = typeof expression === "string" ? cache.get(source) : undefined;
   if (cached) return cached;
-  if (!checked) checkExpression(criterionId, expression, what);
+  if (!checked) checkExpression(criterionId, expression, what, scope);
   let compiled: Compiled;
   try {
     const { value, warnings } = evaluate(source, DEFINITIONS);
