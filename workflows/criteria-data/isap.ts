@@ -189,7 +189,8 @@ export const keyDatesInOrder: AutomaticCriterionRow = {
         ],
       },
       {
-        when: "list contains(for wanted in required return get value(keyDates, wanted.key), null)",
+        // The dates required are the second onwards of `dates`: two of them at checkpoint 1, five at 2, seven at 3.
+        when: "list contains(sublist(dates, 2, if checkpoint = 1 then 2 else if checkpoint = 2 then 5 else 7), null)",
         forEach: { list: "required", as: "wanted", index: "w" },
         rules: [
           {
@@ -261,7 +262,8 @@ function approvalRules(
       forEach: { list: "approvals", as: "a", index: "i" },
       rules: [
         {
-          when: `${own} and a.date != null and a.date > checkpointDate`,
+          // `if` rather than `and`: FEEL's `and` evaluates both sides, and most approvals are for another checkpoint.
+          when: `if ${own} then a.date != null and a.date > checkpointDate else false`,
           outcome: "fail",
           message:
             `"The ${who.body} approved this on " + formatDate(a.date) + ", after the checkpoint " + string(checkpoint) + ` +
@@ -270,7 +272,7 @@ function approvalRules(
           missing: false,
         },
         {
-          when: `${own} and a.evidenceDocumentId != null and not(list contains(documentIds, a.evidenceDocumentId))`,
+          when: `if ${own} and a.evidenceDocumentId != null then list contains(documentIds, a.evidenceDocumentId) = false else false`,
           outcome: "fail",
           message:
             `"The minutes linked to the ${who.body}'s approval for checkpoint " + string(checkpoint) + ` +
@@ -293,7 +295,12 @@ function approvalRules(
 
 function approvalBindings(list: string) {
   return [
-    { name: "checkpointDate", value: 'get value(governance.keyDates, "checkpoint" + string(checkpoint))' },
+    {
+      name: "checkpointDate",
+      value:
+        "if checkpoint = 1 then governance.keyDates.checkpoint1 else if checkpoint = 2 then governance.keyDates.checkpoint2 " +
+        "else governance.keyDates.checkpoint3",
+    },
     { name: "documentIds", value: "if evidence.documents = null then [] else evidence.documents.id" },
     { name: "approvals", value: `if ${list} = null then [] else ${list}` },
   ];

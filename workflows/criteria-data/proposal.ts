@@ -58,7 +58,7 @@ export const registeredListGiven: AutomaticCriterionRow = {
   table: {
     let: [
       { name: "practices", value: "if population.practices = null then [] else population.practices" },
-      { name: "odsCodes", value: "practices.odsCode[item != null]" },
+      { name: "odsCodes", value: "practices.odsCode" },
     ],
     // Wrong values first, then empty ones, each in the order the form asks for them.
     rules: [
@@ -69,9 +69,11 @@ export const registeredListGiven: AutomaticCriterionRow = {
         false,
       ),
       {
+        // Cheap before the pass over every practice; two practices without a code also count here,
+        // which only costs that pass.
         when: "count(distinct values(odsCodes)) < count(odsCodes)",
         forEach: { list: "practices", as: "p", index: "i" },
-        let: [{ name: "first", value: "index of(practices.odsCode, p.odsCode)[1] - 1" }],
+        let: [{ name: "first", value: "index of(odsCodes, p.odsCode)[1] - 1" }],
         rules: [
           {
             when: "p.odsCode != null and first < i",
@@ -86,7 +88,7 @@ export const registeredListGiven: AutomaticCriterionRow = {
       fails("population.registeredPopulation = null", "population.registeredPopulation", text("Enter the registered population"), true),
       fails("count(practices) = 0", "population.practices", text("Add at least one participating GP practice"), true),
       {
-        when: "anyBlank(practices.name) or list contains(practices.odsCode, null) or list contains(practices.listSize, null)",
+        when: "anyBlank(practices.name) or list contains(odsCodes, null) or list contains(practices.listSize, null)",
         forEach: { list: "practices", as: "p", index: "i" },
         rules: [
           {
@@ -540,7 +542,7 @@ export const listSizesMatchPopulation: AutomaticCriterionRow = {
     rules: [
       // Until every list size is in, the sum means nothing and NCM-02 already asks for the rest.
       {
-        when: "registered = null or registered = 0 or count(practices) = 0 or (some p in practices satisfies p.listSize = null)",
+        when: "registered = null or registered = 0 or count(practices) = 0 or list contains(practices.listSize, null)",
         outcome: "not_applicable",
       },
       fails(
