@@ -1,0 +1,95 @@
+// National criteria as data (issue 14): a criterion is a plain, JSON-serialisable row, and an automatic
+// one carries a decision table whose conditions, messages and field paths are FEEL expressions.
+//
+// What an expression can see, and nothing else:
+// - the submission's sections by name: about, population, contract, finance, outcomes, enablers,
+//   governance, evidence (null when the section is empty);
+// - checkpoint (1, 2 or 3), modelType ("MCP", "PACS" or null) and reference (null, or a context with
+//   footprintCodes and vanguardNumbers);
+// - the table's `let` bindings, and in a group the item and its index (0-based, as in field paths);
+// - the message helpers formatCount, formatPence, formatPercent, formatDate, rowName, capitalise,
+//   lowerFirst, isBlank, anyBlank, numbers, strictlyIncreasing and positions (a list's 0-based
+//   indexes), and an allow-list of FEEL built-ins (see engine.ts).
+import type { AppliesTo, CriterionDomain, Severity } from "../criteria/types.ts";
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** A FEEL expression, kept as its source text. */
+export type Feel = string;
+
+export const TABLE_OUTCOMES = ["pass", "fail", "not_applicable"] as const;
+export type TableOutcome = (typeof TABLE_OUTCOMES)[number];
+
+/**
+ * One rule of a decision table. It hits when `when` is true (false or null does not hit). A failing
+ * rule needs `message` and `fieldPath`, both FEEL expressions giving a string, and says whether the
+ * field is still empty (`missing: true`) or holds something wrong (`missing: false`).
+ */
+export interface TableRule {
+  when: Feel;
+  outcome: TableOutcome;
+  message?: Feel;
+  fieldPath?: Feel;
+  missing?: boolean;
+}
+
+/** A name bound to the value of an expression, visible to the bindings and rules after it. */
+export interface Binding {
+  name: string;
+  value: Feel;
+}
+
+/**
+ * Rules over a list ("every hub", "any practice"): for each item in turn, the group's bindings are
+ * evaluated and its rules tried in order; the first hit, in item order, is the group's hit.
+ */
+export interface RuleGroup {
+  /** Tried once before the items: when false or null the group is skipped (saves a pass over a long list). */
+  when?: Feel;
+  forEach: { list: Feel; as: string; index: string };
+  let?: readonly Binding[];
+  rules: readonly TableRule[];
+}
+
+/**
+ * Rules checked in order; the first that hits gives the outcome (DMN's "first" hit policy). When
+ * none hits the criterion passes.
+ */
+export interface DecisionTable {
+  /**
+   * Fixed lists and lookups the rules share (the key dates in order, the High Impact Changes), as
+   * plain JSON bound to a name: data, so never evaluated.
+   */
+  constants?: Readonly<Record<string, JsonValue>>;
+  let?: readonly Binding[];
+  rules: readonly (TableRule | RuleGroup)[];
+}
+
+interface CriterionRowBase {
+  id: string;
+  domain: CriterionDomain;
+  title: string;
+  /** The rule in plain English, as shown to leads and reviewers. */
+  rule: string;
+  source: string;
+  appliesTo: AppliesTo;
+  severity: Severity;
+  /** Every field the criterion may point at; `[]` stands for any row of a list. */
+  fieldPaths: readonly string[];
+}
+
+export interface AutomaticCriterionRow extends CriterionRowBase {
+  kind: "automatic";
+  table: DecisionTable;
+}
+
+/** A key line of enquiry: reviewers rate it; it has no table. */
+export interface JudgementCriterionRow extends CriterionRowBase {
+  kind: "judgement";
+}
+
+export type CriterionRow = AutomaticCriterionRow | JudgementCriterionRow;
+
+export function isRuleGroup(entry: TableRule | RuleGroup): entry is RuleGroup {
+  return "forEach" in entry;
+}
