@@ -3,10 +3,10 @@
 //
 // 1. builds the app with the benchmark's two extra pages (NCM_BENCH_ROUTES=1, into build-bench/)
 //    and reads JS per page from that build's manifest;
-// 2. criteria evaluation, the proposal's Word export with 500 practices (bench/export.bench.ts),
-//    and workflow events/s, in this process, on SQLite and PostgreSQL: the
-//    server BENCH_DATABASE_URL or TEST_DATABASE_URL names, or else a throwaway one started for the
-//    run as .ci/run does (bench/postgres.ts);
+// 2. criteria evaluation (the code form, and the data form: bench/criteria-data.bench.ts), the
+//    proposal's Word export with 500 practices (bench/export.bench.ts), and workflow events/s, in
+//    this process, on SQLite and PostgreSQL: the server BENCH_DATABASE_URL or TEST_DATABASE_URL
+//    names, or else a throwaway one started for the run as .ci/run does (bench/postgres.ts);
 // 3. seeds BENCH_SUBMISSIONS (50,000) submissions into a fresh SQLite file (bench/seed.ts), serves
 //    the same build with the bare framework (express + createRequestHandler, bench/bare-server.js)
 //    for its floor, then starts server.js in production mode on it and measures pages with
@@ -25,6 +25,7 @@ import { sweepClockWarnings } from "../app/.server/notifications.ts";
 import { simulateCriteriaImpact } from "../app/.server/criteria-impact.ts";
 import { createDb } from "../db/client.ts";
 import { DEMO_PASSWORD } from "../db/seed/demo.ts";
+import { measureCriteriaData } from "./criteria-data.bench.ts";
 import { measureEvaluation } from "./evaluate.bench.ts";
 import { EXPORT_PRACTICES, measureExport } from "./export.bench.ts";
 import { jsPerPage } from "./js-per-page.ts";
@@ -321,6 +322,19 @@ async function main() {
       "≤ 1,000 µs",
       t.medianMicros <= 1_000,
     );
+  }
+
+  step("criteria as data (FEEL decision tables) against the code form");
+  for (const t of measureCriteriaData().filter((t) => t.form === "data")) {
+    figure(
+      `evaluate.data.${t.set}.median`,
+      `criteria as data, one submission (${t.set}), median`,
+      t.medianMicros,
+      "µs",
+      "≤ 1,000 µs",
+      t.medianMicros <= 1_000,
+    );
+    figure(`evaluate.data.${t.set}.p95`, "  p95", t.p95Micros, "µs");
   }
 
   step(`the proposal as a Word document, ${EXPORT_PRACTICES} practices`);
