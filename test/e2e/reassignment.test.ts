@@ -159,4 +159,17 @@ describe.skipIf(!chromiumPath).each([
     const adminChain = await env.database.selectFrom("audit_event").select("action").where("chain", "=", "admin").execute();
     expect(adminChain.map((e) => e.action)).toContain("DEACTIVATE_USER");
   });
+
+  it("the lead downloads their proposal as a Word document from the task list", async () => {
+    const kent = await actorByEmail("lead.kent@example.nhs.uk");
+    const id = await submitted(kent, { code: "E54000032", name: "Kent and Medway" }, "Sittingbourne MCP");
+    const lead = await signedInAs(env.browser, env.server, "lead.kent@example.nhs.uk", js);
+    await lead.page.goto(`/submissions/${id}`);
+    const [download] = await Promise.all([
+      lead.page.waitForEvent("download"),
+      lead.page.getByRole("link", { name: "Download as a Word document", exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^Sittingbourne MCP \((current draft|version 1)\)\.docx$/);
+    await lead.context.close();
+  });
 });
