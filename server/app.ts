@@ -16,7 +16,7 @@ import { hasSessionCookie } from "../app/.server/session.ts";
 import { requestScope, signedInUserOf } from "../app/.server/request-scope.ts";
 import { db } from "../app/.server/db.ts";
 import { logError, logger } from "../app/.server/log.ts";
-import { holdsMetricsToken, metricsText, observeRequest } from "../app/.server/metrics.ts";
+import { holdsMetricsToken, metricsText, observeRequest, requestStarted } from "../app/.server/metrics.ts";
 import { dialectOf, pingDatabase } from "../db/client.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { startBackgroundWork } from "../app/.server/notifications.ts";
@@ -104,6 +104,7 @@ export function routeLabel(pathname: string): string {
  */
 export function observeRequests(req: express.Request, res: express.Response, next: express.NextFunction) {
   const started = process.hrtime.bigint();
+  requestStarted();
   const requestId = randomUUID();
   res.locals.requestId = requestId;
   res.locals.scope = new Map<string, unknown>();
@@ -311,5 +312,10 @@ app.use((error: unknown, req: express.Request, res: express.Response, _next: exp
     res.destroy();
     return;
   }
-  refuse(res, 500, "Sorry, there is a problem with the service", `Try again later. If you contact the service desk, quote error ID ${errorId}.`);
+  refuse(
+    res,
+    500,
+    "Sorry, there is a problem with the service",
+    `Try again later. If you contact the service desk, quote error ID ${errorId}.`,
+  );
 });

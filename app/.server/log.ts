@@ -58,7 +58,8 @@ const initialLevel = (process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" 
 
 // Synchronous writes, so the last lines before process.exit (a failed start, the end of a drain) are not lost.
 const holder = globalThis as typeof globalThis & { __ncmLogger?: Logger };
-export const logger: Logger = (holder.__ncmLogger ??= createLogger(pino.destination({ fd: 1, sync: true }), initialLevel));
+holder.__ncmLogger ??= createLogger(pino.destination({ fd: 1, sync: true }), initialLevel);
+export const logger: Logger = holder.__ncmLogger;
 
 type Fields = Record<string, unknown>;
 

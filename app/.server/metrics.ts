@@ -29,6 +29,12 @@ function build() {
     registers: [registry],
   });
 
+  const requestsInFlight = new Gauge({
+    name: "http_requests_in_flight",
+    help: "Requests received and not yet answered (a drain on SIGTERM waits for these)",
+    registers: [registry],
+  });
+
   const workflowEvents = new Counter({
     name: "ncm_workflow_events_total",
     help: "Workflow events applied to submissions (committed), by event type",
@@ -77,15 +83,22 @@ function build() {
     },
   });
 
-  return { registry, requestDuration, workflowEvents, state };
+  return { registry, requestDuration, requestsInFlight, workflowEvents, state };
 }
 
 // One set per process, kept on globalThis so the dev server's module reloads do not start counting afresh.
 const holder = globalThis as typeof globalThis & { __ncmMetrics?: ReturnType<typeof build> };
-const metrics = (holder.__ncmMetrics ??= build());
+holder.__ncmMetrics ??= build();
+const metrics = holder.__ncmMetrics;
+
+/** Called as a request arrives (server/app.ts); observeRequest is called when it ends. */
+export function requestStarted(): void {
+  metrics.requestsInFlight.inc();
+}
 
 /** Called once per response (server/app.ts) with the route's label and the time taken. */
 export function observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void {
+  metrics.requestsInFlight.dec();
   metrics.requestDuration.observe({ method: labels.method, route: labels.route, status_code: String(labels.status) }, seconds);
 }
 
