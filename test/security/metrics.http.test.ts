@@ -16,13 +16,19 @@ function workflowEvents(text: string, type: string): number {
 }
 
 describe("/metrics without METRICS_TOKEN set", () => {
-  it("does not exist, whatever is sent", async () => {
+  it("is an unknown address like any other, whatever is sent: sign in first, then 404", async () => {
     // The suites' shared server (test/e2e/global-setup.ts) has no token.
+    const baseUrl = inject("baseUrl");
     for (const authorization of [undefined, "Bearer ", `Bearer ${TOKEN}`]) {
-      const response = await fetch(`${inject("baseUrl")}/metrics`, { headers: authorization ? { authorization } : {} });
-      expect(response.status).toBe(404);
+      const response = await fetch(`${baseUrl}/metrics`, { redirect: "manual", headers: authorization ? { authorization } : {} });
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe("/sign-in?redirectTo=%2Fmetrics");
       expect(await response.text()).not.toContain("process_cpu");
     }
+    const cookie = await signIn(baseUrl, "admin@example.nhs.uk");
+    const signedIn = await fetch(`${baseUrl}/metrics`, { headers: { cookie, authorization: `Bearer ${TOKEN}` } });
+    expect(signedIn.status).toBe(404);
+    expect(await signedIn.text()).not.toContain("process_cpu");
   });
 });
 
