@@ -81,7 +81,11 @@ async function main() {
   const stopBackground = appModule.startBackground();
   let stopping = false;
   const stop = async (signal) => {
-    if (stopping) return;
+    // A second signal (Ctrl+C again) is someone who will not wait: stop now, as before draining existed.
+    if (stopping) {
+      logger.warn({ signal }, "second signal during the drain: exiting at once");
+      process.exit(1);
+    }
     stopping = true;
     const started = Date.now();
     logger.info({ signal, delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs }, "shutting down: readiness now 503");

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import http from "node:http";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { type RunningServer, startServer } from "../e2e/server.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 import { signIn } from "./browser-forms.ts";
@@ -128,8 +129,10 @@ describe.each(databaseKinds)("SIGTERM with a request that outlasts the grace per
   });
 
   it("cuts it at SHUTDOWN_GRACE_MS, closes the database and exits 0", async () => {
-    t = await kind.create({ migrate: false });
-    server = await startServer({ databaseUrl: t.url, env: { METRICS_TOKEN: TOKEN, SHUTDOWN_GRACE_MS: "500" } });
+    // The accounts alone: the demo's submissions would only slow the start.
+    t = await kind.create();
+    await seedDemoAccounts(t.db);
+    server = await startServer({ databaseUrl: t.url, env: { DEMO_SEED: "0", METRICS_TOKEN: TOKEN, SHUTDOWN_GRACE_MS: "500" } });
     const s = server;
     const cookie = await signIn(s.baseUrl, "lead.manchester@example.nhs.uk");
     const post = heldPost(s.baseUrl, "/submissions/new", cookie, { footprintCode: "E54000007", modelType: "MCP", title: "Never finished" });
