@@ -15,6 +15,7 @@ import {
   SqliteDriver,
 } from "kysely";
 import pg from "pg";
+import pino, { type Logger } from "pino";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -42,18 +43,24 @@ export function sqliteFilename(url: string | undefined): string {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
-export function createDb(url: string | undefined = DEFAULT_DATABASE_URL): Db {
+/** The PostgreSQL pool behind a handle made by createDb, for its figures (/metrics); none on SQLite. */
+const pools = new WeakMap<Db, pg.Pool>();
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
+/** `logger`: where a dropped idle PostgreSQL connection is reported; the app passes its own (app/.server/log.ts). */
+export function createDb(url: string | undefined = DEFAULT_DATABASE_URL, options: { logger?: Pick<Logger, "warn"> } = {}): Db {
   if (databaseKind(url) === "postgres") {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const logger = options.logger ?? pino();
     // An idle connection that the server drops (restart, failover, admin shutdown) must not crash
     // the process: pg discards it and the next query opens a fresh one.
-    pool.on("error", (error) => {
-      process.stderr.write(
-        `${JSON.stringify({ level: "warn", at: new Date().toISOString(), message: "idle PostgreSQL connection closed", error: error.message })}\n`,
-      );
-    });
+    pool.on("error", (error) => logger.warn({ err: error }, "idle PostgreSQL connection closed"));
     pool.on("connect", sendPreparedByName);
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
+    return db;
   }
   const filename = sqliteFilename(url);
   if (filename !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });

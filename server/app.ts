@@ -1,18 +1,23 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createRequestHandler } from "@react-router/express";
 import express from "express";
-import "react-router";
+import { matchRoutes, type RouteObject } from "react-router";
 import * as build from "virtual:react-router/server-build";
 
 /** The React Router build this host serves, for the benchmark's bare-framework floor (bench/bare-server.js). */
 export { build };
+/** The service's logger, for server.js (its start-up line, its shutdown). */
+export { logger } from "../app/.server/log.ts";
 import { countReferenceData } from "../db/reference.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.ts";
 import { CLIENT_IP_HEADER } from "../app/.server/auth.ts";
 import { hasSessionCookie } from "../app/.server/session.ts";
-import { requestScope } from "../app/.server/request-scope.ts";
+import { requestScope, signedInUserOf } from "../app/.server/request-scope.ts";
 import { db } from "../app/.server/db.ts";
+import { logError, logger } from "../app/.server/log.ts";
+import { holdsMetricsToken, metricsText, observeRequest, requestStarted } from "../app/.server/metrics.ts";
+import { dialectOf, pingDatabase } from "../db/client.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
 import { startBackgroundWork } from "../app/.server/notifications.ts";
 import { env } from "../app/.server/env.ts";
@@ -33,6 +38,7 @@ declare module "react-router" {
  */
 export async function prepare() {
   const config = env();
+  logger.level = config.logLevel;
   applyBankHolidayChanges(config.bankHolidayChanges);
   const database = db();
   const applied = await migrateToLatest(database);
@@ -53,6 +59,80 @@ export async function prepare() {
 /** Retries unsent email and raises national-clock warnings, once a minute, in every instance. */
 export function startBackground(): () => void {
   return startBackgroundWork(db());
+}
+
+// Kept on globalThis: `npm run dev` loads this module afresh after an edit, and the drain must
+// still be seen by the copy that answers readiness.
+const lifecycle = globalThis as typeof globalThis & { __ncmDraining?: boolean };
+
+/** From SIGTERM on (server.js): readiness answers 503 and every response closes its connection. */
+export function beginDraining(): void {
+  lifecycle.__ncmDraining = true;
+}
+
+/** Closes the database last, once no request or background work can use it (server.js). */
+export async function closeDatabase(): Promise<void> {
+  await db().destroy();
+}
+
+/**
+ * The label a request is counted and logged under: the React Router route that answers the
+ * address (its id, such as "routes/submission-section"), never the address itself, whose ids would
+ * make a new time series per submission. Data requests (/x.data) count as their page.
+ */
+function routeTree(parentId?: string): RouteObject[] {
+  return Object.values(build.routes)
+    .filter((r) => r!.parentId === parentId)
+    .map((r) =>
+      r!.index
+        ? { id: r!.id, index: true, path: r!.path, caseSensitive: r!.caseSensitive }
+        : { id: r!.id, path: r!.path, caseSensitive: r!.caseSensitive, children: routeTree(r!.id) },
+    );
+}
+const routes = routeTree();
+
+export function routeLabel(pathname: string): string {
+  const page = pathname === "/_root.data" ? "/" : pathname.replace(/\.data$/, "");
+  return matchRoutes(routes, page)?.at(-1)?.route.id ?? "unmatched";
+}
+
+/**
+ * Mounted first (server.js), so that every request, static files included, gets an id, one
+ * access log line and a place in the request-duration histogram. The line has the path without
+ * its query (search terms and return addresses may name people) and the signed-in user's id when
+ * a loader looked the session up; headers and bodies are never logged.
+ */
+export function observeRequests(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const started = process.hrtime.bigint();
+  requestStarted();
+  const requestId = randomUUID();
+  res.locals.requestId = requestId;
+  res.locals.scope = new Map<string, unknown>();
+  res.setHeader("X-Request-Id", requestId);
+  // Keep-alive clients must reconnect (to another instance) rather than reuse a connection that is closing.
+  if (lifecycle.__ncmDraining) res.setHeader("Connection", "close");
+  const path = req.path;
+  res.once("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = (res.locals.route as string | undefined) ?? routeLabel(path);
+    const status = res.statusCode;
+    observeRequest({ method: req.method, route, status }, seconds);
+    logger.info(
+      {
+        requestId,
+        method: req.method,
+        path,
+        route,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        userId: signedInUserOf(res.locals.scope as Map<string, unknown>),
+        ...(status >= 500 ? { errorId: requestId } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      },
+      "request",
+    );
+  });
+  next();
 }
 
 export function contentSecurityPolicy(nonce: string, options: { production: boolean }): string {
@@ -85,9 +165,11 @@ app.use((req, res, next) => {
   const ip = (config.trustProxy ? req.ip : req.socket.remoteAddress) ?? "unknown";
   req.headers[CLIENT_IP_HEADER] = ip;
 
-  const requestId = randomUUID();
-  res.locals.requestId = requestId;
-  res.setHeader("X-Request-Id", requestId);
+  // server.js gives every request its id first (observeRequests); the bench mounts this app alone.
+  if (res.locals.requestId === undefined) {
+    res.locals.requestId = randomUUID();
+    res.setHeader("X-Request-Id", res.locals.requestId);
+  }
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
   res.setHeader("X-Frame-Options", "DENY");
@@ -175,4 +257,65 @@ const handleWithReactRouter = createRequestHandler({
   build,
   getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string, cspNonce: res.locals.cspNonce as string }),
 });
-app.use((req, res, next) => requestScope.run(new Map(), () => handleWithReactRouter(req, res, next)));
+
+/**
+ * A load balancer's readiness probe: 503 from SIGTERM on, so it sends no new work while this
+ * instance drains, and whenever the database does not answer. /healthz is the liveness probe.
+ */
+app.get("/health/ready", async (_req, res) => {
+  res.locals.route = "health/ready";
+  if (lifecycle.__ncmDraining) {
+    res.status(503).json({ status: "draining" });
+    return;
+  }
+  const database = db();
+  try {
+    await pingDatabase(database);
+    res.json({ status: "ready", database: { engine: dialectOf(database), reachable: true } });
+  } catch (error) {
+    logError("readiness check: database unreachable", { error });
+    res.status(503).json({ status: "unavailable", database: { engine: dialectOf(database), reachable: false } });
+  }
+});
+
+/**
+ * Prometheus figures, for whoever holds METRICS_TOKEN as a bearer token. Without the setting the
+ * address does not exist (404 from the not-found page below).
+ */
+app.get("/metrics", async (req, res, next) => {
+  const token = env().metricsToken;
+  if (token === undefined) {
+    next();
+    return;
+  }
+  res.locals.route = "metrics";
+  if (!holdsMetricsToken(req.get("authorization"), token)) {
+    res.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').type("text").send("A valid metrics token is required.\n");
+    return;
+  }
+  const { contentType, body } = await metricsText();
+  res.type(contentType).send(body);
+});
+
+app.use((req, res, next) =>
+  requestScope.run((res.locals.scope as Map<string, unknown> | undefined) ?? new Map(), () => handleWithReactRouter(req, res, next)),
+);
+
+/**
+ * A failure outside React Router's own error handling (which logs and renders the friendly page
+ * itself): logged under the request's id, which the page shows for the service desk.
+ */
+app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const errorId = res.locals.requestId as string;
+  logError("unexpected error", { errorId, method: req.method, path: req.path, error });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  refuse(
+    res,
+    500,
+    "Sorry, there is a problem with the service",
+    `Try again later. If you contact the service desk, quote error ID ${errorId}.`,
+  );
+});

@@ -27,6 +27,7 @@ import { type EvaluationSummary, evaluate, failingCriteria, summarise } from "..
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
 import { checkpointToJudge, STATES } from "../../workflows/states.ts";
 import { env } from "./env.ts";
+import { countWorkflowEvent } from "./metrics.ts";
 import { deliverSoon, eventNotices } from "./notifications.ts";
 import { referenceForCriteria } from "./reference.ts";
 
@@ -136,6 +137,7 @@ export async function startSubmission(
     );
     await trx.insertInto("audit_event").values(first).execute();
   });
+  countWorkflowEvent("CREATE");
   return { ok: true, id };
 }
 
@@ -332,6 +334,7 @@ export async function applyEvent(
     });
 
     if (!written) return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
+    countWorkflowEvent(event.type);
     deliverSoon(db);
     return { ok: true, state: toState, version: row.version + 1, versionNumber, auditHash: audit.hash };
   } finally {

@@ -29,6 +29,13 @@ const EnvSchema = z
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     SMTP_URL: z.string().optional(),
     UPLOADS_DIR: z.string().min(1).default("data/uploads"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Unset: /metrics answers 404, as for any unknown address.
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 32)").optional(),
+    // After SIGTERM: how long readiness answers 503 while new connections are still taken (for a
+    // load balancer to notice), then how long requests in flight get to finish.
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     // Bank holidays announced after this release, e.g. {"added":["2031-06-09"],"moved":[{"from":"2031-05-05","to":"2031-05-09"}]}.
     BANK_HOLIDAY_CHANGES: z
       .string()
@@ -71,6 +78,13 @@ export interface Env {
   smtpUrl: string | undefined;
   /** Where uploaded evidence is kept, by content hash; shared storage when several instances run. */
   uploadsDir: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** The bearer token /metrics requires; without one, /metrics is not served. */
+  metricsToken: string | undefined;
+  /** After SIGTERM, how long readiness answers 503 before the listener closes. */
+  shutdownDelayMs: number;
+  /** After the listener closes, how long requests in flight get before their connections are cut. */
+  shutdownGraceMs: number;
   /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
   bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
 }
@@ -109,6 +123,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     uploadsDir: e.UPLOADS_DIR,
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
   };
 }

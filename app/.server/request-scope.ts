@@ -19,3 +19,15 @@ export function oncePerRequest<T>(key: string, work: () => Promise<T>): Promise<
   }
   return promise;
 }
+
+const SIGNED_IN_USER = "signed-in user id";
+
+/** Remembers who the request's session belongs to, for its access log line (server/app.ts). */
+export function noteSignedInUser(userId: string): void {
+  requestScope.getStore()?.set(SIGNED_IN_USER, userId);
+}
+
+/** The signed-in user's id, once a loader or action has looked the session up; never their email. */
+export function signedInUserOf(scope: Map<string, unknown> | undefined): string | undefined {
+  return scope?.get(SIGNED_IN_USER) as string | undefined;
+}

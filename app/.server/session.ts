@@ -4,7 +4,7 @@ import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import { auth, CLIENT_IP_HEADER } from "./auth.ts";
 import { db } from "./db.ts";
 import { env } from "./env.ts";
-import { oncePerRequest } from "./request-scope.ts";
+import { noteSignedInUser, oncePerRequest } from "./request-scope.ts";
 
 export type CurrentUser = UserProfile;
 
@@ -16,7 +16,11 @@ export type CurrentUser = UserProfile;
 function sessionOf(request: Request) {
   const cookie = request.headers.get("cookie");
   if (!hasSessionCookie(cookie)) return Promise.resolve(null);
-  return oncePerRequest(`session ${cookie}`, () => auth().api.getSession({ headers: request.headers }));
+  return oncePerRequest(`session ${cookie}`, async () => {
+    const session = await auth().api.getSession({ headers: request.headers });
+    if (session) noteSignedInUser(session.user.id);
+    return session;
+  });
 }
 
 /** better-auth's session cookie, with or without the `__Secure-` prefix it adds on https. */

@@ -16,6 +16,10 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** kill -9: no shutdown handlers run. Waits for the exit; the database is left as the crash left it. */
   kill(): Promise<void>;
+  /** Sends a signal and returns at once (the temp folder stays until stop()). */
+  signal(name: NodeJS.Signals): void;
+  /** How the process ended, once it has. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface ServerOptions {
@@ -78,7 +82,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
 
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -116,5 +122,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
+    signal(name) {
+      child.kill(name);
+    },
+    exited,
   };
 }
