@@ -98,7 +98,10 @@ app.use((req, res, next) => {
   // injected <script> or onerror= cannot run. Styles stay 'unsafe-inline' for a few style="" attributes.
   const cspNonce = randomBytes(16).toString("base64");
   res.locals.cspNonce = cspNonce;
-  res.setHeader("Content-Security-Policy", contentSecurityPolicy(cspNonce, { production: config.production, formTargets: config.sso ? [new URL(config.sso.issuer).origin] : [] }));
+  res.setHeader(
+    "Content-Security-Policy",
+    contentSecurityPolicy(cspNonce, { production: config.production, formTargets: config.sso ? [new URL(config.sso.issuer).origin] : [] }),
+  );
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
   // Pages show people's submissions, reviews and accounts: no browser or proxy keeps a copy. Routes

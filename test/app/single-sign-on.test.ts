@@ -35,7 +35,9 @@ describe("what the sign-in page says when single sign-on comes back refused", ()
     expect(ssoMessage(SSO_REFUSED.domain, { allowedDomains: ["nhs.net", "nhs.uk"], providerName: "NHSmail" })).toContain(
       "an email address ending @nhs.net or @nhs.uk",
     );
-    expect(ssoMessage(SSO_REFUSED.unverified, { ...sso, providerName: "NHS login" })).toMatch(/^NHS login has not confirmed your email address/);
+    expect(ssoMessage(SSO_REFUSED.unverified, { ...sso, providerName: "NHS login" })).toMatch(
+      /^NHS login has not confirmed your email address/,
+    );
     expect(ssoMessage(SSO_REFUSED.deactivated, sso)).toContain("has been deactivated");
   });
 

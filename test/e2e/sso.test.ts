@@ -102,7 +102,8 @@ describe.skipIf(!chromiumPath)("signing in with NHSmail (OpenID Connect)", () =>
     provider.use(async (ctx, next) => {
       await next();
       const body = ctx.body as { id_token?: string } | undefined;
-      if (tokenAudience && ctx.path === "/token" && body?.id_token) ctx.body = { ...body, id_token: withAudience(body.id_token, tokenAudience) };
+      if (tokenAudience && ctx.path === "/token" && body?.id_token)
+        ctx.body = { ...body, id_token: withAudience(body.id_token, tokenAudience) };
     });
     handle = provider.callback();
 
@@ -166,7 +167,11 @@ describe.skipIf(!chromiumPath)("signing in with NHSmail (OpenID Connect)", () =>
     expect(users).toEqual([{ id: expect.any(String), role: "reviewer", name: "Sam Reviewer" }]);
     const accounts = await database.selectFrom("account").select(["providerId", "accountId"]).where("userId", "=", users[0]!.id).execute();
     expect(accounts).toContainEqual({ providerId: "oidc", accountId: "sam.reviewer" });
-    const linked = await database.selectFrom("audit_event").select(["actor_id", "payload"]).where("action", "=", "LINK_SINGLE_SIGN_ON").execute();
+    const linked = await database
+      .selectFrom("audit_event")
+      .select(["actor_id", "payload"])
+      .where("action", "=", "LINK_SINGLE_SIGN_ON")
+      .execute();
     expect(linked).toHaveLength(1);
     expect(linked[0]!.actor_id).toBe(users[0]!.id);
     expect(JSON.parse(linked[0]!.payload)).toMatchObject({ provider: "NHSmail", issuer, subject: "sam.reviewer" });
