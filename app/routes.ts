@@ -11,6 +11,7 @@ export default [
   ...benchRoutes,
   index("routes/home.tsx"),
   route("sign-in", "routes/sign-in.tsx"),
+  route("sign-in/oidc", "routes/sign-in-oidc.ts"),
   route("sign-out", "routes/sign-out.tsx"),
   route("healthz", "routes/healthz.ts"),
   route("api/auth/*", "routes/api.auth.ts"),

@@ -93,6 +93,8 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
       return `Sent a new invitation to ${String(payload.email ?? "a user")}`;
     case "SET_PASSWORD":
       return "Set their password from an invitation link";
+    case "LINK_SINGLE_SIGN_ON":
+      return `Signed in with ${String(payload.provider ?? "single sign-on")} for the first time, which linked it to their account`;
     case "CHANGE_ROLE":
       return `Changed a role${payload.from && payload.to ? ` from ${String(payload.from)} to ${String(payload.to)}` : ""}`;
     case "CHANGE_FOOTPRINTS":

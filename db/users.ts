@@ -220,9 +220,10 @@ export async function insertInvitedUser(trx: Trx, input: { email: string; name: 
 
 export type AccountStatus = "active" | "invited" | "deactivated";
 
-function accountStatus(row: { deactivatedAt: string | null; password: string | null }): AccountStatus {
+/** Active once the person can sign in: a password set, or an identity provider (single sign-on) linked. */
+function accountStatus(row: { deactivatedAt: string | null; password: string | null; providerLinked: unknown }): AccountStatus {
   if (row.deactivatedAt) return "deactivated";
-  return row.password ? "active" : "invited";
+  return row.password || Number(row.providerLinked) > 0 ? "active" : "invited";
 }
 
 function userAdminQuery(db: Db) {
@@ -241,6 +242,13 @@ function userAdminQuery(db: Db) {
       "user_status.deactivated_by as deactivatedBy",
       "user_status.deactivation_reason as deactivationReason",
       "user_status.last_sign_in_at as lastSignInAt",
+      (eb) =>
+        eb
+          .selectFrom("account as linked")
+          .select((inner) => inner.fn.countAll().as("n"))
+          .whereRef("linked.userId", "=", "user.id")
+          .where("linked.providerId", "<>", "credential")
+          .as("providerLinked"),
     ]);
 }
 

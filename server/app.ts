@@ -135,7 +135,7 @@ export function observeRequests(req: express.Request, res: express.Response, nex
   next();
 }
 
-export function contentSecurityPolicy(nonce: string, options: { production: boolean }): string {
+export function contentSecurityPolicy(nonce: string, options: { production: boolean; formTargets?: string[] }): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -145,7 +145,9 @@ export function contentSecurityPolicy(nonce: string, options: { production: bool
     options.production ? "connect-src 'self'" : "connect-src 'self' ws:",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // Chromium applies form-action to where a form's answer redirects too: "Sign in with NHSmail"
+    // posts here and is redirected to the identity provider.
+    ["form-action 'self'", ...(options.formTargets ?? [])].join(" "),
     "frame-ancestors 'none'",
   ].join("; ");
 }
@@ -178,7 +180,10 @@ app.use((req, res, next) => {
   // injected <script> or onerror= cannot run. Styles stay 'unsafe-inline' for a few style="" attributes.
   const cspNonce = randomBytes(16).toString("base64");
   res.locals.cspNonce = cspNonce;
-  res.setHeader("Content-Security-Policy", contentSecurityPolicy(cspNonce, { production: config.production }));
+  res.setHeader(
+    "Content-Security-Policy",
+    contentSecurityPolicy(cspNonce, { production: config.production, formTargets: config.sso ? [new URL(config.sso.issuer).origin] : [] }),
+  );
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 
   // Pages show people's submissions, reviews and accounts: no browser or proxy keeps a copy. Routes

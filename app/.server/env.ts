@@ -6,6 +6,8 @@ import { DEFAULT_DATABASE_URL, databaseKind, sqliteFilename } from "../../db/cli
 
 const flag = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]).transform((v) => ["1", "true", "yes", "on"].includes(v));
 
+const SSO_REQUIRED = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ALLOWED_DOMAINS"] as const;
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,8 +56,46 @@ const EnvSchema = z
         }),
       )
       .optional(),
+    // Single sign-on through an OpenID Connect provider (NHSmail is Microsoft Entra ID): all of
+    // these, or none of them for email and password only.
+    OIDC_ISSUER: z
+      .url()
+      .refine(
+        (url) => url.startsWith("https://") || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(url),
+        "must be an https:// address (http:// only for a provider on this machine)",
+      )
+      .optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    OIDC_ALLOWED_DOMAINS: z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((domain) => domain.trim().toLowerCase().replace(/^@/, ""))
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be email domains separated by commas, like nhs.net"))
+          .min(1, "must name at least one email domain, like nhs.net"),
+      )
+      .optional(),
+    OIDC_PROVIDER_NAME: z.string().max(40).optional(),
   })
   .superRefine((env, ctx) => {
+    const sso = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET, env.OIDC_ALLOWED_DOMAINS, env.OIDC_PROVIDER_NAME];
+    if (sso.some((value) => value !== undefined)) {
+      for (const name of SSO_REQUIRED) {
+        if (env[name] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `is required for single sign-on (set all of ${SSO_REQUIRED.join(", ")}, or none of them to sign in with email and password only)`,
+          });
+        }
+      }
+    }
     if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -87,6 +127,19 @@ export interface Env {
   shutdownGraceMs: number;
   /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
   bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
+  /** Single sign-on, when configured; undefined means email and password only. */
+  sso: SsoConfig | undefined;
+}
+
+export interface SsoConfig {
+  /** The provider's issuer; its discovery document is at `${issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Lower-case email domains a person may sign in from, e.g. ["nhs.net"]. */
+  allowedDomains: string[];
+  /** What people call the provider, on the button and in messages: "Sign in with NHSmail". */
+  providerName: string;
 }
 
 export class EnvError extends Error {}
@@ -128,6 +181,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
+    sso:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_ALLOWED_DOMAINS
+        ? {
+            issuer: e.OIDC_ISSUER.replace(/\/$/, ""),
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            allowedDomains: e.OIDC_ALLOWED_DOMAINS,
+            providerName: e.OIDC_PROVIDER_NAME ?? "NHSmail",
+          }
+        : undefined,
   };
 }
 

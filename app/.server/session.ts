@@ -4,6 +4,8 @@ import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import { auth, CLIENT_IP_HEADER } from "./auth.ts";
 import { db } from "./db.ts";
 import { env } from "./env.ts";
+import { logError } from "./log.ts";
+import { SSO_PROVIDER_ID } from "./single-sign-on.ts";
 import { noteSignedInUser, oncePerRequest } from "./request-scope.ts";
 
 export type CurrentUser = UserProfile;
@@ -118,6 +120,45 @@ export async function signIn(request: Request, credentials: { email: string; pas
     return { ok: false, reason: "throttled", retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : 60 };
   }
   return { ok: false, reason: "invalid" };
+}
+
+export type SingleSignOnStart = { ok: true; url: string; setCookies: string[] } | { ok: false; reason: "throttled" | "unavailable" };
+
+/**
+ * Starts signing in with the identity provider: better-auth keeps the flow's state (PKCE verifier,
+ * nonce, where to go after) and answers with the provider's address and the cookie that ties the
+ * provider's answer to this browser. Through better-auth's own HTTP handler, as signIn is, so its
+ * per-client rate limit applies (each start stores a row). Afterwards, or if anything refuses the
+ * person, better-auth sends them to `redirectTo` or back to the sign-in page with `?error=`.
+ */
+export async function startSingleSignOn(request: Request, redirectTo: string): Promise<SingleSignOnStart> {
+  const { baseUrl } = env();
+  const headers = new Headers({ "content-type": "application/json", origin: baseUrl });
+  const clientIp = request.headers.get(CLIENT_IP_HEADER);
+  if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
+  const userAgent = request.headers.get("user-agent");
+  if (userAgent) headers.set("user-agent", userAgent);
+
+  const response = await auth().handler(
+    new Request(`${baseUrl}/api/auth/sign-in/social`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        provider: SSO_PROVIDER_ID,
+        callbackURL: redirectTo,
+        errorCallbackURL: `/sign-in?${new URLSearchParams({ redirectTo })}`,
+        disableRedirect: true,
+      }),
+    }),
+  );
+  if (response.status === 429) return { ok: false, reason: "throttled" };
+  const body = (await response.json().catch(() => null)) as { url?: unknown } | null;
+  if (!response.ok || typeof body?.url !== "string") {
+    // Typically the provider's discovery document could not be fetched (better-auth retries it on the next start).
+    logError("could not start single sign-on", { status: response.status, body });
+    return { ok: false, reason: "unavailable" };
+  }
+  return { ok: true, url: body.url, setCookies: response.headers.getSetCookie() };
 }
 
 /** Ends the session in the database and returns the cookies that clear it in the browser. */

@@ -196,7 +196,10 @@ export async function resendInvitation(
   if (user.status === "deactivated")
     return { ok: false, reason: "The account is deactivated. Reactivate it before sending a new invitation." };
   if (user.status === "active")
-    return { ok: false, reason: `${user.name} has already set a password, so there is no invitation to send again.` };
+    return {
+      ok: false,
+      reason: `${user.name} can already sign in (with a password or single sign-on), so there is no invitation to send again.`,
+    };
   const at = (options.now ?? new Date()).toISOString();
   const baseUrl = options.baseUrl ?? env().baseUrl;
   const sent = await inAuditedTransaction(database, async (trx) => {

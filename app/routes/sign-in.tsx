@@ -7,12 +7,23 @@ import type { Route } from "./+types/sign-in";
 import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { TextInput } from "../components/form/TextInput.tsx";
 import { getUser, safeRedirectTo, signIn } from "../.server/session.ts";
+import { env } from "../.server/env.ts";
+import { ssoMessage } from "../.server/single-sign-on.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirectTo(url.searchParams.get("redirectTo") ?? "/");
   if (await getUser(request)) throw redirect(redirectTo);
-  return { redirectTo, signedOut: url.searchParams.has("signedOut"), passwordSet: url.searchParams.has("passwordSet") };
+  const { sso } = env();
+  // A sign-in with the identity provider that was refused comes back here with better-auth's or
+  // our own code (never shown as such: only our words for it, so a crafted link cannot put text on the page).
+  const error = url.searchParams.get("error");
+  return {
+    redirectTo,
+    signedOut: url.searchParams.has("signedOut"),
+    passwordSet: url.searchParams.has("passwordSet"),
+    sso: sso ? { providerName: sso.providerName, error: error ? ssoMessage(error.slice(0, 100), sso) : null } : null,
+  };
 }
 
 const SignInSchema = z.object({
@@ -51,6 +62,8 @@ export async function action({ request }: Route.ActionArgs) {
   return redirect(safeRedirectTo(submission.value.redirectTo), { headers });
 }
 
+const SSO_BUTTON_ID = "sign-in-with-provider";
+
 export default function SignIn({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -62,6 +75,7 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
   });
 
   const summary = [
+    ...(loaderData.sso?.error && !actionData ? [{ fieldId: SSO_BUTTON_ID, message: loaderData.sso.error }] : []),
     ...(form.errors ?? []).map((message) => ({ fieldId: fields.email.id, message })),
     ...(fields.email.errors ?? []).map((message) => ({ fieldId: fields.email.id, message })),
     ...(fields.password.errors ?? []).map((message) => ({ fieldId: fields.password.id, message })),
@@ -103,6 +117,23 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
             Sign in
           </button>
         </Form>
+        {loaderData.sso ? (
+          <>
+            <h2 className="nhsuk-heading-m">Sign in with {loaderData.sso.providerName}</h2>
+            <p>
+              If your programme administrator invited you using your {loaderData.sso.providerName} email address, you can sign in with your{" "}
+              {loaderData.sso.providerName} account instead.
+            </p>
+            {/* A plain form, not React Router's: the answer is a redirect to the identity provider, a
+                whole-page navigation with JavaScript on or off. */}
+            <form method="post" action="/sign-in/oidc">
+              <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
+              <button id={SSO_BUTTON_ID} className="nhsuk-button nhsuk-button--secondary" type="submit" data-module="nhsuk-button">
+                Sign in with {loaderData.sso.providerName}
+              </button>
+            </form>
+          </>
+        ) : null}
       </div>
     </div>
   );

@@ -46,4 +46,59 @@ describe("configuration checked at start-up", () => {
   it("names the problem with a DATABASE_URL it cannot use", () => {
     expect(() => loadEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must start with file:/);
   });
+
+  describe("single sign-on", () => {
+    const sso = {
+      OIDC_ISSUER: "https://login.microsoftonline.com/tenant-id/v2.0/",
+      OIDC_CLIENT_ID: "ncm-assure",
+      OIDC_CLIENT_SECRET: "client-secret",
+      OIDC_ALLOWED_DOMAINS: " nhs.net, @NHS.UK ,",
+    };
+
+    it("is off when none of its settings is given", () => {
+      expect(loadEnv({ DATABASE_URL: tmp() }).sso).toBeUndefined();
+      expect(loadEnv({ DATABASE_URL: tmp(), OIDC_ISSUER: "", OIDC_CLIENT_ID: "" }).sso).toBeUndefined();
+    });
+
+    it("reads a complete configuration, with NHSmail as the provider's name unless another is given", () => {
+      expect(loadEnv({ DATABASE_URL: tmp(), ...sso }).sso).toEqual({
+        issuer: "https://login.microsoftonline.com/tenant-id/v2.0",
+        clientId: "ncm-assure",
+        clientSecret: "client-secret",
+        allowedDomains: ["nhs.net", "nhs.uk"],
+        providerName: "NHSmail",
+      });
+      expect(loadEnv({ DATABASE_URL: tmp(), ...sso, OIDC_PROVIDER_NAME: "NHS login" }).sso?.providerName).toBe("NHS login");
+    });
+
+    it.each(["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ALLOWED_DOMAINS"] as const)(
+      "refuses to start with %s missing from an otherwise complete configuration, and names it",
+      (missing) => {
+        const partial = { DATABASE_URL: tmp(), ...sso, [missing]: undefined };
+        expect(() => loadEnv(partial)).toThrow(EnvError);
+        expect(() => loadEnv(partial)).toThrow(new RegExp(`${missing} is required for single sign-on`));
+      },
+    );
+
+    it("refuses the provider's name alone, which would leave single sign-on silently off", () => {
+      expect(() => loadEnv({ DATABASE_URL: tmp(), OIDC_PROVIDER_NAME: "NHSmail" })).toThrow(/OIDC_ISSUER is required for single sign-on/);
+    });
+
+    it("refuses an issuer over plain http unless it is on this machine", () => {
+      expect(() => loadEnv({ DATABASE_URL: tmp(), ...sso, OIDC_ISSUER: "http://login.example.nhs.uk" })).toThrow(
+        /OIDC_ISSUER must be an https/,
+      );
+      expect(loadEnv({ DATABASE_URL: tmp(), ...sso, OIDC_ISSUER: "http://127.0.0.1:4000" }).sso?.issuer).toBe("http://127.0.0.1:4000");
+      expect(() => loadEnv({ DATABASE_URL: tmp(), ...sso, OIDC_ISSUER: "not a url" })).toThrow(/OIDC_ISSUER/);
+    });
+
+    it("refuses allowed domains that are not domains", () => {
+      expect(() => loadEnv({ DATABASE_URL: tmp(), ...sso, OIDC_ALLOWED_DOMAINS: "nhs.net, everyone" })).toThrow(
+        /OIDC_ALLOWED_DOMAINS.* must be email domains separated by commas/,
+      );
+      expect(() => loadEnv({ DATABASE_URL: tmp(), ...sso, OIDC_ALLOWED_DOMAINS: " , " })).toThrow(
+        /OIDC_ALLOWED_DOMAINS must name at least one/,
+      );
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } fro
 const PUBLIC: Record<string, string> = {
   "root.tsx": "the layout shows the header to everyone; it reveals only the signed-in user's own name",
   "routes/sign-in.tsx": "the way in",
+  "routes/sign-in-oidc.ts": "the way in through single sign-on: starts the identity provider's sign-in",
   "routes/healthz.ts": "load balancer probe; reports only whether the database answers",
   "routes/api.auth.ts": "better-auth's own API, which checks sessions and origins itself",
   "routes/set-password.tsx": "reached from a one-time invitation link by someone who has no password yet",

@@ -14,6 +14,7 @@ import {
 } from "../../app/.server/users.ts";
 import { ADMIN_CHAIN, verifyAuditChains } from "../../db/audit.ts";
 import { DEMO_PASSWORD, seedDemoAccounts } from "../../db/seed/demo.ts";
+import { dialectOf } from "../../db/client.ts";
 import { findUserForAdmin, findUserProfile, listUsersForAdmin } from "../../db/users.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
@@ -79,6 +80,36 @@ describe.each(databaseKinds)("user administration on $engine", (kind) => {
     expect(plan.toBeCreated).toEqual([]);
     expect(plan.toBeAdded).toEqual([]);
     expect(plan.toBeAddedIndexes).toEqual([]);
+  });
+
+  it("counts an invited account linked to single sign-on as active, with no invitation to send again", async () => {
+    const outcome = await invite("linked.by.sso@example.nhs.uk");
+    const now = new Date();
+    // The row better-auth writes when it links the identity provider's `sub` (test/e2e/sso.test.ts does it for real).
+    await t.db
+      .insertInto("account")
+      .values({
+        id: `oidc-${outcome.userId}`,
+        accountId: "subject-at-the-provider",
+        providerId: "oidc",
+        userId: outcome.userId,
+        accessToken: null,
+        refreshToken: null,
+        idToken: null,
+        accessTokenExpiresAt: null,
+        refreshTokenExpiresAt: null,
+        scope: null,
+        password: null,
+        createdAt: dialectOf(t.db) === "sqlite" ? now.toISOString() : now,
+        updatedAt: dialectOf(t.db) === "sqlite" ? now.toISOString() : now,
+      })
+      .execute();
+    expect((await findUserForAdmin(t.db, outcome.userId))!.status).toBe("active");
+    expect((await listUsersForAdmin(t.db)).find((u) => u.id === outcome.userId)).toMatchObject({ status: "active" });
+    expect(await resendInvitation(t.db, admin, outcome.userId, { baseUrl: BASE })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("can already sign in"),
+    });
   });
 
   it("invites: an account with no usable password, a hashed one-time link, an email, and an audit entry without the token", async () => {

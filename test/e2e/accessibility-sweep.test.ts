@@ -233,6 +233,7 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
 const EXEMPT: Record<string, string> = {
   healthz: "a JSON probe for the load balancer, not a page",
   "api/auth/*": "better-auth's JSON API; its sign-in is reached through the sign-in page",
+  "sign-in/oidc": "starts single sign-on: a redirect to the identity provider, not a page (its button is on the sign-in page)",
   "pipeline.csv": "a CSV download of the pipeline's current view",
   "submissions/:id/evidence/:documentId": "an evidence file's download (PDF, Word or Excel), not a page",
   "submissions/:id/proposal.docx": "the proposal as a Word document, a download; its print view (submissions/:id/proposal) is swept",

@@ -51,7 +51,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Exactly: with single sign-on on, "Sign in with NHSmail" is a button too.
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /**

@@ -95,6 +95,12 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     loader: everyone(),
     action: { ...everyone(), probe: { form: () => ({ email: "nobody@example.nhs.uk", password: "not-the-password" }) } },
   },
+  // Public: starts single sign-on. It is off in this suite, so its action answers 404 to everyone
+  // (test/e2e/sso.test.ts has it on); its loader sends everyone to the sign-in page.
+  "routes/sign-in-oidc.ts": {
+    loader: everyone(),
+    action: { ...row("404", "404", "404", "404", "404", "404", "404"), probe: { form: () => ({ redirectTo: "/" }) } },
+  },
   "routes/sign-out.tsx": { loader: signedIn(), action: { ...signedIn(), probe: { form: () => ({}), freshSession: true } } },
   "routes/healthz.ts": { loader: everyone() },
   // Public: better-auth's own API; it answers sessions, origins and sign-in attempts itself.
