@@ -14,8 +14,9 @@ import { hasSessionCookie } from "../app/.server/session.ts";
 import { requestScope } from "../app/.server/request-scope.ts";
 import { db } from "../app/.server/db.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
-import { startBackgroundWork } from "../app/.server/notifications.ts";
+import { startJobs } from "../app/.server/background.ts";
 import { env } from "../app/.server/env.ts";
+import { logError } from "../app/.server/log.ts";
 import { applyBankHolidayChanges } from "../workflows/clock.ts";
 import { bodyLimitFor } from "../app/.server/forms.ts";
 
@@ -50,9 +51,18 @@ export async function prepare() {
   };
 }
 
-/** Retries unsent email and raises national-clock warnings, once a minute, in every instance. */
-export function startBackground(): () => void {
-  return startBackgroundWork(db());
+/**
+ * Starts this instance's job runner (decision 009): the clock sweep and the outbox once a minute
+ * across all instances, email soon after it is written, impact simulations a batch at a time. The
+ * function returned stops it, resolving when the jobs in hand have finished.
+ */
+export function startBackground(): () => Promise<void> {
+  const started = startJobs();
+  started.catch((error) => logError("background jobs did not start", { error }));
+  return async () => {
+    const stop = await started.catch(() => null);
+    await stop?.();
+  };
 }
 
 export function contentSecurityPolicy(nonce: string, options: { production: boolean }): string {

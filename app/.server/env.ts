@@ -29,6 +29,10 @@ const EnvSchema = z
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     SMTP_URL: z.string().optional(),
     UPLOADS_DIR: z.string().min(1).default("data/uploads"),
+    JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+    JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    SIMULATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    SIMULATION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     // Bank holidays announced after this release, e.g. {"added":["2031-06-09"],"moved":[{"from":"2031-05-05","to":"2031-05-09"}]}.
     BANK_HOLIDAY_CHANGES: z
       .string()
@@ -71,6 +75,10 @@ export interface Env {
   smtpUrl: string | undefined;
   /** Where uploaded evidence is kept, by content hash; shared storage when several instances run. */
   uploadsDir: string;
+  /** How often an idle job worker looks for work, and (PostgreSQL) how often expired jobs are retried, in seconds. */
+  jobs: { pollSeconds: number; maintenanceSeconds: number };
+  /** Live submissions per impact-simulation batch (one job each), and a pause after each (tests only: a run long enough to interrupt). */
+  simulation: { batchSize: number; batchPauseMs: number };
   /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
   bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
 }
@@ -109,6 +117,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     uploadsDir: e.UPLOADS_DIR,
+    jobs: { pollSeconds: e.JOBS_POLL_SECONDS, maintenanceSeconds: e.JOBS_MAINTENANCE_SECONDS },
+    simulation: { batchSize: e.SIMULATION_BATCH_SIZE, batchPauseMs: e.SIMULATION_BATCH_PAUSE_MS },
     bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
   };
 }
