@@ -24,17 +24,25 @@ export function jobs(): Jobs {
 
 /** Declares every queue, its handler and the schedules on `queue` (server start, and the tests' instances). */
 export function declareBackgroundWork(queue: Jobs, database = db()): void {
-  queue.work(CLOCK_SWEEP_JOB, async (job) => {
-    const warned = await sweepClockWarnings(database);
-    // One line per run, with the minute it was for: the two-instance test counts them.
-    logInfo("clock sweep", { jobId: job.id, minute: new Date().toISOString().slice(0, 16), clockWarnings: warned });
-  });
+  queue.work(
+    CLOCK_SWEEP_JOB,
+    async (job) => {
+      const warned = await sweepClockWarnings(database);
+      // One line per run, with the minute it was for: the two-instance test counts them.
+      logInfo("clock sweep", { jobId: job.id, minute: new Date().toISOString().slice(0, 16), clockWarnings: warned });
+    },
+    { singletons: true },
+  );
   queue.schedule(CLOCK_SWEEP_JOB, "* * * * *");
 
-  queue.work(OUTBOX_JOB, async () => {
-    const { sent, failed } = await deliverOutbox(database);
-    if (sent || failed) logInfo("email outbox", { emailsSent: sent, emailsFailed: failed });
-  });
+  queue.work(
+    OUTBOX_JOB,
+    async () => {
+      const { sent, failed } = await deliverOutbox(database);
+      if (sent || failed) logInfo("email outbox", { emailsSent: sent, emailsFailed: failed });
+    },
+    { singletons: true },
+  );
   queue.schedule(OUTBOX_JOB, "* * * * *");
 
   const { batchSize, batchPauseMs } = env().simulation;
@@ -48,7 +56,7 @@ export function declareBackgroundWork(queue: Jobs, database = db()): void {
     },
     // A batch takes well under a second; a job still active after this was on an instance that died,
     // and is tried again (up to five times) from the last completed batch.
-    { expireInSeconds: 30, retryLimit: 5, retryDelay: 1 },
+    { singletons: true, expireInSeconds: 30, retryLimit: 5, retryDelay: 1 },
   );
 }
 

@@ -13,8 +13,13 @@ import { logError } from "./log.ts";
  */
 
 export interface JobOptions {
-  /** While a job with this key is queued (or, from outside it, running), sending another with it does nothing: one queued and one running per key. */
+  /**
+   * One queued and one running job per key: sending another while one is queued does nothing (a
+   * running job may queue its sequel). Only on queues declared with `singletons`.
+   */
   singletonKey?: string;
+  /** Queue option: every job of this queue is sent with a singletonKey (pg-boss's "stately" policy). */
+  singletons?: boolean;
   /** How many times a failed job is tried again, after retryDelay seconds (doubling each time with retryBackoff). */
   retryLimit?: number;
   retryDelay?: number;
@@ -66,7 +71,7 @@ export function createJobs(db: Db, databaseUrl: string, config: JobsConfig = DEF
 
 interface Declared {
   name: string;
-  handler: Handler<any>;
+  handler: Handler<never>;
   options: JobOptions;
 }
 
@@ -78,6 +83,7 @@ class PgBossJobs implements Jobs {
   readonly #config: JobsConfig;
   readonly #queues: Declared[] = [];
   readonly #schedules: { name: string; cron: string }[] = [];
+  readonly #workers = new Map<string, string>();
   #started: Promise<void> | null = null;
 
   constructor(url: string, config: JobsConfig) {
@@ -108,18 +114,23 @@ class PgBossJobs implements Jobs {
       for (const q of this.#queues) {
         const queue = {
           name: q.name,
-          policy: "stately" as const,
+          policy: q.options.singletons ? ("stately" as const) : ("standard" as const),
           retryLimit: q.options.retryLimit ?? 0,
           retryDelay: q.options.retryDelay ?? 0,
           retryBackoff: q.options.retryBackoff ?? false,
           expireInSeconds: q.options.expireInSeconds ?? 15 * 60,
         };
-        // A singleton key holds while its job is queued, waiting to retry or running ("stately").
+        // "stately": one job per key in each of queued, waiting to retry and running.
         if (await this.#boss.getQueue(q.name)) await this.#boss.updateQueue(q.name, queue);
         else await this.#boss.createQueue(q.name, queue).catch(() => {});
-        await this.#boss.work<object>(q.name, { pollingIntervalSeconds: Math.max(0.5, this.#config.pollSeconds) }, async (jobs) => {
-          for (const job of jobs) await q.handler({ id: job.id, data: job.data });
-        });
+        const workerId = await this.#boss.work<object>(
+          q.name,
+          { pollingIntervalSeconds: Math.max(0.5, this.#config.pollSeconds) },
+          async (jobs) => {
+            for (const job of jobs) await q.handler({ id: job.id, data: job.data as never });
+          },
+        );
+        this.#workers.set(q.name, workerId);
       }
       for (const s of this.#schedules) {
         // The scheduled job itself is also a singleton for its minute, so even a cron sent twice runs once.
@@ -131,16 +142,28 @@ class PgBossJobs implements Jobs {
 
   async send<T extends object>(name: string, data: T, options: JobOptions = {}): Promise<string | null> {
     await this.start();
-    return this.#boss.send(name, data, {
+    const id = await this.#boss.send(name, data, {
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
       ...(options.retryDelay !== undefined ? { retryDelay: options.retryDelay } : {}),
       ...(options.retryBackoff !== undefined ? { retryBackoff: options.retryBackoff } : {}),
       ...(options.expireInSeconds !== undefined ? { expireInSeconds: options.expireInSeconds } : {}),
     });
+    // A worker waits out its polling interval after each job; one here is told at once, so a
+    // simulation's next batch or a fresh email does not wait for it.
+    const workerId = this.#workers.get(name);
+    if (id && workerId) this.#boss.notifyWorker(workerId);
+    return id;
   }
 
-  async stop(): Promise<void> {
+  #stopping: Promise<void> | null = null;
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
     if (!this.#started) return;
     await this.#started.catch(() => {});
     // Graceful: waits for the handlers running now, up to 30 s, then fails what is left (to be retried).
@@ -213,7 +236,7 @@ class SqliteJobs implements Jobs {
   }
 
   work<T extends object>(name: string, handler: Handler<T>, options: JobOptions = {}): void {
-    this.#queues.set(name, { name, handler: handler as Handler<any>, options });
+    this.#queues.set(name, { name, handler: handler as Handler<never>, options });
   }
 
   schedule(name: string, cron: string): void {
@@ -312,7 +335,7 @@ class SqliteJobs implements Jobs {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        queue.handler({ id: job.id, data: JSON.parse(job.data) }),
+        queue.handler({ id: job.id, data: JSON.parse(job.data) as never }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`job took longer than ${expireMs / 1000} s`)), expireMs);
         }),
