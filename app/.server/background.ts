@@ -28,8 +28,8 @@ export function declareBackgroundWork(queue: Jobs, database = db()): void {
     CLOCK_SWEEP_JOB,
     async (job) => {
       const warned = await sweepClockWarnings(database);
-      // One line per run, with the minute it was for: the two-instance test counts them.
-      logInfo("clock sweep", { jobId: job.id, minute: new Date().toISOString().slice(0, 16), clockWarnings: warned });
+      // One line per run, with the minute it is the one sweep for: the two-instance test counts them.
+      logInfo("clock sweep", { jobId: job.id, minute: (job.singletonOn ?? new Date().toISOString()).slice(0, 16), clockWarnings: warned });
     },
     { singletons: true },
   );

@@ -31,6 +31,8 @@ export interface JobOptions {
 export interface Job<T> {
   id: string;
   data: T;
+  /** A scheduled job's minute (ISO), the slot it is the one job for; null for others. */
+  singletonOn: string | null;
 }
 
 export type Handler<T> = (job: Job<T>) => Promise<void>;
@@ -125,9 +127,12 @@ class PgBossJobs implements Jobs {
         else await this.#boss.createQueue(q.name, queue).catch(() => {});
         const workerId = await this.#boss.work<object>(
           q.name,
-          { pollingIntervalSeconds: Math.max(0.5, this.#config.pollSeconds) },
+          { pollingIntervalSeconds: Math.max(0.5, this.#config.pollSeconds), includeMetadata: true },
           async (jobs) => {
-            for (const job of jobs) await q.handler({ id: job.id, data: job.data as never });
+            for (const job of jobs) {
+              const singletonOn = job.singletonOn ? new Date(job.singletonOn).toISOString() : null;
+              await q.handler({ id: job.id, data: job.data as never, singletonOn });
+            }
           },
         );
         this.#workers.set(q.name, workerId);
@@ -329,13 +334,21 @@ class SqliteJobs implements Jobs {
 
   async #run(
     queue: Declared,
-    job: { id: string; data: string; retry_count: number; retry_limit: number; retry_delay: number; retry_backoff: number },
+    job: {
+      id: string;
+      data: string;
+      singleton_on: string | null;
+      retry_count: number;
+      retry_limit: number;
+      retry_delay: number;
+      retry_backoff: number;
+    },
   ) {
     const expireMs = (queue.options.expireInSeconds ?? 15 * 60) * 1000;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        queue.handler({ id: job.id, data: JSON.parse(job.data) as never }),
+        queue.handler({ id: job.id, data: JSON.parse(job.data) as never, singletonOn: job.singleton_on }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`job took longer than ${expireMs / 1000} s`)), expireMs);
         }),
