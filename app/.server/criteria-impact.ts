@@ -171,7 +171,7 @@ export interface BatchOptions {
 export async function runSimulationBatch(db: Db, id: string, options: BatchOptions = {}): Promise<"more" | "finished"> {
   const size = options.size ?? 500;
   const row = await findSimulation(db, id);
-  if (!row || row.status !== "running") return "finished";
+  if (row?.status !== "running") return "finished";
   try {
     const target = row.target_set as CriteriaSetId;
     if (!isCriteriaSetId(target)) throw new Error(`unknown criteria set ${row.target_set}`);
