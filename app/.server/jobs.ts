@@ -300,7 +300,14 @@ class SqliteJobs implements Jobs {
       if (only && !only.includes(queue.name)) continue;
       for (;;) {
         if (this.#closing) return;
-        const job = await this.#claim(queue.name, new Date().toISOString());
+        let job: Awaited<ReturnType<SqliteJobs["claim"]>>;
+        try {
+          job = await this.claim(queue.name, new Date().toISOString());
+        } catch (error) {
+          // Its key's job is running in another process (one running per key): it waits its turn.
+          if (String(error).includes("UNIQUE constraint failed")) break;
+          throw error;
+        }
         if (!job) break;
         const run = this.#run(queue, job);
         this.#running.add(run);
@@ -310,7 +317,8 @@ class SqliteJobs implements Jobs {
     }
   }
 
-  async #claim(name: string, now: string) {
+  /** Takes the oldest due job of a queue for this process; undefined when there is none. */
+  private async claim(name: string, now: string) {
     return this.#db
       .updateTable("job")
       .set({ state: "active", owner: this.#owner, started_at: now })

@@ -122,6 +122,36 @@ describe.each(databaseKinds)("jobs on $engine", (kind) => {
     expect(() => a.schedule("hourly", "0 * * * *")).toThrow(/every minute/);
   });
 
+  it.runIf(kind.engine === "sqlite")("SQLite: another process leaves a key's next job until the running one is done", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const runs: string[] = [];
+    const [a, b] = [runner(), runner()];
+    for (const [who, r] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
+      r.work(
+        "keyed",
+        async () => {
+          runs.push(who);
+          if (runs.length === 1) await released;
+        },
+        { singletons: true },
+      );
+    }
+    const poll = (r: Jobs) => (r as unknown as { poll(only: string[]): Promise<void> }).poll(["keyed"]);
+    await a.send("keyed", {}, { singletonKey: "k" });
+    const first = poll(a);
+    await until(() => runs.length === 1);
+    await a.send("keyed", {}, { singletonKey: "k" });
+    await poll(b);
+    expect(runs).toEqual(["a"]);
+    release();
+    await first;
+    expect(runs).toEqual(["a", "a"]);
+  });
+
   it.runIf(kind.engine === "sqlite")("SQLite: a job left running by a process that died is taken up again", async () => {
     // A real process that has exited: its pid is free.
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
