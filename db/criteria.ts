@@ -46,8 +46,8 @@ export async function countPinnedLiveSubmissions(db: Db): Promise<Record<string,
 }
 
 /** Every live submission with its draft, `size` at a time in id order (keyset, so each batch is one index range). */
-export async function* liveSubmissionBatches(db: Db, size = 500): AsyncGenerator<LiveSubmissionForCriteria[]> {
-  let after = "";
+export async function* liveSubmissionBatches(db: Db, size = 500, from = ""): AsyncGenerator<LiveSubmissionForCriteria[]> {
+  let after = from;
   for (;;) {
     const rows = await db
       .selectFrom("submission")
@@ -96,12 +96,28 @@ export async function insertSimulation(
 ): Promise<void> {
   await db
     .insertInto("criteria_simulation")
-    .values({ ...row, status: "running", processed: 0, result: null, error: null, finished_at: null })
+    .values({ ...row, status: "running", processed: 0, result: null, error: null, finished_at: null, cursor: null, partial: null })
     .execute();
 }
 
-export async function recordSimulationProgress(db: Db, id: string, processed: number): Promise<void> {
-  await db.updateTable("criteria_simulation").set({ processed }).where("id", "=", id).where("status", "=", "running").execute();
+/**
+ * Records a completed batch: how far it got and the tally so far, only if nobody recorded a batch
+ * since `fromCursor` was read (a job run again after its instance died, while the one that took it
+ * over goes on). False when someone had: this run's batch is dropped.
+ */
+export async function recordSimulationBatch(
+  db: Db,
+  id: string,
+  batch: { fromCursor: string | null; cursor: string; processed: number; partial: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("criteria_simulation")
+    .set({ processed: batch.processed, cursor: batch.cursor, partial: batch.partial })
+    .where("id", "=", id)
+    .where("status", "=", "running")
+    .where((eb) => (batch.fromCursor === null ? eb("cursor", "is", null) : eb("cursor", "=", batch.fromCursor)))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function finishSimulation(
@@ -111,9 +127,9 @@ export async function finishSimulation(
 ): Promise<void> {
   const change: CriteriaSimulationUpdate =
     outcome.status === "done"
-      ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at }
-      : { status: "failed", error: outcome.error, finished_at: outcome.at };
-  await db.updateTable("criteria_simulation").set(change).where("id", "=", id).execute();
+      ? { status: "done", processed: outcome.processed, result: outcome.result, finished_at: outcome.at, partial: null }
+      : { status: "failed", error: outcome.error, finished_at: outcome.at, partial: null };
+  await db.updateTable("criteria_simulation").set(change).where("id", "=", id).where("status", "=", "running").execute();
 }
 
 export type Simulation = Omit<CriteriaSimulationRow, "result"> & { result: ImpactResult | null };

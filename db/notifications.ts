@@ -216,12 +216,13 @@ export async function markRead(db: Db, userId: string, at: string, ids?: string[
   await query.execute();
 }
 
-export async function unsentOutbox(db: Db, options: { maxAttempts: number; limit: number }) {
+export async function unsentOutbox(db: Db, options: { maxAttempts: number; limit: number; now: string }) {
   return db
     .selectFrom("outbox")
     .selectAll()
     .where("sent_at", "is", null)
     .where("attempts", "<", options.maxAttempts)
+    .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", options.now)]))
     .orderBy("created_at")
     .limit(options.limit)
     .execute();
@@ -246,10 +247,10 @@ export async function markOutboxSent(db: Db, id: string, at: string): Promise<vo
   await db.updateTable("outbox").set({ sent_at: at, last_error: null }).where("id", "=", id).execute();
 }
 
-export async function markOutboxFailed(db: Db, id: string, error: string): Promise<void> {
+export async function markOutboxFailed(db: Db, id: string, error: string, nextAttemptAt: string): Promise<void> {
   await db
     .updateTable("outbox")
-    .set({ last_error: error.slice(0, 1000) })
+    .set({ last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt })
     .where("id", "=", id)
     .execute();
 }

@@ -29,6 +29,8 @@ export interface Database {
   set_password_token: SetPasswordTokenTable;
   failing_criterion: FailingCriterionTable;
   criteria_simulation: CriteriaSimulationTable;
+  /** The SQLite job runner's queue (app/.server/jobs.ts); on PostgreSQL pg-boss keeps its own. */
+  job: JobTable;
 }
 
 // Rows as read, written and changed. Ids are UUIDs the service makes, so only the columns with a
@@ -274,6 +276,8 @@ export interface OutboxTable {
   sent_at: string | null;
   attempts: Generated<number>;
   last_error: string | null;
+  /** After a failed attempt, when the next may be made (backing off attempt by attempt). */
+  next_attempt_at: string | null;
 }
 
 /** Administration state of an account; no row means active and never signed in. */
@@ -318,4 +322,27 @@ export interface CriteriaSimulationTable {
   started_by: string;
   started_at: string;
   finished_at: string | null;
+  /** The last submission id of the last completed batch; null before the first. */
+  cursor: string | null;
+  /** The tally so far (an ImpactResult as JSON), written with the cursor. */
+  partial: string | null;
+}
+
+export interface JobTable {
+  id: string;
+  name: string;
+  data: string;
+  state: "created" | "active" | "completed" | "failed";
+  singleton_key: string | null;
+  singleton_on: string | null;
+  retry_count: Generated<number>;
+  retry_limit: Generated<number>;
+  retry_delay: Generated<number>;
+  retry_backoff: Generated<number>;
+  start_after: string;
+  owner: string | null;
+  output: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
 }

@@ -96,3 +96,8 @@ export function showAuditPayload(eventId: string, json: string): AuditPayload {
 export function readSimulationResult(simulationId: string, json: string): ImpactResult {
   return readStored(ImpactResultSchema, { table: "criteria_simulation", column: "result", id: simulationId }, json);
 }
+
+/** A running simulation's tally so far, to carry on from after a restart. */
+export function readSimulationPartial(simulationId: string, json: string): ImpactResult {
+  return readStored(ImpactResultSchema, { table: "criteria_simulation", column: "partial", id: simulationId }, json);
+}

@@ -19,7 +19,7 @@ import { logError, logger } from "../app/.server/log.ts";
 import { holdsMetricsToken, metricsText, observeRequest, requestStarted } from "../app/.server/metrics.ts";
 import { dialectOf, pingDatabase } from "../db/client.ts";
 import { seedDemoSubmissions } from "../app/.server/demo-submissions.ts";
-import { startBackgroundWork } from "../app/.server/notifications.ts";
+import { startJobs } from "../app/.server/background.ts";
 import { env } from "../app/.server/env.ts";
 import { applyBankHolidayChanges } from "../workflows/clock.ts";
 import { bodyLimitFor } from "../app/.server/forms.ts";
@@ -56,9 +56,18 @@ export async function prepare() {
   };
 }
 
-/** Retries unsent email and raises national-clock warnings, once a minute, in every instance. */
-export function startBackground(): () => void {
-  return startBackgroundWork(db());
+/**
+ * Starts this instance's job runner (decision 009): the clock sweep and the outbox once a minute
+ * across all instances, email soon after it is written, impact simulations a batch at a time. The
+ * function returned stops it, resolving when the jobs in hand have finished.
+ */
+export function startBackground(): () => Promise<void> {
+  const started = startJobs();
+  started.catch((error) => logError("background jobs did not start", { error }));
+  return async () => {
+    const stop = await started.catch(() => null);
+    await stop?.();
+  };
 }
 
 // Kept on globalThis: `npm run dev` loads this module afresh after an edit, and the drain must

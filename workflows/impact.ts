@@ -86,15 +86,21 @@ export const ImpactResultSchema: z.ZodType<ImpactResult> = z.object({
 
 export const AFFECTED_LISTED = 200;
 
-export function createImpactTally(targetSet: string) {
-  let live = 0;
-  let alreadyOnTarget = 0;
-  let affected = 0;
-  let newlyBlocked = 0;
-  const criteria = new Map<string, ImpactResult["byCriterion"][number]>();
-  const regions = new Map<string, ImpactResult["byRegion"][number]>();
-  const states = new Map<string, ImpactResult["byState"][number]>();
-  const listed: ImpactResult["listed"] = [];
+/**
+ * The tally of a simulation, empty or carried on from `from`, a tally's result() so far: a
+ * simulation cut off by a restart resumes from its last completed batch. The list of affected
+ * submissions loses nothing by being trimmed part way: the most telling AFFECTED_LISTED of all are
+ * among the most telling of those so far and the rest.
+ */
+export function createImpactTally(targetSet: string, from?: ImpactResult) {
+  let live = from?.live ?? 0;
+  let alreadyOnTarget = from?.alreadyOnTarget ?? 0;
+  let affected = from?.affected ?? 0;
+  let newlyBlocked = from?.newlyBlocked ?? 0;
+  const criteria = new Map<string, ImpactResult["byCriterion"][number]>((from?.byCriterion ?? []).map((c) => [c.criterionId, { ...c }]));
+  const regions = new Map<string, ImpactResult["byRegion"][number]>((from?.byRegion ?? []).map((r) => [r.regionCode, { ...r }]));
+  const states = new Map<string, ImpactResult["byState"][number]>((from?.byState ?? []).map((s) => [s.state, { ...s }]));
+  const listed: ImpactResult["listed"] = [...(from?.listed ?? [])];
 
   const bump = (count: Count, flips: CriterionFlips) => {
     count.passToFail += flips.passToFail.length;

@@ -335,7 +335,7 @@ export async function applyEvent(
 
     if (!written) return { ok: false, kind: "conflict", reason: CHANGED_BY_SOMEONE_ELSE };
     countWorkflowEvent(event.type);
-    deliverSoon(db);
+    deliverSoon();
     return { ok: true, state: toState, version: row.version + 1, versionNumber, auditHash: audit.hash };
   } finally {
     machine.stop();

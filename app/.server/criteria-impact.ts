@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import { dialectOf } from "../../db/client.ts";
 import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
-import type { StoredAnswers } from "../../db/stored.ts";
+import { readSimulationPartial, type StoredAnswers } from "../../db/stored.ts";
 import {
   countLiveSubmissions,
   countPinnedLiveSubmissions,
@@ -12,7 +12,8 @@ import {
   listSimulations,
   liveSubmissionBatches,
   pinCriteriaSet,
-  recordSimulationProgress,
+  type LiveSubmissionForCriteria,
+  recordSimulationBatch,
   submissionsToMove,
 } from "../../db/criteria.ts";
 import { replaceFailingCriteria } from "../../db/submissions.ts";
@@ -32,6 +33,7 @@ import { inAuditedTransaction } from "./admin-audit.ts";
 import { logError } from "./log.ts";
 import { referenceForCriteria } from "./reference.ts";
 import type { CurrentUser } from "./session.ts";
+import type { Jobs } from "./jobs.ts";
 import { checkpointToJudge } from "../../workflows/states.ts";
 import type { MoveInput } from "../forms/criteria-move.ts";
 
@@ -72,6 +74,31 @@ function judge(sections: Record<string, StoredAnswers>, setId: string, checkpoin
   });
 }
 
+function tallyBatch(
+  tally: ReturnType<typeof createImpactTally>,
+  batch: LiveSubmissionForCriteria[],
+  target: CriteriaSetId,
+  reference: ReferenceData,
+) {
+  for (const s of batch) {
+    const submission = {
+      id: s.id,
+      title: s.title,
+      footprintName: s.footprintName,
+      regionCode: s.regionCode,
+      regionName: s.regionName,
+      state: s.state,
+      criteriaSet: s.criteriaSet,
+    };
+    if (s.criteriaSet === target) {
+      tally.add(submission, null, null, null);
+      continue;
+    }
+    const both = judge(s.sections, s.criteriaSet, s.checkpoint, s.state, reference)(target);
+    tally.add(submission, criterionFlips(both.current, both.target), both.current, both.target);
+  }
+}
+
 /**
  * Re-evaluates every live submission under `target` and tallies what would flip. Reads in
  * batches (memory holds one), reporting progress after each.
@@ -85,37 +112,30 @@ export async function simulateCriteriaImpact(
   const tally = createImpactTally(target);
   let processed = 0;
   for await (const batch of liveSubmissionBatches(db)) {
-    for (const s of batch) {
-      const submission = {
-        id: s.id,
-        title: s.title,
-        footprintName: s.footprintName,
-        regionCode: s.regionCode,
-        regionName: s.regionName,
-        state: s.state,
-        criteriaSet: s.criteriaSet,
-      };
-      if (s.criteriaSet === target) {
-        tally.add(submission, null, null, null);
-        continue;
-      }
-      const both = judge(s.sections, s.criteriaSet, s.checkpoint, s.state, reference)(target);
-      tally.add(submission, criterionFlips(both.current, both.target), both.current, both.target);
-    }
+    tallyBatch(tally, batch, target, reference);
     processed += batch.length;
     await onProgress(processed);
   }
   return tally.result();
 }
 
-export type StartResult = { ok: true; id: string; finished: Promise<void> } | { ok: false; error: string };
+/** The job that carries a simulation on, one batch per run (app/.server/background.ts). */
+export const SIMULATION_JOB = "criteria-simulation";
+
+export type StartResult = { ok: true; id: string } | { ok: false; error: string };
 
 /**
- * Starts a simulation in the background of this instance and returns at once; its progress and
- * findings are kept in the database for whichever instance serves the page. `finished` settles
- * when it is done (the page does not wait for it; tests and the benchmark do).
+ * Records a simulation and queues it as a job, and returns at once: whichever instance takes the
+ * job works through the live submissions a batch at a time, keeping its progress and tally in the
+ * database, so any instance can show the page and a restart carries on from the last batch.
  */
-export async function startImpactSimulation(db: Db, admin: CurrentUser, target: string, now = new Date()): Promise<StartResult> {
+export async function startImpactSimulation(
+  db: Db,
+  queue: Pick<Jobs, "send">,
+  admin: CurrentUser,
+  target: string,
+  now = new Date(),
+): Promise<StartResult> {
   if (!isCriteriaSetId(target)) return { ok: false, error: "Choose the criteria set to simulate" };
   const id = randomUUID();
   const at = now.toISOString();
@@ -134,39 +154,69 @@ export async function startImpactSimulation(db: Db, admin: CurrentUser, target: 
       at,
     });
   });
-  let lastReported = 0;
-  const finished = simulateCriteriaImpact(db, target, async (processed) => {
-    // A progress write per few hundred submissions is plenty for a bar that refreshes each second.
-    if (processed - lastReported >= 500 || processed === total) {
-      lastReported = processed;
-      await recordSimulationProgress(db, id, processed);
-    }
-  }).then(
-    (result) =>
-      finishSimulation(db, id, { status: "done", processed: result.live, result: JSON.stringify(result), at: new Date().toISOString() }),
-    async (error: unknown) => {
-      const errorId = randomUUID();
-      logError("criteria impact simulation failed", { errorId, simulationId: id, error });
+  await queue.send(SIMULATION_JOB, { simulationId: id }, { singletonKey: id });
+  return { ok: true, id };
+}
+
+export interface BatchOptions {
+  /** Submissions per batch (SIMULATION_BATCH_SIZE). */
+  size?: number;
+}
+
+/**
+ * One batch of a running simulation, from where its last completed batch left off: tallied onto
+ * the tally so far and recorded with the new cursor in one statement; the last batch finishes it.
+ * "more" when batches remain. An error fails the simulation with a reference the page shows.
+ */
+export async function runSimulationBatch(db: Db, id: string, options: BatchOptions = {}): Promise<"more" | "finished"> {
+  const size = options.size ?? 500;
+  const row = await findSimulation(db, id);
+  if (row?.status !== "running") return "finished";
+  try {
+    const target = row.target_set as CriteriaSetId;
+    if (!isCriteriaSetId(target)) throw new Error(`unknown criteria set ${row.target_set}`);
+    const tally = createImpactTally(target, row.partial ? readSimulationPartial(id, row.partial) : undefined);
+    const reference = await referenceForCriteria(db);
+    const batch = (await liveSubmissionBatches(db, size, row.cursor ?? "").next()).value ?? [];
+    tallyBatch(tally, batch, target, reference);
+    const result = tally.result();
+    if (batch.length < size) {
       await finishSimulation(db, id, {
-        status: "failed",
-        error: `The simulation stopped with an error (reference ${errorId}).`,
+        status: "done",
+        processed: result.live,
+        result: JSON.stringify(result),
         at: new Date().toISOString(),
       });
-    },
-  );
-  running.set(id, finished);
-  void finished.finally(() => running.delete(id));
-  return { ok: true, id, finished };
+      return "finished";
+    }
+    const recorded = await recordSimulationBatch(db, id, {
+      fromCursor: row.cursor,
+      cursor: batch.at(-1)!.id,
+      processed: result.live,
+      partial: JSON.stringify(result),
+    });
+    // Another run recorded this batch first (this job was taken up again after its instance died
+    // while the first went on): that run carries the simulation on.
+    return recorded ? "more" : "finished";
+  } catch (error) {
+    const errorId = randomUUID();
+    logError("criteria impact simulation failed", { errorId, simulationId: id, error });
+    await finishSimulation(db, id, {
+      status: "failed",
+      error: `The simulation stopped with an error (reference ${errorId}).`,
+      at: new Date().toISOString(),
+    });
+    return "finished";
+  }
 }
 
-const running = new Map<string, Promise<void>>();
-
-/** Settles when a simulation this instance is running has finished (at once if it is not running here). */
-export async function simulationFinished(id: string): Promise<void> {
-  await running.get(id);
+/** Runs a simulation's remaining batches here and now, without the queue (tests, the benchmark). */
+export async function runSimulationToEnd(db: Db, id: string, options: BatchOptions = {}): Promise<void> {
+  while ((await runSimulationBatch(db, id, options)) === "more") {}
 }
 
-// A simulation still "running" this long after it started died with its server.
+// A simulation still "running" this long after it started has lost its job (its retries used up
+// by instances dying under it): it is shown as abandoned, to be run again.
 const ABANDONED_AFTER_MS = 15 * 60_000;
 
 export async function loadSimulation(db: Db, id: string, now = new Date()) {

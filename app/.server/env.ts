@@ -38,6 +38,10 @@ const EnvSchema = z
     // load balancer to notice), then how long requests in flight get to finish.
     SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+    JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    SIMULATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    SIMULATION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     // Bank holidays announced after this release, e.g. {"added":["2031-06-09"],"moved":[{"from":"2031-05-05","to":"2031-05-09"}]}.
     BANK_HOLIDAY_CHANGES: z
       .string()
@@ -125,6 +129,10 @@ export interface Env {
   shutdownDelayMs: number;
   /** After the listener closes, how long requests in flight get before their connections are cut. */
   shutdownGraceMs: number;
+  /** How often an idle job worker looks for work, and (PostgreSQL) how often expired jobs are retried, in seconds. */
+  jobs: { pollSeconds: number; maintenanceSeconds: number };
+  /** Live submissions per impact-simulation batch (one job each), and a pause after each (tests only: a run long enough to interrupt). */
+  simulation: { batchSize: number; batchPauseMs: number };
   /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
   bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
   /** Single sign-on, when configured; undefined means email and password only. */
@@ -180,6 +188,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     metricsToken: e.METRICS_TOKEN,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jobs: { pollSeconds: e.JOBS_POLL_SECONDS, maintenanceSeconds: e.JOBS_MAINTENANCE_SECONDS },
+    simulation: { batchSize: e.SIMULATION_BATCH_SIZE, batchPauseMs: e.SIMULATION_BATCH_PAUSE_MS },
     bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
     sso:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_ALLOWED_DOMAINS

@@ -17,7 +17,7 @@ import { type AssuranceContext, type AssuranceEvent, type Checkpoint, proposalWi
 import { DEFAULT_TARGET_WORKING_DAYS, liveClock } from "../../workflows/clock.ts";
 import { decisionLabel } from "../status.ts";
 import { env } from "./env.ts";
-import { logError, logInfo } from "./log.ts";
+import { logError } from "./log.ts";
 
 /**
  * Who hears about what (product.md, "Notifications"): admins when something is submitted;
@@ -222,7 +222,7 @@ export function eventNotices(input: {
  * used 80% of its target in the current checkpoint, once per submission and checkpoint (the
  * notification's dedupe key makes a second sweep, or a second app instance, a no-op).
  *
- * It runs every minute in every instance, so it must stay cheap on 50,000 submissions: the
+ * It runs once a minute (a scheduled job, once across all instances), and must stay cheap on 50,000 submissions: the
  * database leaves out the ones already warned (an index on the dedupe key), the clock is two
  * table lookups per row, and the few newly due are handled in batches: one query for their
  * reviewers, one transaction per batch of warnings. (It used to ask for each row's reviewers
@@ -314,16 +314,30 @@ export function mailTransport(): Transporter | null {
 
 export const MAX_SEND_ATTEMPTS = 10;
 
-/** Sends what the outbox holds; a failure is recorded on the row and retried on the next run. */
+/** The job that sends what the outbox holds: once a minute across all instances, and soon after an event writes email. */
+export const OUTBOX_JOB = "email-outbox";
+
+/** After the nth failed attempt, the next waits 2^(n-1) minutes, at most an hour: ten tries span about five hours. */
+export function retryBackoffMs(attempts: number): number {
+  return Math.min(60, 2 ** Math.max(0, attempts - 1)) * 60_000;
+}
+
+/**
+ * Sends what the outbox holds and is due. A failure is recorded on the row with when to try again,
+ * backing off; after MAX_SEND_ATTEMPTS the email is shown as failed on the outbox page. The
+ * outbox is the record of what was sent, and its rows are claimed one by one, so two runs at once
+ * never send an email twice.
+ */
 export async function deliverOutbox(
   db: Db,
   sender: Transporter | null = mailTransport(),
-  options: { from?: string; limit?: number } = {},
+  options: { from?: string; limit?: number; now?: Date } = {},
 ): Promise<{ sent: number; failed: number }> {
   if (!sender) return { sent: 0, failed: 0 };
   let sent = 0;
   let failed = 0;
-  for (const row of await unsentOutbox(db, { maxAttempts: MAX_SEND_ATTEMPTS, limit: options.limit ?? 50 })) {
+  const now = options.now ?? new Date();
+  for (const row of await unsentOutbox(db, { maxAttempts: MAX_SEND_ATTEMPTS, limit: options.limit ?? 50, now: now.toISOString() })) {
     if (!(await claimOutboxRow(db, row.id, row.attempts))) continue;
     try {
       await sender.sendMail({
@@ -336,36 +350,27 @@ export async function deliverOutbox(
       sent += 1;
     } catch (error) {
       failed += 1;
-      await markOutboxFailed(db, row.id, error instanceof Error ? error.message : String(error));
-      logError("email not sent; it stays in the outbox for another try", { outboxId: row.id, error });
+      const attempts = row.attempts + 1;
+      await markOutboxFailed(
+        db,
+        row.id,
+        error instanceof Error ? error.message : String(error),
+        new Date(now.getTime() + retryBackoffMs(attempts)).toISOString(),
+      );
+      if (attempts >= MAX_SEND_ATTEMPTS)
+        logError("email not sent after the last try; the outbox shows it as failed", { outboxId: row.id, error });
+      else logError("email not sent; it stays in the outbox for another try", { outboxId: row.id, attempts, error });
     }
   }
   return { sent, failed };
 }
 
-/** Sends after a commit without holding up the response; errors are logged, never thrown. */
-export function deliverSoon(db: Db): void {
+/** Queues the outbox job after a commit, so the email goes within seconds; errors are logged, never thrown. */
+export function deliverSoon(): void {
   if (!mailTransport()) return;
-  setImmediate(() => {
-    deliverOutbox(db).catch((error) => logError("outbox delivery failed", { error }));
-  });
-}
-
-/** The periodic work of one app instance: retry unsent email, and warn about national clocks. */
-export function startBackgroundWork(db: Db, everyMs = 60_000): () => void {
-  const tick = async () => {
-    try {
-      const warned = await sweepClockWarnings(db);
-      const { sent, failed } = await deliverOutbox(db);
-      if (warned || sent || failed) logInfo("background work", { clockWarnings: warned, emailsSent: sent, emailsFailed: failed });
-    } catch (error) {
-      logError("background work failed", { error });
-    }
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  void import("./background.ts")
+    .then(({ jobs }) => jobs().send(OUTBOX_JOB, {}, { singletonKey: OUTBOX_JOB }))
+    .catch((error) => logError("could not queue the email outbox", { error }));
 }
 
 /** How many of the user's notifications are unread, as the header shows it ("3", "99+"); null for none. */

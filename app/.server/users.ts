@@ -175,7 +175,7 @@ export async function inviteUser(
       });
       return { userId, link: `${baseUrl}${setPasswordPath(token)}`, expiresAt };
     });
-    deliverSoon(database);
+    deliverSoon();
     return { ok: true, ...invited };
   } catch (error) {
     // Someone invited the same address at the same moment.
@@ -224,7 +224,7 @@ export async function resendInvitation(
     });
     return { link: `${baseUrl}${setPasswordPath(token)}`, expiresAt };
   });
-  deliverSoon(database);
+  deliverSoon();
   return { ok: true, ...sent };
 }
 

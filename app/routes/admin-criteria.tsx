@@ -8,6 +8,7 @@ import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { choiceId, Radios } from "../components/form/Choices.tsx";
 import { formatDateTime } from "../status.ts";
 import { criteriaCatalogue, listSimulations, pinnedCounts, startImpactSimulation } from "../.server/criteria-impact.ts";
+import { jobs } from "../.server/background.ts";
 import { db } from "../.server/db.ts";
 import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
@@ -27,7 +28,7 @@ export async function action({ request }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const form = parseForm(await request.formData(), SimulateSchema);
   if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
-  const started = await startImpactSimulation(db(), admin, form.value.target);
+  const started = await startImpactSimulation(db(), jobs(), admin, form.value.target);
   if (!started.ok) return data({ result: form.reply({ fieldErrors: { target: [started.error] } }) }, { status: 400 });
   return redirect(`/admin/criteria/simulations/${started.id}`);
 }

@@ -5,6 +5,7 @@ import { DataTable, Pagination, tableColumns } from "../components/DataTable.tsx
 import { formatDateTime } from "../status.ts";
 import { countOutbox, listOutboxPage } from "../../db/notifications.ts";
 import { db } from "../.server/db.ts";
+import { MAX_SEND_ATTEMPTS } from "../.server/notifications.ts";
 import { env } from "../.server/env.ts";
 import { requireRole } from "../.server/session.ts";
 
@@ -37,6 +38,8 @@ export async function loader({ request }: Route.LoaderArgs) {
       sentAt: e.sent_at,
       attempts: e.attempts,
       lastError: e.last_error,
+      // Out of tries: nobody will send it now.
+      failed: e.sent_at === null && e.attempts >= MAX_SEND_ATTEMPTS,
     })),
     ...counts,
     smtpConfigured: Boolean(env().smtpUrl),
@@ -99,7 +102,12 @@ const columns = column.columns([
     header: "Sent",
     cell: (info) => {
       const sentAt = info.getValue();
-      return sentAt ? formatDateTime(sentAt) : <strong className="nhsuk-tag nhsuk-tag--grey">Not sent</strong>;
+      if (sentAt) return formatDateTime(sentAt);
+      return info.row.original.failed ? (
+        <strong className="nhsuk-tag nhsuk-tag--red">Failed</strong>
+      ) : (
+        <strong className="nhsuk-tag nhsuk-tag--grey">Not sent</strong>
+      );
     },
   }),
   column.accessor("attempts", { header: "Attempts", cell: (info) => String(info.getValue()) }),

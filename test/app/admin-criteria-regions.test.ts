@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simulationFinished } from "../../app/.server/criteria-impact.ts";
 import { seedDemoSubmissions } from "../../app/.server/demo-submissions.ts";
 import { createDb, type Db } from "../../db/client.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, formPost, prepareAppDatabase, runQueuedJobs, sessionCookieFor, settle } from "../support/app.ts";
 
 let cleanup = () => {};
 let database: Db;
@@ -79,7 +78,7 @@ describe("criteria publishing (admins only)", () => {
     )) as Response;
     expect(started.status).toBe(302);
     const id = started.headers.get("Location")!.split("/").at(-1)!;
-    await simulationFinished(id);
+    await runQueuedJobs("criteria-simulation");
     const done = (await page.loader(args(appRequest(`/admin/criteria/simulations/${id}`, { cookie: cookies.admin }), { id }))) as {
       simulation: { status: string; percent: number; result: { affected: number; listed: { id: string }[] } };
     };

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, startSubmission } from "../../app/.server/assurance.ts";
-import { simulationFinished } from "../../app/.server/criteria-impact.ts";
 import { createDb, type Db } from "../../db/client.ts";
 import { findUserProfile } from "../../db/users.ts";
-import { appRequest, context, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
+import { appRequest, context, formPost, prepareAppDatabase, runQueuedJobs, sessionCookieFor, settle } from "../support/app.ts";
 
 /**
  * Every form answers a post with several mistakes by naming all of them at once (not the first,
@@ -244,7 +243,7 @@ describe("criteria simulations", () => {
       context,
     } as never)) as Response;
     const id = started.headers.get("Location")!.split("/").at(-1)!;
-    await simulationFinished(id);
+    await runQueuedJobs("criteria-simulation");
     const { action } = await routes.simulation();
     const path = `/admin/criteria/simulations/${id}`;
     const nothing = await post(action, path, "admin", {}, { id });

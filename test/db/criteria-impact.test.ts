@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent } from "../../app/.server/assurance.ts";
-import { loadSimulation, moveToCriteriaSet, simulateCriteriaImpact, startImpactSimulation } from "../../app/.server/criteria-impact.ts";
+import { declareBackgroundWork } from "../../app/.server/background.ts";
+import {
+  loadSimulation,
+  moveToCriteriaSet,
+  runSimulationBatch,
+  runSimulationToEnd,
+  simulateCriteriaImpact,
+  startImpactSimulation,
+} from "../../app/.server/criteria-impact.ts";
+import { createJobs, type Jobs } from "../../app/.server/jobs.ts";
 import { seedDemoSubmissions } from "../../app/.server/demo-submissions.ts";
 import { referenceForCriteria } from "../../app/.server/reference.ts";
 import { readDraft } from "../../app/.server/submissions.ts";
@@ -81,12 +90,25 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
     expect(result.byState.reduce((n, r) => n + r.passToFail, 0)).toBe(sum((f) => f.passToFail));
   });
 
-  it("runs in the background with its progress and findings in the database, and audits the run", async () => {
-    const started = await startImpactSimulation(t.db, admin, "2016-17", NOW);
-    if (!started.ok) throw new Error(started.error);
-    const first = await loadSimulation(t.db, started.id, NOW);
-    expect(first).toMatchObject({ targetSet: "2016-17", total: (await live()).length });
-    await started.finished;
+  it("runs as a job with its progress and findings in the database, and audits the run", async () => {
+    const queue = createJobs(t.db, t.url, { pollSeconds: 0.5, maintenanceSeconds: 60 });
+    declareBackgroundWork(queue, t.db);
+    let started: Awaited<ReturnType<typeof startImpactSimulation>>;
+    try {
+      await queue.start();
+      started = await startImpactSimulation(t.db, queue, admin, "2016-17", NOW);
+      if (!started.ok) throw new Error(started.error);
+      const first = await loadSimulation(t.db, started.id, NOW);
+      expect(first).toMatchObject({ targetSet: "2016-17", total: (await live()).length });
+      // The request only queued it; this instance's runner takes the job and finishes it.
+      for (;;) {
+        const now = await loadSimulation(t.db, started.id, NOW);
+        if (now!.status !== "running") break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await queue.stop();
+    }
     const done = await loadSimulation(t.db, started.id, NOW);
     expect(done).toMatchObject({ status: "done", processed: done!.total, percent: 100 });
     expect(done!.result!.affected).toBe((await expectedFlips("2016-17")).size);
@@ -99,11 +121,42 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.payload)).toMatchObject({ simulationId: started.id, targetSet: "2016-17" });
 
-    expect(await startImpactSimulation(t.db, admin, "2099-00")).toEqual({ ok: false, error: "Choose the criteria set to simulate" });
-    // A run whose server died is reported as abandoned, not as running for ever.
-    const later = new Date(Date.parse(first!.startedAt) + 16 * 60_000);
+    const unused: Pick<Jobs, "send"> = { send: async () => null };
+    expect(await startImpactSimulation(t.db, unused, admin, "2099-00")).toEqual({
+      ok: false,
+      error: "Choose the criteria set to simulate",
+    });
+    // A run that lost its job altogether is reported as abandoned, not as running for ever.
+    const later = new Date(Date.parse(done!.startedAt) + 16 * 60_000);
     await t.db.updateTable("criteria_simulation").set({ status: "running" }).where("id", "=", started.id).execute();
     expect((await loadSimulation(t.db, started.id, later))!.status).toBe("abandoned");
+  });
+
+  it("carries on from its last completed batch after a restart, counting each submission once", async () => {
+    const whole = await simulateCriteriaImpact(t.db, "2016-17");
+    const ids: string[] = [];
+    const queue: Pick<Jobs, "send"> = { send: async () => null };
+    for (let i = 0; i < 2; i++) {
+      const started = await startImpactSimulation(t.db, queue, admin, "2016-17", NOW);
+      if (!started.ok) throw new Error(started.error);
+      ids.push(started.id);
+    }
+    // Two batches of three, then the instance "dies": all it leaves is what the database holds.
+    const [resumed, raced] = ids as [string, string];
+    expect(await runSimulationBatch(t.db, resumed, { size: 3 })).toBe("more");
+    expect(await runSimulationBatch(t.db, resumed, { size: 3 })).toBe("more");
+    expect(await loadSimulation(t.db, resumed, NOW)).toMatchObject({ status: "running", processed: 6 });
+    await runSimulationToEnd(t.db, resumed, { size: 3 });
+    const done = await loadSimulation(t.db, resumed, NOW);
+    expect(done).toMatchObject({ status: "done", processed: whole.live });
+    expect({ ...done!.result, byState: undefined, listed: undefined }).toEqual({ ...whole, byState: undefined, listed: undefined });
+    expect(done!.result!.listed.map((s) => s.id)).toEqual(whole.listed.map((s) => s.id));
+
+    // The same batch run twice at once (a job taken up again while its first run went on): one counts.
+    const twice = await Promise.all([runSimulationBatch(t.db, raced, { size: 3 }), runSimulationBatch(t.db, raced, { size: 3 })]);
+    expect(twice.sort()).toEqual(["finished", "more"]);
+    await runSimulationToEnd(t.db, raced, { size: 3 });
+    expect((await loadSimulation(t.db, raced, NOW))!.result!.live).toBe(whole.live);
   });
 
   it("moves chosen submissions with a reason: re-evaluated, version moved on, audited, and only live ones", async () => {

@@ -2,7 +2,7 @@ import { SMTPServer } from "smtp-server";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actorFrom, applyEvent, startSubmission, type NamedActor } from "../../app/.server/assurance.ts";
-import { deliverOutbox, sweepClockWarnings, unreadShown } from "../../app/.server/notifications.ts";
+import { deliverOutbox, MAX_SEND_ATTEMPTS, retryBackoffMs, sweepClockWarnings, unreadShown } from "../../app/.server/notifications.ts";
 import { countUnread, listNotifications, listOutbox, markRead, queueNotifications, UNREAD_SHOWN } from "../../db/notifications.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { saveSection } from "../../db/submissions.ts";
@@ -108,12 +108,15 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
     const failed = await deliverOutbox(t.db, dead);
     expect(failed).toEqual({ sent: 0, failed: 5 });
     const afterFailure = await listOutbox(t.db);
-    expect(afterFailure.every((m) => m.sent_at === null && m.attempts === 1 && m.last_error)).toBe(true);
+    expect(afterFailure.every((m) => m.sent_at === null && m.attempts === 1 && m.last_error && m.next_attempt_at)).toBe(true);
+    // It backs off: the next try is a minute later, not on the next run.
+    expect(await deliverOutbox(t.db, dead)).toEqual({ sent: 0, failed: 0 });
+    const later = new Date(Date.now() + 2 * 60_000);
 
     const smtp = await startSmtp();
     try {
       const live = nodemailer.createTransport({ host: "127.0.0.1", port: smtp.port, secure: false, ignoreTLS: true });
-      expect(await deliverOutbox(t.db, live)).toEqual({ sent: 5, failed: 0 });
+      expect(await deliverOutbox(t.db, live, { now: later })).toEqual({ sent: 5, failed: 0 });
       expect(smtp.received.map((m) => m.to[0]).sort()).toEqual(
         [
           "admin@example.nhs.uk",
@@ -128,11 +131,36 @@ describe.each(databaseKinds)("notifications on $engine", (kind) => {
       // The body is quoted-printable: long lines are folded with a trailing "=".
       expect(lead.data.replace(/=\r?\n/g, "")).toContain(`http://localhost:3000/submissions/${id}`);
       // Sent once: a second run finds nothing to send.
-      expect(await deliverOutbox(t.db, live)).toEqual({ sent: 0, failed: 0 });
+      expect(await deliverOutbox(t.db, live, { now: later })).toEqual({ sent: 0, failed: 0 });
       expect(smtp.received).toHaveLength(5);
     } finally {
       await smtp.close();
     }
+  });
+
+  it("stops trying an email after its last attempt, and leaves it failed", async () => {
+    const at = new Date().toISOString();
+    await t.db
+      .insertInto("outbox")
+      .values({
+        id: "last-try",
+        notification_id: null,
+        to_address: "x@example.nhs.uk",
+        subject: "S",
+        body: "B",
+        created_at: at,
+        attempts: MAX_SEND_ATTEMPTS - 1,
+      })
+      .execute();
+    const dead = nodemailer.createTransport({ host: "127.0.0.1", port: 1, secure: false, connectionTimeout: 2000 });
+    expect(await deliverOutbox(t.db, dead)).toEqual({ sent: 0, failed: 1 });
+    const muchLater = new Date(Date.now() + 24 * 60 * 60_000);
+    expect(await deliverOutbox(t.db, dead, { now: muchLater })).toEqual({ sent: 0, failed: 0 });
+    const row = (await listOutbox(t.db)).find((m) => m.id === "last-try")!;
+    expect(row).toMatchObject({ attempts: MAX_SEND_ATTEMPTS, sent_at: null });
+    expect(row.last_error).toBeTruthy();
+    expect(retryBackoffMs(1)).toBe(60_000);
+    expect(retryBackoffMs(MAX_SEND_ATTEMPTS)).toBe(60 * 60_000);
   });
 
   it("warns reviewers and admins once when the national clock reaches 80% of its target", async () => {

@@ -58,7 +58,9 @@ export async function prepareAppDatabaseOn(kind: TestDatabaseKind): Promise<{ ur
 }
 
 async function forgetTheApp(): Promise<void> {
-  const holder = globalThis as typeof globalThis & { __ncmDb?: Db; __ncmAuth?: unknown };
+  const holder = globalThis as typeof globalThis & { __ncmDb?: Db; __ncmAuth?: unknown; __ncmJobs?: { stop(): Promise<void> } };
+  await holder.__ncmJobs?.stop();
+  delete holder.__ncmJobs;
   await holder.__ncmDb?.destroy();
   delete holder.__ncmDb;
   delete holder.__ncmAuth;
@@ -103,4 +105,15 @@ export async function flashOf(response: Response): Promise<string | null> {
     .map((c) => c.split(";")[0])
     .join("; ");
   return (await takeFlash(new Request("http://localhost/", { headers: { cookie: cookies } }))).message;
+}
+
+/**
+ * Runs the jobs of one queue that this process's app has queued (SQLite's in-process runner), and
+ * those they queue in turn, until none is left: the work a started server's runner would do.
+ */
+export async function runQueuedJobs(name: string): Promise<void> {
+  const background = await import("../../app/.server/background.ts");
+  const queue = background.jobs();
+  background.declareBackgroundWork(queue);
+  await (queue as unknown as { poll(only: string[]): Promise<void> }).poll([name]);
 }
