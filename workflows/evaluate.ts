@@ -20,8 +20,7 @@ import type {
   CriterionDomain,
   ReferenceData,
   Severity,
-} from "./criteria/types.ts";
-import { CRITERIA_SET_IDS } from "./criteria/types.ts";
+} from "./criteria-data/types.ts";
 
 export type SectionStatus = "not_started" | "in_progress" | "has_failing_checks" | "ready";
 
@@ -76,7 +75,7 @@ const criterionResultSchema = z.object({
 }) satisfies z.ZodType<CriterionResult>;
 
 export const EvaluationSchema: z.ZodType<Evaluation> = z.object({
-  criteriaSetId: z.enum(CRITERIA_SET_IDS),
+  criteriaSetId: z.string().min(1),
   checkpoint: z.union(CHECKPOINTS.map((c) => z.literal(c))),
   modelType: z.enum(MODEL_TYPES).nullable(),
   results: z.array(criterionResultSchema),
@@ -183,7 +182,7 @@ export interface EvaluationSummary {
 }
 
 export const EvaluationSummarySchema: z.ZodType<EvaluationSummary> = z.object({
-  criteriaSetId: z.enum(CRITERIA_SET_IDS),
+  criteriaSetId: z.string().min(1),
   checkpoint: z.union(CHECKPOINTS.map((c) => z.literal(c))),
   blocking: z.number().int().nonnegative(),
   warnings: z.number().int().nonnegative(),

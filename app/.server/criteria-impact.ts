@@ -16,14 +16,9 @@ import {
   submissionsToMove,
 } from "../../db/criteria.ts";
 import { replaceFailingCriteria } from "../../db/submissions.ts";
-import {
-  CRITERIA_SET_IDS,
-  type CriteriaSetId,
-  criteriaSets,
-  isCriteriaSetId,
-  LATEST_CRITERIA_SET,
-} from "../../workflows/criteria/index.ts";
-import type { ReferenceData } from "../../workflows/criteria/types.ts";
+import { loadCriteriaSets, pinnedCriteriaSet } from "../../db/criteria-sets.ts";
+import type { CriteriaSets } from "../../workflows/criteria-data/sets.ts";
+import type { CriteriaSet, ReferenceData } from "../../workflows/criteria-data/types.ts";
 import { evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { createImpactTally, criterionFlips, type ImpactResult } from "../../workflows/impact.ts";
 import { parseSubmissionContent } from "../../workflows/submission.ts";
@@ -41,14 +36,14 @@ import type { MoveInput } from "../forms/criteria-move.ts";
  * set it started under until an administrator moves it, after seeing what the move would change.
  */
 
-export function criteriaCatalogue() {
-  return CRITERIA_SET_IDS.map((id) => {
-    const set = criteriaSets[id];
+export async function criteriaCatalogue(db: Db) {
+  const sets = await loadCriteriaSets(db);
+  return sets.list.map((set) => {
     return {
-      id,
+      id: set.id,
       title: set.title,
       publishedOn: set.publishedOn,
-      latest: id === LATEST_CRITERIA_SET,
+      latest: set === sets.latest,
       criteria: set.criteria.map((c) => ({
         id: c.id,
         title: c.title,
@@ -63,12 +58,19 @@ export function criteriaCatalogue() {
   });
 }
 
-function judge(sections: Record<string, StoredAnswers>, setId: string, checkpoint: number, state: string, reference: ReferenceData) {
+function judge(
+  sets: CriteriaSets,
+  sections: Record<string, StoredAnswers>,
+  setId: string,
+  checkpoint: number,
+  state: string,
+  reference: ReferenceData,
+) {
   const { content } = parseSubmissionContent(sections);
   const options = { checkpoint: checkpointToJudge(checkpoint, state), reference };
-  return (target: CriteriaSetId) => ({
-    current: evaluate(content, criteriaSets[setId as CriteriaSetId] ?? criteriaSets[target], options),
-    target: evaluate(content, criteriaSets[target], options),
+  return (target: CriteriaSet) => ({
+    current: evaluate(content, sets.byId.get(setId) ?? target, options),
+    target: evaluate(content, target, options),
   });
 }
 
@@ -78,11 +80,13 @@ function judge(sections: Record<string, StoredAnswers>, setId: string, checkpoin
  */
 export async function simulateCriteriaImpact(
   db: Db,
-  target: CriteriaSetId,
+  targetId: string,
   onProgress: (processed: number) => Promise<void> | void = () => {},
 ): Promise<ImpactResult> {
   const reference = await referenceForCriteria(db);
-  const tally = createImpactTally(target);
+  const sets = await loadCriteriaSets(db);
+  const target = await pinnedCriteriaSet(db, targetId);
+  const tally = createImpactTally(target.id);
   let processed = 0;
   for await (const batch of liveSubmissionBatches(db)) {
     for (const s of batch) {
@@ -95,11 +99,11 @@ export async function simulateCriteriaImpact(
         state: s.state,
         criteriaSet: s.criteriaSet,
       };
-      if (s.criteriaSet === target) {
+      if (s.criteriaSet === target.id) {
         tally.add(submission, null, null, null);
         continue;
       }
-      const both = judge(s.sections, s.criteriaSet, s.checkpoint, s.state, reference)(target);
+      const both = judge(sets, s.sections, s.criteriaSet, s.checkpoint, s.state, reference)(target);
       tally.add(submission, criterionFlips(both.current, both.target), both.current, both.target);
     }
     processed += batch.length;
@@ -116,7 +120,7 @@ export type StartResult = { ok: true; id: string; finished: Promise<void> } | { 
  * when it is done (the page does not wait for it; tests and the benchmark do).
  */
 export async function startImpactSimulation(db: Db, admin: CurrentUser, target: string, now = new Date()): Promise<StartResult> {
-  if (!isCriteriaSetId(target)) return { ok: false, error: "Choose the criteria set to simulate" };
+  if (!(await loadCriteriaSets(db)).byId.has(target)) return { ok: false, error: "Choose the criteria set to simulate" };
   const id = randomUUID();
   const at = now.toISOString();
   const total = await countLiveSubmissions(db);
@@ -177,7 +181,7 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
   return {
     id: row.id,
     targetSet: row.target_set,
-    targetTitle: criteriaSets[row.target_set as CriteriaSetId]?.title ?? row.target_set,
+    targetTitle: (await loadCriteriaSets(db)).byId.get(row.target_set)?.title ?? row.target_set,
     status: abandoned ? ("abandoned" as const) : row.status,
     processed: row.processed,
     total: row.total,
@@ -206,16 +210,18 @@ export { countPinnedLiveSubmissions as pinnedCounts };
 export async function moveToCriteriaSet(
   db: Db,
   admin: CurrentUser,
-  input: MoveInput & { target: CriteriaSetId; simulationId: string | null },
+  input: MoveInput & { target: string; simulationId: string | null },
   now = new Date(),
 ): Promise<{ moved: number }> {
   const at = now.toISOString();
   const reference = await referenceForCriteria(db);
+  const sets = await loadCriteriaSets(db);
+  const target = await pinnedCriteriaSet(db, input.target);
   return inAuditedTransaction(db, async (trx) => {
     const chosen = input.scope === "chosen" ? [...new Set(input.submission)] : null;
     const rows = await submissionsToMove(trx, input.target, chosen, dialectOf(db));
     for (const row of rows) {
-      const evaluation = judge(row.sections, row.criteriaSet, row.checkpoint, row.state, reference)(input.target).target;
+      const evaluation = judge(sets, row.sections, row.criteriaSet, row.checkpoint, row.state, reference)(target).target;
       await pinCriteriaSet(trx, {
         id: row.id,
         expectedVersion: row.version,

@@ -13,11 +13,14 @@
 // A malformed row is refused at compile with a CriteriaDataError naming the criterion; judging never
 // throws: an expression that fails at run time, or gives the wrong type, fails the criterion closed.
 import { evaluate, FeelFunction, parseExpression } from "feelin";
-import { capitalise, formatCount, formatDate, formatPence, formatPercent, isBlank, rowName } from "../criteria/helpers.ts";
-import type { AutomaticCriterion, CheckContext, CheckOutcome, Criterion } from "../criteria/types.ts";
+import { capitalise, formatCount, formatDate, formatPence, formatPercent, isBlank, rowName } from "./format.ts";
 import type { SubmissionContent } from "../submission.ts";
 import {
+  type AutomaticCriterion,
   type AutomaticCriterionRow,
+  type CheckContext,
+  type CheckOutcome,
+  type Criterion,
   type Binding,
   type CriterionRow,
   type DecisionTable,

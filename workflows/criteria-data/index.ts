@@ -1,7 +1,10 @@
 // The national criteria sets as data, mirroring workflows/criteria/index.ts: the same rows, in the
 // same order, compiled once when this module loads (so a malformed row stops the service at start,
 // naming the criterion, rather than at judging time).
-import type { CriteriaSet, CriteriaSetId } from "../criteria/types.ts";
+import type { CRITERIA_SET_IDS } from "../criteria/types.ts";
+import type { CriteriaSet } from "./types.ts";
+
+type CriteriaSetId = (typeof CRITERIA_SET_IDS)[number];
 import { bcf2016Rows, bcf2017Rows } from "./better-care-fund.ts";
 import { compileCriteriaSet } from "./engine.ts";
 import { isapRows } from "./isap.ts";

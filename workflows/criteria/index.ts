@@ -6,16 +6,11 @@ import { bcf2016Criteria, bcf2017Criteria } from "./better-care-fund.ts";
 import { isapCriteria } from "./isap.ts";
 import { judgementCriteriaList } from "./judgement.ts";
 import { proposalCriteria } from "./proposal.ts";
-import {
-  CRITERIA_SET_IDS,
-  type AutomaticCriterion,
-  type CriteriaSet,
-  type CriteriaSetId,
-  type Criterion,
-  type JudgementCriterion,
-} from "./types.ts";
+import { CRITERIA_SET_IDS, type AutomaticCriterion, type CriteriaSet, type Criterion, type JudgementCriterion } from "./types.ts";
 
 export * from "./types.ts";
+
+type CriteriaSetId = (typeof CRITERIA_SET_IDS)[number];
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
