@@ -430,7 +430,7 @@ export interface CompiledCriteriaSet {
 
 /**
  * Checks and compiles every row; throws a CriteriaDataError naming the first criterion (and expression)
- * that is malformed. The criteria returned run their tables in `evaluate()` like the code form's.
+ * that is malformed. The criteria returned run their tables when `evaluate()` calls their check.
  */
 export function compileCriteriaSet(rows: readonly CriterionRow[]): CompiledCriteriaSet {
   const seen = new Set<string>();
@@ -528,7 +528,7 @@ export function evaluateRow(compiled: CompiledRow, content: SubmissionContent, c
   }
 }
 
-/** The data form as an AutomaticCriterion, so `evaluate()` runs either form unchanged. */
+/** A compiled row as the AutomaticCriterion `evaluate()` runs: its check is the row's decision table. */
 export function toAutomaticCriterion(compiled: CompiledRow): AutomaticCriterion {
   const { id, domain, title, rule, source, appliesTo, severity, fieldPaths } = compiled.row;
   return {
