@@ -15,6 +15,7 @@ import {
 import type {
   AutomaticCriterion,
   CheckContext,
+  CheckOutcome,
   CriteriaSet,
   CriteriaSetId,
   CriterionDomain,
@@ -27,6 +28,11 @@ export type SectionStatus = "not_started" | "in_progress" | "has_failing_checks"
 export interface EvaluateOptions {
   checkpoint: Checkpoint;
   reference?: ReferenceData | undefined;
+  /**
+   * Outcomes already judged for this same content, checkpoint and reference, by criterion: given to
+   * several evaluations of one submission (under two sets), a criterion the sets share is judged once.
+   */
+  outcomes?: Map<AutomaticCriterion, CheckOutcome> | undefined;
 }
 
 export interface CriterionResult {
@@ -103,7 +109,8 @@ export function evaluate(content: SubmissionContent, set: CriteriaSet, options: 
     if (criterion.kind !== "automatic") continue;
     if (!criterion.appliesTo.checkpoints.includes(options.checkpoint)) continue;
     if (!appliesToModel(criterion, modelType)) continue;
-    const outcome = criterion.check(content, ctx);
+    const outcome = options.outcomes?.get(criterion) ?? criterion.check(content, ctx);
+    options.outcomes?.set(criterion, outcome);
     const failed = outcome.outcome === "fail";
     const fieldPath = failed ? outcome.fieldPath : null;
     const sectionPath = fieldPath ?? criterion.fieldPaths[0];

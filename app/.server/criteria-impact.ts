@@ -67,7 +67,8 @@ function judge(
   reference: ReferenceData,
 ) {
   const { content } = parseSubmissionContent(sections);
-  const options = { checkpoint: checkpointToJudge(checkpoint, state), reference };
+  // One submission under two sets: a criterion both share is judged once.
+  const options = { checkpoint: checkpointToJudge(checkpoint, state), reference, outcomes: new Map() };
   return (target: CriteriaSet) => ({
     current: evaluate(content, sets.byId.get(setId) ?? target, options),
     target: evaluate(content, target, options),

@@ -144,6 +144,22 @@ describe("results", () => {
     expect(evaluation.warnings.every((r) => r.severity === "warning" && r.outcome === "fail")).toBe(true);
   });
 
+  it("judge a criterion two sets share once for one submission, with the same results as judging each set alone", () => {
+    const content = baseContent("PACS", 2);
+    const older = sets.get("2016-17");
+    const newer = sets.get("2017-19");
+    const outcomes = new Map();
+    const shared = { checkpoint: 2 as const, reference: REFERENCE, outcomes };
+    expect(evaluate(content, older, shared)).toEqual(evaluate(content, older, { checkpoint: 2, reference: REFERENCE }));
+    const judgedForOlder = outcomes.size;
+    expect(evaluate(content, newer, shared)).toEqual(evaluate(content, newer, { checkpoint: 2, reference: REFERENCE }));
+    // The rows the two sets share compiled to the same criteria, so only the newer set's own were added.
+    const olderIds = new Set(older.criteria.map((c) => c.id));
+    const ownToNewer = evaluate(content, newer, { checkpoint: 2, reference: REFERENCE }).results.filter((r) => !olderIds.has(r.id));
+    expect(ownToNewer.length).toBeGreaterThan(0);
+    expect(outcomes.size).toBe(judgedForOlder + ownToNewer.length);
+  });
+
   it("are the same every time for the same input, and leave the content alone", () => {
     const content = deepFreeze(baseContent("MCP", 2));
     for (const set of sets.list) {

@@ -444,10 +444,21 @@ export function compileCriteriaSet(rows: readonly CriterionRow[]): CompiledCrite
       return { id, kind, domain, title, rule, source, appliesTo, severity, fieldPaths };
     }
     if (row.kind !== "automatic") throw new CriteriaDataError(id, `has an unknown kind ${JSON.stringify((row as { kind: unknown }).kind)}`);
-    return toAutomaticCriterion(compileRow(row));
+    const key = JSON.stringify(row);
+    let criterion = compiledCriteria.get(key);
+    if (!criterion) {
+      criterion = toAutomaticCriterion(compileRow(row));
+      compiledCriteria.set(key, criterion);
+    }
+    return criterion;
   });
   return { rows, criteria };
 }
+
+// Compiled automatic criteria by their row's text: a row two sets share (most of them, between one
+// planning round and the next) is one criterion object, so judging one submission under both sets,
+// as the impact simulation does, can judge it once (see EvaluateOptions.outcomes).
+const compiledCriteria = new Map<string, AutomaticCriterion>();
 
 export function compileRow(row: AutomaticCriterionRow): CompiledRow {
   return { row, ...compileTable(row.id, row.table) };
