@@ -1,10 +1,12 @@
-// How long one evaluation of a full submission takes, per criteria set. The task list re-evaluates on
-// every save and the impact simulation evaluates every live submission, so the target is a median of
-// at most 1 ms. Run with `npx tsx bench/evaluate.bench.ts`; it prints one line per set and writes
-// nothing. `npm run bench` (bench/run.ts) calls measureEvaluation().
+// How long one evaluation of a full submission takes, per criteria set, with the sets as the service
+// has them (loaded from the database and compiled: bench/criteria-data.bench.ts). The task list
+// re-evaluates on every save and the impact simulation evaluates every live submission, so the target
+// is a median of at most 1 ms. Run with `npx tsx bench/evaluate.bench.ts`; it prints one line per set
+// and writes nothing. `npm run bench` (bench/run.ts) calls measureEvaluation().
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { CRITERIA_SET_IDS, type CriteriaSet, criteriaSets } from "../workflows/criteria/index.ts";
+import type { CriteriaSets } from "../workflows/criteria-data/sets.ts";
+import type { CriteriaSet } from "../workflows/criteria-data/types.ts";
 import { evaluate } from "../workflows/evaluate.ts";
 import { exampleSubmission } from "../workflows/fixtures.ts";
 
@@ -38,7 +40,7 @@ export interface EvaluationTiming {
   p95Micros: number;
 }
 
-/** The median and p95 of evaluating the largest content against one set (either form of it), in µs. */
+/** The median and p95 of evaluating the largest content against one set, in µs. */
 export function timeEvaluation(set: CriteriaSet, runs = RUNS, warmUp = WARM_UP): { medianMicros: number; p95Micros: number } {
   let sink = 0;
   for (let i = 0; i < warmUp; i += 1) sink += evaluate(content, set, options).results.length;
@@ -54,12 +56,13 @@ export function timeEvaluation(set: CriteriaSet, runs = RUNS, warmUp = WARM_UP):
   return { medianMicros: percentile(timings, 50), p95Micros: percentile(timings, 95) };
 }
 
-export function measureEvaluation(): EvaluationTiming[] {
-  return CRITERIA_SET_IDS.map((id) => ({ set: id, ...timeEvaluation(criteriaSets[id]) }));
+export function measureEvaluation(sets: CriteriaSets): EvaluationTiming[] {
+  return sets.list.map((set) => ({ set: set.id, ...timeEvaluation(set) }));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  for (const t of measureEvaluation()) {
+  const { loadShippedSets } = await import("./criteria-sets.ts");
+  for (const t of measureEvaluation((await loadShippedSets()).sets)) {
     console.log(
       `${t.set}: median ${t.medianMicros.toFixed(1)} µs, p95 ${t.p95Micros.toFixed(1)} µs ` +
         `(${RUNS} runs, ${content.population?.practices?.length ?? 0} practices)`,

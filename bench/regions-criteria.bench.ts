@@ -15,11 +15,11 @@ import { loadRegionsOverview } from "../app/.server/regions.ts";
 import { checkpointToJudge } from "../workflows/states.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { pinnedCriteriaSet } from "../db/criteria-sets.ts";
 import { findUserProfile } from "../db/users.ts";
 import { withPipelineKeys } from "../db/submissions.ts";
 import { insertCredentialUser } from "../db/users.ts";
 import { checkpointOf, whoseTurn } from "../workflows/assurance.machine.ts";
-import { criteriaSets } from "../workflows/criteria/index.ts";
 import { evaluate, failingCriteria } from "../workflows/evaluate.ts";
 import { exampleSubmission } from "../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../workflows/submission.ts";
@@ -67,6 +67,9 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
     if (i % 3 === 0) delete (content as Record<string, unknown>)[SECTION_SLUGS[1 + (i % (SECTION_SLUGS.length - 1))]!];
     return { fp, modelType, content };
   });
+  const set = await pinnedCriteriaSet(db, "2017-19");
+  // The drafts repeat, so each is judged once per checkpoint rather than once per submission.
+  const judged = new Map<string, ReturnType<typeof failingCriteria>>();
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < count; i += 250) {
       const rows = Array.from({ length: Math.min(250, count - i) }, (_, k) => {
@@ -76,8 +79,13 @@ export async function seedWithDrafts(db: Db, count: number, now = new Date()): P
         const turn = whoseTurn(state);
         const entered = new Date(now.getTime() - Math.floor(rand() * (turn === "national" ? 45 : 730) * DAY)).toISOString();
         const checkpoint = checkpointOf(state) ?? (state === "draft" ? 0 : Math.floor(rand() * 4));
-        const set = criteriaSets["2017-19"];
-        const failing = failingCriteria(evaluate(draft.content, set, { checkpoint: checkpointToJudge(checkpoint, state) }));
+        const judgedAt = checkpointToJudge(checkpoint, state);
+        const key = `${n % drafts.length} ${judgedAt}`;
+        let failing = judged.get(key);
+        if (!failing) {
+          failing = failingCriteria(evaluate(draft.content, set, { checkpoint: judgedAt }));
+          judged.set(key, failing);
+        }
         return {
           submission: withPipelineKeys(
             {

@@ -12,6 +12,7 @@ import * as pipelineKeys from "./migrations/2026-12-02T0200-pipeline-keys.ts";
 import * as draftChecks from "./migrations/2026-12-02T0400-draft-checks.ts";
 import * as regionalViewKeys from "./migrations/2026-12-02T0500-regional-view-keys.ts";
 import * as jobs from "./migrations/2026-12-02T0700-jobs.ts";
+import * as criteriaSets from "./migrations/2026-12-02T0800-criteria-sets.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02T0400-draft-checks": draftChecks,
   "2026-12-02T0500-regional-view-keys": regionalViewKeys,
   "2026-12-02T0700-jobs": jobs,
+  "2026-12-02T0800-criteria-sets": criteriaSets,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -31,6 +31,7 @@ export interface Database {
   criteria_simulation: CriteriaSimulationTable;
   /** The SQLite job runner's queue (app/.server/jobs.ts); on PostgreSQL pg-boss keeps its own. */
   job: JobTable;
+  criteria_set: CriteriaSetTable;
 }
 
 // Rows as read, written and changed. Ids are UUIDs the service makes, so only the columns with a
@@ -345,4 +346,28 @@ export interface JobTable {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
+}
+
+/**
+ * One version of a national criteria set (issue 14): its criteria as JSON rows with FEEL decision
+ * tables. Published versions are immutable; drafts are never used to judge a submission.
+ */
+export interface CriteriaSetTable {
+  /** e.g. "2017-19"; what submission.criteria_set refers to. */
+  id: string;
+  title: string;
+  /** ISO date of the guidance behind the set; the newest published one is the latest set. */
+  published_on: string;
+  status: "published" | "draft";
+  /** The criteria as a JSON array of rows (workflows/criteria-data/types.ts CriterionRow). */
+  content: string;
+  /** SHA-256 (hex) of the content in canonical JSON (db/criteria-sets.ts canonicalJson). */
+  content_hash: string;
+  /** The set this version was copied from. */
+  based_on: string | null;
+  created_at: string;
+  created_by: string | null;
+  published_at: string | null;
+  published_by: string | null;
+  publish_reason: string | null;
 }

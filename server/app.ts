@@ -10,6 +10,7 @@ export { build };
 export { logger } from "../app/.server/log.ts";
 import { countReferenceData } from "../db/reference.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { loadCriteriaSets } from "../db/criteria-sets.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from "../db/seed/demo.ts";
 import { CLIENT_IP_HEADER } from "../app/.server/auth.ts";
 import { hasSessionCookie } from "../app/.server/session.ts";
@@ -34,6 +35,7 @@ declare module "react-router" {
 
 /**
  * Everything that must be true before the first request: configuration valid, schema migrated,
+ * criteria sets loaded,
  * demo accounts seeded into an empty database when demo seeding is on.
  */
 export async function prepare() {
@@ -42,6 +44,9 @@ export async function prepare() {
   applyBankHolidayChanges(config.bankHolidayChanges);
   const database = db();
   const applied = await migrateToLatest(database);
+  // Every published criteria set is checked and compiled now: a malformed one stops the start with
+  // a message naming the set and the criterion, rather than failing a lead's save later.
+  const criteriaSets = await loadCriteriaSets(database);
   const seeded = config.demoSeed ? await seedDemoAccounts(database) : false;
   // Demo submissions go with the demo accounts: only into the database the accounts were just seeded into.
   const demoSubmissions = seeded ? await seedDemoSubmissions(database) : 0;
@@ -51,6 +56,7 @@ export async function prepare() {
     seeded,
     demoSubmissions,
     reference: await countReferenceData(database),
+    criteriaSets: criteriaSets.list.map((set) => set.id),
     demoAccounts: config.demoSeed ? DEMO_ACCOUNTS.map((a) => ({ email: a.email, role: a.role })) : [],
     demoPassword: DEMO_PASSWORD,
   };

@@ -15,19 +15,24 @@ import {
 import type {
   AutomaticCriterion,
   CheckContext,
+  CheckOutcome,
   CriteriaSet,
   CriteriaSetId,
   CriterionDomain,
   ReferenceData,
   Severity,
-} from "./criteria/types.ts";
-import { CRITERIA_SET_IDS } from "./criteria/types.ts";
+} from "./criteria-data/types.ts";
 
 export type SectionStatus = "not_started" | "in_progress" | "has_failing_checks" | "ready";
 
 export interface EvaluateOptions {
   checkpoint: Checkpoint;
   reference?: ReferenceData | undefined;
+  /**
+   * Outcomes already judged for this same content, checkpoint and reference, by criterion: given to
+   * several evaluations of one submission (under two sets), a criterion the sets share is judged once.
+   */
+  outcomes?: Map<AutomaticCriterion, CheckOutcome> | undefined;
 }
 
 export interface CriterionResult {
@@ -76,7 +81,7 @@ const criterionResultSchema = z.object({
 }) satisfies z.ZodType<CriterionResult>;
 
 export const EvaluationSchema: z.ZodType<Evaluation> = z.object({
-  criteriaSetId: z.enum(CRITERIA_SET_IDS),
+  criteriaSetId: z.string().min(1),
   checkpoint: z.union(CHECKPOINTS.map((c) => z.literal(c))),
   modelType: z.enum(MODEL_TYPES).nullable(),
   results: z.array(criterionResultSchema),
@@ -104,7 +109,8 @@ export function evaluate(content: SubmissionContent, set: CriteriaSet, options: 
     if (criterion.kind !== "automatic") continue;
     if (!criterion.appliesTo.checkpoints.includes(options.checkpoint)) continue;
     if (!appliesToModel(criterion, modelType)) continue;
-    const outcome = criterion.check(content, ctx);
+    const outcome = options.outcomes?.get(criterion) ?? criterion.check(content, ctx);
+    options.outcomes?.set(criterion, outcome);
     const failed = outcome.outcome === "fail";
     const fieldPath = failed ? outcome.fieldPath : null;
     const sectionPath = fieldPath ?? criterion.fieldPaths[0];
@@ -183,7 +189,7 @@ export interface EvaluationSummary {
 }
 
 export const EvaluationSummarySchema: z.ZodType<EvaluationSummary> = z.object({
-  criteriaSetId: z.enum(CRITERIA_SET_IDS),
+  criteriaSetId: z.string().min(1),
   checkpoint: z.union(CHECKPOINTS.map((c) => z.literal(c))),
   blocking: z.number().int().nonnegative(),
   warnings: z.number().int().nonnegative(),

@@ -1,10 +1,11 @@
 // The content of a submission: one Zod schema per section of the task list.
 //
 // A draft may be incomplete, so every field a lead types is optional here: whether a submission is
-// complete enough to go forward is for the criteria (workflows/criteria/) to judge, field by field,
-// with messages a lead understands. What the schemas do insist on is that whatever *is* given has the
-// right type, so that the criteria never have to guess: counts are whole numbers, money is integer
-// pence, percentages run 0 to 100, dates are real calendar dates.
+// complete enough to go forward is for the criteria (rows of criteria_set, run by
+// workflows/criteria-data/) to judge, field by field, with messages a lead understands. What the
+// schemas do insist on is that whatever *is* given has the right type, so that the criteria never
+// have to guess: counts are whole numbers, money is integer pence, percentages run 0 to 100, dates
+// are real calendar dates.
 //
 // Units, fixed once here so nobody has to guess later:
 // - money is GBP held as integer pence (fields end in `Pence`), so sums are exact; £1 = 100.

@@ -22,7 +22,7 @@ import {
 } from "../../workflows/assurance.machine.ts";
 import { clockFor } from "../../workflows/clock.ts";
 import { decide, NOT_FOUND } from "../../workflows/policy.ts";
-import { criteriaSets, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
+import { loadCriteriaSets } from "../../db/criteria-sets.ts";
 import { type EvaluationSummary, evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
 import { checkpointToJudge, STATES } from "../../workflows/states.ts";
@@ -98,6 +98,8 @@ export async function startSubmission(
   const persisted = JSON.stringify(machine.getPersistedSnapshot());
   machine.stop();
   const state = stateKey(snapshot.value);
+  // A new submission is pinned to the latest published set as it stands now.
+  const latestSet = (await loadCriteriaSets(db)).latest.id;
 
   await db.transaction().execute(async (trx) => {
     await insertSubmission(trx, {
@@ -106,7 +108,7 @@ export async function startSubmission(
       title: input.title,
       model_type: input.modelType,
       vanguard_number: input.vanguardNumber ?? null,
-      criteria_set: LATEST_CRITERIA_SET,
+      criteria_set: latestSet,
       state,
       checkpoint: 0,
       whose_turn: whoseTurn(state),
@@ -130,7 +132,7 @@ export async function startSubmission(
         action: "CREATE",
         fromState: null,
         toState: state,
-        payload: { title: input.title, modelType: input.modelType, footprintCode: input.footprintCode, criteriaSet: LATEST_CRITERIA_SET },
+        payload: { title: input.title, modelType: input.modelType, footprintCode: input.footprintCode, criteriaSet: latestSet },
         at,
       },
       null,
@@ -202,7 +204,7 @@ export async function applyEvent(
       const checkpoint = (command.type === "SUBMIT" ? before.context.checkpoint + 1 : before.context.checkpoint) as Checkpoint;
       // Drafts keep whatever was typed; only the part that fits the schemas is judged and frozen.
       const { content } = parseSubmissionContent(await readSections(db, submissionId));
-      const set = criteriaSets[row.criteria_set as keyof typeof criteriaSets];
+      const set = (await loadCriteriaSets(db)).byId.get(row.criteria_set);
       if (!set)
         return { ok: false, kind: "refused", reason: `This submission is pinned to an unknown criteria set (${row.criteria_set}).` };
       const evaluation = evaluate(content, set, {
@@ -252,7 +254,7 @@ export async function applyEvent(
     const judgedNow = checkpointToJudge(after.context.checkpoint, toState);
     let draftChecks: EvaluationSummary | undefined;
     if (judgedNow !== checkpointToJudge(before.context.checkpoint, fromState)) {
-      const set = criteriaSets[row.criteria_set as keyof typeof criteriaSets];
+      const set = (await loadCriteriaSets(db)).byId.get(row.criteria_set);
       if (set) {
         const content = frozen?.content ?? parseSubmissionContent(await readSections(db, submissionId)).content;
         draftChecks = summarise(evaluate(content, set, { checkpoint: judgedNow, reference: await referenceForCriteria(db) }));

@@ -17,14 +17,9 @@ import {
   submissionsToMove,
 } from "../../db/criteria.ts";
 import { replaceFailingCriteria } from "../../db/submissions.ts";
-import {
-  CRITERIA_SET_IDS,
-  type CriteriaSetId,
-  criteriaSets,
-  isCriteriaSetId,
-  LATEST_CRITERIA_SET,
-} from "../../workflows/criteria/index.ts";
-import type { ReferenceData } from "../../workflows/criteria/types.ts";
+import { loadCriteriaSets, pinnedCriteriaSet } from "../../db/criteria-sets.ts";
+import type { CriteriaSets } from "../../workflows/criteria-data/sets.ts";
+import type { CriteriaSet, ReferenceData } from "../../workflows/criteria-data/types.ts";
 import { evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { createImpactTally, criterionFlips, type ImpactResult } from "../../workflows/impact.ts";
 import { parseSubmissionContent } from "../../workflows/submission.ts";
@@ -43,14 +38,14 @@ import type { MoveInput } from "../forms/criteria-move.ts";
  * set it started under until an administrator moves it, after seeing what the move would change.
  */
 
-export function criteriaCatalogue() {
-  return CRITERIA_SET_IDS.map((id) => {
-    const set = criteriaSets[id];
+export async function criteriaCatalogue(db: Db) {
+  const sets = await loadCriteriaSets(db);
+  return sets.list.map((set) => {
     return {
-      id,
+      id: set.id,
       title: set.title,
       publishedOn: set.publishedOn,
-      latest: id === LATEST_CRITERIA_SET,
+      latest: set === sets.latest,
       criteria: set.criteria.map((c) => ({
         id: c.id,
         title: c.title,
@@ -65,19 +60,28 @@ export function criteriaCatalogue() {
   });
 }
 
-function judge(sections: Record<string, StoredAnswers>, setId: string, checkpoint: number, state: string, reference: ReferenceData) {
+function judge(
+  sets: CriteriaSets,
+  sections: Record<string, StoredAnswers>,
+  setId: string,
+  checkpoint: number,
+  state: string,
+  reference: ReferenceData,
+) {
   const { content } = parseSubmissionContent(sections);
-  const options = { checkpoint: checkpointToJudge(checkpoint, state), reference };
-  return (target: CriteriaSetId) => ({
-    current: evaluate(content, criteriaSets[setId as CriteriaSetId] ?? criteriaSets[target], options),
-    target: evaluate(content, criteriaSets[target], options),
+  // One submission under two sets: a criterion both share is judged once.
+  const options = { checkpoint: checkpointToJudge(checkpoint, state), reference, outcomes: new Map() };
+  return (target: CriteriaSet) => ({
+    current: evaluate(content, sets.byId.get(setId) ?? target, options),
+    target: evaluate(content, target, options),
   });
 }
 
 function tallyBatch(
   tally: ReturnType<typeof createImpactTally>,
   batch: LiveSubmissionForCriteria[],
-  target: CriteriaSetId,
+  sets: CriteriaSets,
+  target: CriteriaSet,
   reference: ReferenceData,
 ) {
   for (const s of batch) {
@@ -90,11 +94,11 @@ function tallyBatch(
       state: s.state,
       criteriaSet: s.criteriaSet,
     };
-    if (s.criteriaSet === target) {
+    if (s.criteriaSet === target.id) {
       tally.add(submission, null, null, null);
       continue;
     }
-    const both = judge(s.sections, s.criteriaSet, s.checkpoint, s.state, reference)(target);
+    const both = judge(sets, s.sections, s.criteriaSet, s.checkpoint, s.state, reference)(target);
     tally.add(submission, criterionFlips(both.current, both.target), both.current, both.target);
   }
 }
@@ -105,14 +109,16 @@ function tallyBatch(
  */
 export async function simulateCriteriaImpact(
   db: Db,
-  target: CriteriaSetId,
+  targetId: string,
   onProgress: (processed: number) => Promise<void> | void = () => {},
 ): Promise<ImpactResult> {
   const reference = await referenceForCriteria(db);
-  const tally = createImpactTally(target);
+  const sets = await loadCriteriaSets(db);
+  const target = await pinnedCriteriaSet(db, targetId);
+  const tally = createImpactTally(target.id);
   let processed = 0;
   for await (const batch of liveSubmissionBatches(db)) {
-    tallyBatch(tally, batch, target, reference);
+    tallyBatch(tally, batch, sets, target, reference);
     processed += batch.length;
     await onProgress(processed);
   }
@@ -136,7 +142,7 @@ export async function startImpactSimulation(
   target: string,
   now = new Date(),
 ): Promise<StartResult> {
-  if (!isCriteriaSetId(target)) return { ok: false, error: "Choose the criteria set to simulate" };
+  if (!(await loadCriteriaSets(db)).byId.has(target)) return { ok: false, error: "Choose the criteria set to simulate" };
   const id = randomUUID();
   const at = now.toISOString();
   const total = await countLiveSubmissions(db);
@@ -173,12 +179,12 @@ export async function runSimulationBatch(db: Db, id: string, options: BatchOptio
   const row = await findSimulation(db, id);
   if (row?.status !== "running") return "finished";
   try {
-    const target = row.target_set as CriteriaSetId;
-    if (!isCriteriaSetId(target)) throw new Error(`unknown criteria set ${row.target_set}`);
-    const tally = createImpactTally(target, row.partial ? readSimulationPartial(id, row.partial) : undefined);
+    const sets = await loadCriteriaSets(db);
+    const target = await pinnedCriteriaSet(db, row.target_set);
+    const tally = createImpactTally(target.id, row.partial ? readSimulationPartial(id, row.partial) : undefined);
     const reference = await referenceForCriteria(db);
     const batch = (await liveSubmissionBatches(db, size, row.cursor ?? "").next()).value ?? [];
-    tallyBatch(tally, batch, target, reference);
+    tallyBatch(tally, batch, sets, target, reference);
     const result = tally.result();
     if (batch.length < size) {
       await finishSimulation(db, id, {
@@ -227,7 +233,7 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
   return {
     id: row.id,
     targetSet: row.target_set,
-    targetTitle: criteriaSets[row.target_set as CriteriaSetId]?.title ?? row.target_set,
+    targetTitle: (await loadCriteriaSets(db)).byId.get(row.target_set)?.title ?? row.target_set,
     status: abandoned ? ("abandoned" as const) : row.status,
     processed: row.processed,
     total: row.total,
@@ -256,16 +262,18 @@ export { countPinnedLiveSubmissions as pinnedCounts };
 export async function moveToCriteriaSet(
   db: Db,
   admin: CurrentUser,
-  input: MoveInput & { target: CriteriaSetId; simulationId: string | null },
+  input: MoveInput & { target: string; simulationId: string | null },
   now = new Date(),
 ): Promise<{ moved: number }> {
   const at = now.toISOString();
   const reference = await referenceForCriteria(db);
+  const sets = await loadCriteriaSets(db);
+  const target = await pinnedCriteriaSet(db, input.target);
   return inAuditedTransaction(db, async (trx) => {
     const chosen = input.scope === "chosen" ? [...new Set(input.submission)] : null;
     const rows = await submissionsToMove(trx, input.target, chosen, dialectOf(db));
     for (const row of rows) {
-      const evaluation = judge(row.sections, row.criteriaSet, row.checkpoint, row.state, reference)(input.target).target;
+      const evaluation = judge(sets, row.sections, row.criteriaSet, row.checkpoint, row.state, reference)(target).target;
       await pinCriteriaSet(trx, {
         id: row.id,
         expectedVersion: row.version,

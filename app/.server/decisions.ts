@@ -7,7 +7,8 @@ import { listAssessments, listComments } from "../../db/reviews.ts";
 import { findVersion, listVersions } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
 import type { DecisionRecord, DeliveryConfidence } from "../../workflows/assurance.machine.ts";
-import { criteriaSets, isCriteriaSetId, judgementCriteria } from "../../workflows/criteria/index.ts";
+import { loadCriteriaSets } from "../../db/criteria-sets.ts";
+import { judgementCriteria } from "../../workflows/criteria-data/sets.ts";
 import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
 import { decisionLabel } from "../status.ts";
 import type { LoadedSubmission } from "./submissions.ts";
@@ -114,7 +115,7 @@ export async function decisionRecordFor(db: Db, loaded: LoadedSubmission, number
   const names = await userNames(db, [proposedBy, countersignedBy, version?.submitted_by ?? ""]);
 
   const setId = version?.criteria_set ?? submission.criteria_set;
-  const set = isCriteriaSetId(setId) ? criteriaSets[setId] : undefined;
+  const set = (await loadCriteriaSets(db)).byId.get(setId);
   const ratedBy = assessments.filter((a) => a.updatedAt <= decidedAt);
   const linesOfEnquiry = set ? judgementCriteria(set, record.checkpoint) : [];
   const known = new Set(linesOfEnquiry.map((c) => c.id));

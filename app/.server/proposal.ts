@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { findFootprint } from "../../db/reference.ts";
 import { findVersion } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
-import { criteriaSets, isCriteriaSetId } from "../../workflows/criteria/index.ts";
+import { loadCriteriaSets } from "../../db/criteria-sets.ts";
 import type { CriterionResult, Evaluation } from "../../workflows/evaluate.ts";
 import { SECTION_SLUGS, SECTION_TITLES, type SectionSlug, type SubmissionContent } from "../../workflows/submission.ts";
 import { type AnswerBlock, answerLines, sectionAnswers } from "../forms/answers.ts";
@@ -112,7 +112,7 @@ export async function proposalFor(db: Db, loaded: LoadedSubmission, version: num
   }
   const checkpoint = version === null ? targetCheckpoint(loaded.snapshot, submission.state) : evaluation.checkpoint;
   // Each set's title names its years ("New care models assurance criteria 2017-19").
-  const criteriaSet = isCriteriaSetId(criteriaSetId) ? criteriaSets[criteriaSetId].title : criteriaSetId;
+  const criteriaSet = (await loadCriteriaSets(db)).byId.get(criteriaSetId)?.title ?? criteriaSetId;
   const check = (r: CriterionResult): ProposalCheck => ({ id: r.id, title: r.title, message: r.message });
   const blocking = evaluation.blockingFailures.map(check);
   const warnings = evaluation.warnings.map(check);

@@ -1,7 +1,8 @@
 import type { Db } from "../../db/client.ts";
 import { listRegions } from "../../db/reference.ts";
 import { countByRegionAndState, countFailingCriteriaByRegion, medianCheckpointClocks, type StageCountRow } from "../../db/regions.ts";
-import { CRITERIA_SET_IDS, criteriaSets } from "../../workflows/criteria/index.ts";
+import { loadCriteriaSets } from "../../db/criteria-sets.ts";
+import type { CriteriaSets } from "../../workflows/criteria-data/sets.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, nationalClockOffset } from "../../workflows/clock.ts";
 import { CLOSED_TURNS, PART_WAY_TURNS } from "../../workflows/states.ts";
 import { hasTag, onlyStateTagged } from "../../workflows/states.ts";
@@ -101,9 +102,9 @@ function submissions(n: number): string {
 const DAYS = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** Every criterion's title by id, across the sets (an id means the same rule in every set). */
-function criterionTitles(): Map<string, string> {
+function criterionTitles(sets: CriteriaSets): Map<string, string> {
   const titles = new Map<string, string>();
-  for (const id of CRITERIA_SET_IDS) for (const c of criteriaSets[id].criteria) if (!titles.has(c.id)) titles.set(c.id, c.title);
+  for (const set of sets.list) for (const c of set.criteria) if (!titles.has(c.id)) titles.set(c.id, c.title);
   return titles;
 }
 
@@ -202,7 +203,7 @@ export async function loadRegionsOverview(db: Db, options: { region?: string | n
 
   // The criteria that fail most in the chosen region (or England).
   const chosen = options.region && regionName.has(options.region) ? options.region : null;
-  const titles = criterionTitles();
+  const titles = criterionTitles(await loadCriteriaSets(db));
   const tally = new Map<string, { severity: string; count: number }>();
   for (const f of failures) {
     if (chosen && f.regionCode !== chosen) continue;

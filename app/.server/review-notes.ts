@@ -2,7 +2,7 @@ import type { Db } from "../../db/client.ts";
 import { addComment, upsertAssessment } from "../../db/reviews.ts";
 import type { Rating } from "../../db/schema.ts";
 import type { Checkpoint } from "../../workflows/assurance.machine.ts";
-import { judgementCriteria } from "../../workflows/criteria/index.ts";
+import { judgementCriteria } from "../../workflows/criteria-data/sets.ts";
 import { listVersions } from "../../db/submissions.ts";
 import { criteriaSetOf } from "./review-workspace.ts";
 import { type LoadedSubmission, refusalOf } from "./submissions.ts";
@@ -25,7 +25,7 @@ export async function saveRatings(
   const refusal = refusalOf(loaded, "rate");
   if (refusal) return { ok: false, reason: refusal };
   const checkpoint = snapshot.context.checkpoint as Checkpoint;
-  const known = new Set(judgementCriteria(criteriaSetOf(submission), checkpoint).map((c) => c.id));
+  const known = new Set(judgementCriteria(await criteriaSetOf(db, submission), checkpoint).map((c) => c.id));
   const unknown = ratings.find((r) => !known.has(r.criterionId));
   if (unknown) return { ok: false, reason: `${unknown.criterionId} is not a key line of enquiry at checkpoint ${checkpoint}.` };
   await db.transaction().execute(async (trx) => {

@@ -7,7 +7,9 @@ import type { Submission } from "../../db/submissions.ts";
 import { userNames } from "../../db/users.ts";
 import { type Checkpoint, hasTag } from "../../workflows/assurance.machine.ts";
 import { DEFAULT_TARGET_WORKING_DAYS, liveClock, slaStatus } from "../../workflows/clock.ts";
-import { type CriteriaSet, type CriteriaSetId, criteriaSets, criterionById, judgementCriteria } from "../../workflows/criteria/index.ts";
+import { loadCriteriaSets } from "../../db/criteria-sets.ts";
+import { criterionById, judgementCriteria } from "../../workflows/criteria-data/sets.ts";
+import type { CriteriaSet } from "../../workflows/criteria-data/types.ts";
 import { changedSince } from "../../workflows/diff.ts";
 import type { CriterionResult } from "../../workflows/evaluate.ts";
 import { SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
@@ -26,14 +28,15 @@ import { type LoadedSubmission, refusalOf } from "./submissions.ts";
  */
 
 /** The criteria set the submission is pinned to (the latest, should the pin name none known). */
-export function criteriaSetOf(submission: Pick<Submission, "criteria_set">): CriteriaSet {
-  return criteriaSets[submission.criteria_set as CriteriaSetId] ?? criteriaSets["2017-19"];
+export async function criteriaSetOf(db: Db, submission: Pick<Submission, "criteria_set">): Promise<CriteriaSet> {
+  const sets = await loadCriteriaSets(db);
+  return sets.byId.get(submission.criteria_set) ?? sets.latest;
 }
 
 /** The criteria a condition or change request may be tied to: those of the pinned set at the checkpoint under review. */
-export function targetCriteria(submission: Pick<Submission, "criteria_set">, checkpoint: number) {
-  return criteriaSetOf(submission)
-    .criteria.filter((c) => !checkpoint || c.appliesTo.checkpoints.includes(checkpoint as Checkpoint))
+export function targetCriteria(set: CriteriaSet, checkpoint: number) {
+  return set.criteria
+    .filter((c) => !checkpoint || c.appliesTo.checkpoints.includes(checkpoint as Checkpoint))
     .map((c) => ({ value: c.id, label: `${c.id} ${c.title}` }));
 }
 
@@ -48,7 +51,7 @@ function safeChangedSince(before: SubmissionContent, after: SubmissionContent, f
 export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Date = new Date()) {
   const { submission, snapshot, actor } = loaded;
   const ctx = snapshot.context;
-  const set = criteriaSetOf(submission);
+  const set = await criteriaSetOf(db, submission);
   const [footprint, trail, stored, comments] = await Promise.all([
     findFootprint(db, submission.footprint_code),
     auditTrail(db, submission.id),
@@ -219,7 +222,7 @@ export async function reviewWorkspace(db: Db, loaded: LoadedSubmission, now: Dat
           options: answerTargets(s.slug, latest.content, lookups).map((t) => ({ value: t.fieldPath, label: t.label })),
         }))
       : [],
-    criterionOptions: targetCriteria(submission, ctx.checkpoint),
+    criterionOptions: targetCriteria(set, ctx.checkpoint),
     ratings: {
       refusal: refusalOf(loaded, "rate"),
       criteria: kloes.map((c) => ({

@@ -13,7 +13,7 @@ import {
 } from "../../db/submissions.ts";
 import { type Checkpoint, factsFrom, type PersistedAssuranceSnapshot } from "../../workflows/assurance.machine.ts";
 import { checkpointToJudge } from "../../workflows/states.ts";
-import { criteriaSets, type CriteriaSetId } from "../../workflows/criteria/index.ts";
+import { pinnedCriteriaSet } from "../../db/criteria-sets.ts";
 import { type Evaluation, type EvaluationSummary, evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
 import { parseSubmissionContent, type SectionSlug, sectionSchemas, type SubmissionContent } from "../../workflows/submission.ts";
 import { decide, type PolicyActor, type Question, type SubmissionFacts, who } from "../../workflows/policy.ts";
@@ -134,7 +134,7 @@ export async function evaluateDraft(
   loaded: Pick<LoadedSubmission, "submission" | "snapshot">,
   content: SubmissionContent,
 ): Promise<Evaluation> {
-  const set = criteriaSets[loaded.submission.criteria_set as CriteriaSetId];
+  const set = await pinnedCriteriaSet(db, loaded.submission.criteria_set);
   return evaluate(content, set, {
     checkpoint: targetCheckpoint(loaded.snapshot, loaded.submission.state),
     reference: await referenceForCriteria(db),
@@ -208,7 +208,7 @@ export async function saveSubmissionSection(
   // again (it may have been submitted meanwhile), the stale check cannot race another save, and
   // the section, the list's title and the failing-check counts change together or not at all.
   const reference = await referenceForCriteria(db);
-  const set = criteriaSets[loaded.submission.criteria_set as CriteriaSetId];
+  const set = await pinnedCriteriaSet(db, loaded.submission.criteria_set);
   return db.transaction().execute(async (trx): Promise<SaveSectionResult> => {
     const current = await lockSubmissionForEdit(trx, loaded.submission.id);
     const nowRefused = current ? refusalOf(loaded, "edit-draft", current.state) : "Submission not found.";

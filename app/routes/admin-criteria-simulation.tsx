@@ -14,7 +14,6 @@ import { loadSimulation, moveToCriteriaSet } from "../.server/criteria-impact.ts
 import { parseForm } from "../.server/forms.ts";
 import { db } from "../.server/db.ts";
 import { requireRole } from "../.server/session.ts";
-import type { CriteriaSetId } from "../../workflows/criteria/types.ts";
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireRole(request, "admin");
@@ -35,7 +34,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
   const { moved } = await moveToCriteriaSet(db(), admin, {
     ...form.value,
-    target: simulation.targetSet as CriteriaSetId,
+    target: simulation.targetSet,
     simulationId: simulation.id,
   });
   return redirect(`/admin/criteria/simulations/${simulation.id}?moved=${moved}`);

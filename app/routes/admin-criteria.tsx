@@ -16,7 +16,7 @@ import { requireRole } from "../.server/session.ts";
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "admin");
   const [pinned, simulations] = await Promise.all([pinnedCounts(db()), listSimulations(db())]);
-  return { sets: criteriaCatalogue().map((s) => ({ ...s, pinned: pinned[s.id] ?? 0 })), simulations };
+  return { sets: (await criteriaCatalogue(db())).map((s) => ({ ...s, pinned: pinned[s.id] ?? 0 })), simulations };
 }
 
 const CHOOSE_SET = "Choose the criteria set to simulate";

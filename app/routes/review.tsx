@@ -21,7 +21,7 @@ import { applyEvent, type ApplyResult, type WorkflowCommand } from "../.server/a
 import { db } from "../.server/db.ts";
 import { CommentSchema, ConditionReviewSchema, CountersignSchema, proposeSchema, RateSchema } from "../.server/review-forms.ts";
 import { postComment, saveRatings } from "../.server/review-notes.ts";
-import { reviewWorkspace, targetCriteria } from "../.server/review-workspace.ts";
+import { criteriaSetOf, reviewWorkspace, targetCriteria } from "../.server/review-workspace.ts";
 import { requireReadableForm, withClippedReply } from "../.server/forms.ts";
 import { redirectWithFlash } from "../.server/flash.ts";
 import { requireRole } from "../.server/session.ts";
@@ -111,7 +111,7 @@ async function comment(loaded: LoadedSubmission, formData: FormData) {
 }
 
 async function propose(loaded: LoadedSubmission, formData: FormData) {
-  const criteria = targetCriteria(loaded.submission, loaded.snapshot.context.checkpoint);
+  const criteria = targetCriteria(await criteriaSetOf(db(), loaded.submission), loaded.snapshot.context.checkpoint);
   const schema = proposeSchema(criteria.map((c) => c.value));
   const submission = parse(() => withClippedReply(parseWithZod(formData, { schema }), schema));
   if (submission.status !== "success") {

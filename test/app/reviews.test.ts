@@ -6,7 +6,9 @@ import { createDb, type Db } from "../../db/client.ts";
 import { listComments } from "../../db/reviews.ts";
 import { findSubmission, findVersion, saveSection } from "../../db/submissions.ts";
 import { declareReviewerConflict, findUserProfile } from "../../db/users.ts";
-import { criteriaSets, judgementCriteria } from "../../workflows/criteria/index.ts";
+import { pinnedCriteriaSet } from "../../db/criteria-sets.ts";
+import type { JudgementCriterion } from "../../workflows/criteria-data/types.ts";
+import { judgementCriteria } from "../../workflows/criteria-data/sets.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
 import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCookieFor, settle } from "../support/app.ts";
@@ -14,6 +16,7 @@ import { appRequest, context, flashOf, formPost, prepareAppDatabase, sessionCook
 let cleanup = () => {};
 let url = "";
 let database: Db;
+let kloes: JudgementCriterion[] = [];
 const cookies: Record<string, string> = {};
 const actors: Record<string, NamedActor> = {};
 
@@ -27,6 +30,7 @@ beforeAll(async () => {
     cookies[who] = await sessionCookieFor(`${who}@example.nhs.uk`);
     actors[who] = await actorOf(who);
   }
+  kloes = judgementCriteria(await pinnedCriteriaSet(database, "2017-19"), 1);
 });
 afterAll(async () => {
   await database?.destroy();
@@ -110,8 +114,6 @@ async function post(who: Who, id: string, fields: Record<string, string>) {
 function errorsOf(reply: unknown): Record<string, string[] | null> {
   return (reply as Reply).data.result.error ?? {};
 }
-
-const kloes = judgementCriteria(criteriaSets["2017-19"], 1);
 
 describe("your reviews", () => {
   it("lists only the reviewer's own assignments, with their role and the live clock", async () => {

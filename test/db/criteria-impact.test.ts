@@ -17,7 +17,7 @@ import { checkpointToJudge } from "../../workflows/states.ts";
 import { ADMIN_CHAIN, verifyAuditChains } from "../../db/audit.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findUserProfile, type UserProfile } from "../../db/users.ts";
-import { type CriteriaSetId, criteriaSets } from "../../workflows/criteria/index.ts";
+import { pinnedCriteriaSet } from "../../db/criteria-sets.ts";
 import { evaluate } from "../../workflows/evaluate.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
@@ -44,21 +44,21 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
       .execute();
 
   /** The same question answered the plain way: evaluate each draft under both sets. */
-  async function expectedFlips(target: CriteriaSetId) {
+  async function expectedFlips(target: string) {
     const reference = await referenceForCriteria(t.db);
     const flips = new Map<string, { passToFail: string[]; failToPass: string[] }>();
     for (const s of await live()) {
       if (s.criteria_set === target) continue;
       const { content } = await readDraft(t.db, s.id);
       const options = { checkpoint: checkpointToJudge(s.checkpoint, s.state), reference };
-      const failing = (set: CriteriaSetId) =>
+      const failing = async (set: string) =>
         new Set(
-          evaluate(content, criteriaSets[set], options)
+          evaluate(content, await pinnedCriteriaSet(t.db, set), options)
             .results.filter((r) => r.outcome === "fail")
             .map((r) => r.id),
         );
-      const before = failing(s.criteria_set as CriteriaSetId);
-      const after = failing(target);
+      const before = await failing(s.criteria_set);
+      const after = await failing(target);
       const f = { passToFail: [...after].filter((id) => !before.has(id)), failToPass: [...before].filter((id) => !after.has(id)) };
       if (f.passToFail.length + f.failToPass.length > 0) flips.set(s.id, f);
     }
@@ -181,7 +181,7 @@ describe.each(databaseKinds)("criteria impact simulation and moves on $engine", 
     ).toBe(closed.criteria_set);
 
     const { content } = await readDraft(t.db, chosen.id);
-    const evaluation = evaluate(content, criteriaSets["2016-17"], {
+    const evaluation = evaluate(content, await pinnedCriteriaSet(t.db, "2016-17"), {
       checkpoint: checkpointToJudge(chosen.checkpoint, chosen.state),
       reference: await referenceForCriteria(t.db),
     });

@@ -6,7 +6,7 @@ import { draftChecksFor, readDraft, requireSubmission, saveSubmissionSection, ta
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findSubmission, type Submission } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
-import { type CriteriaSetId, criteriaSets } from "../../workflows/criteria/index.ts";
+import { pinnedCriteriaSet } from "../../db/criteria-sets.ts";
 import { hasTag } from "../../workflows/states.ts";
 import { type EvaluationSummary, evaluate, summarise } from "../../workflows/evaluate.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
@@ -28,7 +28,7 @@ describe.each(databaseKinds)("stored draft checks on $engine", (kind) => {
   async function fresh(submission: Submission): Promise<EvaluationSummary> {
     const { content } = await readDraft(t.db, submission.id);
     return summarise(
-      evaluate(content, criteriaSets[submission.criteria_set as CriteriaSetId], {
+      evaluate(content, await pinnedCriteriaSet(t.db, submission.criteria_set), {
         checkpoint: targetCheckpoint(submission.workflow_snapshot, submission.state),
         reference: await referenceForCriteria(t.db),
       }),

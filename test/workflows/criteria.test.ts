@@ -1,21 +1,15 @@
+// The national criteria sets as production judges with them: the rows the migration stored, loaded
+// and compiled by db/criteria-sets.ts. Every automatic criterion's passing, failing and
+// not-applicable examples (criterion-examples.ts) run against its decision table.
 import { describe, expect, it } from "vitest";
-import {
-  CRITERIA_SET_IDS,
-  LATEST_CRITERIA_SET,
-  automaticCriteria,
-  criteriaSets,
-  criterionById,
-  judgementCriteria,
-  type AutomaticCriterion,
-  type CheckOutcome,
-  type Criterion,
-} from "../../workflows/criteria/index.ts";
+import { automaticCriteria, criterionById, judgementCriteria } from "../../workflows/criteria-data/sets.ts";
+import type { AutomaticCriterion, CheckOutcome, Criterion } from "../../workflows/criteria-data/types.ts";
 import { isKnownFieldPath, toFieldPathPattern, type Checkpoint } from "../../workflows/submission.ts";
+import { loadShippedCriteriaSets } from "../support/criteria-sets.ts";
 import { REFERENCE, baseContent, criterionExamples, type Example } from "./criterion-examples.ts";
 
-const allCriteria: Criterion[] = [
-  ...new Map(CRITERIA_SET_IDS.flatMap((id) => criteriaSets[id].criteria).map((c) => [c.id, c] as const)).values(),
-];
+const sets = await loadShippedCriteriaSets();
+const allCriteria: Criterion[] = [...new Map(sets.list.flatMap((set) => set.criteria).map((c) => [c.id, c] as const)).values()];
 const allAutomatic = allCriteria.filter((c): c is AutomaticCriterion => c.kind === "automatic");
 
 function run(criterion: AutomaticCriterion, example: Example): CheckOutcome {
@@ -36,12 +30,9 @@ function assertApplies(criterion: AutomaticCriterion, example: Example) {
 
 describe("the criteria sets", () => {
   it("are 2016-17 and 2017-19, the latter the latest", () => {
-    expect(CRITERIA_SET_IDS).toEqual(["2016-17", "2017-19"]);
-    expect(LATEST_CRITERIA_SET).toBe("2017-19");
-    for (const id of CRITERIA_SET_IDS) {
-      expect(criteriaSets[id].id).toBe(id);
-      expect(criteriaSets[id].publishedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    }
+    expect(sets.list.map((set) => set.id)).toEqual(["2016-17", "2017-19"]);
+    expect(sets.latest.id).toBe("2017-19");
+    for (const set of sets.list) expect(set.publishedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it("cover every ISAP and NCM criterion of the research, and the judgement criteria, in both sets", () => {
@@ -52,8 +43,8 @@ describe("the criteria sets", () => {
       "BCF-12",
       "BCF-14",
     ];
-    for (const id of CRITERIA_SET_IDS) {
-      const ids = criteriaSets[id].criteria.map((c) => c.id);
+    for (const set of sets.list) {
+      const ids = set.criteria.map((c) => c.id);
       expect(ids).toEqual(expect.arrayContaining(shared));
       expect(new Set(ids).size).toBe(ids.length);
     }
@@ -61,7 +52,10 @@ describe("the criteria sets", () => {
 
   it("differ where the Better Care Fund conditions did", () => {
     const bcf = (id: "2016-17" | "2017-19") =>
-      criteriaSets[id].criteria.filter((c) => c.domain === "better-care-fund").map((c) => `${c.id} ${c.severity}`);
+      sets
+        .get(id)
+        .criteria.filter((c) => c.domain === "better-care-fund")
+        .map((c) => `${c.id} ${c.severity}`);
     expect(bcf("2016-17")).toEqual([
       "BCF-09 blocking",
       "BCF-10 blocking",
@@ -84,7 +78,7 @@ describe("the criteria sets", () => {
   });
 
   it("hold the product's example rules at the product's severities", () => {
-    const set = criteriaSets[LATEST_CRITERIA_SET];
+    const set = sets.latest;
     const severity = (id: string) => criterionById(set, id)?.severity;
     expect(severity("ISAP-07")).toBe("blocking"); // at least one commissioner
     expect(severity("NCM-01")).toBe("blocking"); // contract option given
@@ -100,7 +94,7 @@ describe("the criteria sets", () => {
   });
 
   it("apply later-checkpoint rules only from that checkpoint", () => {
-    const set = criteriaSets[LATEST_CRITERIA_SET];
+    const set = sets.latest;
     expect(criterionById(set, "ISAP-06")?.appliesTo.checkpoints).toEqual([2]);
     expect(criterionById(set, "ISAP-08")?.appliesTo.checkpoints).toEqual([2, 3]);
     expect(criterionById(set, "NCM-10")?.appliesTo.checkpoints).toEqual([2, 3]);
@@ -121,7 +115,7 @@ describe("the criteria sets", () => {
   });
 
   it("are frozen, so a pinned set cannot change under a submission", () => {
-    const set = criteriaSets["2016-17"];
+    const set = sets.get("2016-17");
     expect(Object.isFrozen(set)).toBe(true);
     expect(Object.isFrozen(set.criteria)).toBe(true);
     expect(Object.isFrozen(set.criteria[0])).toBe(true);
@@ -130,7 +124,7 @@ describe("the criteria sets", () => {
 
 describe("judgement criteria", () => {
   it("are the key lines of enquiry for each checkpoint, from the research's Stage column", () => {
-    const set = criteriaSets[LATEST_CRITERIA_SET];
+    const set = sets.latest;
     expect(judgementCriteria(set, 1).map((c) => c.id)).toEqual([
       "J-01",
       "J-02",
@@ -145,11 +139,11 @@ describe("judgement criteria", () => {
     ]);
     expect(judgementCriteria(set, 2).map((c) => c.id)).toEqual(["J-01", "J-02", "J-03", "J-05", "J-06", "J-08"]);
     expect(judgementCriteria(set, 3).map((c) => c.id)).toEqual(["J-01", "J-05", "J-11"]);
-    expect(judgementCriteria(criteriaSets["2016-17"], 1)).toEqual(judgementCriteria(set, 1));
+    expect(judgementCriteria(sets.get("2016-17"), 1)).toEqual(judgementCriteria(set, 1));
   });
 
   it("are never computed", () => {
-    for (const c of judgementCriteria(criteriaSets["2016-17"], 1)) {
+    for (const c of judgementCriteria(sets.get("2016-17"), 1)) {
       expect(c.kind).toBe("judgement");
       expect("check" in c).toBe(false);
     }
@@ -166,7 +160,7 @@ describe("field paths", () => {
 
 describe("every automatic criterion has a passing and a failing example", () => {
   it("and the examples table covers every automatic criterion of both sets, and nothing else", () => {
-    const automaticIds = CRITERIA_SET_IDS.flatMap((id) => automaticCriteria(criteriaSets[id]).map((c) => c.id));
+    const automaticIds = sets.list.flatMap((set) => automaticCriteria(set).map((c) => c.id));
     for (const id of automaticIds) {
       expect(criterionExamples[id]?.pass.length ?? 0, `${id} has no passing example`).toBeGreaterThan(0);
       expect(criterionExamples[id]?.fail.length ?? 0, `${id} has no failing example`).toBeGreaterThan(0);
@@ -204,7 +198,7 @@ describe("every automatic criterion has a passing and a failing example", () => 
   }
 });
 
-describe("rule functions", () => {
+describe("decision tables", () => {
   it("never change the content they check", () => {
     const content = baseContent("PACS", 3);
     const before = structuredClone(content);

@@ -1,7 +1,7 @@
 // A passing and a failing example for every automatic criterion. criteria.test.ts runs them and fails
 // if any criterion of either set has no example here, so a new criterion cannot arrive untested.
 import { exampleSubmission } from "../../workflows/fixtures.ts";
-import type { ReferenceData } from "../../workflows/criteria/index.ts";
+import type { ReferenceData } from "../../workflows/criteria-data/types.ts";
 import type { Checkpoint, ModelType, SubmissionContent } from "../../workflows/submission.ts";
 
 export interface Example {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { criteriaSets, CRITERIA_SET_IDS, LATEST_CRITERIA_SET } from "../../workflows/criteria/index.ts";
+import { loadShippedCriteriaSets } from "../support/criteria-sets.ts";
 import { evaluate, type Evaluation } from "../../workflows/evaluate.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS, parseSubmissionContent, type SubmissionContent } from "../../workflows/submission.ts";
 import { REFERENCE, baseContent } from "./criterion-examples.ts";
 
-const latest = criteriaSets[LATEST_CRITERIA_SET];
+const sets = await loadShippedCriteriaSets();
+const setIds = sets.list.map((set) => set.id);
+
+const latest = sets.latest;
 const ids = (results: Evaluation["results"]) => results.map((r) => r.id);
 
 function deepFreeze<T>(value: T): T {
@@ -95,7 +98,7 @@ describe("section status", () => {
   });
 
   it("counts an answered 'no' as something entered", () => {
-    const evaluation = evaluate({ enablers: { sevenDayServices: false } }, criteriaSets["2016-17"], { checkpoint: 1 });
+    const evaluation = evaluate({ enablers: { sevenDayServices: false } }, sets.get("2016-17"), { checkpoint: 1 });
     expect(evaluation.sections.enablers).toBe("has_failing_checks");
     const empty = evaluate({ enablers: { highImpactChanges: {} }, about: { title: "  " } }, latest, { checkpoint: 1 });
     expect(empty.sections.enablers).toBe("not_started");
@@ -141,9 +144,25 @@ describe("results", () => {
     expect(evaluation.warnings.every((r) => r.severity === "warning" && r.outcome === "fail")).toBe(true);
   });
 
+  it("judge a criterion two sets share once for one submission, with the same results as judging each set alone", () => {
+    const content = baseContent("PACS", 2);
+    const older = sets.get("2016-17");
+    const newer = sets.get("2017-19");
+    const outcomes = new Map();
+    const shared = { checkpoint: 2 as const, reference: REFERENCE, outcomes };
+    expect(evaluate(content, older, shared)).toEqual(evaluate(content, older, { checkpoint: 2, reference: REFERENCE }));
+    const judgedForOlder = outcomes.size;
+    expect(evaluate(content, newer, shared)).toEqual(evaluate(content, newer, { checkpoint: 2, reference: REFERENCE }));
+    // The rows the two sets share compiled to the same criteria, so only the newer set's own were added.
+    const olderIds = new Set(older.criteria.map((c) => c.id));
+    const ownToNewer = evaluate(content, newer, { checkpoint: 2, reference: REFERENCE }).results.filter((r) => !olderIds.has(r.id));
+    expect(ownToNewer.length).toBeGreaterThan(0);
+    expect(outcomes.size).toBe(judgedForOlder + ownToNewer.length);
+  });
+
   it("are the same every time for the same input, and leave the content alone", () => {
     const content = deepFreeze(baseContent("MCP", 2));
-    for (const set of Object.values(criteriaSets)) {
+    for (const set of sets.list) {
       const first = evaluate(content, set, { checkpoint: 2, reference: REFERENCE });
       const second = evaluate(structuredClone(content), set, { checkpoint: 2, reference: REFERENCE });
       expect(second).toEqual(first);
@@ -200,8 +219,8 @@ describe("applicability", () => {
   it("makes seven-day services a condition in 2016-17 and advice in 2017-19", () => {
     const content = baseContent("PACS", 1);
     content.enablers!.sevenDayServices = false;
-    const old = evaluate(content, criteriaSets["2016-17"], { checkpoint: 1, reference: REFERENCE });
-    const current = evaluate(content, criteriaSets["2017-19"], { checkpoint: 1, reference: REFERENCE });
+    const old = evaluate(content, sets.get("2016-17"), { checkpoint: 1, reference: REFERENCE });
+    const current = evaluate(content, sets.get("2017-19"), { checkpoint: 1, reference: REFERENCE });
     expect(ids(old.blockingFailures)).toEqual(["BCF-16"]);
     expect(old.passed).toBe(false);
     expect(ids(current.blockingFailures)).toEqual([]);
@@ -212,15 +231,15 @@ describe("applicability", () => {
   it("asks for delayed transfers split by who is responsible only in 2017-19", () => {
     const content = baseContent("MCP", 1);
     for (const year of content.outcomes?.metricYears ?? []) delete year.delayedTransfersSocialCarePer100k;
-    expect(evaluate(content, criteriaSets["2016-17"], { checkpoint: 1, reference: REFERENCE }).passed).toBe(true);
-    expect(ids(evaluate(content, criteriaSets["2017-19"], { checkpoint: 1, reference: REFERENCE }).blockingFailures)).toEqual(["BCF-07"]);
+    expect(evaluate(content, sets.get("2016-17"), { checkpoint: 1, reference: REFERENCE }).passed).toBe(true);
+    expect(ids(evaluate(content, sets.get("2017-19"), { checkpoint: 1, reference: REFERENCE }).blockingFailures)).toEqual(["BCF-07"]);
   });
 });
 
 describe("the example content", () => {
   const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
-  it.each(CRITERIA_SET_IDS)("passes every blocking criterion of %s, for both models, every checkpoint and many seeds", (setId) => {
-    const set = criteriaSets[setId];
+  it.each(setIds)("passes every blocking criterion of %s, for both models, every checkpoint and many seeds", (setId) => {
+    const set = sets.get(setId);
     for (const modelType of ["MCP", "PACS"] as const) {
       for (const checkpoint of [1, 2, 3] as const) {
         for (const seed of seeds) {
@@ -259,7 +278,7 @@ describe("a stored draft of any shape", () => {
     ],
   ])("is evaluated through parseSubmissionContent without throwing: %s", (_, raw) => {
     const { content } = parseSubmissionContent(raw);
-    for (const set of Object.values(criteriaSets)) {
+    for (const set of sets.list) {
       for (const checkpoint of [1, 2, 3] as const) {
         expect(evaluate(content, set, { checkpoint, reference: REFERENCE }).passed).toBe(false);
       }

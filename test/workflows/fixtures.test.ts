@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { criteriaSets, CRITERIA_SET_IDS } from "../../workflows/criteria/index.ts";
+import { loadShippedCriteriaSets } from "../support/criteria-sets.ts";
 import { evaluate } from "../../workflows/evaluate.ts";
 import { BLOCKING_PROBLEMS, exampleSubmission, withProblem, type BlockingProblem } from "../../workflows/fixtures.ts";
 import { KEY_DATES, SubmissionContentSchema, type ModelType } from "../../workflows/submission.ts";
 import { REFERENCE } from "./criterion-examples.ts";
+
+const sets = await loadShippedCriteriaSets();
+const setIds = sets.list.map((set) => set.id);
 
 const example = (modelType: ModelType, seed: number, checkpoint: 1 | 2 | 3 = 1) =>
   exampleSubmission({ modelType, footprintName: "Greater Manchester", footprintCode: "E54000007", checkpoint, seed });
@@ -82,11 +85,11 @@ describe("exampleSubmission", () => {
     expect(vanguard.about?.commissioners?.[0]?.name).toBe("NHS Black Country CCG");
   });
 
-  it.each(CRITERIA_SET_IDS)("passes every blocking criterion of %s for forty seeds", (setId) => {
+  it.each(setIds)("passes every blocking criterion of %s for forty seeds", (setId) => {
     for (const modelType of ["MCP", "PACS"] as const) {
       for (const checkpoint of [1, 2, 3] as const) {
         for (const seed of seeds) {
-          const evaluation = evaluate(example(modelType, seed, checkpoint), criteriaSets[setId], {
+          const evaluation = evaluate(example(modelType, seed, checkpoint), sets.get(setId), {
             checkpoint,
             reference: REFERENCE,
           });
@@ -101,11 +104,11 @@ describe("withProblem", () => {
   const problems = Object.keys(BLOCKING_PROBLEMS) as BlockingProblem[];
 
   it.each(problems)("%s fails exactly its one blocking criterion, everywhere", (problem) => {
-    for (const setId of CRITERIA_SET_IDS) {
+    for (const setId of setIds) {
       for (const modelType of ["MCP", "PACS"] as const) {
         for (const checkpoint of [1, 2, 3] as const) {
           const content = example(modelType, checkpoint + 10, checkpoint);
-          const evaluation = evaluate(withProblem(content, problem), criteriaSets[setId], {
+          const evaluation = evaluate(withProblem(content, problem), sets.get(setId), {
             checkpoint,
             reference: REFERENCE,
           });

@@ -1,21 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { criteriaSets } from "../../workflows/criteria/index.ts";
+import { loadShippedCriteriaSets } from "../support/criteria-sets.ts";
 import { evaluate } from "../../workflows/evaluate.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { AFFECTED_LISTED, createImpactTally, criterionFlips } from "../../workflows/impact.ts";
+
+const sets = await loadShippedCriteriaSets();
 
 const reference = undefined;
 
 describe("criterionFlips", () => {
   it("finds nothing when both evaluations are of the same set", () => {
     const content = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032" });
-    const e = evaluate(content, criteriaSets["2017-19"], { checkpoint: 1, reference });
+    const e = evaluate(content, sets.get("2017-19"), { checkpoint: 1, reference });
     expect(criterionFlips(e, e)).toEqual({ passToFail: [], failToPass: [] });
   });
 
   it("counts a criterion only one set has as passing under the other", () => {
     const content = exampleSubmission({ modelType: "PACS", footprintName: "Kent and Medway", footprintCode: "E54000032" });
-    const now = evaluate(content, criteriaSets["2017-19"], { checkpoint: 1, reference });
+    const now = evaluate(content, sets.get("2017-19"), { checkpoint: 1, reference });
     const failing = { ...now, results: now.results.map((r, i) => (i === 0 ? { ...r, outcome: "fail" as const } : r)) };
     const withoutIt = { ...now, results: now.results.slice(1) };
     expect(criterionFlips(failing, withoutIt).failToPass.map((r) => r.id)).toEqual([now.results[0]!.id]);
@@ -35,7 +37,7 @@ describe("createImpactTally", () => {
   });
   const base = evaluate(
     exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032" }),
-    criteriaSets["2017-19"],
+    sets.get("2017-19"),
     { checkpoint: 1, reference },
   );
   const fail = (id: string, severity: "blocking" | "warning" = "blocking") => ({

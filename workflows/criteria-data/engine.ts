@@ -13,11 +13,14 @@
 // A malformed row is refused at compile with a CriteriaDataError naming the criterion; judging never
 // throws: an expression that fails at run time, or gives the wrong type, fails the criterion closed.
 import { evaluate, FeelFunction, parseExpression } from "feelin";
-import { capitalise, formatCount, formatDate, formatPence, formatPercent, isBlank, rowName } from "../criteria/helpers.ts";
-import type { AutomaticCriterion, CheckContext, CheckOutcome, Criterion } from "../criteria/types.ts";
+import { capitalise, formatCount, formatDate, formatPence, formatPercent, isBlank, rowName } from "./format.ts";
 import type { SubmissionContent } from "../submission.ts";
 import {
+  type AutomaticCriterion,
   type AutomaticCriterionRow,
+  type CheckContext,
+  type CheckOutcome,
+  type Criterion,
   type Binding,
   type CriterionRow,
   type DecisionTable,
@@ -427,7 +430,7 @@ export interface CompiledCriteriaSet {
 
 /**
  * Checks and compiles every row; throws a CriteriaDataError naming the first criterion (and expression)
- * that is malformed. The criteria returned run their tables in `evaluate()` like the code form's.
+ * that is malformed. The criteria returned run their tables when `evaluate()` calls their check.
  */
 export function compileCriteriaSet(rows: readonly CriterionRow[]): CompiledCriteriaSet {
   const seen = new Set<string>();
@@ -441,10 +444,21 @@ export function compileCriteriaSet(rows: readonly CriterionRow[]): CompiledCrite
       return { id, kind, domain, title, rule, source, appliesTo, severity, fieldPaths };
     }
     if (row.kind !== "automatic") throw new CriteriaDataError(id, `has an unknown kind ${JSON.stringify((row as { kind: unknown }).kind)}`);
-    return toAutomaticCriterion(compileRow(row));
+    const key = JSON.stringify(row);
+    let criterion = compiledCriteria.get(key);
+    if (!criterion) {
+      criterion = toAutomaticCriterion(compileRow(row));
+      compiledCriteria.set(key, criterion);
+    }
+    return criterion;
   });
   return { rows, criteria };
 }
+
+// Compiled automatic criteria by their row's text: a row two sets share (most of them, between one
+// planning round and the next) is one criterion object, so judging one submission under both sets,
+// as the impact simulation does, can judge it once (see EvaluateOptions.outcomes).
+const compiledCriteria = new Map<string, AutomaticCriterion>();
 
 export function compileRow(row: AutomaticCriterionRow): CompiledRow {
   return { row, ...compileTable(row.id, row.table) };
@@ -525,7 +539,7 @@ export function evaluateRow(compiled: CompiledRow, content: SubmissionContent, c
   }
 }
 
-/** The data form as an AutomaticCriterion, so `evaluate()` runs either form unchanged. */
+/** A compiled row as the AutomaticCriterion `evaluate()` runs: its check is the row's decision table. */
 export function toAutomaticCriterion(compiled: CompiledRow): AutomaticCriterion {
   const { id, domain, title, rule, source, appliesTo, severity, fieldPaths } = compiled.row;
   return {

@@ -1,0 +1,133 @@
+import { createHash } from "node:crypto";
+import { CriteriaDataError, compileCriteriaSet } from "../workflows/criteria-data/engine.ts";
+import { type CriteriaSets, criteriaSetsOf } from "../workflows/criteria-data/sets.ts";
+import type { CriteriaSet, CriterionRow } from "../workflows/criteria-data/types.ts";
+import type { Db } from "./client.ts";
+
+/**
+ * The national criteria sets, read from the criteria_set table and compiled (docs/decisions/007).
+ *
+ * A published set never changes, so a compiled set is kept for the life of the process, keyed by its
+ * id and content hash: each call reads only the published sets' ids and hashes (a few short rows)
+ * and fetches and compiles a set's content the first time it sees that key. Every instance does
+ * this on its own first use, and a set published by another instance is picked up at the next call.
+ * The service loads them once at start-up (server/app.ts prepare), so a malformed set stops it there
+ * with a CriteriaSetLoadError naming the set and the criterion, rather than failing at judging time.
+ */
+
+export class CriteriaSetLoadError extends Error {
+  readonly setId: string | undefined;
+  readonly criterionId: string | undefined;
+  constructor(message: string, setId?: string, criterionId?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CriteriaSetLoadError";
+    this.setId = setId;
+    this.criterionId = criterionId;
+  }
+}
+
+/** JSON with every object's keys sorted and no spaces: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, child]) => child !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The content hash of a set's rows: SHA-256 (hex) of their canonical JSON. */
+export function contentHash(rows: unknown): string {
+  return createHash("sha256").update(canonicalJson(rows)).digest("hex");
+}
+
+interface StoredSet {
+  id: string;
+  title: string;
+  published_on: string;
+  content_hash: string;
+}
+
+// Compiled sets by id and content hash. Module-wide rather than per database: the key says exactly
+// which content was compiled, whichever database it came from.
+const compiled = new Map<string, CriteriaSet>();
+let lastLoaded: { key: string; sets: CriteriaSets } | undefined;
+
+/** Checks and compiles one stored set; throws a CriteriaSetLoadError naming the set (and the criterion). */
+export function compileStoredSet(stored: StoredSet, content: string): CriteriaSet {
+  const named = `Criteria set ${stored.id} cannot be loaded`;
+  let rows: unknown;
+  try {
+    rows = JSON.parse(content);
+  } catch {
+    throw new CriteriaSetLoadError(`${named}: its content is not JSON`, stored.id);
+  }
+  if (!Array.isArray(rows)) throw new CriteriaSetLoadError(`${named}: its content is not a list of criteria`, stored.id);
+  if (contentHash(rows) !== stored.content_hash) {
+    throw new CriteriaSetLoadError(`${named}: its content does not match its content hash (changed outside the service?)`, stored.id);
+  }
+  try {
+    // Frozen: one compiled set serves every request of the process, so nothing may change it.
+    return deepFreeze({
+      id: stored.id,
+      title: stored.title,
+      publishedOn: stored.published_on,
+      criteria: compileCriteriaSet(rows as CriterionRow[]).criteria,
+    });
+  } catch (error) {
+    if (error instanceof CriteriaDataError) {
+      throw new CriteriaSetLoadError(`${named}: ${error.message}`, stored.id, error.criterionId, { cause: error });
+    }
+    throw new CriteriaSetLoadError(`${named}: ${error instanceof Error ? error.message : String(error)}`, stored.id, undefined, {
+      cause: error,
+    });
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Every published criteria set, compiled; the latest is the one with the newest guidance date. */
+export async function loadCriteriaSets(db: Db): Promise<CriteriaSets> {
+  const stored = await db
+    .selectFrom("criteria_set")
+    .select(["id", "title", "published_on", "content_hash"])
+    .where("status", "=", "published")
+    .orderBy("published_on")
+    .orderBy("id")
+    .execute();
+  if (stored.length === 0) throw new CriteriaSetLoadError("There is no published criteria set in the database: run the migrations");
+  const key = stored.map((s) => `${s.id}\n${s.content_hash}\n${s.title}\n${s.published_on}`).join("\n");
+  if (lastLoaded?.key === key) return lastLoaded.sets;
+  const sets: CriteriaSet[] = [];
+  for (const set of stored) {
+    const setKey = `${set.id}\n${set.content_hash}`;
+    let found = compiled.get(setKey);
+    if (!found) {
+      const { content } = await db.selectFrom("criteria_set").select("content").where("id", "=", set.id).executeTakeFirstOrThrow();
+      found = compileStoredSet(set, content);
+      compiled.set(setKey, found);
+    }
+    sets.push(found);
+  }
+  const loaded = criteriaSetsOf(sets);
+  lastLoaded = { key, sets: loaded };
+  return loaded;
+}
+
+/**
+ * The published set a submission is pinned to. Submissions are only ever pinned to published sets
+ * (and a published set is never removed), so an unknown id is a broken database, reported as such.
+ */
+export async function pinnedCriteriaSet(db: Db, id: string): Promise<CriteriaSet> {
+  const set = (await loadCriteriaSets(db)).byId.get(id);
+  if (!set) throw new CriteriaSetLoadError(`Criteria set ${id} is not a published criteria set`, id);
+  return set;
+}
