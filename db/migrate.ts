@@ -11,6 +11,7 @@ import * as conflictDeclaredBy from "./migrations/2026-12-02T0100-conflict-decla
 import * as pipelineKeys from "./migrations/2026-12-02T0200-pipeline-keys.ts";
 import * as draftChecks from "./migrations/2026-12-02T0400-draft-checks.ts";
 import * as regionalViewKeys from "./migrations/2026-12-02T0500-regional-view-keys.ts";
+import * as evidenceStore from "./migrations/2026-12-02T0600-evidence-store.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02T0200-pipeline-keys": pipelineKeys,
   "2026-12-02T0400-draft-checks": draftChecks,
   "2026-12-02T0500-regional-view-keys": regionalViewKeys,
+  "2026-12-02T0600-evidence-store": evidenceStore,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

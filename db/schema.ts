@@ -29,6 +29,8 @@ export interface Database {
   set_password_token: SetPasswordTokenTable;
   failing_criterion: FailingCriterionTable;
   criteria_simulation: CriteriaSimulationTable;
+  evidence_blob: EvidenceBlobTable;
+  evidence_blob_chunk: EvidenceBlobChunkTable;
 }
 
 // Rows as read, written and changed. Ids are UUIDs the service makes, so only the columns with a
@@ -318,4 +320,18 @@ export interface CriteriaSimulationTable {
   started_by: string;
   started_at: string;
   finished_at: string | null;
+}
+
+/** A stored evidence content, complete, by its sha256 (EVIDENCE_STORAGE=database). */
+export interface EvidenceBlobTable {
+  sha256: string;
+  size_bytes: number;
+  stored_at: string;
+}
+
+/** 256 KB of a blob's bytes; `blob_key` is the sha256, or `partial:…` while the upload is arriving. */
+export interface EvidenceBlobChunkTable {
+  blob_key: string;
+  seq: number;
+  bytes: Uint8Array;
 }

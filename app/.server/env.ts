@@ -29,6 +29,7 @@ const EnvSchema = z
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     SMTP_URL: z.string().optional(),
     UPLOADS_DIR: z.string().min(1).default("data/uploads"),
+    EVIDENCE_STORAGE: z.enum(["local", "database"]).optional(),
     // Bank holidays announced after this release, e.g. {"added":["2031-06-09"],"moved":[{"from":"2031-05-05","to":"2031-05-09"}]}.
     BANK_HOLIDAY_CHANGES: z
       .string()
@@ -71,6 +72,8 @@ export interface Env {
   smtpUrl: string | undefined;
   /** Where uploaded evidence is kept, by content hash; shared storage when several instances run. */
   uploadsDir: string;
+  /** Where evidence bytes are kept: the database by default on PostgreSQL (shared by every instance), the uploads directory on SQLite. */
+  evidenceStorage: "local" | "database";
   /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
   bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
 }
@@ -109,6 +112,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     uploadsDir: e.UPLOADS_DIR,
+    evidenceStorage: e.EVIDENCE_STORAGE ?? (databaseKind(e.DATABASE_URL) === "postgres" ? "database" : "local"),
     bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
   };
 }
