@@ -8,7 +8,7 @@ import { appRequest, context, prepareAppDatabase, sessionCookieFor, settle } fro
 describe("the demo seed's documents", () => {
   it("are real files of their kind, as the upload's own checks judge them", async () => {
     const pdf = demoPdf("Case for change (draft)", ["Line one", "Ünïcode and a backslash \\ stay readable"]);
-    expect(await evidenceMediaType("case.pdf", new Blob([pdf]))).toBe("application/pdf");
+    expect(await evidenceMediaType("case.pdf", new Blob([new Uint8Array(pdf)]))).toBe("application/pdf");
     const text = Buffer.from(pdf).toString("latin1");
     // Every cross-reference entry points at the object it names, as a PDF reader expects.
     const xref = Number(/startxref\n(\d+)/.exec(text)![1]);
@@ -18,19 +18,19 @@ describe("the demo seed's documents", () => {
     for (const [i, offset] of offsets.entries()) expect(text.slice(offset).startsWith(`${i + 1} 0 obj`)).toBe(true);
 
     const docx = demoDocx("Case for change", ["A paragraph & more"]);
-    expect(await evidenceMediaType("case.docx", new Blob([docx]))).toBe(
+    expect(await evidenceMediaType("case.docx", new Blob([new Uint8Array(docx)]))).toBe(
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     );
-    expect(await sniffFormat(new Blob([docx]))).toBe("docx");
+    expect(await sniffFormat(new Blob([new Uint8Array(docx)]))).toBe("docx");
 
     const xlsx = demoXlsx("Financial model", [
       ["Year", "Budget"],
       ["2017-18", 412_000_000],
     ]);
-    expect(await evidenceMediaType("model.xlsx", new Blob([xlsx]))).toBe(
+    expect(await evidenceMediaType("model.xlsx", new Blob([new Uint8Array(xlsx)]))).toBe(
       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     );
-    expect(await sniffFormat(new Blob([xlsx]))).toBe("xlsx");
+    expect(await sniffFormat(new Blob([new Uint8Array(xlsx)]))).toBe("xlsx");
     // The same document is the same bytes each time, so reseeding stores nothing new.
     expect(demoXlsx("Financial model", [["Year"]])).toEqual(demoXlsx("Financial model", [["Year"]]));
   });

@@ -378,7 +378,7 @@ describe("what a file is, judged by its bytes", () => {
 });
 
 function blob(bytes: Uint8Array): Blob {
-  return new Blob([bytes]);
+  return new Blob([new Uint8Array(bytes)]);
 }
 
 /**
