@@ -155,17 +155,22 @@ export async function readUploadForm(request: Request, store: EvidenceStore, lim
   let problem: UploadProblem = "too_large";
   const declared = Number(request.headers.get("content-length"));
   if (!(Number.isFinite(declared) && declared > limit)) {
-    // No cancel(): when the parser gives up, the rest of the body is still drained below.
-    const counted = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) return controller.close();
-        seen += value.byteLength;
-        tail.push(value);
-        if (seen > limit) controller.error(new BodyTooLarge());
-        else controller.enqueue(value);
+    // No cancel(): when the parser gives up, the rest of the body is still drained below. No
+    // read-ahead either (highWaterMark 0): a read of the request left pending when the parser gave
+    // up would stall React Router's Node stream, which resumes the socket only for one reader.
+    const counted = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          seen += value.byteLength;
+          tail.push(value);
+          if (seen > limit) controller.error(new BodyTooLarge());
+          else controller.enqueue(value);
+        },
       },
-    });
+      { highWaterMark: 0 },
+    );
     let upload: CheckedUpload | null = null;
     try {
       const bounded = new Request(request.url, {
