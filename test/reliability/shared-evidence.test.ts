@@ -26,7 +26,8 @@ describe.runIf(postgres.length > 0).each(postgres)("evidence shared by two insta
     // One first, so it migrates and seeds alone; then the second on the same database.
     instances = [await startServer({ databaseUrl: t.url, env: { DEMO_SEED: "1" } })];
     instances.push(await startServer({ databaseUrl: t.url, env: { DEMO_SEED: "1" } }));
-    [{ id: submissionId }] = (await prepareSubmissions(t.db, await demoActors(t.db), "draft", 1)) as [{ id: string }];
+    const [draft] = await prepareSubmissions(t.db, await demoActors(t.db), "draft", 1);
+    submissionId = draft!.id;
   }, 120_000);
   afterAll(async () => {
     await Promise.all(instances.map((s) => s.stop()));
