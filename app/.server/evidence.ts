@@ -194,13 +194,10 @@ export async function readUploadForm(request: Request, store: EvidenceStore, lim
       }
     }
   }
-  // A browser always says how long its form is; a body without a length that runs past the
-  // limit is a script's, and is abandoned rather than read on.
-  if (!Number.isFinite(declared) || request.headers.get("content-length") === null) {
-    await reader.cancel().catch(() => {});
-    return { ok: false, problem, fields: {} };
-  }
-  const drained = await drain(reader, tail, seen);
+  // A browser always says how long its form is: a body without a length is read on only up to
+  // the limit (a script's that runs past it is abandoned), a declared one up to 256 MB.
+  const lengthKnown = request.headers.get("content-length") !== null && Number.isFinite(declared);
+  const drained = await drain(reader, tail, seen, lengthKnown ? MAX_DRAINED_BYTES : limit);
   const boundary = /boundary="?([^";]+)"?/i.exec(request.headers.get("content-type") ?? "")?.[1];
   return { ok: false, problem, fields: drained && boundary ? await textFieldsAfter(tail.bytes(), boundary) : {} };
 }
@@ -232,17 +229,17 @@ class Tail {
   }
 }
 
-/** Reads a refused body to its end; false when it was abandoned (past 256 MB) or broke off. */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, tail: Tail, seen: number): Promise<boolean> {
+/** Reads a refused body to its end; false when it was abandoned (past `cap` bytes) or broke off. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, tail: Tail, seen: number, cap: number): Promise<boolean> {
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return true;
-      seen += value.byteLength;
-      if (seen > MAX_DRAINED_BYTES) {
+      if (seen > cap) {
         await reader.cancel();
         return false;
       }
+      const { done, value } = await reader.read();
+      if (done) return true;
+      seen += value.byteLength;
       tail.push(value);
     }
   } catch {
@@ -263,7 +260,11 @@ async function textFieldsAfter(tail: Buffer, boundary: string): Promise<Record<s
       headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
       body: new Uint8Array(tail.subarray(start + 2)),
     });
-    const formData = await parseFormData(rest, { ...UPLOAD_FORM_LIMITS, maxFileSize: TAIL_BYTES }, () => null);
+    const formData = await parseFormData(
+      rest,
+      { ...UPLOAD_FORM_LIMITS, maxFiles: 1000, maxParts: 1000, maxFileSize: TAIL_BYTES },
+      () => null,
+    );
     return Object.fromEntries([...formData].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   } catch {
     return {};

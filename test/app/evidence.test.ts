@@ -253,6 +253,23 @@ describe("uploading evidence", () => {
     expect(sent).toBeLessThan(30 * 1024 * 1024);
   });
 
+  it("refuses two files in one upload, and a form of too many parts, next to the file field", async () => {
+    const before = (await page(cookies.lead)).documents.length;
+    const two = uploadForm(new File([PDF], "one.pdf"), { section: "about", description: "Two at once" });
+    two.append("file", new File([PDF], "two.pdf"));
+    const tooMany = reply(await post(two, cookies.lead));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.error.file).toEqual(["Select one file at a time"]);
+    expect(tooMany.values).toMatchObject({ section: "about", description: "Two at once" });
+
+    const parts = uploadForm(new File([PDF], "minutes.pdf"), { section: "about" });
+    for (let i = 0; i < 30; i += 1) parts.append(`extra${i}`, "x");
+    const flooded = reply(await post(parts, cookies.lead));
+    expect(flooded.status).toBe(400);
+    expect(flooded.error.file).toEqual(["The file could not be read. Select it again and upload it"]);
+    expect((await page(cookies.lead)).documents).toHaveLength(before);
+  });
+
   it("does not let another footprint's lead upload (404) or a reviewer (403)", async () => {
     const file = () => new File([PDF], "minutes.pdf");
     expect(statusOf(await post(uploadForm(file(), { section: "about" }), cookies.otherLead))).toBe(404);
