@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import {
   type FileUpload,
+  FormDataParseError,
   MaxFileSizeExceededError,
   MaxFilesExceededError,
   MaxHeaderSizeExceededError,
   MaxPartsExceededError,
   MaxTotalSizeExceededError,
+  MultipartParseError,
   parseFormData,
 } from "@remix-run/form-data-parser";
 import { fileTypeFromBlob } from "file-type";
@@ -190,7 +192,11 @@ export async function readUploadForm(request: Request, store: EvidenceStore, lim
       if (error instanceof MaxFilesExceededError) problem = "too_many_files";
       else if (error instanceof MaxPartsExceededError || error instanceof MaxHeaderSizeExceededError) problem = "unreadable";
       else if (!(error instanceof MaxFileSizeExceededError || error instanceof MaxTotalSizeExceededError || seen > limit)) {
-        return { ok: false, problem: "unreadable", fields: {} };
+        // A malformed body is the sender's fault; anything else (the store failing) is ours, and
+        // goes to the error page with its id.
+        if (error instanceof FormDataParseError || error instanceof MultipartParseError)
+          return { ok: false, problem: "unreadable", fields: {} };
+        throw error;
       }
     }
   }
