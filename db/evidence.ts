@@ -28,3 +28,42 @@ export async function listVersionContents(db: Db, submissionId: string): Promise
     .execute();
   return rows.map((r) => ({ number: r.number, content: readVersionContent(r.id, r.content) }));
 }
+
+/**
+ * Every content hash a draft's evidence list or a submitted version names. Read from the stored
+ * JSON text rather than through the content schemas: a row that a later release would parse
+ * differently must still keep its files, so anything shaped like a document's hash counts.
+ */
+export async function listReferencedEvidence(db: Db): Promise<Set<string>> {
+  const referenced = new Set<string>();
+  const collect = (json: string) => {
+    for (const [, sha256] of json.matchAll(/"sha256"\s*:\s*"([0-9a-f]{64})"/g)) referenced.add(sha256!);
+  };
+  const pageSize = 500;
+  for (let after = ""; ; ) {
+    const rows = await db
+      .selectFrom("submission_section")
+      .select(["submission_id", "data"])
+      .where("section", "=", "evidence")
+      .where("submission_id", ">", after)
+      .orderBy("submission_id")
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) collect(row.data);
+    if (rows.length < pageSize) break;
+    after = rows.at(-1)!.submission_id;
+  }
+  for (let after = ""; ; ) {
+    const rows = await db
+      .selectFrom("submission_version")
+      .select(["id", "content"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) collect(row.content);
+    if (rows.length < pageSize) break;
+    after = rows.at(-1)!.id;
+  }
+  return referenced;
+}

@@ -11,6 +11,7 @@ import * as conflictDeclaredBy from "./migrations/2026-12-02T0100-conflict-decla
 import * as pipelineKeys from "./migrations/2026-12-02T0200-pipeline-keys.ts";
 import * as draftChecks from "./migrations/2026-12-02T0400-draft-checks.ts";
 import * as regionalViewKeys from "./migrations/2026-12-02T0500-regional-view-keys.ts";
+import * as evidenceStore from "./migrations/2026-12-02T0600-evidence-store.ts";
 import * as jobs from "./migrations/2026-12-02T0700-jobs.ts";
 import * as criteriaSets from "./migrations/2026-12-02T0800-criteria-sets.ts";
 
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02T0200-pipeline-keys": pipelineKeys,
   "2026-12-02T0400-draft-checks": draftChecks,
   "2026-12-02T0500-regional-view-keys": regionalViewKeys,
+  "2026-12-02T0600-evidence-store": evidenceStore,
   "2026-12-02T0700-jobs": jobs,
   "2026-12-02T0800-criteria-sets": criteriaSets,
 };

@@ -32,6 +32,8 @@ export interface Database {
   /** The SQLite job runner's queue (app/.server/jobs.ts); on PostgreSQL pg-boss keeps its own. */
   job: JobTable;
   criteria_set: CriteriaSetTable;
+  evidence_blob: EvidenceBlobTable;
+  evidence_blob_chunk: EvidenceBlobChunkTable;
 }
 
 // Rows as read, written and changed. Ids are UUIDs the service makes, so only the columns with a
@@ -370,4 +372,18 @@ export interface CriteriaSetTable {
   published_at: string | null;
   published_by: string | null;
   publish_reason: string | null;
+}
+
+/** A stored evidence content, complete, by its sha256 (EVIDENCE_STORAGE=database). */
+export interface EvidenceBlobTable {
+  sha256: string;
+  size_bytes: number;
+  stored_at: string;
+}
+
+/** 256 KB of a blob's bytes; `blob_key` is the sha256, or `partial:…` while the upload is arriving. */
+export interface EvidenceBlobChunkTable {
+  blob_key: string;
+  seq: number;
+  bytes: Uint8Array;
 }

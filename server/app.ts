@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import { matchRoutes, type RouteObject } from "react-router";
@@ -235,22 +236,73 @@ app.use((req, res, next) => {
       next();
       return;
     }
-    if (declared === undefined && req.get("transfer-encoding") !== undefined) {
-      refuse(res, 411, "The request did not say how long it was", "Send the form again from the service's page.");
-      return;
-    }
-    if (declared !== undefined && Number(declared) > limit) {
+    const tooLarge = () =>
       refuse(
         res,
         413,
         "The form you sent was too large",
         `Forms on this service can be at most ${Math.round(limit / 1024)} KB. Nothing you saved before has changed: go back, shorten the text, and send it again.`,
       );
+    if (declared === undefined && req.get("transfer-encoding") !== undefined) {
+      // Sent in chunks with no length: counted as it arrives and refused once past the limit, so
+      // it is held only up to the limit; within it, React Router reads the bytes already taken.
+      readWithin(req, limit).then(
+        (body) => {
+          if (body === null) tooLarge();
+          else {
+            res.locals.replayBody = body;
+            next();
+          }
+        },
+        () => res.destroy(),
+      );
+      return;
+    }
+    if (declared !== undefined && Number(declared) > limit) {
+      tooLarge();
       return;
     }
   }
   next();
 });
+
+/** Past the limit, a chunked body is still read (not kept) up to this, so the client gets the 413 page rather than a reset connection. */
+const MAX_DISCARDED_BYTES = 8 * 1024 * 1024;
+
+/** The whole body if it is at most `limit` bytes, else null; nothing past the limit is kept. */
+function readWithin(req: express.Request, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= limit) chunks.push(chunk);
+      else if (seen > MAX_DISCARDED_BYTES) {
+        req.off("data", onData);
+        req.pause();
+        resolve(null);
+      }
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(seen <= limit ? Buffer.concat(chunks) : null));
+    req.once("error", reject);
+  });
+}
+
+/**
+ * The request as React Router's adapter reads it, with the body it already gave up replayed: the
+ * adapter reads a request's body only through these stream methods.
+ */
+function replaying(req: express.Request, body: Buffer): express.Request {
+  const replay = Readable.from([body], { objectMode: false });
+  const stand = Object.create(req) as express.Request;
+  for (const method of ["on", "once", "off", "pause", "resume", "destroy"] as const) {
+    Object.defineProperty(stand, method, { value: (replay[method] as (...args: unknown[]) => unknown).bind(replay) });
+  }
+  Object.defineProperty(stand, "readable", { get: () => replay.readable });
+  Object.defineProperty(stand, "readableHighWaterMark", { get: () => replay.readableHighWaterMark });
+  return stand;
+}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -317,9 +369,12 @@ app.get("/metrics", async (req, res, next) => {
   res.type(contentType).send(body);
 });
 
-app.use((req, res, next) =>
-  requestScope.run((res.locals.scope as Map<string, unknown> | undefined) ?? new Map(), () => handleWithReactRouter(req, res, next)),
-);
+app.use((req, res, next) => {
+  // A chunked form body was read while it was counted (the body limit above): React Router reads it again from here.
+  const replayBody = res.locals.replayBody as Buffer | undefined;
+  const request = replayBody ? replaying(req, replayBody) : req;
+  requestScope.run((res.locals.scope as Map<string, unknown> | undefined) ?? new Map(), () => handleWithReactRouter(request, res, next));
+});
 
 /**
  * A failure outside React Router's own error handling (which logs and renders the friendly page

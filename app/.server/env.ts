@@ -42,6 +42,7 @@ const EnvSchema = z
     JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     SIMULATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     SIMULATION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+    EVIDENCE_STORAGE: z.enum(["local", "database"]).optional(),
     // Bank holidays announced after this release, e.g. {"added":["2031-06-09"],"moved":[{"from":"2031-05-05","to":"2031-05-09"}]}.
     BANK_HOLIDAY_CHANGES: z
       .string()
@@ -133,6 +134,8 @@ export interface Env {
   jobs: { pollSeconds: number; maintenanceSeconds: number };
   /** Live submissions per impact-simulation batch (one job each), and a pause after each (tests only: a run long enough to interrupt). */
   simulation: { batchSize: number; batchPauseMs: number };
+  /** Where evidence bytes are kept: the database by default on PostgreSQL (shared by every instance), the uploads directory on SQLite. */
+  evidenceStorage: "local" | "database";
   /** Bank holidays announced after this release, added to the national clock's calendar at start-up. */
   bankHolidayChanges: { added: string[]; moved: { from: string; to: string }[] } | undefined;
   /** Single sign-on, when configured; undefined means email and password only. */
@@ -190,6 +193,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jobs: { pollSeconds: e.JOBS_POLL_SECONDS, maintenanceSeconds: e.JOBS_MAINTENANCE_SECONDS },
     simulation: { batchSize: e.SIMULATION_BATCH_SIZE, batchPauseMs: e.SIMULATION_BATCH_PAUSE_MS },
+    evidenceStorage: e.EVIDENCE_STORAGE ?? (databaseKind(e.DATABASE_URL) === "postgres" ? "database" : "local"),
     bankHolidayChanges: e.BANK_HOLIDAY_CHANGES,
     sso:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.OIDC_ALLOWED_DOMAINS

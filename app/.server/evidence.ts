@@ -1,8 +1,17 @@
-import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs";
-import fsp from "node:fs/promises";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { Readable } from "node:stream";
+import {
+  type FileUpload,
+  FormDataParseError,
+  MaxFileSizeExceededError,
+  MaxFilesExceededError,
+  MaxHeaderSizeExceededError,
+  MaxPartsExceededError,
+  MaxTotalSizeExceededError,
+  MultipartParseError,
+  parseFormData,
+} from "@remix-run/form-data-parser";
+import { fileTypeFromBlob } from "file-type";
 import type { Db } from "../../db/client.ts";
 import { listVersionContents, lockSubmissionForEvidence, readEvidenceSection } from "../../db/evidence.ts";
 import { saveSection } from "../../db/submissions.ts";
@@ -15,19 +24,27 @@ import {
   type SectionSlug,
 } from "../../workflows/submission.ts";
 import { type LoadedSubmission, recheckDraft, refusalOf } from "./submissions.ts";
+import { db } from "./db.ts";
+import { env } from "./env.ts";
+import { databaseEvidenceStore, type EvidenceStore, localEvidenceStore, type StoredBytes } from "./evidence-store.ts";
 
 /**
- * Evidence documents (section 8): checking what an upload really is, keeping the file on disk
- * under its content hash, and keeping the draft's list of documents. The list lives in the draft's
+ * Evidence documents (section 8): checking what an upload really is, keeping the file in the
+ * evidence store under its content hash, and keeping the draft's list of documents. The list lives in the draft's
  * `evidence` section like any other answer, so submitting freezes it into the version with the rest.
  */
 
 /** The largest request body read at all: one file at the limit plus the form's other fields. */
 export const MAX_UPLOAD_REQUEST_BYTES = MAX_EVIDENCE_BYTES + 1024 * 1024;
 
-/** Where files are kept: `UPLOADS_DIR`, or `data/uploads` beside the default database. */
+/** Where files are kept with EVIDENCE_STORAGE=local: `UPLOADS_DIR`, or `data/uploads`. */
 export function uploadsDir(): string {
   return path.resolve(process.env.UPLOADS_DIR || "data/uploads");
+}
+
+/** The store this instance keeps evidence in (EVIDENCE_STORAGE; decision 008). */
+export function evidenceStore(): EvidenceStore {
+  return env().evidenceStorage === "database" ? databaseEvidenceStore(db()) : localEvidenceStore(uploadsDir());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -43,310 +60,234 @@ const FORMATS: Record<string, { format: EvidenceFormat; mediaType: EvidenceMedia
   xlsx: { format: "xlsx", mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
 };
 
-const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
-const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // PK\x03\x04
-
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
-}
-
 /**
- * The format a file's bytes show, or null for anything else: a PDF starts `%PDF-`; a .doc or
- * .xls is an OLE2 compound file whose root holds a `WordDocument` or `Workbook` stream; a .docx
- * or .xlsx is a zip whose central directory lists `word/` or `xl/` parts.
+ * The format a file's bytes show, or null for anything else. file-type tells a PDF, and a .docx
+ * or .xlsx by the parts its zip declares; an old .doc or .xls it knows only as an OLE2 compound
+ * file, so which of the two is read from the file's directory (compoundFileFormat).
  */
-export function sniffFormat(bytes: Uint8Array): EvidenceFormat | null {
-  if (startsWith(bytes, PDF_MAGIC)) return "pdf";
-  if (startsWith(bytes, OLE2_MAGIC)) {
-    const names = compoundFileRootNames(bytes);
-    if (!names) return null;
-    if (names.has("worddocument")) return "doc";
-    if (names.has("workbook") || names.has("book")) return "xls";
-    return null;
-  }
-  if (startsWith(bytes, ZIP_MAGIC)) {
-    const names = zipEntryNames(bytes);
-    if (!names?.some((n) => n === "[Content_Types].xml")) return null;
-    const word = names.some((n) => n.startsWith("word/"));
-    const excel = names.some((n) => n.startsWith("xl/"));
-    if (word && !excel) return "docx";
-    if (excel && !word) return "xlsx";
-  }
+export async function sniffFormat(file: Blob): Promise<EvidenceFormat | null> {
+  const found = await fileTypeFromBlob(file);
+  if (found?.ext === "pdf" || found?.ext === "docx" || found?.ext === "xlsx") return found.ext;
+  if (found?.ext === "cfb") return compoundFileFormat(file.stream());
   return null;
 }
 
 /** The media type for a file whose name and bytes agree on an accepted format; otherwise null. */
-export function evidenceMediaType(fileName: string, bytes: Uint8Array): EvidenceMediaType | null {
+export async function evidenceMediaType(fileName: string, file: Blob): Promise<EvidenceMediaType | null> {
   const expected = FORMATS[path.extname(fileName).slice(1).toLowerCase()];
   if (!expected) return null;
-  return sniffFormat(bytes) === expected.format ? expected.mediaType : null;
+  return (await sniffFormat(file)) === expected.format ? expected.mediaType : null;
 }
 
-/** The names in a zip's central directory, or null when it has none that can be read. */
-export function zipEntryNames(bytes: Uint8Array): string[] | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // The end-of-central-directory record is 22 bytes plus a comment of up to 65,535.
-  const lowest = Math.max(0, bytes.length - 22 - 0xffff);
-  let end = -1;
-  for (let at = bytes.length - 22; at >= lowest; at -= 1) {
-    if (view.getUint32(at, true) === 0x06054b50) {
-      end = at;
-      break;
-    }
-  }
-  if (end < 0) return null;
-  const count = view.getUint16(end + 10, true);
-  const size = view.getUint32(end + 12, true);
-  const offset = view.getUint32(end + 16, true);
-  if (offset + size > end) return null; // also refuses zip64 markers (0xffffffff)
-  const names: string[] = [];
-  const decoder = new TextDecoder();
-  let at = offset;
-  for (let i = 0; i < count; i += 1) {
-    if (at + 46 > offset + size || view.getUint32(at, true) !== 0x02014b50) return null;
-    const nameLength = view.getUint16(at + 28, true);
-    const extraLength = view.getUint16(at + 30, true);
-    const commentLength = view.getUint16(at + 32, true);
-    if (at + 46 + nameLength > offset + size) return null;
-    names.push(decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength)));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return names;
-}
+const ENTRY_BYTES = 128;
 
 /**
- * The names (lower case) of the streams and storages directly under an OLE2 compound file's root,
- * found by following the file's own allocation table; null when the structure does not hold up.
+ * Word or Excel, for an OLE2 compound file: its directory is a run of 128-byte entries, each a
+ * UTF-16 name, the name's length at byte 64 and the entry's type at byte 66 (2 for a stream). A
+ * Word document has a `WordDocument` stream, a workbook a `Workbook` (or, before 1997, `Book`).
+ * Entries sit at multiples of 128 bytes, so the file is read once, as a stream, a few at a time.
  */
-export function compoundFileRootNames(bytes: Uint8Array): Set<string> | null {
-  if (bytes.length < 512) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sectorShift = view.getUint16(30, true);
-  if (sectorShift !== 9 && sectorShift !== 12) return null;
-  const sectorSize = 1 << sectorShift;
-  const sectorCount = Math.floor((bytes.length - sectorSize) / sectorSize) + 1;
-  const sectorOffset = (sector: number) => (sector + 1) * sectorSize;
-  const validSector = (sector: number) => sector >= 0 && sector < sectorCount && sectorOffset(sector) + sectorSize <= bytes.length;
-  const END = 0xfffffffe;
-  const perSector = sectorSize / 4;
-
-  // The sectors of the allocation table: 109 listed in the header, the rest in a chain of DIFAT sectors.
-  const fatSectors: number[] = [];
-  const fatCount = view.getUint32(44, true);
-  if (fatCount > sectorCount) return null;
-  for (let i = 0; i < 109 && fatSectors.length < fatCount; i += 1) fatSectors.push(view.getUint32(76 + i * 4, true));
-  let difat = view.getUint32(68, true);
-  for (let hops = 0; fatSectors.length < fatCount; hops += 1) {
-    if (!validSector(difat) || hops > sectorCount) return null;
-    for (let i = 0; i < perSector - 1 && fatSectors.length < fatCount; i += 1) {
-      fatSectors.push(view.getUint32(sectorOffset(difat) + i * 4, true));
+export async function compoundFileFormat(stream: ReadableStream<Uint8Array>): Promise<"doc" | "xls" | null> {
+  const streams = new Set<string>();
+  let carry: Uint8Array = new Uint8Array(0);
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    const bytes = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let at = 0;
+    for (; at + ENTRY_BYTES <= bytes.length; at += ENTRY_BYTES) {
+      const nameLength = bytes.readUInt16LE(at + 64);
+      if (bytes[at + 66] !== 2 || nameLength < 4 || nameLength > 64 || nameLength % 2) continue;
+      const name = bytes.toString("utf16le", at, at + nameLength - 2);
+      if (name === "WordDocument" || name === "Workbook" || name === "Book") streams.add(name);
     }
-    difat = view.getUint32(sectorOffset(difat) + (perSector - 1) * 4, true);
+    carry = bytes.subarray(at);
   }
-  if (!fatSectors.every(validSector)) return null;
-  const next = (sector: number): number | null => {
-    const fatSector = fatSectors[Math.floor(sector / perSector)];
-    return fatSector === undefined ? null : view.getUint32(sectorOffset(fatSector) + (sector % perSector) * 4, true);
-  };
-
-  // The directory: 128-byte entries in the chain that starts at the header's first directory sector.
-  const entries: number[] = [];
-  let sector = view.getUint32(48, true);
-  for (let hops = 0; sector !== END; hops += 1) {
-    if (!validSector(sector) || hops > sectorCount) return null;
-    for (let at = sectorOffset(sector); at < sectorOffset(sector) + sectorSize; at += 128) entries.push(at);
-    const following = next(sector);
-    if (following === null) return null;
-    sector = following;
-  }
-  const root = entries[0];
-  if (root === undefined || bytes[root + 66] !== 5) return null;
-
-  const nameAt = (at: number) => {
-    const length = Math.min(view.getUint16(at + 64, true), 64);
-    let name = "";
-    for (let i = 0; i + 1 < length - 1; i += 2) name += String.fromCharCode(view.getUint16(at + i, true));
-    return name.toLowerCase();
-  };
-  // The root's children form a tree through left and right sibling links.
-  const names = new Set<string>();
-  const pending = [view.getUint32(root + 76, true)];
-  const seen = new Set<number>();
-  while (pending.length > 0) {
-    const id = pending.pop()!;
-    if (id === 0xffffffff || seen.has(id)) continue;
-    const at = entries[id];
-    if (at === undefined) return null;
-    seen.add(id);
-    names.add(nameAt(at));
-    pending.push(view.getUint32(at + 68, true), view.getUint32(at + 72, true));
-  }
-  return names;
+  if (streams.has("WordDocument")) return "doc";
+  if (streams.has("Workbook") || streams.has("Book")) return "xls";
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading the request within bounds
+// Reading the upload within bounds
 
-export type UploadBody =
-  | { ok: true; formData: FormData }
-  | { ok: false; reason: "unreadable" }
+/** What is wrong with an upload; the page puts it in words. */
+export type UploadProblem = "missing" | "wrong_type" | "too_large" | "too_many_files" | "unreadable";
+
+/** The uploaded file, judged and (when it passed) already in the store. */
+export type CheckedUpload =
+  | { ok: true; fileName: string; mediaType: EvidenceMediaType; stored: StoredBytes }
+  | { ok: false; problem: UploadProblem };
+
+export type UploadForm =
+  | { ok: true; formData: FormData; upload: CheckedUpload | null }
   /** `fields`: the plain text fields that could still be recovered, to give back to the form. */
-  | { ok: false; reason: "too_large"; fields: Record<string, string> };
+  | { ok: false; problem: UploadProblem; fields: Record<string, string> };
+
+/**
+ * Limits on the parts of an upload form: one file of at most 20 MB, a handful of fields, short
+ * part headers. The form has four fields; the rest is room for what a browser may add.
+ */
+export const UPLOAD_FORM_LIMITS = {
+  maxFiles: 1,
+  maxFileSize: MAX_EVIDENCE_BYTES,
+  maxParts: 20,
+  maxHeaderSize: 4 * 1024,
+  maxTotalSize: MAX_UPLOAD_REQUEST_BYTES,
+} as const;
 
 class BodyTooLarge extends Error {}
 
 /** Past this, a refused body is no longer drained: the connection is dropped instead. */
 const MAX_DRAINED_BYTES = 256 * 1024 * 1024;
-
-/**
- * The posted form, read only up to `limit` bytes. A declared Content-Length over the limit is
- * refused before anything is parsed; a body without one is counted as it arrives and abandoned
- * once it passes the limit, so a client cannot make the server hold more than the limit.
- */
-export async function readUploadBody(request: Request, limit = MAX_UPLOAD_REQUEST_BYTES): Promise<UploadBody> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) {
-    const tail = await drain(request.body);
-    const boundary = /boundary="?([^";]+)"?/i.exec(request.headers.get("content-type") ?? "")?.[1];
-    return { ok: false, reason: "too_large", fields: tail && boundary ? textFieldsIn(tail, boundary) : {} };
-  }
-  if (!request.body) return { ok: false, reason: "unreadable" };
-  let seen = 0;
-  const counted = request.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > limit) controller.error(new BodyTooLarge());
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  try {
-    const bounded = new Request(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: counted,
-      duplex: "half",
-    } as RequestInit & { duplex: "half" });
-    return { ok: true, formData: await bounded.formData() };
-  } catch {
-    return seen > limit ? { ok: false, reason: "too_large", fields: {} } : { ok: false, reason: "unreadable" };
-  }
-}
-
+/** How much of the end of a refused body is kept, for the fields that follow the file. */
 const TAIL_BYTES = 64 * 1024;
 
 /**
- * Reads a refused body to its end, keeping only its last 64 KB. A browser shows the answer only
- * once it has sent the whole upload, so leaving the body unread would hold the page until the
- * connection timed out. The form's fields after the file input (section, description) are in
- * that tail, so they can be given back. Null when the body was abandoned or broke off.
+ * Reads the upload form with @remix-run/form-data-parser, the file going into the evidence store
+ * (once its bytes show it is what its name says) while the rest of the form is still arriving.
+ * The body is counted as it arrives, with or without a Content-Length, and never read past
+ * MAX_UPLOAD_REQUEST_BYTES into the parser. A refused body is drained (up to 256 MB, keeping only
+ * its last 64 KB), because a browser shows the answer only once it has sent everything; the
+ * fields after the file input (section, description) are in that tail and are given back.
  */
-async function drain(body: ReadableStream<Uint8Array> | null): Promise<Uint8Array | null> {
-  if (!body) return null;
-  const reader = body.getReader();
+export async function readUploadForm(request: Request, store: EvidenceStore, limit = MAX_UPLOAD_REQUEST_BYTES): Promise<UploadForm> {
+  if (!request.body) return { ok: false, problem: "unreadable", fields: {} };
+  const reader = request.body.getReader();
+  const tail = new Tail(TAIL_BYTES);
   let seen = 0;
-  let tail = new Uint8Array(0);
+  let problem: UploadProblem = "too_large";
+  const declared = Number(request.headers.get("content-length"));
+  if (!(Number.isFinite(declared) && declared > limit)) {
+    // No cancel(): when the parser gives up, the rest of the body is still drained below. No
+    // read-ahead either (highWaterMark 0): a read of the request left pending when the parser gave
+    // up would stall React Router's Node stream, which resumes the socket only for one reader.
+    const counted = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) return controller.close();
+          seen += value.byteLength;
+          tail.push(value);
+          if (seen > limit) controller.error(new BodyTooLarge());
+          else controller.enqueue(value);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    let upload: CheckedUpload | null = null;
+    try {
+      const bounded = new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: counted,
+        duplex: "half",
+      } as RequestInit & { duplex: "half" });
+      const formData = await parseFormData(bounded, UPLOAD_FORM_LIMITS, async (file) => {
+        // An empty file input still sends a part, with no name and no bytes: no file was chosen.
+        if (file.size === 0) return null;
+        upload = await checkAndStore(file, store);
+        return file;
+      });
+      return { ok: true, formData, upload };
+    } catch (error) {
+      if (error instanceof MaxFilesExceededError) problem = "too_many_files";
+      else if (error instanceof MaxPartsExceededError || error instanceof MaxHeaderSizeExceededError) problem = "unreadable";
+      else if (!(error instanceof MaxFileSizeExceededError || error instanceof MaxTotalSizeExceededError || seen > limit)) {
+        // A malformed body is the sender's fault; anything else (the store failing) is ours, and
+        // goes to the error page with its id.
+        if (error instanceof FormDataParseError || error instanceof MultipartParseError)
+          return { ok: false, problem: "unreadable", fields: {} };
+        throw error;
+      }
+    }
+  }
+  // A browser always says how long its form is: a body without a length is read on only up to
+  // the limit (a script's that runs past it is abandoned), a declared one up to 256 MB.
+  const lengthKnown = request.headers.get("content-length") !== null && Number.isFinite(declared);
+  const drained = await drain(reader, tail, seen, lengthKnown ? MAX_DRAINED_BYTES : limit);
+  const boundary = /boundary="?([^";]+)"?/i.exec(request.headers.get("content-type") ?? "")?.[1];
+  return { ok: false, problem, fields: drained && boundary ? await textFieldsAfter(tail.bytes(), boundary) : {} };
+}
+
+/** The uploaded file judged by its bytes and, if it is what its name says, streamed into the store. */
+async function checkAndStore(file: FileUpload, store: EvidenceStore): Promise<CheckedUpload> {
+  if (file.fieldName !== "file") return { ok: false, problem: "missing" };
+  const fileName = cleanFileName(file.name);
+  const mediaType = await evidenceMediaType(fileName, file);
+  if (!mediaType) return { ok: false, problem: "wrong_type" };
+  return { ok: true, fileName, mediaType, stored: await store.put(file.stream()) };
+}
+
+/** The last bytes of a stream, kept in a ring of whole chunks. */
+class Tail {
+  #chunks: Uint8Array[] = [];
+  #length = 0;
+  constructor(private readonly limit: number) {}
+  push(chunk: Uint8Array) {
+    this.#chunks.push(chunk);
+    this.#length += chunk.byteLength;
+    while (this.#chunks.length > 1 && this.#length - this.#chunks[0]!.byteLength >= this.limit) {
+      this.#length -= this.#chunks.shift()!.byteLength;
+    }
+  }
+  bytes(): Buffer {
+    const all = Buffer.concat(this.#chunks);
+    return all.subarray(Math.max(0, all.length - this.limit));
+  }
+}
+
+/** Reads a refused body to its end; false when it was abandoned (past `cap` bytes) or broke off. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, tail: Tail, seen: number, cap: number): Promise<boolean> {
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return tail;
-      seen += value.byteLength;
-      if (seen > MAX_DRAINED_BYTES) {
+      if (seen > cap) {
         await reader.cancel();
-        return null;
+        return false;
       }
-      const joined = new Uint8Array(Math.min(TAIL_BYTES, tail.length + value.length));
-      const fromValue = value.subarray(Math.max(0, value.length - joined.length));
-      joined.set(tail.subarray(tail.length - (joined.length - fromValue.length)), 0);
-      joined.set(fromValue, joined.length - fromValue.length);
-      tail = joined;
+      const { done, value } = await reader.read();
+      if (done) return true;
+      seen += value.byteLength;
+      tail.push(value);
     }
-  } catch {
-    return null;
-  }
-}
-
-/** The complete plain-text parts (not files) found in a piece of a multipart body. */
-export function textFieldsIn(piece: Uint8Array, boundary: string): Record<string, string> {
-  // latin1 maps every byte to one character, so offsets stay byte offsets whatever the content.
-  const text = Buffer.from(piece).toString("latin1");
-  const fields: Record<string, string> = {};
-  const parts = text.split(`--${boundary}`);
-  // The first piece may start part-way through a part; the last is the closing "--".
-  for (const part of parts.slice(1, -1)) {
-    const headerEnd = part.indexOf("\r\n\r\n");
-    if (!part.startsWith("\r\n") || headerEnd < 0 || !part.endsWith("\r\n")) continue;
-    const disposition = /^content-disposition:\s*form-data;(.*)$/im.exec(part.slice(0, headerEnd))?.[1] ?? "";
-    const name = /(?:^|;)\s*name="([^"]*)"/i.exec(disposition)?.[1];
-    if (name === undefined || /filename=/i.test(disposition)) continue;
-    fields[name] = Buffer.from(part.slice(headerEnd + 4, -2), "latin1").toString("utf8");
-  }
-  return fields;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Files on disk, by content hash
-
-const SHA256 = /^[0-9a-f]{64}$/;
-
-/** `<uploads>/ab/cd/abcd…`: sharded so no one directory holds every file. */
-export function evidenceFilePath(sha256: string): string {
-  if (!SHA256.test(sha256)) throw new Error("not a sha256 hex digest");
-  return path.join(uploadsDir(), sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-}
-
-/**
- * Keeps the bytes under their hash and returns it. The same content is stored once. A file is
- * written whole to a temporary name and then renamed, so a reader never sees half a file.
- */
-export async function storeEvidenceBytes(bytes: Uint8Array): Promise<string> {
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const target = evidenceFilePath(sha256);
-  if (await isFile(target)) return sha256;
-  const temporaryDir = path.join(uploadsDir(), "tmp");
-  await Promise.all([fsp.mkdir(path.dirname(target), { recursive: true }), fsp.mkdir(temporaryDir, { recursive: true })]);
-  const temporary = path.join(temporaryDir, `${sha256}.${randomUUID()}.part`);
-  try {
-    const handle = await fsp.open(temporary, "wx", 0o640);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // Two uploads of the same content may race here; both renames leave the same bytes.
-    await fsp.rename(temporary, target);
-  } catch (error) {
-    await fsp.rm(temporary, { force: true });
-    throw error;
-  }
-  return sha256;
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await fsp.stat(file)).isFile();
   } catch {
     return false;
   }
 }
 
-/** The stored file as a stream, or null when it is not on disk. Files never change once written. */
+/**
+ * The text fields in the end of a multipart body: from the first boundary in it, the tail is a
+ * complete multipart body again, so the same parser reads it (its files, if any, ignored).
+ */
+async function textFieldsAfter(tail: Buffer, boundary: string): Promise<Record<string, string>> {
+  const start = tail.indexOf(`\r\n--${boundary}\r\n`);
+  if (start < 0) return {};
+  try {
+    const rest = new Request("http://localhost/", {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: new Uint8Array(tail.subarray(start + 2)),
+    });
+    const formData = await parseFormData(
+      rest,
+      { ...UPLOAD_FORM_LIMITS, maxFiles: 1000, maxParts: 1000, maxFileSize: TAIL_BYTES },
+      () => null,
+    );
+    return Object.fromEntries([...formData].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps bytes made on the server (the demo documents) in the evidence store; returns their hash. */
+export async function storeEvidenceBytes(bytes: Uint8Array): Promise<string> {
+  return (await evidenceStore().put([bytes])).sha256;
+}
+
+/** The stored file as a stream, or null when the store does not hold it. Files never change once written. */
 export async function openEvidenceFile(
   document: Pick<EvidenceDocument, "sha256">,
 ): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null> {
-  const file = evidenceFilePath(document.sha256);
-  let size: number;
-  try {
-    const stat = await fsp.stat(file);
-    if (!stat.isFile()) return null;
-    size = stat.size;
-  } catch {
-    return null;
-  }
-  return { body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>, size };
+  const file = await evidenceStore().open(document.sha256);
+  return file && { body: file.body, size: file.sizeBytes };
 }
 
 /**
@@ -438,37 +379,29 @@ export type UploadOutcome =
   | { ok: false; kind: "refused" | "not_found"; reason: string }
   | { ok: false; kind: "invalid"; problem: UploadProblem };
 
-/** What is wrong with an upload; the page puts it in words. */
-export type UploadProblem = "missing" | "wrong_type" | "too_large";
-
 /**
- * Adds an uploaded file to the draft: only for someone who may edit it, only a PDF, Word or Excel
- * file whose content matches its name, and only up to the size limit.
+ * Adds an uploaded file, already judged and stored by readUploadForm, to the draft: only for
+ * someone who may edit it, and only a PDF, Word or Excel file whose content matches its name.
  */
 export async function uploadEvidence(
   db: Db,
   loaded: LoadedSubmission,
-  input: { file: File; section: EvidenceSection; description?: string | undefined; at?: Date },
+  input: { upload: CheckedUpload | null; section: EvidenceSection; description?: string | undefined; at?: Date },
 ): Promise<UploadOutcome> {
   const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) return { ok: false, kind: "refused", reason: refusal };
-  const { file } = input;
-  if (file.size === 0) return { ok: false, kind: "invalid", problem: "missing" };
-  if (file.size > MAX_EVIDENCE_BYTES) return { ok: false, kind: "invalid", problem: "too_large" };
-  const fileName = cleanFileName(file.name);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const mediaType = evidenceMediaType(fileName, bytes);
-  if (!mediaType) return { ok: false, kind: "invalid", problem: "wrong_type" };
+  const { upload } = input;
+  if (!upload) return { ok: false, kind: "invalid", problem: "missing" };
+  if (!upload.ok) return { ok: false, kind: "invalid", problem: upload.problem };
 
-  const sha256 = await storeEvidenceBytes(bytes);
   const at = (input.at ?? new Date()).toISOString();
   const description = input.description?.trim();
   const document: EvidenceDocument = {
     id: randomUUID(),
-    fileName,
-    mediaType,
-    sizeBytes: bytes.byteLength,
-    sha256,
+    fileName: upload.fileName,
+    mediaType: upload.mediaType,
+    sizeBytes: upload.stored.sizeBytes,
+    sha256: upload.stored.sha256,
     section: input.section,
     ...(description ? { description } : {}),
     uploadedAt: at,
@@ -478,8 +411,9 @@ export async function uploadEvidence(
 }
 
 /**
- * Takes a document out of the draft. Its file stays on disk: submitted versions (of this or,
- * through deduplication, another submission) may still point at the same content.
+ * Takes a document out of the draft. Its bytes stay in the store: submitted versions (of this or,
+ * through deduplication, another submission) may still point at the same content, and
+ * sweepUnreferencedEvidence (evidence-store.ts) removes them once nothing does.
  */
 export async function deleteEvidence(
   db: Db,

@@ -4,7 +4,7 @@ import type { z } from "zod";
 
 /**
  * The largest body any form but the evidence upload may send, checked by the HTTP host
- * (server/app.ts) from Content-Length before anything reads the body. The longest answers are
+ * (server/app.ts) from Content-Length before anything reads the body, or counted as it arrives. The longest answers are
  * 10,000 characters; five of them in non-Latin script, percent-encoded at up to 9 bytes a
  * character, still fit.
  */
@@ -15,8 +15,9 @@ const EVIDENCE_UPLOAD_PATH = /^\/submissions\/[^/]+\/sections\/evidence(?:\/|\.d
 
 /**
  * The body limit the HTTP host applies to a request path, or null for the evidence upload, which
- * reads its body as a stream under its own limit (readUploadBody in evidence.ts: 21 MB, counted as
- * it arrives, and past that drained for the form's other answers without being held).
+ * reads its body as a stream under its own limits (readUploadForm in evidence.ts: 21 MB, counted as
+ * it arrives, and past that drained for the form's other answers without being held). The host
+ * counts a body without a Content-Length too, and answers 413 past the limit.
  */
 export function bodyLimitFor(path: string): number | null {
   return EVIDENCE_UPLOAD_PATH.test(path) ? null : MAX_FORM_BODY_BYTES;

@@ -9,7 +9,7 @@ import { ErrorSummary } from "../components/ErrorSummary.tsx";
 import { DataTable, tableColumns } from "../components/DataTable.tsx";
 import { formatDate } from "../status.ts";
 import { db } from "../.server/db.ts";
-import { deleteEvidence, draftDocuments, readUploadBody, type UploadProblem, uploadEvidence } from "../.server/evidence.ts";
+import { deleteEvidence, draftDocuments, evidenceStore, readUploadForm, type UploadProblem, uploadEvidence } from "../.server/evidence.ts";
 import { parseForm } from "../.server/forms.ts";
 import { requireUser } from "../.server/session.ts";
 import { refusalOf, requireSubmission } from "../.server/submissions.ts";
@@ -38,6 +38,8 @@ const EVIDENCE_ERRORS = {
   missing: "Select a file",
   wrong_type: "The selected file must be a PDF, Word or Excel file",
   too_large: "The selected file must be smaller than 20MB",
+  too_many_files: "Select one file at a time",
+  unreadable: "The file could not be read. Select it again and upload it",
 } as const satisfies Record<UploadProblem, string>;
 
 /** What the browser may offer; the server checks each file's bytes against its extension. */
@@ -70,17 +72,16 @@ export async function action({ request, params }: Route.ActionArgs) {
   const refusal = refusalOf(loaded, "edit-draft");
   if (refusal) throw data(refusal, { status: 403 });
 
-  const body = await readUploadBody(request);
+  const body = await readUploadForm(request, evidenceStore());
   if (!body.ok) {
-    if (body.reason === "unreadable") throw data("The form could not be read. Go back and try again.", { status: 400 });
-    // Refused unparsed: give back what could be recovered of the other answers.
+    // Refused part-way: give back what could be recovered of the other answers.
     const { section, description } = body.fields;
     const reply: SubmissionResult = {
       status: "error",
       initialValue: { ...(section ? { section } : {}), ...(description ? { description } : {}) },
-      error: { file: [EVIDENCE_ERRORS.too_large] },
+      error: { file: [EVIDENCE_ERRORS[body.problem]] },
     };
-    return data({ upload: reply }, { status: 413 });
+    return data({ upload: reply }, { status: body.problem === "too_large" ? 413 : 400 });
   }
   const evidencePage = `/submissions/${loaded.submission.id}/sections/evidence`;
 
@@ -97,7 +98,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 
   const submission = parseForm(body.formData, UploadSchema);
   if (submission.status !== "success") return data({ upload: submission.reply() }, { status: 400 });
-  const outcome = await uploadEvidence(db(), loaded, submission.value);
+  const outcome = await uploadEvidence(db(), loaded, { ...submission.value, upload: body.upload });
   if (!outcome.ok) {
     if (outcome.kind === "invalid")
       return data({ upload: submission.reply({ fieldErrors: { file: [EVIDENCE_ERRORS[outcome.problem]] } }) }, { status: 400 });

@@ -175,15 +175,26 @@ describe("uploading evidence", () => {
     expect(error.file).toEqual(["The selected file must be a PDF, Word or Excel file"]);
   });
 
-  it("refuses a file of 20MB and 1 byte, keeping the other answers", async () => {
+  it("refuses a file of 20MB and 1 byte while it arrives (413), keeping the other answers and storing nothing", async () => {
     const big = new Uint8Array(MAX_EVIDENCE_BYTES + 1);
     big.set(PDF);
+    // As a browser sends it: with its length.
+    const encoded = new Response(uploadForm(new File([big], "huge.pdf"), { section: "population", description: "Too big" }));
+    const body = new Uint8Array(await encoded.arrayBuffer());
+    const { evidenceRoute } = await app();
+    const request = appRequest(`/submissions/${submissionId}/sections/evidence`, {
+      method: "POST",
+      body,
+      cookie: cookies.lead,
+      headers: { "content-type": encoded.headers.get("content-type")!, "content-length": String(body.length) },
+    });
     const { status, error, values } = reply(
-      await post(uploadForm(new File([big], "huge.pdf"), { section: "population", description: "Too big" }), cookies.lead),
+      await settle(() => evidenceRoute.action({ request, params: { id: submissionId }, context } as never)),
     );
-    expect(status).toBe(400);
+    expect(status).toBe(413);
     expect(error.file).toEqual(["The selected file must be smaller than 20MB"]);
     expect(values).toMatchObject({ section: "population", description: "Too big" });
+    expect(fs.readdirSync(path.join(uploads, "tmp"))).toEqual([]);
   });
 
   it("asks for a file and a section when none are given", async () => {
@@ -216,7 +227,13 @@ describe("uploading evidence", () => {
     const { evidenceRoute } = await app();
     let sent = 0;
     const chunk = new Uint8Array(1024 * 1024);
+    const opening = new TextEncoder().encode(
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="endless.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n',
+    );
     const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(opening);
+      },
       pull(controller) {
         sent += chunk.byteLength;
         if (sent > 200 * 1024 * 1024) controller.close();
@@ -234,6 +251,23 @@ describe("uploading evidence", () => {
     expect(status).toBe(413);
     expect(error.file).toEqual(["The selected file must be smaller than 20MB"]);
     expect(sent).toBeLessThan(30 * 1024 * 1024);
+  });
+
+  it("refuses two files in one upload, and a form of too many parts, next to the file field", async () => {
+    const before = (await page(cookies.lead)).documents.length;
+    const two = uploadForm(new File([PDF], "one.pdf"), { section: "about", description: "Two at once" });
+    two.append("file", new File([PDF], "two.pdf"));
+    const tooMany = reply(await post(two, cookies.lead));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.error.file).toEqual(["Select one file at a time"]);
+    expect(tooMany.values).toMatchObject({ section: "about", description: "Two at once" });
+
+    const parts = uploadForm(new File([PDF], "minutes.pdf"), { section: "about" });
+    for (let i = 0; i < 30; i += 1) parts.append(`extra${i}`, "x");
+    const flooded = reply(await post(parts, cookies.lead));
+    expect(flooded.status).toBe(400);
+    expect(flooded.error.file).toEqual(["The file could not be read. Select it again and upload it"]);
+    expect((await page(cookies.lead)).documents).toHaveLength(before);
   });
 
   it("does not let another footprint's lead upload (404) or a reviewer (403)", async () => {
@@ -312,29 +346,42 @@ describe("uploading evidence", () => {
 });
 
 describe("what a file is, judged by its bytes", () => {
-  it("recognises Word and Excel zips by their parts, and OLE2 files by their streams", async () => {
+  it("recognises Word and Excel zips by their declared parts (file-type), and OLE2 files by their streams", async () => {
     const { evidenceMediaType, sniffFormat } = await import("../../app/.server/evidence.ts");
-    const docx = zip(["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
-    const xlsx = zip(["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]);
-    const plainZip = zip(["notes.txt"]);
-    expect(sniffFormat(docx)).toBe("docx");
-    expect(sniffFormat(xlsx)).toBe("xlsx");
-    expect(sniffFormat(plainZip)).toBeNull();
-    expect(sniffFormat(compoundFile("WordDocument"))).toBe("doc");
-    expect(sniffFormat(compoundFile("Workbook"))).toBe("xls");
-    expect(sniffFormat(compoundFile("Contents"))).toBeNull();
-    expect(sniffFormat(PDF)).toBe("pdf");
-    expect(sniffFormat(PNG)).toBeNull();
+    const docx = blob(zip(["[Content_Types].xml", "_rels/.rels", "word/document.xml"], "wordprocessingml.document"));
+    const xlsx = blob(zip(["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml"], "spreadsheetml.sheet"));
+    const plainZip = blob(zip(["notes.txt"]));
+    expect(await sniffFormat(docx)).toBe("docx");
+    expect(await sniffFormat(xlsx)).toBe("xlsx");
+    expect(await sniffFormat(plainZip)).toBeNull();
+    expect(await sniffFormat(blob(compoundFile("WordDocument")))).toBe("doc");
+    expect(await sniffFormat(blob(compoundFile("Workbook")))).toBe("xls");
+    expect(await sniffFormat(blob(compoundFile("Contents")))).toBeNull();
+    expect(await sniffFormat(blob(PDF))).toBe("pdf");
+    expect(await sniffFormat(blob(PNG))).toBeNull();
 
-    expect(evidenceMediaType("Plan.DOCX", docx)).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-    expect(evidenceMediaType("model.xlsx", xlsx)).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    expect(evidenceMediaType("model.xls", compoundFile("Workbook"))).toBe("application/vnd.ms-excel");
-    expect(evidenceMediaType("letter.doc", compoundFile("WordDocument"))).toBe("application/msword");
+    expect(await evidenceMediaType("Plan.DOCX", docx)).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(await evidenceMediaType("model.xlsx", xlsx)).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(await evidenceMediaType("model.xls", blob(compoundFile("Workbook")))).toBe("application/vnd.ms-excel");
+    expect(await evidenceMediaType("letter.doc", blob(compoundFile("WordDocument")))).toBe("application/msword");
     // Name and content must agree.
-    expect(evidenceMediaType("model.docx", xlsx)).toBeNull();
-    expect(evidenceMediaType("letter.xls", compoundFile("WordDocument"))).toBeNull();
-    expect(evidenceMediaType("minutes.pdf.exe", PDF)).toBeNull();
-    expect(evidenceMediaType("archive.zip", plainZip)).toBeNull();
+    expect(await evidenceMediaType("model.docx", xlsx)).toBeNull();
+    expect(await evidenceMediaType("letter.xls", blob(compoundFile("WordDocument")))).toBeNull();
+    expect(await evidenceMediaType("minutes.pdf.exe", blob(PDF))).toBeNull();
+    expect(await evidenceMediaType("archive.zip", plainZip)).toBeNull();
+  });
+
+  it("finds a Word document's stream however the bytes arrive", async () => {
+    const { compoundFileFormat } = await import("../../app/.server/evidence.ts");
+    const bytes = compoundFile("WordDocument");
+    // Pieces of 100 bytes: directory entries are split across them.
+    const pieces = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 100) controller.enqueue(bytes.subarray(at, at + 100));
+        controller.close();
+      },
+    });
+    expect(await compoundFileFormat(pieces)).toBe("doc");
   });
 
   it("names downloads safely", async () => {
@@ -347,22 +394,39 @@ describe("what a file is, judged by its bytes", () => {
   });
 });
 
-/** A stored (uncompressed) zip holding empty entries with these names. */
-function zip(names: string[]): Uint8Array {
+function blob(bytes: Uint8Array): Blob {
+  return new Blob([new Uint8Array(bytes)]);
+}
+
+/**
+ * A stored (uncompressed) zip holding entries with these names, empty but for
+ * `[Content_Types].xml`, which declares the main part of an Office document of `officeType`.
+ */
+function zip(names: string[], officeType = ""): Uint8Array {
   const encoder = new TextEncoder();
   const locals: Uint8Array[] = [];
   const centrals: Uint8Array[] = [];
   let offset = 0;
   for (const name of names) {
     const bytes = encoder.encode(name);
-    const local = new Uint8Array(30 + bytes.length);
+    const content = encoder.encode(
+      name === "[Content_Types].xml" && officeType
+        ? `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/main.xml" ContentType="application/vnd.openxmlformats-officedocument.${officeType}.main+xml"/></Types>`
+        : "",
+    );
+    const local = new Uint8Array(30 + bytes.length + content.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);
+    lv.setUint32(18, content.length, true);
+    lv.setUint32(22, content.length, true);
     lv.setUint16(26, bytes.length, true);
     local.set(bytes, 30);
+    local.set(content, 30 + bytes.length);
     const central = new Uint8Array(46 + bytes.length);
     const cv = new DataView(central.buffer);
     cv.setUint32(0, 0x02014b50, true);
+    cv.setUint32(20, content.length, true);
+    cv.setUint32(24, content.length, true);
     cv.setUint16(28, bytes.length, true);
     cv.setUint32(42, offset, true);
     central.set(bytes, 46);

@@ -131,20 +131,34 @@ describe("form bodies", () => {
     expect(html.length).toBeLessThan(100_000);
   });
 
-  it("a chunked post with no length is refused (411) rather than read without a limit", async () => {
-    const stream = new ReadableStream({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode("email=someone%40example.nhs.uk"));
-        controller.close();
-      },
-    });
-    const response = await fetch(`${baseUrl}/sign-in`, {
+  it("a chunked post with no length is counted as it arrives: read within the limit, 413 past it", async () => {
+    const chunked = (pieces: Uint8Array[]) =>
+      new ReadableStream({
+        pull(controller) {
+          const piece = pieces.shift();
+          if (piece) controller.enqueue(piece);
+          else controller.close();
+        },
+      });
+    const within = await fetch(`${baseUrl}/sign-in`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: stream,
+      body: chunked([new TextEncoder().encode("email=chunked.sender%40example.nhs.uk&password=not-the-password")]),
       duplex: "half",
     } as RequestInit);
-    expect(response.status).toBe(411);
+    expect(within.status).not.toBe(413);
+    // The form was read: the address comes back in the sign-in form.
+    expect(await within.text()).toContain("chunked.sender@example.nhs.uk");
+
+    // 600 KB in 64 KB pieces, with no length: past the 512 KB limit while it arrives.
+    const past = await fetch(`${baseUrl}/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: chunked([new TextEncoder().encode("email="), ...Array.from({ length: 10 }, () => new Uint8Array(60 * 1024).fill(97))]),
+      duplex: "half",
+    } as RequestInit);
+    expect(past.status).toBe(413);
+    expect(await past.text()).toContain("The form you sent was too large");
   });
 
   it("a field name nested ten thousand deep is a 400, not a stack overflow (anonymous sign-in and a section)", async () => {
