@@ -1,17 +1,8 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import {
-  type FileUpload,
-  FormDataParseError,
-  MaxFileSizeExceededError,
-  MaxFilesExceededError,
-  MaxHeaderSizeExceededError,
-  MaxPartsExceededError,
-  MaxTotalSizeExceededError,
-  MultipartParseError,
-  parseFormData,
-} from "@remix-run/form-data-parser";
-import { fileTypeFromBlob } from "file-type";
+import type { Readable } from "node:stream";
+import busboy from "busboy";
+import { fileTypeFromBlob, fileTypeFromBuffer } from "file-type";
 import type { Db } from "../../db/client.ts";
 import { listVersionContents, lockSubmissionForEvidence, readEvidenceSection } from "../../db/evidence.ts";
 import { saveSection } from "../../db/submissions.ts";
@@ -88,22 +79,31 @@ const ENTRY_BYTES = 128;
  * Entries sit at multiples of 128 bytes, so the file is read once, as a stream, a few at a time.
  */
 export async function compoundFileFormat(stream: ReadableStream<Uint8Array>): Promise<"doc" | "xls" | null> {
-  const streams = new Set<string>();
-  let carry: Uint8Array = new Uint8Array(0);
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    const bytes = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const scanner = new CompoundFileScanner();
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) scanner.push(chunk);
+  return scanner.format();
+}
+
+/** The scan of compoundFileFormat, fed a chunk at a time (an upload is scanned on its way into the store). */
+class CompoundFileScanner {
+  #streams = new Set<string>();
+  #carry: Uint8Array = new Uint8Array(0);
+  push(chunk: Uint8Array) {
+    const bytes = this.#carry.length ? Buffer.concat([this.#carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let at = 0;
     for (; at + ENTRY_BYTES <= bytes.length; at += ENTRY_BYTES) {
       const nameLength = bytes.readUInt16LE(at + 64);
       if (bytes[at + 66] !== 2 || nameLength < 4 || nameLength > 64 || nameLength % 2) continue;
       const name = bytes.toString("utf16le", at, at + nameLength - 2);
-      if (name === "WordDocument" || name === "Workbook" || name === "Book") streams.add(name);
+      if (name === "WordDocument" || name === "Workbook" || name === "Book") this.#streams.add(name);
     }
-    carry = bytes.subarray(at);
+    this.#carry = bytes.subarray(at);
   }
-  if (streams.has("WordDocument")) return "doc";
-  if (streams.has("Workbook") || streams.has("Book")) return "xls";
-  return null;
+  format(): "doc" | "xls" | null {
+    if (this.#streams.has("WordDocument")) return "doc";
+    if (this.#streams.has("Workbook") || this.#streams.has("Book")) return "xls";
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,82 +123,66 @@ export type UploadForm =
   | { ok: false; problem: UploadProblem; fields: Record<string, string> };
 
 /**
- * Limits on the parts of an upload form: one file of at most 20 MB, a handful of fields, short
- * part headers. The form has four fields; the rest is room for what a browser may add.
+ * Limits on the parts of an upload form: one file of at most 20 MB, a handful of short fields.
+ * The form has four fields; the rest is room for what a browser may add. Part headers are held to
+ * 16 KB by busboy itself (Node's own limit for request headers); a longer one is unreadable.
  */
 export const UPLOAD_FORM_LIMITS = {
   maxFiles: 1,
   maxFileSize: MAX_EVIDENCE_BYTES,
   maxParts: 20,
-  maxHeaderSize: 4 * 1024,
+  /** Each text field; the description is at most 300 characters, the rest far shorter. */
+  maxFieldSize: 64 * 1024,
   maxTotalSize: MAX_UPLOAD_REQUEST_BYTES,
 } as const;
 
 class BodyTooLarge extends Error {}
+/** Our own reasons to abandon a put part-way: the store removes what it had written. */
+class FileRefused extends Error {}
 
 /** Past this, a refused body is no longer drained: the connection is dropped instead. */
 const MAX_DRAINED_BYTES = 256 * 1024 * 1024;
 /** How much of the end of a refused body is kept, for the fields that follow the file. */
 const TAIL_BYTES = 64 * 1024;
+/**
+ * How much of a file is read before judging it: file-type needs only the first few KB of a PDF or
+ * an OLE2 file, and finds a .docx's or .xlsx's declared parts in the zip's first entries.
+ */
+const PEEK_BYTES = 64 * 1024;
 
 /**
- * Reads the upload form with @remix-run/form-data-parser, the file going into the evidence store
- * (once its bytes show it is what its name says) while the rest of the form is still arriving.
- * The body is counted as it arrives, with or without a Content-Length, and never read past
- * MAX_UPLOAD_REQUEST_BYTES into the parser. A refused body is drained (up to 256 MB, keeping only
- * its last 64 KB), because a browser shows the answer only once it has sent everything; the
- * fields after the file input (section, description) are in that tail and are given back.
+ * Reads the upload form with busboy, which hands the file over as a stream while it arrives: its
+ * first 64 KB are judged by their bytes, and a file that is what its name says goes into the
+ * evidence store piece by piece, so no upload is ever held whole. The body is counted as it
+ * arrives, with or without a Content-Length, and never read past MAX_UPLOAD_REQUEST_BYTES into the
+ * parser. A refused body is drained (up to 256 MB, keeping only its last 64 KB), because a browser
+ * shows the answer only once it has sent everything; the fields after the file input (section,
+ * description) are in that tail and are given back.
  */
 export async function readUploadForm(request: Request, store: EvidenceStore, limit = MAX_UPLOAD_REQUEST_BYTES): Promise<UploadForm> {
   if (!request.body) return { ok: false, problem: "unreadable", fields: {} };
+  // Read only when the parser is ready for more, and never cancelled: a read of the request left
+  // pending would stall React Router's Node stream (it resumes the socket only for one reader),
+  // and a refused body is still drained below through this same reader.
   const reader = request.body.getReader();
   const tail = new Tail(TAIL_BYTES);
   let seen = 0;
   let problem: UploadProblem = "too_large";
   const declared = Number(request.headers.get("content-length"));
   if (!(Number.isFinite(declared) && declared > limit)) {
-    // No cancel(): when the parser gives up, the rest of the body is still drained below. No
-    // read-ahead either (highWaterMark 0): a read of the request left pending when the parser gave
-    // up would stall React Router's Node stream, which resumes the socket only for one reader.
-    const counted = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const { done, value } = await reader.read();
-          if (done) return controller.close();
-          seen += value.byteLength;
-          tail.push(value);
-          if (seen > limit) controller.error(new BodyTooLarge());
-          else controller.enqueue(value);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    let upload: CheckedUpload | null = null;
-    try {
-      const bounded = new Request(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: counted,
-        duplex: "half",
-      } as RequestInit & { duplex: "half" });
-      const formData = await parseFormData(bounded, UPLOAD_FORM_LIMITS, async (file) => {
-        // An empty file input still sends a part, with no name and no bytes: no file was chosen.
-        if (file.size === 0) return null;
-        upload = await checkAndStore(file, store);
-        return file;
-      });
-      return { ok: true, formData, upload };
-    } catch (error) {
-      if (error instanceof MaxFilesExceededError) problem = "too_many_files";
-      else if (error instanceof MaxPartsExceededError || error instanceof MaxHeaderSizeExceededError) problem = "unreadable";
-      else if (!(error instanceof MaxFileSizeExceededError || error instanceof MaxTotalSizeExceededError || seen > limit)) {
-        // A malformed body is the sender's fault; anything else (the store failing) is ours, and
-        // goes to the error page with its id.
-        if (error instanceof FormDataParseError || error instanceof MultipartParseError)
-          return { ok: false, problem: "unreadable", fields: {} };
-        throw error;
-      }
-    }
+    const read = async (): Promise<Uint8Array | null> => {
+      const { done, value } = await reader.read();
+      if (done) return null;
+      seen += value.byteLength;
+      tail.push(value);
+      if (seen > limit) throw new BodyTooLarge();
+      return value;
+    };
+    const parsed = await parseUpload(request.headers.get("content-type") ?? "", store, read);
+    if (parsed.ok) return parsed;
+    // A malformed body is the sender's fault, and nothing in it can be trusted to give back.
+    if (parsed.malformed) return { ok: false, problem: "unreadable", fields: {} };
+    problem = parsed.problem;
   }
   // A browser always says how long its form is: a body without a length is read on only up to
   // the limit (a script's that runs past it is abandoned), a declared one up to 256 MB.
@@ -208,13 +192,170 @@ export async function readUploadForm(request: Request, store: EvidenceStore, lim
   return { ok: false, problem, fields: drained && boundary ? await textFieldsAfter(tail.bytes(), boundary) : {} };
 }
 
-/** The uploaded file judged by its bytes and, if it is what its name says, streamed into the store. */
-async function checkAndStore(file: FileUpload, store: EvidenceStore): Promise<CheckedUpload> {
-  if (file.fieldName !== "file") return { ok: false, problem: "missing" };
-  const fileName = cleanFileName(file.name);
-  const mediaType = await evidenceMediaType(fileName, file);
-  if (!mediaType) return { ok: false, problem: "wrong_type" };
-  return { ok: true, fileName, mediaType, stored: await store.put(file.stream()) };
+type Parsed = { ok: true; formData: FormData; upload: CheckedUpload | null } | { ok: false; problem: UploadProblem; malformed?: boolean };
+
+/**
+ * Feeds the counted body to busboy a chunk at a time, writing the next only once busboy has taken
+ * the last (which it does only as fast as the store takes the file), until the form ends or is
+ * refused. Every refusal stops the parser, which ends the file stream with an error, so an
+ * unfinished put removes what it wrote; it is waited for before answering.
+ */
+async function parseUpload(contentType: string, store: EvidenceStore, read: () => Promise<Uint8Array | null>): Promise<Parsed> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      // Browsers send file names as UTF-8; busboy's default reads them as Latin-1.
+      defParamCharset: "utf8",
+      limits: {
+        files: UPLOAD_FORM_LIMITS.maxFiles,
+        fileSize: UPLOAD_FORM_LIMITS.maxFileSize,
+        parts: UPLOAD_FORM_LIMITS.maxParts,
+        fields: UPLOAD_FORM_LIMITS.maxParts,
+        fieldSize: UPLOAD_FORM_LIMITS.maxFieldSize,
+      },
+    });
+  } catch {
+    return { ok: false, problem: "unreadable", malformed: true };
+  }
+  const formData = new FormData();
+  let refused: UploadProblem | null = null;
+  let malformed = false;
+  let storeFailure: { error: unknown } | null = null;
+  let fileWork: Promise<CheckedUpload | null> | null = null;
+  const stop = () => process.nextTick(() => parser.destroy());
+  const refuse = (why: UploadProblem) => {
+    refused ??= why;
+    stop();
+  };
+  const closed = new Promise<void>((resolve) => parser.once("close", resolve));
+  parser.on("error", () => {
+    malformed = true;
+  });
+  parser.on("filesLimit", () => refuse("too_many_files"));
+  parser.on("partsLimit", () => refuse("unreadable"));
+  parser.on("fieldsLimit", () => refuse("unreadable"));
+  parser.on("field", (name, value, info) => {
+    if (info.valueTruncated || info.nameTruncated) refuse("unreadable");
+    else formData.append(name, value);
+  });
+  parser.on("file", (name, stream, info) => {
+    // The stream errors when the parser stops part-way; the reading below sees that too.
+    stream.on("error", () => {});
+    stream.on("limit", () => refuse("too_large"));
+    fileWork = takeFile(name, stream, info.filename ?? "", store, formData).catch((error: unknown) => {
+      // An abandoned file is expected once the form is refused; anything else is the store failing.
+      if (!refused && !(error instanceof FileRefused)) {
+        storeFailure = { error };
+        stop();
+      }
+      return null;
+    });
+  });
+
+  try {
+    while (!refused && !storeFailure && !parser.destroyed) {
+      const chunk = await read();
+      if (chunk === null) {
+        parser.end();
+        break;
+      }
+      if (!parser.write(chunk)) await drainedOrClosed(parser);
+    }
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    refused ??= "too_large";
+    parser.destroy();
+  }
+  await closed;
+  const upload = await (fileWork ?? Promise.resolve(null));
+  if (storeFailure) throw (storeFailure as { error: unknown }).error;
+  if (refused) return { ok: false, problem: refused };
+  if (malformed) return { ok: false, problem: "unreadable", malformed: true };
+  return { ok: true, formData, upload };
+}
+
+function drainedOrClosed(parser: busboy.Busboy): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      parser.off("drain", done);
+      parser.off("close", done);
+      resolve();
+    };
+    parser.on("drain", done);
+    parser.on("close", done);
+  });
+}
+
+/**
+ * The uploaded file: its first bytes judged, then (if it is what its name says) those bytes and the
+ * rest streamed into the store. An old .doc or .xls can only be told apart once its directory has
+ * gone by, which may be anywhere in the file, so it is scanned on the way into the store and the
+ * put abandoned at the end if it is neither. A file refused by its first bytes is read and dropped.
+ */
+async function takeFile(
+  fieldName: string,
+  stream: Readable,
+  name: string,
+  store: EvidenceStore,
+  formData: FormData,
+): Promise<CheckedUpload | null> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < PEEK_BYTES) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  // An empty file input still sends a part, with no name and no bytes: no file was chosen.
+  if (headBytes === 0) return null;
+  const fileName = cleanFileName(name);
+  // For the form's own checks (a file was chosen, its name): the bytes themselves go to the store.
+  formData.append(
+    fieldName,
+    new File(
+      head.map((chunk) => new Uint8Array(chunk)),
+      fileName,
+    ),
+  );
+  const discard = async () => {
+    while (!ended && !(await chunks.next()).done) {}
+  };
+  if (fieldName !== "file") {
+    await discard();
+    return { ok: false, problem: "missing" };
+  }
+  const expected = FORMATS[path.extname(fileName).slice(1).toLowerCase()];
+  const found = await fileTypeFromBuffer(Buffer.concat(head));
+  const directory = found?.ext === "cfb" && (expected?.format === "doc" || expected?.format === "xls") ? new CompoundFileScanner() : null;
+  if (!expected || (!directory && found?.ext !== expected.format)) {
+    await discard();
+    return { ok: false, problem: "wrong_type" };
+  }
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for (const chunk of head) {
+      directory?.push(chunk);
+      yield chunk;
+    }
+    for (let next = ended ? null : await chunks.next(); next && !next.done; next = await chunks.next()) {
+      directory?.push(next.value);
+      yield next.value;
+    }
+    if ((stream as Readable & { truncated?: boolean }).truncated) throw new FileRefused("too large");
+    if (directory && directory.format() !== expected!.format) throw new FileRefused("wrong type");
+  }
+  try {
+    return { ok: true, fileName, mediaType: expected.mediaType, stored: await store.put(bytes()) };
+  } catch (error) {
+    if (error instanceof FileRefused && error.message === "wrong type") return { ok: false, problem: "wrong_type" };
+    throw error;
+  }
 }
 
 /** The last bytes of a stream, kept in a ring of whole chunks. */
@@ -255,26 +396,30 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, tail: Tail
 
 /**
  * The text fields in the end of a multipart body: from the first boundary in it, the tail is a
- * complete multipart body again, so the same parser reads it (its files, if any, ignored).
+ * complete multipart body again, so busboy reads it (its files, if any, skipped).
  */
 async function textFieldsAfter(tail: Buffer, boundary: string): Promise<Record<string, string>> {
   const start = tail.indexOf(`\r\n--${boundary}\r\n`);
   if (start < 0) return {};
-  try {
-    const rest = new Request("http://localhost/", {
-      method: "POST",
-      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-      body: new Uint8Array(tail.subarray(start + 2)),
-    });
-    const formData = await parseFormData(
-      rest,
-      { ...UPLOAD_FORM_LIMITS, maxFiles: 1000, maxParts: 1000, maxFileSize: TAIL_BYTES },
-      () => null,
-    );
-    return Object.fromEntries([...formData].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-  } catch {
-    return {};
-  }
+  return new Promise((resolve) => {
+    const fields: Record<string, string> = {};
+    try {
+      const parser = busboy({
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        defParamCharset: "utf8",
+        limits: { fieldSize: TAIL_BYTES },
+      });
+      parser.on("field", (name, value) => {
+        fields[name] = value;
+      });
+      parser.on("file", (_name, stream) => stream.resume());
+      parser.on("error", () => resolve({}));
+      parser.on("close", () => resolve(fields));
+      parser.end(tail.subarray(start + 2));
+    } catch {
+      resolve({});
+    }
+  });
 }
 
 /** Keeps bytes made on the server (the demo documents) in the evidence store; returns their hash. */
