@@ -253,6 +253,99 @@ describe("uploading evidence", () => {
     expect(sent).toBeLessThan(30 * 1024 * 1024);
   });
 
+  it("streams the file into the store while the body is still arriving, and abandons a put whose bytes turn out wrong", async () => {
+    const { readUploadForm } = await import("../../app/.server/evidence.ts");
+    const { localEvidenceStore } = await import("../../app/.server/evidence-store.ts");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ncm-stream-test-"));
+    const real = localEvidenceStore(dir);
+    const encoder = new TextEncoder();
+    /** A body sent 16 KB at a time, only as fast as the reader asks, counting what it has handed over. */
+    const trickle = (fileName: string, file: Uint8Array) => {
+      const parts = [
+        encoder.encode(
+          `--b\r\nContent-Disposition: form-data; name="intent"\r\n\r\nupload\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        file,
+        encoder.encode(`\r\n--b\r\nContent-Disposition: form-data; name="section"\r\n\r\nfinance\r\n--b--\r\n`),
+      ];
+      const all = Buffer.concat(parts);
+      const state = { sent: 0 };
+      let at = 0;
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            if (at >= all.length) {
+              controller.close();
+              return;
+            }
+            const chunk = all.subarray(at, at + 16 * 1024);
+            controller.enqueue(new Uint8Array(chunk));
+            at += chunk.length;
+            state.sent = at;
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      const request = new Request("http://localhost/upload", {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=b" },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      return { request, state };
+    };
+    /** The real store, noting how much of the body had been sent when the first bytes reached it. */
+    const watched = (state: { sent: number }) => {
+      const seen = { sentAtFirstBytes: null as number | null };
+      return {
+        seen,
+        store: {
+          ...real,
+          async put(source: AsyncIterable<Uint8Array>) {
+            async function* observed() {
+              for await (const chunk of source) {
+                seen.sentAtFirstBytes ??= state.sent;
+                yield chunk;
+              }
+            }
+            return real.put(observed());
+          },
+        },
+      };
+    };
+    try {
+      // 2 MB: a parser that buffers each file part whole hands it over only once all 2 MB have come.
+      const file = new Uint8Array(2 * 1024 * 1024).fill(0x20);
+      file.set(PDF);
+      const sent = trickle("large-minutes.pdf", file);
+      const accepted = watched(sent.state);
+      const form = await readUploadForm(sent.request, accepted.store as never);
+      expect(accepted.seen.sentAtFirstBytes).toBeGreaterThan(0);
+      expect(accepted.seen.sentAtFirstBytes).toBeLessThan(512 * 1024);
+      expect(sent.state.sent).toBeGreaterThan(file.byteLength);
+      expect(form.ok && form.upload).toMatchObject({
+        ok: true,
+        fileName: "large-minutes.pdf",
+        stored: { sizeBytes: file.byteLength, sha256: createHash("sha256").update(file).digest("hex") },
+      });
+      expect(form.ok && form.formData.get("section")).toBe("finance");
+
+      // An OLE2 file named .doc is only known to be neither Word nor Excel once its directory has
+      // gone by: the put already under way is abandoned, and leaves nothing behind.
+      const neither = new Uint8Array(512 * 1024);
+      neither.set(compoundFile("Contents"));
+      const wrong = trickle("letter.doc", neither);
+      const refused = watched(wrong.state);
+      const judged = await readUploadForm(wrong.request, refused.store as never);
+      expect(refused.seen.sentAtFirstBytes).toBeLessThan(256 * 1024);
+      expect(judged.ok && judged.upload).toEqual({ ok: false, problem: "wrong_type" });
+      expect(fs.readdirSync(path.join(dir, "tmp"))).toEqual([]);
+      expect(fs.readdirSync(dir).sort()).toEqual(["tmp", createHash("sha256").update(file).digest("hex").slice(0, 2)].sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses two files in one upload, and a form of too many parts, next to the file field", async () => {
     const before = (await page(cookies.lead)).documents.length;
     const two = uploadForm(new File([PDF], "one.pdf"), { section: "about", description: "Two at once" });
