@@ -223,14 +223,19 @@ async function parseUpload(contentType: string, store: EvidenceStore, read: () =
   let malformed = false;
   let storeFailure: { error: unknown } | null = null;
   let fileWork: Promise<CheckedUpload | null> | null = null;
-  const stop = () => process.nextTick(() => parser.destroy());
+  // Once we stop the parser, its complaint that the form ended early is ours, not the sender's.
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    process.nextTick(() => parser.destroy());
+  };
   const refuse = (why: UploadProblem) => {
     refused ??= why;
     stop();
   };
   const closed = new Promise<void>((resolve) => parser.once("close", resolve));
   parser.on("error", () => {
-    malformed = true;
+    if (!stopped) malformed = true;
   });
   parser.on("filesLimit", () => refuse("too_many_files"));
   parser.on("partsLimit", () => refuse("unreadable"));
@@ -244,8 +249,9 @@ async function parseUpload(contentType: string, store: EvidenceStore, read: () =
     stream.on("error", () => {});
     stream.on("limit", () => refuse("too_large"));
     fileWork = takeFile(name, stream, info.filename ?? "", store, formData).catch((error: unknown) => {
-      // An abandoned file is expected once the form is refused; anything else is the store failing.
-      if (!refused && !(error instanceof FileRefused)) {
+      // An abandoned file is expected once the form is refused or found malformed (judged below,
+      // once the parser has closed); anything else is the store failing.
+      if (!refused && !malformed && !(error instanceof FileRefused)) {
         storeFailure = { error };
         stop();
       }
@@ -265,13 +271,14 @@ async function parseUpload(contentType: string, store: EvidenceStore, read: () =
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) throw error;
     refused ??= "too_large";
+    stopped = true;
     parser.destroy();
   }
   await closed;
   const upload = await (fileWork ?? Promise.resolve(null));
-  if (storeFailure) throw (storeFailure as { error: unknown }).error;
   if (refused) return { ok: false, problem: refused };
   if (malformed) return { ok: false, problem: "unreadable", malformed: true };
+  if (storeFailure) throw (storeFailure as { error: unknown }).error;
   return { ok: true, formData, upload };
 }
 

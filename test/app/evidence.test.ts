@@ -340,6 +340,17 @@ describe("uploading evidence", () => {
       expect(refused.seen.sentAtFirstBytes).toBeLessThan(256 * 1024);
       expect(judged.ok && judged.upload).toEqual({ ok: false, problem: "wrong_type" });
       expect(fs.readdirSync(path.join(dir, "tmp"))).toEqual([]);
+
+      // A body that breaks off part-way through the file: unreadable, and its put leaves nothing.
+      const cut = trickle("cut-short.pdf", file);
+      const broken = new Request("http://localhost/upload", {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=b" },
+        body: new Blob([await new Response(cut.request.body).arrayBuffer()]).slice(0, 1024 * 1024).stream(),
+        duplex: "half",
+      } as RequestInit);
+      expect(await readUploadForm(broken, real)).toEqual({ ok: false, problem: "unreadable", fields: {} });
+      expect(fs.readdirSync(path.join(dir, "tmp"))).toEqual([]);
       expect(fs.readdirSync(dir).sort()).toEqual(["tmp", createHash("sha256").update(file).digest("hex").slice(0, 2)].sort());
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
