@@ -269,10 +269,13 @@ async function parseUpload(contentType: string, store: EvidenceStore, read: () =
       if (!parser.write(chunk)) await drainedOrClosed(parser);
     }
   } catch (error) {
-    if (!(error instanceof BodyTooLarge)) throw error;
-    refused ??= "too_large";
+    // Past the limit, or the sender went away: either way the put under way is abandoned first.
     stopped = true;
     parser.destroy();
+    await closed;
+    await fileWork;
+    if (!(error instanceof BodyTooLarge)) throw error;
+    refused ??= "too_large";
   }
   await closed;
   const upload = await (fileWork ?? Promise.resolve(null));
