@@ -13,7 +13,7 @@ export const CLIENT_IP_HEADER = "x-ncm-client-ip";
 
 export function createAuth(
   database: Db,
-  config: Pick<Env, "baseUrl" | "authSecret" | "signInAttemptsPerMinute"> & Partial<Pick<Env, "sso">>,
+  config: Pick<Env, "baseUrl" | "authSecret" | "signInAttemptsPerMinute"> & Partial<Pick<Env, "sso" | "authSecrets">>,
 ) {
   const sso = config.sso;
   return betterAuth({
@@ -21,6 +21,8 @@ export function createAuth(
     baseURL: config.baseUrl,
     basePath: "/api/auth",
     secret: config.authSecret,
+    // While rotating, better-auth encrypts with the newest version and decrypts with the one that wrote it.
+    ...(config.authSecrets ? { secrets: config.authSecrets } : {}),
     database: { db: database, type: dialectOf(database) },
     trustedOrigins: [config.baseUrl],
     emailAndPassword: {

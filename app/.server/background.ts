@@ -5,6 +5,8 @@ import { db } from "./db.ts";
 import { env } from "./env.ts";
 import { createJobs, type Jobs } from "./jobs.ts";
 import { logInfo } from "./log.ts";
+import { sweepUnreferencedEvidence } from "./evidence-store.ts";
+import { evidenceStore } from "./evidence.ts";
 import { deliverOutbox, OUTBOX_JOB, sweepClockWarnings } from "./notifications.ts";
 
 /**
@@ -14,6 +16,7 @@ import { deliverOutbox, OUTBOX_JOB, sweepClockWarnings } from "./notifications.t
  */
 
 export const CLOCK_SWEEP_JOB = "clock-sweep";
+export const EVIDENCE_SWEEP_JOB = "evidence-sweep";
 
 // One queue per process, kept on globalThis as the database pool is.
 const holder = globalThis as typeof globalThis & { __ncmJobs?: Jobs };
@@ -45,6 +48,18 @@ export function declareBackgroundWork(queue: Jobs, database = db()): void {
     { singletons: true },
   );
   queue.schedule(OUTBOX_JOB, "* * * * *");
+
+  // Evidence no draft or version names any more, once an hour between all instances; bytes stored
+  // in the last day are never touched, so an upload not yet saved to its draft is never raced.
+  queue.work(
+    EVIDENCE_SWEEP_JOB,
+    async () => {
+      const swept = await sweepUnreferencedEvidence(database, evidenceStore(database));
+      if (swept.removed || swept.abandoned) logInfo("evidence sweep", { ...swept });
+    },
+    { singletons: true },
+  );
+  queue.schedule(EVIDENCE_SWEEP_JOB, "17 * * * *");
 
   const { batchSize, batchPauseMs } = env().simulation;
   queue.work<{ simulationId: string }>(

@@ -26,6 +26,25 @@ const EnvSchema = z
     HOST: z.string().default("0.0.0.0"),
     BASE_URL: z.url().optional(),
     BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+    // Rotation (docs/deploy.md): versioned secrets, newest first, "2:<new>,1:<old>".
+    BETTER_AUTH_SECRETS: z
+      .string()
+      .transform((text, ctx) => {
+        const secrets = text.split(",").map((entry) => {
+          const at = entry.indexOf(":");
+          return { version: Number(entry.slice(0, at).trim()), value: entry.slice(at + 1).trim() };
+        });
+        for (const [i, s] of secrets.entries()) {
+          if (!Number.isInteger(s.version) || s.version < 0 || s.value === "")
+            ctx.addIssue({ code: "custom", message: `entry ${i + 1} must be "<version>:<secret>", e.g. 2:$(openssl rand -base64 32)` });
+          else if (s.value.length < 32)
+            ctx.addIssue({ code: "custom", message: `the secret of version ${s.version} must be at least 32 characters` });
+        }
+        if (new Set(secrets.map((s) => s.version)).size !== secrets.length)
+          ctx.addIssue({ code: "custom", message: "has a version twice" });
+        return secrets;
+      })
+      .optional(),
     DEMO_SEED: flag.optional(),
     TRUST_PROXY: flag.default(false),
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
@@ -101,7 +120,7 @@ const EnvSchema = z
         }
       }
     }
-    if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET) {
+    if (env.NODE_ENV === "production" && !env.BETTER_AUTH_SECRET && !env.BETTER_AUTH_SECRETS) {
       ctx.addIssue({
         code: "custom",
         path: ["BETTER_AUTH_SECRET"],
@@ -117,6 +136,8 @@ export interface Env {
   host: string;
   baseUrl: string;
   authSecret: string;
+  /** Versioned secrets while rotating (BETTER_AUTH_SECRETS), newest first; authSecret is then the newest. */
+  authSecrets: { version: number; value: string }[] | undefined;
   demoSeed: boolean;
   trustProxy: boolean;
   signInAttemptsPerMinute: number;
@@ -170,7 +191,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-  let secret = e.BETTER_AUTH_SECRET;
+  let secret = e.BETTER_AUTH_SECRETS?.[0]?.value ?? e.BETTER_AUTH_SECRET;
   return {
     production,
     databaseUrl: e.DATABASE_URL,
@@ -182,6 +203,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       secret ??= developmentSecret(e.DATABASE_URL);
       return secret;
     },
+    authSecrets: e.BETTER_AUTH_SECRETS,
     demoSeed: e.DEMO_SEED ?? !production,
     trustProxy: e.TRUST_PROXY,
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,

@@ -34,8 +34,8 @@ export function uploadsDir(): string {
 }
 
 /** The store this instance keeps evidence in (EVIDENCE_STORAGE; decision 008). */
-export function evidenceStore(): EvidenceStore {
-  return env().evidenceStorage === "database" ? databaseEvidenceStore(db()) : localEvidenceStore(uploadsDir());
+export function evidenceStore(database: Db = db()): EvidenceStore {
+  return env().evidenceStorage === "database" ? databaseEvidenceStore(database) : localEvidenceStore(uploadsDir());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ function flashCookie() {
     path: "/",
     maxAge: 60,
     secure: config.baseUrl.startsWith("https://"),
-    secrets: [config.authSecret],
+    // The newest signs; older versions still read a message set just before a rotation.
+    secrets: config.authSecrets?.map((s) => s.value) ?? [config.authSecret],
   });
 }
 

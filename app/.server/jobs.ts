@@ -245,7 +245,8 @@ class SqliteJobs implements Jobs {
   }
 
   schedule(name: string, cron: string): void {
-    if (cron.trim() !== "* * * * *") throw new Error(`The SQLite job runner schedules only every minute ("* * * * *"), not "${cron}"`);
+    if (!SQLITE_CRONS.test(cron.trim()))
+      throw new Error(`The SQLite job runner schedules only every minute ("* * * * *") or hourly ("M * * * *"), not "${cron}"`);
     this.#schedules.push({ name, cron });
   }
 
@@ -294,7 +295,9 @@ class SqliteJobs implements Jobs {
   async poll(only?: string[]): Promise<void> {
     const now = new Date();
     const minute = `${now.toISOString().slice(0, 16)}:00.000Z`;
-    if (!only) for (const s of this.#schedules) await this.send(s.name, {}, { singletonKey: s.name }, minute);
+    if (!only)
+      for (const s of this.#schedules.filter((s) => dueThisMinute(s.cron, now)))
+        await this.send(s.name, {}, { singletonKey: s.name }, minute);
     await this.#reclaim(now);
     for (const queue of this.#queues.values()) {
       if (only && !only.includes(queue.name)) continue;
@@ -461,4 +464,13 @@ class SqliteJobs implements Jobs {
       rows.map((r) => ({ name: r.name, state: r.state, n: Number(r.n) })),
     );
   }
+}
+
+/** The schedules the SQLite runner knows: every minute, or once an hour at a given minute. */
+const SQLITE_CRONS = /^(\*|[0-5]?\d) \* \* \* \*$/;
+
+/** Whether a schedule the SQLite runner knows falls in the minute of `at` (UTC, as pg-boss reads cron). */
+export function dueThisMinute(cron: string, at: Date): boolean {
+  const minute = cron.trim().split(" ")[0];
+  return minute === "*" || Number(minute) === at.getUTCMinutes();
 }

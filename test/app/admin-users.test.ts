@@ -420,10 +420,10 @@ describe("/admin/users/:userId", () => {
     expect((await adminChain()).at(-1)).toMatchObject({ action: "REACTIVATE_USER" });
   });
 
-  it("sends a new invitation only while no password has been set", async () => {
+  it("sends a new invitation only while the person cannot yet sign in (no password, no single sign-on)", async () => {
     const refused = (await userPost(ids["lead.kent"]!, { intent: "reinvite" })) as UserPageReply;
     expect(refused.init.status).toBe(400);
-    expect(refused.data.result.error[""]?.[0]).toMatch(/already set a password/);
+    expect(refused.data.result.error[""]?.[0]).toMatch(/can already sign in \(with a password or single sign-on\)/);
   });
 
   it("leaves the audit chains intact", async () => {

@@ -70,3 +70,22 @@ describe("email as jobs", () => {
     expect((await queued()).map((j) => j.state)).toEqual(["completed"]);
   });
 });
+
+describe("the evidence sweep as a job", () => {
+  it("removes bytes no draft or version names once they are a day old, and leaves newer ones", async () => {
+    const fs = await import("node:fs");
+    const { EVIDENCE_SWEEP_JOB, jobs } = await import("../../app/.server/background.ts");
+    const { evidenceStore } = await import("../../app/.server/evidence.ts");
+    const store = evidenceStore(database);
+    const old = await store.put([Buffer.from(`nobody names this ${Date.now()}`)]);
+    const recent = await store.put([Buffer.from(`uploaded a moment ago ${Date.now()}`)]);
+    // The local store dates content by its file (this suite runs on SQLite, where local is the default).
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    const file = `${process.env.UPLOADS_DIR}/${old.sha256.slice(0, 2)}/${old.sha256.slice(2, 4)}/${old.sha256}`;
+    fs.utimesSync(file, twoDaysAgo, twoDaysAgo);
+    await jobs().send(EVIDENCE_SWEEP_JOB, {}, { singletonKey: EVIDENCE_SWEEP_JOB });
+    await runQueuedJobs(EVIDENCE_SWEEP_JOB);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(await store.listStoredBefore(new Date(Date.now() + 60_000))).toContain(recent.sha256);
+  });
+});

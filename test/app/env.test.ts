@@ -19,6 +19,19 @@ describe("configuration checked at start-up", () => {
     expect(() => loadEnv({ BANK_HOLIDAY_CHANGES: '{"added":["2031-02-30"]}' })).toThrow(/BANK_HOLIDAY_CHANGES/);
   });
 
+  it("takes versioned secrets for rotation, newest first, in place of BETTER_AUTH_SECRET", () => {
+    const [newer, older] = ["n".repeat(40), "o".repeat(40)];
+    const config = loadEnv({ NODE_ENV: "production", BETTER_AUTH_SECRETS: `2:${newer}, 1:${older}` });
+    expect(config.authSecrets).toEqual([
+      { version: 2, value: newer },
+      { version: 1, value: older },
+    ]);
+    expect(config.authSecret).toBe(newer);
+    expect(() => loadEnv({ BETTER_AUTH_SECRETS: `2:${newer},1:short` })).toThrow(/version 1 must be at least 32 characters/);
+    expect(() => loadEnv({ BETTER_AUTH_SECRETS: newer })).toThrow(/entry 1 must be "<version>:<secret>"/);
+    expect(() => loadEnv({ BETTER_AUTH_SECRETS: `1:${newer},1:${older}` })).toThrow(/has a version twice/);
+  });
+
   it("refuses a short secret", () => {
     expect(() => loadEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: "short" })).toThrow(/at least 32 characters/);
   });

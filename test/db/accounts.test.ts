@@ -93,4 +93,22 @@ describe.each(databaseKinds)("accounts on $engine", (kind) => {
     // …but someone else is not locked out by it.
     expect((await auth.handler(signInRequest("lead.kent@example.nhs.uk", DEMO_PASSWORD, "10.3.0.2"))).status).toBe(200);
   });
+
+  it("signs in with rotated secrets (BETTER_AUTH_SECRETS), the newest signing the session", async () => {
+    const rotated = createAuth(t.db, {
+      ...config,
+      authSecret: "newer-secret-".padEnd(40, "n"),
+      authSecrets: [
+        { version: 2, value: "newer-secret-".padEnd(40, "n") },
+        { version: 1, value: config.authSecret },
+      ],
+    });
+    const response = await rotated.handler(signInRequest("admin@example.nhs.uk", DEMO_PASSWORD, "203.0.113.77"));
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get("set-cookie")!.split(";")[0]!;
+    const session = await rotated.api.getSession({ headers: new Headers({ cookie }) });
+    expect(session?.user.email).toBe("admin@example.nhs.uk");
+    // An instance still on the old secret alone does not accept it: during a rolling restart people may sign in again.
+    expect(await auth.api.getSession({ headers: new Headers({ cookie }) })).toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createJobs, type Jobs } from "../../app/.server/jobs.ts";
+import { createJobs, dueThisMinute, type Jobs } from "../../app/.server/jobs.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
 
 /**
@@ -124,7 +124,7 @@ describe.each(databaseKinds)("jobs on $engine", (kind) => {
     expect(new Set(minutes).size).toBe(rows.length);
     expect(minutes).toContain(minute);
     expect(runs).toHaveLength(rows.length);
-    expect(() => a.schedule("hourly", "0 * * * *")).toThrow(/every minute/);
+    expect(() => a.schedule("nightly", "0 2 * * *")).toThrow(/every minute/);
   });
 
   itOnSqlite("SQLite: another process leaves a key's next job until the running one is done", async () => {
@@ -174,5 +174,26 @@ describe.each(databaseKinds)("jobs on $engine", (kind) => {
     await until(
       async () => (await t.db.selectFrom("job").select("state").where("id", "=", "orphan").executeTakeFirst())?.state === "completed",
     );
+  });
+});
+
+describe("the SQLite runner's schedules", () => {
+  it("knows every minute and once an hour at a minute, as pg-boss reads cron (UTC)", () => {
+    const at = new Date("2026-12-02T21:17:30Z");
+    expect(dueThisMinute("* * * * *", at)).toBe(true);
+    expect(dueThisMinute("17 * * * *", at)).toBe(true);
+    expect(dueThisMinute("18 * * * *", at)).toBe(false);
+    expect(dueThisMinute("17 * * * *", new Date("2026-12-02T22:17:00Z"))).toBe(true);
+  });
+
+  it("refuses a schedule it cannot keep rather than running it at the wrong time", async () => {
+    const t = await databaseKinds[0]!.create();
+    try {
+      const runner = createJobs(t.db, t.url, CONFIG);
+      expect(() => runner.schedule("nightly", "0 2 * * *")).toThrow(/only every minute .* or hourly/);
+      expect(() => runner.schedule("hourly", "17 * * * *")).not.toThrow();
+    } finally {
+      await t.destroy();
+    }
   });
 });
