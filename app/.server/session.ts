@@ -93,6 +93,20 @@ export function safeRedirectTo(value: unknown): string {
 
 const SAFE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/;
 
+/**
+ * A post to one of better-auth's endpoints through its own HTTP handler, as from this person's
+ * browser (their address and user agent), so its per-client rate limit counts them.
+ */
+function postToAuth(request: Request, endpoint: string, body: object): Promise<Response> {
+  const { baseUrl } = env();
+  const headers = new Headers({ "content-type": "application/json", origin: baseUrl });
+  const clientIp = request.headers.get(CLIENT_IP_HEADER);
+  if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
+  const userAgent = request.headers.get("user-agent");
+  if (userAgent) headers.set("user-agent", userAgent);
+  return auth().handler(new Request(`${baseUrl}/api/auth${endpoint}`, { method: "POST", headers, body: JSON.stringify(body) }));
+}
+
 export type SignInOutcome = { ok: true; setCookies: string[] } | { ok: false; reason: "invalid" | "throttled"; retryAfterSeconds?: number };
 
 /**
@@ -100,20 +114,7 @@ export type SignInOutcome = { ok: true; setCookies: string[] } | { ok: false; re
  * limit applies to our no-JavaScript form exactly as it does to `POST /api/auth/sign-in/email`.
  */
 export async function signIn(request: Request, credentials: { email: string; password: string }): Promise<SignInOutcome> {
-  const { baseUrl } = env();
-  const headers = new Headers({ "content-type": "application/json", origin: baseUrl });
-  const clientIp = request.headers.get(CLIENT_IP_HEADER);
-  if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
-  const userAgent = request.headers.get("user-agent");
-  if (userAgent) headers.set("user-agent", userAgent);
-
-  const response = await auth().handler(
-    new Request(`${baseUrl}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ email: credentials.email, password: credentials.password }),
-    }),
-  );
+  const response = await postToAuth(request, "/sign-in/email", { email: credentials.email, password: credentials.password });
   if (response.ok) return { ok: true, setCookies: response.headers.getSetCookie() };
   if (response.status === 429) {
     const retry = Number(response.headers.get("x-retry-after") ?? response.headers.get("retry-after"));
@@ -132,25 +133,12 @@ export type SingleSignOnStart = { ok: true; url: string; setCookies: string[] } 
  * person, better-auth sends them to `redirectTo` or back to the sign-in page with `?error=`.
  */
 export async function startSingleSignOn(request: Request, redirectTo: string): Promise<SingleSignOnStart> {
-  const { baseUrl } = env();
-  const headers = new Headers({ "content-type": "application/json", origin: baseUrl });
-  const clientIp = request.headers.get(CLIENT_IP_HEADER);
-  if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
-  const userAgent = request.headers.get("user-agent");
-  if (userAgent) headers.set("user-agent", userAgent);
-
-  const response = await auth().handler(
-    new Request(`${baseUrl}/api/auth/sign-in/social`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({
-        provider: SSO_PROVIDER_ID,
-        callbackURL: redirectTo,
-        errorCallbackURL: `/sign-in?${new URLSearchParams({ redirectTo })}`,
-        disableRedirect: true,
-      }),
-    }),
-  );
+  const response = await postToAuth(request, "/sign-in/social", {
+    provider: SSO_PROVIDER_ID,
+    callbackURL: redirectTo,
+    errorCallbackURL: `/sign-in?${new URLSearchParams({ redirectTo })}`,
+    disableRedirect: true,
+  });
   if (response.status === 429) return { ok: false, reason: "throttled" };
   const body = (await response.json().catch(() => null)) as { url?: unknown } | null;
   if (!response.ok || typeof body?.url !== "string") {
