@@ -78,9 +78,11 @@ describe("/metrics", () => {
     expect(text).not.toMatch(/route="\/submissions\//);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
-    // SQLite has no pool to report, and no job queue has registered its figures.
+    // SQLite has no pool to report; the job runner reports each queue's depth and failures.
     expect(text).not.toMatch(/^ncm_db_pool_connections\{/m);
-    expect(text).not.toMatch(/^ncm_job_queue_jobs\{/m);
+    for (const queue of ["clock-sweep", "email-outbox", "evidence-sweep", "criteria-simulation"])
+      for (const state of ["queued", "active", "failed"])
+        expect(text).toMatch(new RegExp(`^ncm_job_queue_jobs\\{(?=[^}]*queue="${queue}")(?=[^}]*state="${state}")[^}]*\\} \\d+$`, "m"));
   });
 
   it("logs one access line per request, with the signed-in user's id but never their email, password, cookie or query", async () => {
