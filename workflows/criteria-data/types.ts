@@ -149,18 +149,8 @@ export interface DecisionTable {
   rules: readonly (TableRule | RuleGroup)[];
 }
 
-interface CriterionRowBase {
-  id: string;
-  domain: CriterionDomain;
-  title: string;
-  /** The rule in plain English, as shown to leads and reviewers. */
-  rule: string;
-  source: string;
-  appliesTo: AppliesTo;
-  severity: Severity;
-  /** Every field the criterion may point at; `[]` stands for any row of a list. */
-  fieldPaths: readonly string[];
-}
+/** A row describes its criterion exactly as the compiled criterion does. */
+type CriterionRowBase = CriterionBase;
 
 export interface AutomaticCriterionRow extends CriterionRowBase {
   kind: "automatic";
