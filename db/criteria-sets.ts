@@ -131,3 +131,43 @@ export async function pinnedCriteriaSet(db: Db, id: string): Promise<CriteriaSet
   if (!set) throw new CriteriaSetLoadError(`Criteria set ${id} is not a published criteria set`, id);
   return set;
 }
+
+/** One version of a set as stored, published or draft, with its rows parsed (not compiled). */
+export interface StoredCriteriaSet {
+  id: string;
+  title: string;
+  status: "published" | "draft";
+  publishedOn: string;
+  basedOn: string | null;
+  contentHash: string;
+  rows: CriterionRow[];
+}
+
+/** Any version of a set, published or draft, by id; undefined when there is none. */
+export async function readCriteriaSetRows(db: Db, id: string): Promise<StoredCriteriaSet | undefined> {
+  const row = await db
+    .selectFrom("criteria_set")
+    .select(["id", "title", "status", "published_on", "based_on", "content_hash", "content"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status === "published" ? "published" : "draft",
+    publishedOn: row.published_on,
+    basedOn: row.based_on,
+    contentHash: row.content_hash,
+    rows: JSON.parse(row.content) as CriterionRow[],
+  };
+}
+
+/** Every version of every set, newest guidance first: what the history page offers to compare. */
+export async function listCriteriaSetVersions(db: Db) {
+  return db
+    .selectFrom("criteria_set")
+    .select(["id", "title", "status", "published_on as publishedOn", "based_on as basedOn", "published_at as publishedAt"])
+    .orderBy("published_on", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}

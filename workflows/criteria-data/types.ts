@@ -155,6 +155,32 @@ type CriterionRowBase = CriterionBase;
 export interface AutomaticCriterionRow extends CriterionRowBase {
   kind: "automatic";
   table: DecisionTable;
+  /**
+   * The criterion's own tests (issue 14, step 4): at least one passing and one failing example
+   * before a set holding it may be published. Judging ignores them. The shipped sets, published
+   * before examples were required, keep theirs beside the set (criteria_set.examples).
+   */
+  examples?: readonly CriterionExample[];
+}
+
+/**
+ * One answer of an example, as a submission stores it: money in pence, dates as ISO dates
+ * ("2017-03-01"), yes/no as true/false, a choice as its option value ("PACS", "fully_integrated"),
+ * a set of ticked options as a list of their values.
+ */
+export type ExampleAnswer = string | number | boolean | readonly string[];
+
+/**
+ * A partial submission written as answers, and the outcome the criterion must give it. The model
+ * type is the answer at "about.modelType", like any other.
+ */
+export interface CriterionExample {
+  /** What the example shows, in words: "A PACS of 220,000 people". */
+  name: string;
+  expected: TableOutcome;
+  checkpoint: Checkpoint;
+  /** Field path, with row indexes ("population.practices[0].listSize"), → the answer. */
+  answers: Readonly<Record<string, ExampleAnswer>>;
 }
 
 /** A key line of enquiry: reviewers rate it; it has no table. */
