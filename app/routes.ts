@@ -58,6 +58,9 @@ export default [
   route("admin/audit", "routes/admin-audit.tsx"),
   route("admin/criteria", "routes/admin-criteria.tsx"),
   route("admin/criteria/simulations/:id", "routes/admin-criteria-simulation.tsx"),
+  route("admin/criteria/sets/new", "routes/admin-criteria-set-new.tsx"),
+  route("admin/criteria/sets/:setId", "routes/admin-criteria-set.tsx"),
+  route("admin/criteria/sets/:setId/criteria/:criterionId", "routes/admin-criteria-criterion.tsx"),
   route("submissions/:id/pause", "routes/submission-pause.tsx"),
   route("set-password", "routes/set-password.tsx"),
 

@@ -107,6 +107,12 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
       return "Reactivated an account";
     case "SIMULATE_CRITERIA_SET":
       return `Ran an impact simulation of criteria set ${String(payload.targetSet ?? "")}`.trim();
+    case "CREATE_CRITERIA_DRAFT":
+      return `Started criteria set ${String(payload.setId ?? "")} as a draft copy of ${String(payload.basedOn ?? "")}`;
+    case "EDIT_CRITERIA_DRAFT":
+      return `${capitalise(String(payload.change ?? "changed"))} criterion ${String(payload.criterionId ?? "")} of draft criteria set ${String(payload.setId ?? "")}`;
+    case "PUBLISH_CRITERIA_SET":
+      return `Published criteria set ${String(payload.setId ?? "")} (content hash ${String(payload.contentHash ?? "").slice(0, 12)}…)${payload.reason ? `: ${String(payload.reason)}` : ""}`;
     case "MOVE_CRITERIA_SET":
       return `Moved ${payload.moved === undefined ? "" : `${String(payload.moved)} `}submissions to criteria set ${String(payload.targetSet ?? "")}${payload.reason ? `: ${String(payload.reason)}` : ""}`;
     case "CHANGE_CRITERIA_SET":
@@ -114,4 +120,8 @@ export function describeAuditEntry(action: string, payload: Record<string, unkno
     default:
       return action.toLowerCase().replaceAll("_", " ");
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { CriteriaDataError, compileCriteriaSet } from "../workflows/criteria-data/engine.ts";
 import { type CriteriaSets, criteriaSetsOf } from "../workflows/criteria-data/sets.ts";
 import type { CriteriaSet, CriterionRow } from "../workflows/criteria-data/types.ts";
+import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
+import type { Database } from "./schema.ts";
 
 /**
  * The national criteria sets, read from the criteria_set table and compiled (docs/decisions/007).
@@ -140,6 +142,8 @@ export interface StoredCriteriaSet {
   publishedOn: string;
   basedOn: string | null;
   contentHash: string;
+  /** A draft's edit count (optimistic locking); a published set's stays where it was published. */
+  version: number;
   rows: CriterionRow[];
 }
 
@@ -147,7 +151,7 @@ export interface StoredCriteriaSet {
 export async function readCriteriaSetRows(db: Db, id: string): Promise<StoredCriteriaSet | undefined> {
   const row = await db
     .selectFrom("criteria_set")
-    .select(["id", "title", "status", "published_on", "based_on", "content_hash", "content"])
+    .select(["id", "title", "status", "published_on", "based_on", "content_hash", "content", "version"])
     .where("id", "=", id)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -158,6 +162,7 @@ export async function readCriteriaSetRows(db: Db, id: string): Promise<StoredCri
     publishedOn: row.published_on,
     basedOn: row.based_on,
     contentHash: row.content_hash,
+    version: row.version,
     rows: JSON.parse(row.content) as CriterionRow[],
   };
 }
@@ -170,4 +175,94 @@ export async function listCriteriaSetVersions(db: Db) {
     .orderBy("published_on", "desc")
     .orderBy("id", "desc")
     .execute();
+}
+
+/**
+ * Any version of a set compiled, published or draft, for what may use a draft: its own examples
+ * and the impact simulation before publishing. Never for judging a submission (loadCriteriaSets
+ * and pinnedCriteriaSet give only published sets). A draft's content always compiles, since a save
+ * that would not is refused; a draft is cached like a published set, by id and content hash.
+ */
+export async function compiledCriteriaSetVersion(
+  db: Db,
+  id: string,
+): Promise<{ set: CriteriaSet; status: "published" | "draft"; contentHash: string } | undefined> {
+  const stored = await db
+    .selectFrom("criteria_set")
+    .select(["id", "title", "published_on", "content_hash", "status"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!stored) return undefined;
+  const key = `${stored.id}\n${stored.content_hash}`;
+  let set = compiled.get(key);
+  if (!set) {
+    const { content } = await db.selectFrom("criteria_set").select("content").where("id", "=", id).executeTakeFirstOrThrow();
+    set = compileStoredSet(stored, content);
+    compiled.set(key, set);
+  }
+  return { set, status: stored.status === "published" ? "published" : "draft", contentHash: stored.content_hash };
+}
+
+type Writer = Db | Transaction<Database>;
+
+/** A new draft: `rows` copied from the set it is based on. False when the id is taken. */
+export async function insertDraftSet(
+  db: Writer,
+  draft: { id: string; title: string; publishedOn: string; basedOn: string; rows: readonly CriterionRow[]; createdBy: string; at: string },
+): Promise<boolean> {
+  const taken = await db.selectFrom("criteria_set").select("id").where("id", "=", draft.id).executeTakeFirst();
+  if (taken) return false;
+  await db
+    .insertInto("criteria_set")
+    .values({
+      id: draft.id,
+      title: draft.title,
+      published_on: draft.publishedOn,
+      status: "draft",
+      content: canonicalJson(draft.rows),
+      content_hash: contentHash(draft.rows),
+      based_on: draft.basedOn,
+      created_at: draft.at,
+      created_by: draft.createdBy,
+      published_at: null,
+      published_by: null,
+      publish_reason: null,
+    })
+    .execute();
+  return true;
+}
+
+/**
+ * Replaces a draft's rows, only if nobody saved it since `expectedVersion` was read and it is still
+ * a draft (a published set never changes). False otherwise: the caller shows the draft as it now is.
+ */
+export async function saveDraftRows(db: Writer, id: string, expectedVersion: number, rows: readonly CriterionRow[]): Promise<boolean> {
+  const result = await db
+    .updateTable("criteria_set")
+    .set({ content: canonicalJson(rows), content_hash: contentHash(rows), version: expectedVersion + 1 })
+    .where("id", "=", id)
+    .where("status", "=", "draft")
+    .where("version", "=", expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Publishes a draft exactly as it was checked: only while its content hash is still `contentHash`.
+ * From then on the row never changes. False when it was changed or published meanwhile.
+ */
+export async function publishDraftSet(
+  db: Writer,
+  id: string,
+  contentHash: string,
+  publication: { by: string; at: string; reason: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("criteria_set")
+    .set({ status: "published", published_at: publication.at, published_by: publication.by, publish_reason: publication.reason })
+    .where("id", "=", id)
+    .where("status", "=", "draft")
+    .where("content_hash", "=", contentHash)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -92,7 +92,7 @@ export async function* liveSubmissionBatches(db: Db, size = 500, from = ""): Asy
 
 export async function insertSimulation(
   db: Db | Transaction<Database>,
-  row: Pick<NewCriteriaSimulation, "id" | "target_set" | "total" | "started_by" | "started_at">,
+  row: Pick<NewCriteriaSimulation, "id" | "target_set" | "target_hash" | "total" | "started_by" | "started_at">,
 ): Promise<void> {
   await db
     .insertInto("criteria_simulation")

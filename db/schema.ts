@@ -329,6 +329,8 @@ export interface CriteriaSimulationTable {
   cursor: string | null;
   /** The tally so far (an ImpactResult as JSON), written with the cursor. */
   partial: string | null;
+  /** The content hash of the set simulated (a draft's changes as it is edited); null before 2026-12-03. */
+  target_hash: string | null;
 }
 
 export interface JobTable {
@@ -372,6 +374,8 @@ export interface CriteriaSetTable {
   published_at: string | null;
   published_by: string | null;
   publish_reason: string | null;
+  /** A draft's edit count, checked and moved on by every save (optimistic locking). */
+  version: Generated<number>;
 }
 
 /** A stored evidence content, complete, by its sha256 (EVIDENCE_STORAGE=database). */

@@ -17,7 +17,7 @@ import {
   submissionsToMove,
 } from "../../db/criteria.ts";
 import { replaceFailingCriteria } from "../../db/submissions.ts";
-import { loadCriteriaSets, pinnedCriteriaSet } from "../../db/criteria-sets.ts";
+import { compiledCriteriaSetVersion, loadCriteriaSets, pinnedCriteriaSet } from "../../db/criteria-sets.ts";
 import type { CriteriaSets } from "../../workflows/criteria-data/sets.ts";
 import type { CriteriaSet, ReferenceData } from "../../workflows/criteria-data/types.ts";
 import { evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
@@ -142,12 +142,14 @@ export async function startImpactSimulation(
   target: string,
   now = new Date(),
 ): Promise<StartResult> {
-  if (!(await loadCriteriaSets(db)).byId.has(target)) return { ok: false, error: "Choose the criteria set to simulate" };
+  // A draft may be simulated (that is how it is checked before publishing), never moved to.
+  const version = await compiledCriteriaSetVersion(db, target);
+  if (!version) return { ok: false, error: "Choose the criteria set to simulate" };
   const id = randomUUID();
   const at = now.toISOString();
   const total = await countLiveSubmissions(db);
   await inAuditedTransaction(db, async (trx) => {
-    await insertSimulation(trx, { id, target_set: target, total, started_by: admin.id, started_at: at });
+    await insertSimulation(trx, { id, target_set: target, target_hash: version.contentHash, total, started_by: admin.id, started_at: at });
     await appendAuditEvent(trx, {
       chain: ADMIN_CHAIN,
       submissionId: null,
@@ -156,7 +158,7 @@ export async function startImpactSimulation(
       action: "SIMULATE_CRITERIA_SET",
       fromState: null,
       toState: null,
-      payload: { simulationId: id, targetSet: target, liveSubmissions: total },
+      payload: { simulationId: id, targetSet: target, contentHash: version.contentHash, draft: version.status === "draft", liveSubmissions: total },
       at,
     });
   });
@@ -180,7 +182,17 @@ export async function runSimulationBatch(db: Db, id: string, options: BatchOptio
   if (row?.status !== "running") return "finished";
   try {
     const sets = await loadCriteriaSets(db);
-    const target = await pinnedCriteriaSet(db, row.target_set);
+    const version = await compiledCriteriaSetVersion(db, row.target_set);
+    if (!version) throw new Error(`Criteria set ${row.target_set} is gone`);
+    if (row.target_hash !== null && version.contentHash !== row.target_hash) {
+      await finishSimulation(db, id, {
+        status: "failed",
+        error: `${row.target_set} was changed while it was being simulated: run the simulation again.`,
+        at: new Date().toISOString(),
+      });
+      return "finished";
+    }
+    const target = version.set;
     const tally = createImpactTally(target.id, row.partial ? readSimulationPartial(id, row.partial) : undefined);
     const reference = await referenceForCriteria(db);
     const batch = (await liveSubmissionBatches(db, size, row.cursor ?? "").next()).value ?? [];
@@ -230,10 +242,15 @@ export async function loadSimulation(db: Db, id: string, now = new Date()) {
   if (!row) return null;
   const abandoned = row.status === "running" && now.getTime() - Date.parse(row.started_at) > ABANDONED_AFTER_MS;
   const result = row.result;
+  const target = await compiledCriteriaSetVersion(db, row.target_set);
   return {
     id: row.id,
     targetSet: row.target_set,
-    targetTitle: (await loadCriteriaSets(db)).byId.get(row.target_set)?.title ?? row.target_set,
+    targetTitle: target?.set.title ?? row.target_set,
+    /** Whether the set simulated is still a draft, and whether this simulation is of its content as it now is. */
+    targetDraft: target?.status === "draft",
+    targetHash: row.target_hash,
+    ofCurrentContent: row.target_hash === null || row.target_hash === target?.contentHash,
     status: abandoned ? ("abandoned" as const) : row.status,
     processed: row.processed,
     total: row.total,

@@ -24,3 +24,12 @@ export const MoveSchema = z
     { when: () => true },
   );
 export type MoveInput = z.infer<typeof MoveSchema>;
+
+/** Publishing a draft set from its impact simulation: the reason goes on the admin audit chain. */
+export const PublishSchema = z.object({
+  reason: z
+    .string({ error: "Enter the reason for publishing it" })
+    .trim()
+    .min(1, "Enter the reason for publishing it")
+    .max(2000, "Reason must be 2,000 characters or fewer"),
+});

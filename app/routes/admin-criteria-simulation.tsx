@@ -8,10 +8,12 @@ import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { choiceId, Radios } from "../components/form/Choices.tsx";
 import { FormErrors } from "../components/form/FormErrors.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
-import { MoveSchema } from "../forms/criteria-move.ts";
+import { MoveSchema, PublishSchema } from "../forms/criteria-move.ts";
 import { formatDateTime } from "../status.ts";
 import { loadSimulation, moveToCriteriaSet } from "../.server/criteria-impact.ts";
 import { parseForm } from "../.server/forms.ts";
+import { publishCriteriaSet } from "../.server/criteria-authoring.ts";
+import { redirectWithFlash } from "../.server/flash.ts";
 import { db } from "../.server/db.ts";
 import { requireRole } from "../.server/session.ts";
 
@@ -27,7 +29,23 @@ export async function action({ request, params }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const simulation = await loadSimulation(db(), params.id);
   if (!simulation) throw data("Simulation not found", { status: 404 });
-  const form = parseForm(await request.formData(), MoveSchema);
+  const formData = await request.formData();
+  if (simulation.targetDraft) {
+    // A draft is simulated to be published; only once published can submissions move to it.
+    const form = parseForm(formData, PublishSchema);
+    if (form.status !== "success") return data({ result: form.reply() }, { status: 400 });
+    const published = await publishCriteriaSet(db(), admin, {
+      setId: simulation.targetSet,
+      simulationId: simulation.id,
+      reason: form.value.reason,
+    });
+    if (!published.ok) return data({ result: form.reply({ formErrors: published.errors }) }, { status: 409 });
+    return redirectWithFlash(
+      `/admin/criteria/simulations/${simulation.id}#move`,
+      `${simulation.targetSet} is published. Move submissions to it below, or later from the criteria page.`,
+    );
+  }
+  const form = parseForm(formData, MoveSchema);
   if (simulation.status !== "done") {
     return data({ result: form.reply({ formErrors: ["Wait for the simulation to finish before moving submissions"] }) }, { status: 409 });
   }
@@ -140,9 +158,16 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
     return () => clearInterval(timer);
   }, [s.status, revalidator]);
 
+  const [publishForm, publishFields] = useForm({
+    id: "publish-set",
+    lastResult: s.targetDraft ? actionData?.result : undefined,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PublishSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
   const [form, fields] = useForm({
     id: "move-submissions",
-    lastResult: actionData?.result,
+    lastResult: s.targetDraft ? undefined : actionData?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: MoveSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
@@ -150,6 +175,8 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
   const ticked = fields.submission.initialValue;
   const chosen = new Set([ticked].flat().filter((id): id is string => typeof id === "string"));
   const errors = summaryItems([
+    [publishForm.errors, `${publishForm.id}--error`],
+    [publishFields.reason.errors, publishFields.reason.id],
     [form.errors, `${form.id}--error`],
     [fields.scope.errors, choiceId(fields.scope, "all")],
     [fields.submission.errors, fields.submission.id],
@@ -163,7 +190,13 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
       </Link>
       <ErrorSummary errors={errors} title={"Impact simulation"} />
       <span className="nhsuk-caption-l">Impact simulation, started {formatDateTime(s.startedAt)}</span>
-      <h1>Moving live submissions to {s.targetTitle}</h1>
+      <h1>{s.targetDraft ? `Publishing ${s.targetTitle}` : `Moving live submissions to ${s.targetTitle}`}</h1>
+      {s.targetDraft ? (
+        <p>
+          {s.targetSet} is a draft: this is what publishing it and moving every live submission to it would change.{" "}
+          <Link to={`/admin/criteria/sets/${s.targetSet}`}>Back to the draft</Link>
+        </p>
+      ) : null}
 
       {d.moved !== null ? (
         <div className="nhsuk-card nhsuk-card--feature nhsuk-u-margin-top-6" role="status">
@@ -259,50 +292,76 @@ export default function Simulation({ loaderData: d, actionData }: Route.Componen
             empty={<p>No state is affected.</p>}
           />
 
-          <h2 id="move">Move submissions to {s.targetSet}</h2>
-          <Form method="post" aria-labelledby="move" {...getFormProps(form)}>
-            <FormErrors formId={form.id} errors={form.errors} />
-            <Radios
-              field={fields.scope}
-              legend="Which submissions?"
-              choices={[
-                {
-                  value: "all",
-                  label: `All ${count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on ${s.targetSet}`,
-                },
-                { value: "chosen", label: "Only the ones I tick below" },
-              ]}
-            />
-            <div
-              className={`nhsuk-form-group${fields.submission.errors ? " nhsuk-form-group--error" : ""}`}
-              id={fields.submission.id}
-              tabIndex={-1}
-            >
-              <h3 className="nhsuk-heading-s">
-                Submissions that would change
-                {s.result.affected > s.result.listed.length
-                  ? ` (the ${s.result.listed.length} most affected of ${count.format(s.result.affected)})`
-                  : ""}
-              </h3>
-              {fields.submission.errors ? (
-                <span className="nhsuk-error-message" id={fields.submission.errorId}>
-                  <span className="nhsuk-u-visually-hidden">Error:</span> {fields.submission.errors.join(". ")}
-                </span>
-              ) : null}
-              <ChosenSubmissions.Provider value={chosen}>
-                <DataTable
-                  caption="Submissions that would change"
-                  columns={listedColumns}
-                  data={s.result.listed}
-                  empty={<p>No submission would change.</p>}
+          {s.targetDraft ? (
+            <>
+              <h2 id="publish">Publish {s.targetSet}</h2>
+              {s.ofCurrentContent ? (
+                <Form method="post" aria-labelledby="publish" {...getFormProps(publishForm)}>
+                  <FormErrors formId={publishForm.id} errors={publishForm.errors} />
+                  <p>
+                    Once published, {s.targetSet} never changes, and new submissions start under it if its guidance is the newest. Live
+                    submissions stay where they are until you move them.
+                  </p>
+                  <Textarea field={publishFields.reason} label="Why is it being published?" />
+                  <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
+                    Publish {s.targetSet}
+                  </button>
+                </Form>
+              ) : (
+                <p>
+                  {s.targetSet} has changed since this simulation.{" "}
+                  <Link to={`/admin/criteria/sets/${s.targetSet}#publish`}>Run it again</Link> to publish it.
+                </p>
+              )}
+            </>
+          ) : (
+            <>
+              <h2 id="move">Move submissions to {s.targetSet}</h2>
+              <Form method="post" aria-labelledby="move" {...getFormProps(form)}>
+                <FormErrors formId={form.id} errors={form.errors} />
+                <Radios
+                  field={fields.scope}
+                  legend="Which submissions?"
+                  choices={[
+                    {
+                      value: "all",
+                      label: `All ${count.format(s.result.live - s.result.alreadyOnTarget)} live submissions not yet on ${s.targetSet}`,
+                    },
+                    { value: "chosen", label: "Only the ones I tick below" },
+                  ]}
                 />
-              </ChosenSubmissions.Provider>
-            </div>
-            <Textarea field={fields.reason} label="Why are they being moved?" />
-            <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
-              Move submissions to {s.targetSet}
-            </button>
-          </Form>
+                <div
+                  className={`nhsuk-form-group${fields.submission.errors ? " nhsuk-form-group--error" : ""}`}
+                  id={fields.submission.id}
+                  tabIndex={-1}
+                >
+                  <h3 className="nhsuk-heading-s">
+                    Submissions that would change
+                    {s.result.affected > s.result.listed.length
+                      ? ` (the ${s.result.listed.length} most affected of ${count.format(s.result.affected)})`
+                      : ""}
+                  </h3>
+                  {fields.submission.errors ? (
+                    <span className="nhsuk-error-message" id={fields.submission.errorId}>
+                      <span className="nhsuk-u-visually-hidden">Error:</span> {fields.submission.errors.join(". ")}
+                    </span>
+                  ) : null}
+                  <ChosenSubmissions.Provider value={chosen}>
+                    <DataTable
+                      caption="Submissions that would change"
+                      columns={listedColumns}
+                      data={s.result.listed}
+                      empty={<p>No submission would change.</p>}
+                    />
+                  </ChosenSubmissions.Provider>
+                </div>
+                <Textarea field={fields.reason} label="Why are they being moved?" />
+                <button className="nhsuk-button" type="submit" data-module="nhsuk-button">
+                  Move submissions to {s.targetSet}
+                </button>
+              </Form>
+            </>
+          )}
         </>
       ) : null}
     </>

@@ -10,13 +10,18 @@ import { formatDateTime } from "../status.ts";
 import { criteriaCatalogue, listSimulations, pinnedCounts, startImpactSimulation } from "../.server/criteria-impact.ts";
 import { jobs } from "../.server/background.ts";
 import { db } from "../.server/db.ts";
+import { listCriteriaSetVersions } from "../../db/criteria-sets.ts";
 import { parseForm } from "../.server/forms.ts";
 import { requireRole } from "../.server/session.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireRole(request, "admin");
-  const [pinned, simulations] = await Promise.all([pinnedCounts(db()), listSimulations(db())]);
-  return { sets: (await criteriaCatalogue(db())).map((s) => ({ ...s, pinned: pinned[s.id] ?? 0 })), simulations };
+  const [pinned, simulations, versions] = await Promise.all([pinnedCounts(db()), listSimulations(db()), listCriteriaSetVersions(db())]);
+  return {
+    sets: (await criteriaCatalogue(db())).map((s) => ({ ...s, pinned: pinned[s.id] ?? 0 })),
+    drafts: versions.filter((v) => v.status === "draft"),
+    simulations,
+  };
 }
 
 const CHOOSE_SET = "Choose the criteria set to simulate";
@@ -100,10 +105,31 @@ export default function AdminCriteria({ loaderData: d, actionData }: Route.Compo
         run an impact simulation to see which checks would start or stop failing.
       </p>
 
+      <p>
+        <Link className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-right-3" to="/admin/criteria/sets/new">
+          Start a new version
+        </Link>
+        <Link to="/admin/criteria/history">Compare versions</Link>
+      </p>
+
+      {d.drafts.length > 0 ? (
+        <section className="nhsuk-u-margin-bottom-6" aria-labelledby="drafts">
+          <h2 id="drafts">Drafts</h2>
+          <ul className="nhsuk-list">
+            {d.drafts.map((draft) => (
+              <li key={draft.id}>
+                <Link to={`/admin/criteria/sets/${draft.id}`}>{draft.title}</Link> (draft, based on {draft.basedOn ?? "nothing"})
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       {d.sets.map((set) => (
         <section key={set.id} className="nhsuk-u-margin-bottom-6" aria-labelledby={`set-${set.id}`}>
           <h2 id={`set-${set.id}`}>
-            {set.title} {set.latest ? <strong className="nhsuk-tag nhsuk-tag--blue">Latest</strong> : null}
+            <Link to={`/admin/criteria/sets/${set.id}`}>{set.title}</Link>{" "}
+            {set.latest ? <strong className="nhsuk-tag nhsuk-tag--blue">Latest</strong> : null}
           </h2>
           <dl className="nhsuk-summary-list">
             <div className="nhsuk-summary-list__row">
