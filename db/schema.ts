@@ -372,6 +372,12 @@ export interface CriteriaSetTable {
   published_at: string | null;
   published_by: string | null;
   publish_reason: string | null;
+  /**
+   * Criterion examples kept beside the content, as JSON: criterion id → CriterionExample[]. Only the
+   * shipped sets have them, published before examples were required (so their content and content
+   * hash stay as published); a later set holds its examples in its rows, and this is null.
+   */
+  examples: string | null;
 }
 
 /** A stored evidence content, complete, by its sha256 (EVIDENCE_STORAGE=database). */
