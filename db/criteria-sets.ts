@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { CriteriaDataError, compileCriteriaSet } from "../workflows/criteria-data/engine.ts";
+import { CriterionExamplesSchema } from "../workflows/criteria-data/examples.ts";
 import { type CriteriaSets, criteriaSetsOf } from "../workflows/criteria-data/sets.ts";
-import type { CriteriaSet, CriterionRow } from "../workflows/criteria-data/types.ts";
+import type { CriteriaSet, CriterionExample, CriterionRow } from "../workflows/criteria-data/types.ts";
 import type { Transaction } from "kysely";
 import type { Db } from "./client.ts";
 import type { Database } from "./schema.ts";
@@ -265,4 +266,30 @@ export async function publishDraftSet(
     .where("content_hash", "=", contentHash)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The examples kept beside a set rather than in its rows (criteria_set.examples), by criterion id:
+ * the shipped sets', published before examples were required. Empty for a set that has none there
+ * (or no such set); throws a CriteriaSetLoadError when what is stored is not a set of examples.
+ */
+export async function shippedExamples(db: Db, setId: string): Promise<Record<string, CriterionExample[]>> {
+  const row = await db.selectFrom("criteria_set").select("examples").where("id", "=", setId).executeTakeFirst();
+  if (!row?.examples) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.examples);
+  } catch {
+    throw new CriteriaSetLoadError(`The examples of criteria set ${setId} are not JSON`, setId);
+  }
+  const result = CriterionExamplesSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const at = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new CriteriaSetLoadError(
+      `The examples of criteria set ${setId} are malformed${at}: ${issue?.message ?? "unknown problem"}`,
+      setId,
+    );
+  }
+  return result.data;
 }

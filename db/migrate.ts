@@ -14,6 +14,7 @@ import * as regionalViewKeys from "./migrations/2026-12-02T0500-regional-view-ke
 import * as evidenceStore from "./migrations/2026-12-02T0600-evidence-store.ts";
 import * as jobs from "./migrations/2026-12-02T0700-jobs.ts";
 import * as criteriaSets from "./migrations/2026-12-02T0800-criteria-sets.ts";
+import * as criteriaExamples from "./migrations/2026-12-03T0900-criteria-examples.ts";
 import * as criteriaDrafts from "./migrations/2026-12-03T1000-criteria-drafts.ts";
 
 /**
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02T0600-evidence-store": evidenceStore,
   "2026-12-02T0700-jobs": jobs,
   "2026-12-02T0800-criteria-sets": criteriaSets,
+  "2026-12-03T0900-criteria-examples": criteriaExamples,
   "2026-12-03T1000-criteria-drafts": criteriaDrafts,
 };
 

@@ -376,6 +376,12 @@ export interface CriteriaSetTable {
   publish_reason: string | null;
   /** A draft's edit count, checked and moved on by every save (optimistic locking). */
   version: Generated<number>;
+  /**
+   * Criterion examples kept beside the content, as JSON: criterion id → CriterionExample[]. Only the
+   * shipped sets have them, published before examples were required (so their content and content
+   * hash stay as published); a later set holds its examples in its rows, and this is null.
+   */
+  examples: string | null;
 }
 
 /** A stored evidence content, complete, by its sha256 (EVIDENCE_STORAGE=database). */

@@ -101,14 +101,21 @@ function appliesToModel(criterion: AutomaticCriterion, modelType: ModelType | un
     : criterion.appliesTo.modelTypes.includes(modelType);
 }
 
+/**
+ * Whether `evaluate()` judges a criterion at this checkpoint for this model type (undefined: not yet
+ * chosen). One it skips gives no result at all; a criterion's examples read that as not applicable.
+ */
+export function criterionApplies(criterion: AutomaticCriterion, checkpoint: Checkpoint, modelType: ModelType | undefined): boolean {
+  return criterion.appliesTo.checkpoints.includes(checkpoint) && appliesToModel(criterion, modelType);
+}
+
 export function evaluate(content: SubmissionContent, set: CriteriaSet, options: EvaluateOptions): Evaluation {
   const modelType = content.about?.modelType;
   const ctx: CheckContext = { checkpoint: options.checkpoint, modelType, reference: options.reference };
   const results: CriterionResult[] = [];
   for (const criterion of set.criteria) {
     if (criterion.kind !== "automatic") continue;
-    if (!criterion.appliesTo.checkpoints.includes(options.checkpoint)) continue;
-    if (!appliesToModel(criterion, modelType)) continue;
+    if (!criterionApplies(criterion, options.checkpoint, modelType)) continue;
     const outcome = options.outcomes?.get(criterion) ?? criterion.check(content, ctx);
     options.outcomes?.set(criterion, outcome);
     const failed = outcome.outcome === "fail";
