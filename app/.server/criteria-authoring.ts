@@ -15,7 +15,7 @@ import {
 } from "../../db/criteria-sets.ts";
 import type { Database } from "../../db/schema.ts";
 import { CriteriaDataError, compileCriteriaSet } from "../../workflows/criteria-data/engine.ts";
-import { type ExampleProblem, exampleProblems, judgeExample } from "../../workflows/criteria-data/examples.ts";
+import { type ExampleProblem, exampleProblems, judgeExample, withExamples } from "../../workflows/criteria-data/examples.ts";
 import { answersFromContent } from "../../workflows/criteria-data/answers.ts";
 import {
   type AutomaticCriterion,
@@ -80,10 +80,7 @@ export async function createDraftSet(
   if (base?.status !== "published") return { ok: false, field: "basedOn", error: "Choose a published set to start from" };
   // The shipped sets keep their examples beside their content (published before examples were
   // required); a copy carries them in its rows, where a set published from now on keeps them.
-  const examples = await shippedExamples(db, base.id);
-  const rows = base.rows.map((row) =>
-    row.kind === "automatic" && row.examples === undefined ? { ...row, examples: examples[row.id] ?? [] } : row,
-  );
+  const rows = withExamples(base.rows, await shippedExamples(db, base.id));
   const at = now.toISOString();
   const created = await inAuditedTransaction(db, async (trx) => {
     const inserted = await insertDraftSet(trx, { ...input, basedOn: base.id, rows, createdBy: admin.id, at });
