@@ -52,7 +52,7 @@ function truncate(text: string): string {
 
 /** The names every expression sees, in the order their values are passed. */
 export const SECTION_NAMES = ["about", "population", "contract", "finance", "outcomes", "enablers", "governance", "evidence"] as const;
-const BASE_NAMES: readonly string[] = [...SECTION_NAMES, "checkpoint", "modelType", "reference"];
+export const BASE_NAMES: readonly string[] = [...SECTION_NAMES, "checkpoint", "modelType", "reference"];
 
 // Pure, total helpers: a wrong argument type gives null (FEEL's "no value"), never an exception.
 const str = (value: unknown): value is string => typeof value === "string";
@@ -90,6 +90,9 @@ const HELPERS: Readonly<Record<string, FeelFunction>> = Object.freeze({
   positions: new FeelFunction((list: unknown) => (Array.isArray(list) ? list.map((_, index) => index) : null), ["list"]),
 });
 for (const helper of Object.values(HELPERS)) Object.freeze(helper);
+
+/** The message helpers' names, for checkers that need to know them without running them (expression-check.ts). */
+export const HELPER_NAMES: readonly string[] = Object.freeze(Object.keys(HELPERS));
 
 /** FEEL built-ins an expression may name: pure, first-order, regex-free, clock-free. */
 export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set([
@@ -131,7 +134,7 @@ export const ALLOWED_BUILTINS: ReadonlySet<string> = new Set([
 const DEFINITIONS: Readonly<Record<string, unknown>> = HELPERS;
 
 // Every built-in feelin knows, so a name can be told apart from a variable.
-const KNOWN_BUILTINS: ReadonlySet<string> = new Set([
+export const KNOWN_BUILTINS: ReadonlySet<string> = new Set([
   ...ALLOWED_BUILTINS,
   ...[
     "number",
@@ -197,7 +200,7 @@ const KNOWN_BUILTINS: ReadonlySet<string> = new Set([
   ],
 ]);
 
-const FORBIDDEN_NODES: Readonly<Record<string, string>> = {
+export const FORBIDDEN_NODES: Readonly<Record<string, string>> = {
   FunctionDefinition: "function definitions are not allowed",
   Interval: "ranges are not allowed",
   "..": "ranges are not allowed",
@@ -206,7 +209,12 @@ const FORBIDDEN_NODES: Readonly<Record<string, string>> = {
 
 // Inside these a name may be bound by the expression itself (a loop variable, `item` or an item's
 // own keys in a filter, an earlier key of a context), so names there are not checked against the scope.
-const BINDING_NODES = new Set(["ForExpression", "QuantifiedExpression", "FilterExpression", "Context"]);
+export const BINDING_NODES: ReadonlySet<string> = new Set(["ForExpression", "QuantifiedExpression", "FilterExpression", "Context"]);
+
+/** Whether `name` (spaces as one) is a FEEL built-in that expressions may not call. */
+export function isForbiddenBuiltin(name: string): boolean {
+  return KNOWN_BUILTINS.has(name) && !ALLOWED_BUILTINS.has(name);
+}
 
 /** Checks an expression's text and shape, and that its free names are in `scope`; throws a CriteriaDataError naming what is wrong. */
 function checkExpression(criterionId: string, expression: unknown, what: string, scope: readonly string[]): asserts expression is string {
@@ -238,7 +246,7 @@ function checkExpression(criterionId: string, expression: unknown, what: string,
       else if (FORBIDDEN_NODES[node.name]) problem = `${what}: ${FORBIDDEN_NODES[node.name]}`;
       else if (node.name === "VariableName") {
         const name = expression.slice(node.from, node.to).replace(/\s+/g, " ");
-        if (KNOWN_BUILTINS.has(name) && !ALLOWED_BUILTINS.has(name)) problem = `${what} uses ${name}(), which is not allowed`;
+        if (isForbiddenBuiltin(name)) problem = `${what} uses ${name}(), which is not allowed`;
         else if (binders === 0 && !scope.includes(name) && !Object.hasOwn(HELPERS, name) && !ALLOWED_BUILTINS.has(name)) {
           problem = `${what} names ${JSON.stringify(name)}, which is not in scope`;
         }
