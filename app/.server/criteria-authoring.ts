@@ -323,7 +323,7 @@ export async function saveCriterionFromForm(
   input.input.examples.forEach((example, index) => {
     const read = readExampleAnswers(example.answers ?? "");
     if (!read.ok) fieldErrors[`examples[${index}].answers`] = read.errors;
-    else examples.push({ name: example.name, expected: example.expected, checkpoint: example.checkpoint as Checkpoint, answers: read.answers });
+    else examples.push({ name: example.name, expected: example.expected, checkpoint: Number(example.checkpoint) as Checkpoint, answers: read.answers });
   });
   const row = criterionRowFrom(input.input, saved, examples);
   Object.assign(fieldErrors, criterionExpressionProblems(input.input, saved));

@@ -57,7 +57,7 @@ const RuleSchema = z.discriminatedUnion("kind", [
 const ExampleSchema = z.object({
   name: text("what the example shows", 300),
   expected: z.enum(["pass", "fail", "not_applicable"], { error: "Choose the outcome the example must give" }),
-  checkpoint: z.coerce.number({ error: "Choose the checkpoint" }).int().min(1).max(3),
+  checkpoint: z.enum(["1", "2", "3"], { error: "Choose the checkpoint" }),
   answers: z.string().max(20_000, "Answers must be 20,000 characters or fewer").optional(),
 });
 
@@ -75,7 +75,7 @@ export const CriterionSchema = z
     domain: z.enum(DOMAINS, { error: "Choose the domain" }),
     severity: z.enum(["blocking", "warning"], { error: "Choose whether it blocks submitting or only warns" }),
     modelTypes: z.array(z.enum(MODEL_TYPES)).min(1, "Choose at least one model it applies to"),
-    checkpoints: z.array(z.coerce.number().int().min(1).max(3)).min(1, "Choose at least one checkpoint"),
+    checkpoints: z.array(z.enum(["1", "2", "3"])).min(1, "Choose at least one checkpoint"),
     fieldPaths: z.string().max(4000).optional(),
     rules: z.array(RuleSchema).max(60).default([]),
     examples: z.array(ExampleSchema).max(40).default([]),
@@ -93,8 +93,24 @@ export const CriterionSchema = z
   });
 export type CriterionInput = z.infer<typeof CriterionSchema>;
 
+/** The form's values as the browser holds them: text, and lists of text. */
+export interface CriterionFormValues {
+  id?: string;
+  kind?: string;
+  title?: string;
+  rule?: string;
+  source?: string;
+  domain?: string;
+  severity?: string;
+  modelTypes?: string[];
+  checkpoints?: string[];
+  fieldPaths?: string;
+  rules?: { kind?: string; keep?: string; when?: string; outcome?: string; message?: string; fieldPath?: string; missing?: string }[];
+  examples?: { name?: string; expected?: string; checkpoint?: string; answers?: string }[];
+}
+
 /** What the form starts with for a saved row, or a new automatic one. */
-export function criterionFormValues(row: CriterionRow | undefined, answersText: (example: CriterionExample) => string) {
+export function criterionFormValues(row: CriterionRow | undefined, answersText: (example: CriterionExample) => string): CriterionFormValues {
   if (!row) {
     return {
       kind: "automatic",
@@ -155,7 +171,7 @@ export function criterionRowFrom(input: CriterionInput, saved: CriterionRow | un
     source: input.source,
     appliesTo: {
       modelTypes: MODEL_TYPES.filter((type) => input.modelTypes.includes(type)),
-      checkpoints: ([1, 2, 3] as const).filter((c) => input.checkpoints.includes(c)),
+      checkpoints: ([1, 2, 3] as const).filter((c) => input.checkpoints.includes(String(c) as "1" | "2" | "3")),
     },
     severity: input.severity,
     fieldPaths: (input.fieldPaths ?? "")
@@ -290,7 +306,7 @@ export function liveCriterionCheck(value: LooseForm, saved: CriterionRow | null,
       domain: "proposal",
       severity: "warning",
       modelTypes: saved?.appliesTo.modelTypes ? [...saved.appliesTo.modelTypes] : ["MCP", "PACS"],
-      checkpoints: saved?.appliesTo.checkpoints ? [...saved.appliesTo.checkpoints] : [1, 2, 3],
+      checkpoints: ["1", "2", "3"],
       fieldPaths: str(value.fieldPaths),
       rules: rulesIn.map((r) =>
         r?.kind === "group"

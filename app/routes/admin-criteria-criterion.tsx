@@ -1,4 +1,4 @@
-import { type FieldMetadata, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
+import { type DefaultValue, type FieldMetadata, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { useMemo } from "react";
 import { data, Form, Link } from "react-router";
@@ -11,6 +11,7 @@ import { TextInput } from "../components/form/TextInput.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
 import { CRITERIA_FIELDS } from "../forms/criteria-fields.ts";
 import {
+  type CriterionInput,
   CriterionSchema,
   DOMAIN_LABELS,
   DOMAINS,
@@ -100,10 +101,10 @@ function CodeArea({
 }
 
 export default function CriterionEditor({ loaderData: d, actionData }: Route.ComponentProps) {
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<CriterionInput>({
     id: "criterion",
     lastResult: actionData?.result,
-    defaultValue: d.formValues,
+    defaultValue: d.formValues as DefaultValue<CriterionInput>,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CriterionSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
@@ -181,7 +182,7 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
           </>
         ) : (
           <>
-            <input type="hidden" name="id" value={d.criterionId} />
+            <input type="hidden" name="id" value={d.criterionId ?? ""} />
             <input type="hidden" name="kind" value={d.kind} />
           </>
         )}
