@@ -57,6 +57,7 @@ export default [
   route("admin/workload", "routes/admin-workload.tsx"),
   route("admin/audit", "routes/admin-audit.tsx"),
   route("admin/criteria", "routes/admin-criteria.tsx"),
+  route("admin/criteria/history", "routes/admin-criteria-history.tsx"),
   route("admin/criteria/simulations/:id", "routes/admin-criteria-simulation.tsx"),
   route("submissions/:id/pause", "routes/submission-pause.tsx"),
   route("set-password", "routes/set-password.tsx"),

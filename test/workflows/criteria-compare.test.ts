@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import sixteen from "../../db/criteria-sets/2016-17.json" with { type: "json" };
-import seventeen from "../../db/criteria-sets/2017-19.json" with { type: "json" };
+import sixteen from "../../db/criteria-sets/2016-17.json";
+import seventeen from "../../db/criteria-sets/2017-19.json";
 import { type CriteriaSetComparison, compareCriteriaSets, ordinal, sentenceText } from "../../workflows/criteria-data/compare.ts";
 import type { AutomaticCriterionRow, CriterionRow, JudgementCriterionRow, RuleGroup } from "../../workflows/criteria-data/types.ts";
 
