@@ -57,6 +57,7 @@ export default [
   route("admin/workload", "routes/admin-workload.tsx"),
   route("admin/audit", "routes/admin-audit.tsx"),
   route("admin/criteria", "routes/admin-criteria.tsx"),
+  route("admin/criteria/history", "routes/admin-criteria-history.tsx"),
   route("admin/criteria/simulations/:id", "routes/admin-criteria-simulation.tsx"),
   route("admin/criteria/sets/new", "routes/admin-criteria-set-new.tsx"),
   route("admin/criteria/sets/:setId", "routes/admin-criteria-set.tsx"),

@@ -214,6 +214,10 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
   "admin/criteria": () => [
     { who: "admin", path: "/admin/criteria", then: { state: "sent empty", act: sendEmpty("Run impact simulation") } },
   ],
+  "admin/criteria/history": () => [
+    { who: "admin", path: "/admin/criteria/history" },
+    { who: "admin", path: "/admin/criteria/history?compare=2017-19&with=no-such-version", status: 400 },
+  ],
   "admin/criteria/simulations/:id": (c) => [
     {
       who: "admin",

@@ -245,6 +245,7 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     loader: adminsOnly(),
     action: { ...adminsOnly(), probe: { form: () => ({ target: "2016-17" }), harmless: () => ({}) } },
   },
+  "routes/admin-criteria-history.tsx": { loader: adminsOnly() },
   // A finished simulation whose id is the fixture's (see beforeAll); a move that would change every live submission.
   "routes/admin-criteria-simulation.tsx": {
     loader: adminsOnly(),

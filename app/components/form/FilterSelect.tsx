@@ -1,6 +1,9 @@
+import { cx, ErrorMessage } from "./FieldGroup.tsx";
+
 /**
  * A select in a GET form that chooses a view (a filter, a version to compare): named by its id, its
  * value the view's, and an optional first choice for "any". Not a Conform field: nothing is posted.
+ * `error` is shown beside it (an address naming something that does not exist).
  */
 export function FilterSelect({
   id,
@@ -9,6 +12,7 @@ export function FilterSelect({
   value,
   options,
   any,
+  error,
 }: {
   id: string;
   name?: string;
@@ -16,14 +20,24 @@ export function FilterSelect({
   value: string;
   options: readonly { value: string; label: string }[];
   any?: string;
+  error?: string | undefined;
 }) {
+  const errorId = `${id}-error`;
   return (
-    <div className="nhsuk-form-group">
+    <div className={cx("nhsuk-form-group", error && "nhsuk-form-group--error")}>
       <label className="nhsuk-label" htmlFor={id}>
         {label}
       </label>
+      <ErrorMessage id={errorId} errors={error ? [error] : undefined} />
       {/* Keyed by the value, so the choice shown follows the address after a client-side navigation. */}
-      <select className="nhsuk-select" id={id} name={name} defaultValue={value} key={value}>
+      <select
+        className={cx("nhsuk-select", error && "nhsuk-select--error")}
+        id={id}
+        name={name}
+        defaultValue={value}
+        key={value}
+        aria-describedby={error ? errorId : undefined}
+      >
         {any ? <option value="">{any}</option> : null}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
