@@ -85,7 +85,7 @@ export default function CriteriaSetPage({ loaderData: d, actionData }: Route.Com
         </div>
       </dl>
       <p>
-        <Link to={`/admin/criteria/history?${new URLSearchParams({ from: set.basedOn ?? set.id, to: set.id })}`}>
+        <Link to={`/admin/criteria/history?${new URLSearchParams({ compare: set.id, with: set.basedOn ?? set.id })}`}>
           Compare {set.id} with {set.basedOn ?? "another version"}
         </Link>
       </p>
