@@ -11,6 +11,7 @@ import {
   checkExpressionProblems,
   type Expected,
   type FieldTypes,
+  namesInScope,
   typeOfExpression,
 } from "../../workflows/criteria-data/expression-check.ts";
 import { type AutomaticCriterionRow, type CriterionRow, isRuleGroup } from "../../workflows/criteria-data/types.ts";
@@ -86,6 +87,16 @@ describe("unknown fields", () => {
     expect(check("{a: 1, b: a + 1}.b = 2")).toEqual([]);
   });
 
+  it("names an unknown function and suggests the nearest helper", () => {
+    expect(check("formatPense(contract.annualContractValuePence)", "text")).toEqual([
+      expect.objectContaining({
+        kind: "unknown-field",
+        suggestion: "formatPence",
+        message: 'There is no function called "formatPense". Did you mean formatPence()?',
+      }),
+    ]);
+  });
+
   it("says which name is unknown when it is not a field at all", () => {
     expect(check("registeredPopulation > 1")).toEqual([
       expect.objectContaining({ kind: "unknown-field", message: expect.stringContaining('"registeredPopulation"') }),
@@ -126,6 +137,20 @@ describe("wrong types", () => {
       expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining("cannot be added to text") }),
     ]);
     expect(check("about.title * 2 > 1")).toEqual([expect.objectContaining({ kind: "wrong-type" })]);
+  });
+
+  it("a list compared with a single value", () => {
+    expect(check('population.servicesInScope = "core_acute"')).toEqual([
+      expect.objectContaining({
+        kind: "wrong-type",
+        message: expect.stringContaining("is a list, so it cannot be compared with text: use list contains(list, value)"),
+      }),
+    ]);
+    expect(check("population.practices.listSize > 1000")).toEqual([
+      expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining("use count(), sum(), min() or max() of it") }),
+    ]);
+    expect(check('list contains(population.servicesInScope, "core_acute")')).toEqual([]);
+    expect(check("sum(population.practices.listSize) > 1000")).toEqual([]);
   });
 
   it("a helper given a field of the wrong type", () => {
@@ -211,6 +236,20 @@ describe("types of bindings", () => {
     const type = typeOfExpression("if population.practices = null then [] else population.practices", types);
     expect(type).toMatchObject({ kind: "list", item: { kind: "context", path: "population.practices[]" } });
     expect(typeOfExpression("population.practices.listSize", types)).toMatchObject({ kind: "list", item: { kind: "number" } });
+  });
+
+  it("gives the names in scope at a place in a table, for checking one expression as it is typed", () => {
+    const { row } = shippedRows().find(({ row }) => row.id === "NCM-02") as { row: AutomaticCriterionRow };
+    const groupIndex = row.table.rules.findIndex((entry) => isRuleGroup(entry) && entry.let !== undefined);
+    const inGroup = namesInScope(row.table, CRITERIA_FIELD_TYPES, ["rules", groupIndex, "rules", 0, "when"]);
+    expect(Object.keys(inGroup).sort()).toEqual(["first", "i", "odsCodes", "p", "practices"]);
+    expect(inGroup.p).toMatchObject({ kind: "context", path: "population.practices[]" });
+    expect(check("p.odsCod != null and first < i", "condition", inGroup)).toEqual([
+      expect.objectContaining({ kind: "unknown-field", suggestion: "p.odsCode" }),
+    ]);
+    const atTable = namesInScope(row.table, CRITERIA_FIELD_TYPES, ["rules"]);
+    expect(Object.keys(atTable).sort()).toEqual(["odsCodes", "practices"]);
+    expect(namesInScope(row.table, CRITERIA_FIELD_TYPES, ["let", 1])).toEqual({ practices: expect.objectContaining({ kind: "list" }) });
   });
 
   it("reports nothing for a name whose type is unknown", () => {
