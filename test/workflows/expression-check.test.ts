@@ -3,6 +3,7 @@
 // expressions the shipped sets already judge with.
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CRITERIA_FIELD_TYPES } from "../../app/forms/criteria-fields.ts";
 import { compileCriteriaSet } from "../../workflows/criteria-data/engine.ts";
@@ -129,6 +130,9 @@ describe("wrong types", () => {
     ]);
     expect(check("governance.keyDates.checkpoint1 < 2017")).toEqual([
       expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining("is a date") }),
+    ]);
+    expect(check('governance.keyDates.checkpoint1 < "1 March 2017"')).toEqual([
+      expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining('like "2017-03-01", not "1 March 2017"') }),
     ]);
   });
 
@@ -280,5 +284,77 @@ describe("the shipped criteria sets", () => {
       expect(checkDecisionTable(table, CRITERIA_FIELD_TYPES), `${set} ${row.id}`).toEqual([]);
     }
     expect(expressions).toBeGreaterThan(400);
+  });
+});
+
+describe("robustness", () => {
+  const TOKENS = [
+    "population",
+    ".",
+    "practices",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    ":",
+    ",",
+    "listSize",
+    "registeredPopulation",
+    "p",
+    "item",
+    " ",
+    "=",
+    "<",
+    "+",
+    "-",
+    "and",
+    "or",
+    "not",
+    "if",
+    "then",
+    "else",
+    "for",
+    "some",
+    "in",
+    "return",
+    "satisfies",
+    "1",
+    "0.5",
+    '"x"',
+    '"\\u00e9"',
+    '"',
+    "null",
+    "true",
+    "get value",
+    "count",
+    "formatPence",
+    "..",
+    "function",
+    "@",
+  ];
+
+  it("never throws, whatever is typed: a problem list or nothing", () => {
+    const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 30 }).map((parts) => parts.join(" "));
+    const expected = fc.constantFrom<Expected>("condition", "text", "fieldPath", "list", "any");
+    fc.assert(
+      fc.property(fc.oneof(soup, fc.string({ maxLength: 60 })), expected, (expression, want) => {
+        const problems = check(expression, want);
+        for (const problem of problems) {
+          expect(problem.message.length).toBeGreaterThan(0);
+          expect(problem.from).toBeGreaterThanOrEqual(0);
+          expect(problem.to).toBeGreaterThanOrEqual(problem.from);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("never throws on a shipped expression cut short at any point, as it is while being typed", () => {
+    const { row } = shippedRows().find(({ row }) => row.id === "NCM-04") as { row: AutomaticCriterionRow };
+    const text = row.table.let?.[1]?.value ?? "";
+    expect(text.length).toBeGreaterThan(100);
+    for (let end = 0; end <= text.length; end += 1) expect(() => check(text.slice(0, end), "any")).not.toThrow();
   });
 });

@@ -310,6 +310,16 @@ function givesWords(type: ValueType): string {
   return kindWords(type);
 }
 
+/** A FEEL string literal's text without its quotes; FEEL escapes are close to JSON's, and where not, the raw text will do for a message. */
+function stringOf(literal: string): string {
+  try {
+    const value: unknown = JSON.parse(literal);
+    return typeof value === "string" ? value : literal.slice(1, -1);
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -579,6 +589,8 @@ class Checker {
       this.option(a, left, right);
       this.option(b, right, left);
     }
+    this.dateLiteral(node, a, left, right);
+    this.dateLiteral(node, b, right, left);
     return BOOLEAN;
   }
 
@@ -628,12 +640,24 @@ class Checker {
     );
   }
 
+  /** Dates are compared as text, so a date written any other way than "2017-03-01" compares wrongly. */
+  private dateLiteral(node: SyntaxNode, field: ValueType, fieldNode: SyntaxNode, other: SyntaxNode) {
+    if (!field.date || other.name !== "StringLiteral") return;
+    const text = this.text(other);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(stringOf(text))) return;
+    this.report(
+      "wrong-type",
+      `${nameOf(this.catalogue, field, this.text(fieldNode))} is a date, so write the date it is compared with as year, month and day, like "2017-03-01", not ${text}`,
+      node,
+    );
+  }
+
   /** A choice compared with a literal that is none of its options ("pacs" for "PACS"). */
   private option(field: ValueType, fieldNode: SyntaxNode, other: SyntaxNode) {
     const options = field.path ? this.catalogue.fields.get(field.path)?.options : undefined;
     if (!options || (other.name !== "StringLiteral" && other.name !== "NumericLiteral")) return;
     const text = this.text(other);
-    const value = other.name === "StringLiteral" ? (JSON.parse(text) as string) : text;
+    const value = other.name === "StringLiteral" ? stringOf(text) : text;
     if ((other.name === "StringLiteral") !== (field.kind === "string") || options.includes(value)) return;
     const near = options.find((o) => o.toLowerCase() === value.toLowerCase()) ?? nearest(value, options);
     const written = (o: string) => (field.kind === "string" ? JSON.stringify(o) : o);
@@ -761,7 +785,7 @@ class Checker {
     if (result === "lookup") {
       const [context, key] = args;
       if (context?.type.kind === "context" && key?.node.name === "StringLiteral") {
-        return this.project(context.type, JSON.parse(this.text(key.node)) as string, key.node, context.node);
+        return this.project(context.type, stringOf(this.text(key.node)), key.node, context.node);
       }
       return UNKNOWN;
     }
@@ -776,7 +800,7 @@ class Checker {
       const [key, value] = this.children(entry);
       if (!key || !value) continue;
       const keyText = this.text(key);
-      const name = keyText.startsWith('"') ? (JSON.parse(keyText) as string) : keyText;
+      const name = keyText.startsWith('"') ? stringOf(keyText) : keyText;
       keys[name] = this.typeOf(value);
     }
     this.loose -= 1;
@@ -893,7 +917,7 @@ function fieldPathProblems(expression: string, catalogue: Catalogue): Expression
   // The leftmost operand of a chain of + is where the path starts.
   while (node?.name === "ArithmeticExpression") node = node.firstChild;
   if (node?.name !== "StringLiteral") return [];
-  const literal = JSON.parse(expression.slice(node.from, node.to)) as string;
+  const literal = stringOf(expression.slice(node.from, node.to));
   const whole = node.from === 0 && node.to === expression.trim().length;
   const pattern = literal.replace(/\[\d+\]/g, "[]");
   const paths = [...catalogue.fields.keys()];
