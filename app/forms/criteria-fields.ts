@@ -201,14 +201,18 @@ function exampleText(spec: ValueSpec | undefined, path: string): string | undefi
 }
 
 function exampleOf(field: CriteriaField): CriteriaField["example"] {
-  const text = exampleText(field.spec, field.path) ?? "Some text";
-  const parsed = text === undefined ? undefined : answerFromText(field, text);
-  const value: ExampleAnswer | undefined = parsed?.ok ? parsed.value : undefined;
+  const parsed = answerFromText(field, exampleText(field.spec, field.path) ?? "Some text");
+  const value: ExampleAnswer | undefined = parsed.ok ? parsed.value : undefined;
   if (field.type === "group" || field.type === "checklist") {
     return { feel: "{…}", reads: "A group of fields", note: `Name its fields, like ${field.path}.${firstChild(field)}` };
   }
   if (field.type === "list")
-    return { feel: "[…]", reads: "A list of rows", note: `Each row's fields are ${field.path}[].…; count(${field.path}) is how many` };
+    return {
+      feel: "[…]",
+      reads: "A list of rows",
+      // FEEL counts rows from 1, field paths (and rowName, positions) from 0: the usual trap.
+      note: `count(${field.path}) is how many rows; ${field.path}[1]${firstChild(field) ? `.${firstChild(field)}` : ""} is the first row's (FEEL counts rows from 1, field paths from 0)`,
+    };
   if (value === undefined) return { feel: "null", reads: "Not answered" };
   const feel = feelOf(value);
   const reads = answerAsText(field, value);
@@ -220,7 +224,7 @@ function exampleOf(field: CriteriaField): CriteriaField["example"] {
 
 function firstChild(field: CriteriaField): string {
   const spec = field.spec;
-  if (spec?.kind === "group") return spec.fields.find(isValueSpec)?.name ?? "";
+  if (spec?.kind === "group" || spec?.kind === "list") return spec.fields.find(isValueSpec)?.name ?? "";
   if (spec?.kind === "checklist") return spec.options[0]?.value ?? "";
   return "";
 }
