@@ -69,7 +69,12 @@ export interface ContextName {
 
 export const CONTEXT_NAMES: readonly ContextName[] = [
   { name: "checkpoint", feelType: "number", description: "The checkpoint being judged: 1, 2 or 3", example: "2" },
-  { name: "modelType", feelType: "string", description: "The model type, \"MCP\" or \"PACS\"; null until the lead chooses one", example: '"PACS"' },
+  {
+    name: "modelType",
+    feelType: "string",
+    description: 'The model type, "MCP" or "PACS"; null until the lead chooses one',
+    example: '"PACS"',
+  },
   {
     name: "reference.footprintCodes",
     feelType: "list",
@@ -92,22 +97,30 @@ export interface HelperFunction {
 
 /** The message helpers engine.ts gives every expression, as an administrator would call them. */
 export const HELPER_FUNCTIONS: readonly HelperFunction[] = [
-  { name: "formatCount", call: "formatCount(number)", description: "A number with thousands separated: 41200 gives \"41,200\"" },
-  { name: "formatPence", call: "formatPence(pence)", description: "Pence as pounds: 25000000 gives \"£250,000\"" },
-  { name: "formatPercent", call: "formatPercent(number)", description: "A percentage: 3.5 gives \"3.5%\"" },
-  { name: "formatDate", call: "formatDate(date)", description: "A date as people read it: \"2017-03-01\" gives \"1 March 2017\"" },
+  { name: "formatCount", call: "formatCount(number)", description: 'A number with thousands separated: 41200 gives "41,200"' },
+  { name: "formatPence", call: "formatPence(pence)", description: 'Pence as pounds: 25000000 gives "£250,000"' },
+  { name: "formatPercent", call: "formatPercent(number)", description: 'A percentage: 3.5 gives "3.5%"' },
+  { name: "formatDate", call: "formatDate(date)", description: 'A date as people read it: "2017-03-01" gives "1 March 2017"' },
   {
     name: "rowName",
     call: "rowName(index, noun, name)",
-    description: "Names a row for a message: its own name, or else \"the third practice\" (index counts from 0)",
+    description: 'Names a row for a message: its own name, or else "the third practice" (index counts from 0)',
   },
   { name: "capitalise", call: "capitalise(text)", description: "The text with its first letter in capitals" },
   { name: "lowerFirst", call: "lowerFirst(text)", description: "The text with its first letter in lower case" },
   { name: "isBlank", call: "isBlank(text)", description: "True when the text is missing or only spaces" },
   { name: "anyBlank", call: "anyBlank(list)", description: "True when any item of the list is missing or only spaces" },
   { name: "numbers", call: "numbers(list)", description: "The numbers in a list, nested lists flattened and everything else left out" },
-  { name: "strictlyIncreasing", call: "strictlyIncreasing(list)", description: "True when each date (or text) in the list comes after the one before, blanks left out" },
-  { name: "positions", call: "positions(list)", description: "The positions of a list's items, counting from 0: [0, 1, 2] for three practices" },
+  {
+    name: "strictlyIncreasing",
+    call: "strictlyIncreasing(list)",
+    description: "True when each date (or text) in the list comes after the one before, blanks left out",
+  },
+  {
+    name: "positions",
+    call: "positions(list)",
+    description: "The positions of a list's items, counting from 0: [0, 1, 2] for three practices",
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -188,13 +201,18 @@ function exampleText(spec: ValueSpec | undefined, path: string): string | undefi
 }
 
 function exampleOf(field: CriteriaField): CriteriaField["example"] {
-  const text = exampleText(field.spec, field.path) ?? "Some text";
-  const parsed = text === undefined ? undefined : answerFromText(field, text);
-  const value: ExampleAnswer | undefined = parsed?.ok ? parsed.value : undefined;
+  const parsed = answerFromText(field, exampleText(field.spec, field.path) ?? "Some text");
+  const value: ExampleAnswer | undefined = parsed.ok ? parsed.value : undefined;
   if (field.type === "group" || field.type === "checklist") {
     return { feel: "{…}", reads: "A group of fields", note: `Name its fields, like ${field.path}.${firstChild(field)}` };
   }
-  if (field.type === "list") return { feel: "[…]", reads: "A list of rows", note: `Each row's fields are ${field.path}[].…; count(${field.path}) is how many` };
+  if (field.type === "list")
+    return {
+      feel: "[…]",
+      reads: "A list of rows",
+      // FEEL counts rows from 1, field paths (and rowName, positions) from 0: the usual trap.
+      note: `count(${field.path}) is how many rows; ${field.path}[1]${firstChild(field) ? `.${firstChild(field)}` : ""} is the first row's (FEEL counts rows from 1, field paths from 0)`,
+    };
   if (value === undefined) return { feel: "null", reads: "Not answered" };
   const feel = feelOf(value);
   const reads = answerAsText(field, value);
@@ -206,7 +224,7 @@ function exampleOf(field: CriteriaField): CriteriaField["example"] {
 
 function firstChild(field: CriteriaField): string {
   const spec = field.spec;
-  if (spec?.kind === "group") return spec.fields.find(isValueSpec)?.name ?? "";
+  if (spec?.kind === "group" || spec?.kind === "list") return spec.fields.find(isValueSpec)?.name ?? "";
   if (spec?.kind === "checklist") return spec.options[0]?.value ?? "";
   return "";
 }
@@ -245,13 +263,17 @@ function walk(sectionSlug: SectionSlug, fields: readonly FieldSpec[], prefix: st
     out.push(entry(sectionSlug, path, label, spec, typeOf(spec)));
     if (spec.kind === "group") walk(sectionSlug, spec.fields, path, label, out);
     if (spec.kind === "list") {
-      out.push(entry(sectionSlug, `${path}[].id`, `${label}: row identifier`, undefined, { type: "text", feelType: "string", internal: true }));
+      out.push(
+        entry(sectionSlug, `${path}[].id`, `${label}: row identifier`, undefined, { type: "text", feelType: "string", internal: true }),
+      );
       walk(sectionSlug, spec.fields, `${path}[]`, label, out);
     }
     if (spec.kind === "checklist") {
       for (const option of spec.options) {
         const yesNo: ValueSpec = { kind: "yesNo", name: option.value, label: option.label };
-        out.push(entry(sectionSlug, `${path}.${option.value}`, `${label}: ${option.label}`, yesNo, { type: "yes/no", feelType: "boolean" }));
+        out.push(
+          entry(sectionSlug, `${path}.${option.value}`, `${label}: ${option.label}`, yesNo, { type: "yes/no", feelType: "boolean" }),
+        );
       }
     }
   }
@@ -283,7 +305,11 @@ function evidenceFields(): CriteriaField[] {
       { type: "choice", feelType: "string" },
     ),
     entry("evidence", `${documents}[].description`, `${label}: Description`, undefined, { type: "text", feelType: "string" }),
-    entry("evidence", `${documents}[].uploadedAt`, `${label}: Uploaded at`, undefined, { type: "text", feelType: "string", internal: true }),
+    entry("evidence", `${documents}[].uploadedAt`, `${label}: Uploaded at`, undefined, {
+      type: "text",
+      feelType: "string",
+      internal: true,
+    }),
   ];
 }
 
@@ -341,12 +367,15 @@ export function answerFromText(field: CriteriaField, text: string): AnswerResult
   const spec = field.spec;
   const about = what(field);
   if (field.type === "group" || field.type === "list" || field.type === "checklist") {
-    const parts = field.type === "list" ? "each row's fields" : field.type === "checklist" ? "each option, yes or no" : "each of its fields";
+    const parts =
+      field.type === "list" ? "each row's fields" : field.type === "checklist" ? "each option, yes or no" : "each of its fields";
     return { ok: false, message: `${capitalise(about)} cannot be answered as a whole: answer ${parts}` };
   }
   switch (spec?.kind) {
     case "wholeNumber": {
-      const parsed = fromParsed(parseWholeNumber(text, about), field);
+      // "10 years", as answerAsText shows a term, reads back as 10.
+      const bare = spec.suffix ? text.replace(new RegExp(`\\s*${spec.suffix.replace(/s$/, "")}s?\\s*$`, "i"), "") : text;
+      const parsed = fromParsed(parseWholeNumber(bare, about), field);
       if (parsed.ok && spec.range && typeof parsed.value === "number" && (parsed.value < spec.range.min || parsed.value > spec.range.max)) {
         return { ok: false, message: spec.range.message };
       }
@@ -379,7 +408,10 @@ export function answerFromText(field: CriteriaField, text: string): AnswerResult
       if (t === "") return { ok: false, message: `Enter ${about}, separated by commas, or "none"` };
       if (t.toLowerCase() === "none") return { ok: true, value: [] };
       const values: string[] = [];
-      for (const part of t.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+      for (const part of t
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "")) {
         const option = matchOption(spec.options, part);
         if (!option) return { ok: false, message: `"${part}" is not one of ${about}: use ${spec.options.map((o) => o.value).join(", ")}` };
         if (values.includes(option.value)) return { ok: false, message: `Enter each of ${about} once` };
@@ -390,7 +422,8 @@ export function answerFromText(field: CriteriaField, text: string): AnswerResult
     case "text": {
       const t = text.trim();
       if (t === "") return { ok: false, message: `Enter ${about}` };
-      if (t.length > spec.maxLength) return { ok: false, message: `${capitalise(about)} must be ${formatWholeNumber(spec.maxLength)} characters or fewer` };
+      if (t.length > spec.maxLength)
+        return { ok: false, message: `${capitalise(about)} must be ${formatWholeNumber(spec.maxLength)} characters or fewer` };
       if (spec.code) {
         const code = t.toUpperCase();
         return spec.code.pattern.test(code) ? { ok: true, value: code } : { ok: false, message: spec.code.message };
@@ -400,7 +433,8 @@ export function answerFromText(field: CriteriaField, text: string): AnswerResult
     case "select": {
       const t = text.trim();
       if (t === "") return { ok: false, message: `Enter ${about}` };
-      if (spec.pattern && !spec.pattern.regex.test(t.toUpperCase())) return { ok: false, message: `Enter ${about} as a code, like ${SELECT_EXAMPLES[spec.source]}` };
+      if (spec.pattern && !spec.pattern.regex.test(t.toUpperCase()))
+        return { ok: false, message: `Enter ${about} as a code, like ${SELECT_EXAMPLES[spec.source]}` };
       return { ok: true, value: spec.pattern ? t.toUpperCase() : t };
     }
     default: {
@@ -415,7 +449,8 @@ export function answerFromText(field: CriteriaField, text: string): AnswerResult
 /** An answer as a person reads it: "£200,000", "Yes", an option's label, "1 March 2017". */
 export function answerAsText(field: CriteriaField, value: ExampleAnswer): string {
   const spec = field.spec;
-  if (Array.isArray(value)) {
+  // A readonly list: Array.isArray would not narrow it.
+  if (typeof value === "object") {
     const options = field.options ?? [];
     return value.length === 0 ? "None" : value.map((v) => options.find((o) => o.value === v)?.label ?? v).join(", ");
   }
@@ -519,7 +554,7 @@ export function answersFromContent(content: unknown): Record<string, ExampleAnsw
     if (!field) return;
     if (field.type === "list") {
       if (!Array.isArray(value)) return;
-      value.forEach((row, index) => visitChildren(row, `${pattern}[]`, `${path}[${index}]`));
+      for (const [index, row] of value.entries()) visitChildren(row, `${pattern}[]`, `${path}[${index}]`);
       return;
     }
     if (field.type === "group" || field.type === "checklist") {

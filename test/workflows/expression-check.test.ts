@@ -3,6 +3,7 @@
 // expressions the shipped sets already judge with.
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CRITERIA_FIELD_TYPES } from "../../app/forms/criteria-fields.ts";
 import { compileCriteriaSet } from "../../workflows/criteria-data/engine.ts";
@@ -11,6 +12,7 @@ import {
   checkExpressionProblems,
   type Expected,
   type FieldTypes,
+  namesInScope,
   typeOfExpression,
 } from "../../workflows/criteria-data/expression-check.ts";
 import { type AutomaticCriterionRow, type CriterionRow, isRuleGroup } from "../../workflows/criteria-data/types.ts";
@@ -86,6 +88,16 @@ describe("unknown fields", () => {
     expect(check("{a: 1, b: a + 1}.b = 2")).toEqual([]);
   });
 
+  it("names an unknown function and suggests the nearest helper", () => {
+    expect(check("formatPense(contract.annualContractValuePence)", "text")).toEqual([
+      expect.objectContaining({
+        kind: "unknown-field",
+        suggestion: "formatPence",
+        message: 'There is no function called "formatPense". Did you mean formatPence()?',
+      }),
+    ]);
+  });
+
   it("says which name is unknown when it is not a field at all", () => {
     expect(check("registeredPopulation > 1")).toEqual([
       expect.objectContaining({ kind: "unknown-field", message: expect.stringContaining('"registeredPopulation"') }),
@@ -119,6 +131,9 @@ describe("wrong types", () => {
     expect(check("governance.keyDates.checkpoint1 < 2017")).toEqual([
       expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining("is a date") }),
     ]);
+    expect(check('governance.keyDates.checkpoint1 < "1 March 2017"')).toEqual([
+      expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining('like "2017-03-01", not "1 March 2017"') }),
+    ]);
   });
 
   it("a number field added to text, and text in a sum", () => {
@@ -126,6 +141,20 @@ describe("wrong types", () => {
       expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining("cannot be added to text") }),
     ]);
     expect(check("about.title * 2 > 1")).toEqual([expect.objectContaining({ kind: "wrong-type" })]);
+  });
+
+  it("a list compared with a single value", () => {
+    expect(check('population.servicesInScope = "core_acute"')).toEqual([
+      expect.objectContaining({
+        kind: "wrong-type",
+        message: expect.stringContaining("is a list, so it cannot be compared with text: use list contains(list, value)"),
+      }),
+    ]);
+    expect(check("population.practices.listSize > 1000")).toEqual([
+      expect.objectContaining({ kind: "wrong-type", message: expect.stringContaining("use count(), sum(), min() or max() of it") }),
+    ]);
+    expect(check('list contains(population.servicesInScope, "core_acute")')).toEqual([]);
+    expect(check("sum(population.practices.listSize) > 1000")).toEqual([]);
   });
 
   it("a helper given a field of the wrong type", () => {
@@ -213,6 +242,20 @@ describe("types of bindings", () => {
     expect(typeOfExpression("population.practices.listSize", types)).toMatchObject({ kind: "list", item: { kind: "number" } });
   });
 
+  it("gives the names in scope at a place in a table, for checking one expression as it is typed", () => {
+    const { row } = shippedRows().find(({ row }) => row.id === "NCM-02") as { row: AutomaticCriterionRow };
+    const groupIndex = row.table.rules.findIndex((entry) => isRuleGroup(entry) && entry.let !== undefined);
+    const inGroup = namesInScope(row.table, CRITERIA_FIELD_TYPES, ["rules", groupIndex, "rules", 0, "when"]);
+    expect(Object.keys(inGroup).sort()).toEqual(["first", "i", "odsCodes", "p", "practices"]);
+    expect(inGroup.p).toMatchObject({ kind: "context", path: "population.practices[]" });
+    expect(check("p.odsCod != null and first < i", "condition", inGroup)).toEqual([
+      expect.objectContaining({ kind: "unknown-field", suggestion: "p.odsCode" }),
+    ]);
+    const atTable = namesInScope(row.table, CRITERIA_FIELD_TYPES, ["rules"]);
+    expect(Object.keys(atTable).sort()).toEqual(["odsCodes", "practices"]);
+    expect(namesInScope(row.table, CRITERIA_FIELD_TYPES, ["let", 1])).toEqual({ practices: expect.objectContaining({ kind: "list" }) });
+  });
+
   it("reports nothing for a name whose type is unknown", () => {
     expect(check('thing = "x" and thing > 3', "condition", { thing: "unknown" })).toEqual([]);
   });
@@ -241,5 +284,77 @@ describe("the shipped criteria sets", () => {
       expect(checkDecisionTable(table, CRITERIA_FIELD_TYPES), `${set} ${row.id}`).toEqual([]);
     }
     expect(expressions).toBeGreaterThan(400);
+  });
+});
+
+describe("robustness", () => {
+  const TOKENS = [
+    "population",
+    ".",
+    "practices",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    ":",
+    ",",
+    "listSize",
+    "registeredPopulation",
+    "p",
+    "item",
+    " ",
+    "=",
+    "<",
+    "+",
+    "-",
+    "and",
+    "or",
+    "not",
+    "if",
+    "then",
+    "else",
+    "for",
+    "some",
+    "in",
+    "return",
+    "satisfies",
+    "1",
+    "0.5",
+    '"x"',
+    '"\\u00e9"',
+    '"',
+    "null",
+    "true",
+    "get value",
+    "count",
+    "formatPence",
+    "..",
+    "function",
+    "@",
+  ];
+
+  it("never throws, whatever is typed: a problem list or nothing", () => {
+    const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 30 }).map((parts) => parts.join(" "));
+    const expected = fc.constantFrom<Expected>("condition", "text", "fieldPath", "list", "any");
+    fc.assert(
+      fc.property(fc.oneof(soup, fc.string({ maxLength: 60 })), expected, (expression, want) => {
+        const problems = check(expression, want);
+        for (const problem of problems) {
+          expect(problem.message.length).toBeGreaterThan(0);
+          expect(problem.from).toBeGreaterThanOrEqual(0);
+          expect(problem.to).toBeGreaterThanOrEqual(problem.from);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("never throws on a shipped expression cut short at any point, as it is while being typed", () => {
+    const { row } = shippedRows().find(({ row }) => row.id === "NCM-04") as { row: AutomaticCriterionRow };
+    const text = row.table.let?.[1]?.value ?? "";
+    expect(text.length).toBeGreaterThan(100);
+    for (let end = 0; end <= text.length; end += 1) expect(() => check(text.slice(0, end), "any")).not.toThrow();
   });
 });

@@ -310,6 +310,16 @@ function givesWords(type: ValueType): string {
   return kindWords(type);
 }
 
+/** A FEEL string literal's text without its quotes; FEEL escapes are close to JSON's, and where not, the raw text will do for a message. */
+function stringOf(literal: string): string {
+  try {
+    const value: unknown = JSON.parse(literal);
+    return typeof value === "string" ? value : literal.slice(1, -1);
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -484,6 +494,16 @@ class Checker {
     if (known) return known;
     if (HELPER_NAMES.includes(name) || ALLOWED_BUILTINS.has(name) || KNOWN_BUILTINS.has(name)) return { kind: "function", name };
     if (this.loose > 0) return UNKNOWN;
+    if (node.parent?.name === "FunctionInvocation" && node.parent.firstChild?.from === node.from) {
+      const suggestion = nearest(name, [...HELPER_NAMES, ...ALLOWED_BUILTINS]);
+      this.report(
+        "unknown-field",
+        `There is no function called ${JSON.stringify(name)}${suggestion ? `. Did you mean ${suggestion}()?` : ""}`,
+        node,
+        suggestion,
+      );
+      return UNKNOWN;
+    }
     // Suggest the whole path when the name starts one ("populaton.registeredPopulation").
     let whole: SyntaxNode = node;
     while (whole.parent?.name === "PathExpression" && whole.parent.firstChild?.from === whole.from) whole = whole.parent;
@@ -569,12 +589,27 @@ class Checker {
       this.option(a, left, right);
       this.option(b, right, left);
     }
+    this.dateLiteral(node, a, left, right);
+    this.dateLiteral(node, b, right, left);
     return BOOLEAN;
   }
 
   /** Reports a comparison or sum of two values that can never go together. */
   private mismatch(node: SyntaxNode, left: SyntaxNode, a: ValueType, right: SyntaxNode, b: ValueType, how: "equal" | "order" | "add") {
     const plain = (t: ValueType) => t.kind === "number" || t.kind === "string" || t.kind === "boolean";
+    // A list never equals, nor is more or less than, a single value: a common slip with ticked options.
+    const listSide: [ValueType, SyntaxNode, ValueType] | undefined =
+      a.kind === "list" && plain(b) ? [a, left, b] : b.kind === "list" && plain(a) ? [b, right, a] : undefined;
+    if (listSide && how !== "add") {
+      const [many, manyNode, one] = listSide;
+      const advice = how === "equal" ? "use list contains(list, value)" : "use count(), sum(), min() or max() of it";
+      this.report(
+        "wrong-type",
+        `${nameOf(this.catalogue, many, this.text(manyNode))} is a list, so it cannot be compared with ${kindWords(one)}: ${advice}, or some … in … satisfies`,
+        node,
+      );
+      return;
+    }
     if (!plain(a) || !plain(b)) return;
     if (how === "order" && (a.kind === "boolean" || b.kind === "boolean")) {
       const [flag, flagNode] = a.kind === "boolean" ? [a, left] : [b, right];
@@ -605,12 +640,24 @@ class Checker {
     );
   }
 
+  /** Dates are compared as text, so a date written any other way than "2017-03-01" compares wrongly. */
+  private dateLiteral(node: SyntaxNode, field: ValueType, fieldNode: SyntaxNode, other: SyntaxNode) {
+    if (!field.date || other.name !== "StringLiteral") return;
+    const text = this.text(other);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(stringOf(text))) return;
+    this.report(
+      "wrong-type",
+      `${nameOf(this.catalogue, field, this.text(fieldNode))} is a date, so write the date it is compared with as year, month and day, like "2017-03-01", not ${text}`,
+      node,
+    );
+  }
+
   /** A choice compared with a literal that is none of its options ("pacs" for "PACS"). */
   private option(field: ValueType, fieldNode: SyntaxNode, other: SyntaxNode) {
     const options = field.path ? this.catalogue.fields.get(field.path)?.options : undefined;
     if (!options || (other.name !== "StringLiteral" && other.name !== "NumericLiteral")) return;
     const text = this.text(other);
-    const value = other.name === "StringLiteral" ? (JSON.parse(text) as string) : text;
+    const value = other.name === "StringLiteral" ? stringOf(text) : text;
     if ((other.name === "StringLiteral") !== (field.kind === "string") || options.includes(value)) return;
     const near = options.find((o) => o.toLowerCase() === value.toLowerCase()) ?? nearest(value, options);
     const written = (o: string) => (field.kind === "string" ? JSON.stringify(o) : o);
@@ -738,7 +785,7 @@ class Checker {
     if (result === "lookup") {
       const [context, key] = args;
       if (context?.type.kind === "context" && key?.node.name === "StringLiteral") {
-        return this.project(context.type, JSON.parse(this.text(key.node)) as string, key.node, context.node);
+        return this.project(context.type, stringOf(this.text(key.node)), key.node, context.node);
       }
       return UNKNOWN;
     }
@@ -753,7 +800,7 @@ class Checker {
       const [key, value] = this.children(entry);
       if (!key || !value) continue;
       const keyText = this.text(key);
-      const name = keyText.startsWith('"') ? (JSON.parse(keyText) as string) : keyText;
+      const name = keyText.startsWith('"') ? stringOf(keyText) : keyText;
       keys[name] = this.typeOf(value);
     }
     this.loose -= 1;
@@ -870,7 +917,7 @@ function fieldPathProblems(expression: string, catalogue: Catalogue): Expression
   // The leftmost operand of a chain of + is where the path starts.
   while (node?.name === "ArithmeticExpression") node = node.firstChild;
   if (node?.name !== "StringLiteral") return [];
-  const literal = JSON.parse(expression.slice(node.from, node.to)) as string;
+  const literal = stringOf(expression.slice(node.from, node.to));
   const whole = node.from === 0 && node.to === expression.trim().length;
   const pattern = literal.replace(/\[\d+\]/g, "[]");
   const paths = [...catalogue.fields.keys()];
@@ -908,48 +955,84 @@ export interface TableProblem extends ExpressionProblem {
   at: TablePlace;
 }
 
+type Visit = (expression: unknown, expected: Expected, at: TablePlace, scope: Record<string, NameType>) => void;
+
 /**
- * Checks every expression of a decision table in the scope the engine gives it: the constants, then
- * each `let` binding (its type inferred for the expressions after it), then the rules; in a group,
- * its item (typed from the group's list) and index. For saving a whole criterion at once.
+ * Walks a table's expressions in the order the engine compiles them, each with the names in scope
+ * there: constants, the `let` bindings before it (typed by what they give), and in a group its item
+ * (typed from the group's list) and index. `stopAt` ends the walk at a place and gives its scope.
+ */
+function walkTable(
+  table: DecisionTable,
+  fields: FieldTypes["fields"],
+  visit: Visit,
+  stopAt?: TablePlace,
+): Record<string, NameType> | undefined {
+  const names: Record<string, NameType> = {};
+  for (const [name, value] of Object.entries(table.constants ?? {})) names[name] = typeOfJson(value);
+  const at = (place: TablePlace) => stopAt !== undefined && place.every((part, i) => stopAt[i] === part) && place.length <= stopAt.length;
+  const bind = (bindings: DecisionTable["let"], scope: Record<string, NameType>, place: TablePlace): boolean => {
+    for (const [index, binding] of (bindings ?? []).entries()) {
+      const here = [...place, "let", index];
+      if (at(here)) return true;
+      visit(binding.value, "any", [...here, "value"], scope);
+      scope[binding.name] = typeof binding.value === "string" ? typeOfExpression(binding.value, { fields, names: scope }) : UNKNOWN;
+    }
+    return false;
+  };
+  if (bind(table.let, names, [])) return { ...names };
+  if (stopAt !== undefined && (stopAt.length === 0 || stopAt[0] === "let")) return { ...names };
+  for (const [index, entry] of (table.rules ?? []).entries()) {
+    const place = ["rules", index];
+    if (!isRuleGroup(entry)) {
+      if (at(place)) return { ...names };
+      visit(entry.when, "condition", [...place, "when"], names);
+      if (entry.message !== undefined) visit(entry.message, "text", [...place, "message"], names);
+      if (entry.fieldPath !== undefined) visit(entry.fieldPath, "fieldPath", [...place, "fieldPath"], names);
+      continue;
+    }
+    if (at([...place, "when"]) || at([...place, "forEach"])) return { ...names };
+    if (entry.when !== undefined) visit(entry.when, "condition", [...place, "when"], names);
+    visit(entry.forEach?.list, "list", [...place, "forEach", "list"], names);
+    const listType = typeof entry.forEach?.list === "string" ? typeOfExpression(entry.forEach.list, { fields, names }) : UNKNOWN;
+    const inner: Record<string, NameType> = {
+      ...names,
+      [entry.forEach?.as ?? ""]: listType.kind === "list" ? (listType.item ?? UNKNOWN) : UNKNOWN,
+      [entry.forEach?.index ?? ""]: "number",
+    };
+    if (bind(entry.let, inner, place)) return { ...inner };
+    if (at(place)) return { ...inner };
+    for (const [i, rule] of (entry.rules ?? []).entries()) {
+      const here = [...place, "rules", i];
+      visit(rule.when, "condition", [...here, "when"], inner);
+      if (rule.message !== undefined) visit(rule.message, "text", [...here, "message"], inner);
+      if (rule.fieldPath !== undefined) visit(rule.fieldPath, "fieldPath", [...here, "fieldPath"], inner);
+    }
+  }
+  return stopAt === undefined ? undefined : { ...names };
+}
+
+/**
+ * Checks every expression of a decision table in the scope the engine gives it, for saving a whole
+ * criterion at once. Each problem says where it is (`at`).
  */
 export function checkDecisionTable(table: DecisionTable, fields: FieldTypes["fields"]): TableProblem[] {
   const out: TableProblem[] = [];
-  const names: Record<string, NameType> = {};
-  const check = (expression: unknown, expected: Expected, at: TablePlace, scope: Record<string, NameType>) => {
+  walkTable(table, fields, (expression, expected, at, scope) => {
     const text = typeof expression === "string" ? expression : "";
     for (const problem of checkExpressionProblems(text, expected, { fields, names: scope })) out.push({ ...problem, at });
-  };
-  for (const [name, value] of Object.entries(table.constants ?? {})) names[name] = typeOfJson(value);
-  const bind = (bindings: DecisionTable["let"], scope: Record<string, NameType>, place: TablePlace) => {
-    (bindings ?? []).forEach((binding, index) => {
-      check(binding.value, "any", [...place, "let", index, "value"], scope);
-      scope[binding.name] = typeOfExpression(binding.value, { fields, names: scope });
-    });
-  };
-  bind(table.let, names, []);
-  table.rules.forEach((entry, index) => {
-    if (!isRuleGroup(entry)) {
-      check(entry.when, "condition", ["rules", index, "when"], names);
-      if (entry.message !== undefined) check(entry.message, "text", ["rules", index, "message"], names);
-      if (entry.fieldPath !== undefined) check(entry.fieldPath, "fieldPath", ["rules", index, "fieldPath"], names);
-      return;
-    }
-    if (entry.when !== undefined) check(entry.when, "condition", ["rules", index, "when"], names);
-    check(entry.forEach.list, "list", ["rules", index, "forEach", "list"], names);
-    const listType = typeOfExpression(entry.forEach.list, { fields, names });
-    const inner: Record<string, NameType> = {
-      ...names,
-      [entry.forEach.as]: listType.kind === "list" ? (listType.item ?? UNKNOWN) : UNKNOWN,
-      [entry.forEach.index]: "number",
-    };
-    bind(entry.let, inner, ["rules", index]);
-    entry.rules.forEach((rule, i) => {
-      const place = ["rules", index, "rules", i] as const;
-      check(rule.when, "condition", [...place, "when"], inner);
-      if (rule.message !== undefined) check(rule.message, "text", [...place, "message"], inner);
-      if (rule.fieldPath !== undefined) check(rule.fieldPath, "fieldPath", [...place, "fieldPath"], inner);
-    });
   });
   return out;
+}
+
+/**
+ * The names an expression at `place` sees beyond the sections and the context, with their types: for
+ * checking one expression as it is typed (`checkExpressionProblems(text, expected, { fields, names })`)
+ * and for offering the names. A place inside a group (["rules", 3, "rules", 0, "when"], or
+ * ["rules", 3] for a rule not yet added to it) includes the group's item, index and bindings; a table
+ * rule's place (["rules", 1, "when"], or ["rules"] for a new rule) the table's constants and bindings;
+ * ["let", 2] the names before binding 2.
+ */
+export function namesInScope(table: DecisionTable, fields: FieldTypes["fields"], place: TablePlace): Record<string, NameType> {
+  return walkTable(table, fields, () => {}, place) ?? {};
 }
