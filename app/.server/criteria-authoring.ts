@@ -84,10 +84,13 @@ export async function createDraftSet(
   const at = now.toISOString();
   const created = await inAuditedTransaction(db, async (trx) => {
     const inserted = await insertDraftSet(trx, { ...input, basedOn: base.id, rows, createdBy: admin.id, at });
-    if (inserted) await audit(trx, admin, "CREATE_CRITERIA_DRAFT", { setId: input.id, basedOn: base.id, contentHash: contentHash(rows) }, at);
+    if (inserted)
+      await audit(trx, admin, "CREATE_CRITERIA_DRAFT", { setId: input.id, basedOn: base.id, contentHash: contentHash(rows) }, at);
     return inserted;
   });
-  return created ? { ok: true } : { ok: false, field: "id", error: `There is already a criteria set called ${input.id}: choose another name` };
+  return created
+    ? { ok: true }
+    : { ok: false, field: "id", error: `There is already a criteria set called ${input.id}: choose another name` };
 }
 
 /** Compiles a draft's rows as they would be saved: the first problem, in words naming the criterion, or none. */
@@ -106,12 +109,14 @@ function compileProblem(rows: readonly CriterionRow[]): string | undefined {
   }
 }
 
-const CHANGED_MEANWHILE = "Someone else changed this draft while you were editing it. Your changes have not been saved: this is the draft as it now is.";
+const CHANGED_MEANWHILE =
+  "Someone else changed this draft while you were editing it. Your changes have not been saved: this is the draft as it now is.";
 
 async function draftToChange(db: Db, setId: string): Promise<StoredCriteriaSet | Refusal> {
   const set = await readCriteriaSetRows(db, setId);
   if (!set) return { ok: false, error: "There is no such criteria set" };
-  if (set.status !== "draft") return { ok: false, error: `${set.id} is published, so it cannot change: start a new version from it instead` };
+  if (set.status !== "draft")
+    return { ok: false, error: `${set.id} is published, so it cannot change: start a new version from it instead` };
   return set;
 }
 
@@ -162,7 +167,8 @@ export async function moveCriterion(
   if ("ok" in set) return set;
   const from = set.rows.findIndex((row) => row.id === input.criterionId);
   const to = from + (input.direction === "up" ? -1 : 1);
-  if (from < 0 || to < 0 || to >= set.rows.length) return { ok: false, error: `${input.criterionId} cannot move ${input.direction} from where it is` };
+  if (from < 0 || to < 0 || to >= set.rows.length)
+    return { ok: false, error: `${input.criterionId} cannot move ${input.direction} from where it is` };
   const rows = [...set.rows];
   [rows[from], rows[to]] = [rows[to]!, rows[from]!];
   return saveRows(db, admin, set, input.version, rows, { criterionId: input.criterionId, change: `moved ${input.direction}` }, now);
@@ -199,7 +205,8 @@ export async function criteriaSetForAuthoring(db: Db, setId: string) {
   const compiled = await compiledCriteriaSetVersion(db, setId);
   if (!compiled) return undefined;
   const reference = await referenceForCriteria(db);
-  const problems: ExampleProblem[] = stored.status === "draft" ? exampleProblems({ rows: stored.rows, criteria: compiled.set.criteria }, reference) : [];
+  const problems: ExampleProblem[] =
+    stored.status === "draft" ? exampleProblems({ rows: stored.rows, criteria: compiled.set.criteria }, reference) : [];
   const criteria = stored.rows.map((row, index) => {
     const criterion = compiled.set.criteria[index];
     const outcomes = criterion?.kind === "automatic" ? exampleOutcomes(criterion, row, reference) : [];
@@ -256,7 +263,13 @@ export async function publishCriteriaSet(
         trx,
         admin,
         "PUBLISH_CRITERIA_SET",
-        { setId: stored.id, contentHash: stored.contentHash, basedOn: stored.basedOn, reason: input.reason, simulationId: input.simulationId },
+        {
+          setId: stored.id,
+          contentHash: stored.contentHash,
+          basedOn: stored.basedOn,
+          reason: input.reason,
+          simulationId: input.simulationId,
+        },
         at,
       );
     }
@@ -290,7 +303,9 @@ export async function criterionForEditing(db: Db, setId: string, criterionId: st
       ...(table?.let ?? []).map((binding) => ({ name: binding.name, value: binding.value })),
     ],
     groups: Object.fromEntries(
-      (table?.rules ?? []).flatMap((entry, index) => (isRuleGroup(entry) ? [[index, { list: entry.forEach.list, rules: entry.rules.length }]] : [])),
+      (table?.rules ?? []).flatMap((entry, index) =>
+        isRuleGroup(entry) ? [[index, { list: entry.forEach.list, rules: entry.rules.length }]] : [],
+      ),
     ) as Record<number, { list: string; rules: number }>,
   };
 }
@@ -308,10 +323,11 @@ export async function saveCriterionFromForm(
   admin: CurrentUser,
   input: { setId: string; criterionId: string | null; version: number; input: CriterionInput; copyFrom: string | null },
   now = new Date(),
-): Promise<({ ok: true; copied?: string }) | SaveRefusal> {
+): Promise<{ ok: true; copied?: string } | SaveRefusal> {
   const set = await readCriteriaSetRows(db, input.setId);
   if (!set) return { ok: false, formErrors: ["There is no such criteria set"] };
-  if (set.status !== "draft") return { ok: false, formErrors: [`${set.id} is published, so it cannot change: start a new version from it`] };
+  if (set.status !== "draft")
+    return { ok: false, formErrors: [`${set.id} is published, so it cannot change: start a new version from it`] };
   const saved = input.criterionId === null ? undefined : set.rows.find((row) => row.id === input.criterionId);
   if (input.criterionId !== null && !saved) return { ok: false, formErrors: [`${input.criterionId} is not in this draft any more`] };
   if (input.criterionId !== null && input.input.id !== input.criterionId) {
@@ -323,7 +339,13 @@ export async function saveCriterionFromForm(
   input.input.examples.forEach((example, index) => {
     const read = readExampleAnswers(example.answers ?? "");
     if (!read.ok) fieldErrors[`examples[${index}].answers`] = read.errors;
-    else examples.push({ name: example.name, expected: example.expected, checkpoint: Number(example.checkpoint) as Checkpoint, answers: read.answers });
+    else
+      examples.push({
+        name: example.name,
+        expected: example.expected,
+        checkpoint: Number(example.checkpoint) as Checkpoint,
+        answers: read.answers,
+      });
   });
   const row = criterionRowFrom(input.input, saved, examples);
   Object.assign(fieldErrors, criterionExpressionProblems(input.input, saved));

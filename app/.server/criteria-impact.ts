@@ -158,7 +158,13 @@ export async function startImpactSimulation(
       action: "SIMULATE_CRITERIA_SET",
       fromState: null,
       toState: null,
-      payload: { simulationId: id, targetSet: target, contentHash: version.contentHash, draft: version.status === "draft", liveSubmissions: total },
+      payload: {
+        simulationId: id,
+        targetSet: target,
+        contentHash: version.contentHash,
+        draft: version.status === "draft",
+        liveSubmissions: total,
+      },
       at,
     });
   });

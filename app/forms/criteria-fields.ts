@@ -542,38 +542,6 @@ export function anonymiseAnswers(answers: Readonly<Record<string, ExampleAnswer>
   return out;
 }
 
-/**
- * A submission's content as answers by path, for copying a real submission into an example: each
- * field of the catalogue that has an answer (a checklist as its options, a list row by row).
- */
-export function answersFromContent(content: unknown): Record<string, ExampleAnswer> {
-  const out: Record<string, ExampleAnswer> = {};
-  const visit = (value: unknown, pattern: string, path: string) => {
-    if (value === undefined || value === null) return;
-    const field = BY_PATH.get(pattern);
-    if (!field) return;
-    if (field.type === "list") {
-      if (!Array.isArray(value)) return;
-      for (const [index, row] of value.entries()) visitChildren(row, `${pattern}[]`, `${path}[${index}]`);
-      return;
-    }
-    if (field.type === "group" || field.type === "checklist") {
-      visitChildren(value, pattern, path);
-      return;
-    }
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[path] = value;
-    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) out[path] = [...value];
-  };
-  const visitChildren = (value: unknown, pattern: string, path: string) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return;
-    for (const [key, child] of Object.entries(value)) visit(child, `${pattern}.${key}`, `${path}.${key}`);
-  };
-  if (typeof content === "object" && content !== null) {
-    for (const [section, value] of Object.entries(content)) visitChildren(value, section, section);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Built last: building it parses each hint with the answer parsers above.
 

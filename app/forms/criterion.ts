@@ -83,9 +83,12 @@ export const CriterionSchema = z
   .superRefine((v, ctx) => {
     v.rules?.forEach((rule, index) => {
       if (rule.kind !== "rule" || rule.outcome !== "fail") return;
-      if (!rule.message) ctx.addIssue({ code: "custom", path: ["rules", index, "message"], message: "Enter the message a lead sees when it fails" });
-      if (!rule.fieldPath) ctx.addIssue({ code: "custom", path: ["rules", index, "fieldPath"], message: "Enter the field the failure points at" });
-      if (!rule.missing) ctx.addIssue({ code: "custom", path: ["rules", index, "missing"], message: "Say whether the field is empty or wrong" });
+      if (!rule.message)
+        ctx.addIssue({ code: "custom", path: ["rules", index, "message"], message: "Enter the message a lead sees when it fails" });
+      if (!rule.fieldPath)
+        ctx.addIssue({ code: "custom", path: ["rules", index, "fieldPath"], message: "Enter the field the failure points at" });
+      if (!rule.missing)
+        ctx.addIssue({ code: "custom", path: ["rules", index, "missing"], message: "Say whether the field is empty or wrong" });
     });
     if (v.kind === "automatic" && v.rules?.length === 0) {
       ctx.addIssue({ code: "custom", path: ["rules"], message: "Add at least one rule: an automatic check needs a decision table" });
@@ -110,7 +113,10 @@ export interface CriterionFormValues {
 }
 
 /** What the form starts with for a saved row, or a new automatic one. */
-export function criterionFormValues(row: CriterionRow | undefined, answersText: (example: CriterionExample) => string): CriterionFormValues {
+export function criterionFormValues(
+  row: CriterionRow | undefined,
+  answersText: (example: CriterionExample) => string,
+): CriterionFormValues {
   if (!row) {
     return {
       kind: "automatic",
@@ -217,9 +223,7 @@ export function exampleAnswersText(example: Pick<CriterionExample, "answers">): 
 }
 
 /** Reads an example's answer lines; each line's problem names the line, so the person can find it. */
-export function readExampleAnswers(
-  text: string,
-): { ok: true; answers: Record<string, ExampleAnswer> } | { ok: false; errors: string[] } {
+export function readExampleAnswers(text: string): { ok: true; answers: Record<string, ExampleAnswer> } | { ok: false; errors: string[] } {
   const answers: Record<string, ExampleAnswer> = {};
   const errors: string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -234,7 +238,9 @@ export function readExampleAnswers(
     const path = line.slice(0, equals).trim();
     const field = fieldForPath(path);
     if (!field || field.type === "group" || field.type === "list" || !/^[A-Za-z]+(\.[A-Za-z]+|\[\d+\])*$/.test(path)) {
-      errors.push(`${at}: there is no answer called ${path || "(nothing)"}; use a path from the list of fields, with row numbers like practices[0]`);
+      errors.push(
+        `${at}: there is no answer called ${path || "(nothing)"}; use a path from the list of fields, with row numbers like practices[0]`,
+      );
       return;
     }
     if (path.includes("[]")) {
@@ -347,7 +353,11 @@ export function liveCriterionCheck(value: LooseForm, saved: CriterionRow | null,
       if (!criterion) return { detail: "Outcome shown once the rules are complete" };
       const expected = str(e?.expected);
       const checkpoint = Number(str(e?.checkpoint)) || 1;
-      const outcome = judgeExample(criterion, { name: "", expected: "pass", checkpoint: checkpoint as Checkpoint, answers: read.answers }, reference);
+      const outcome = judgeExample(
+        criterion,
+        { name: "", expected: "pass", checkpoint: checkpoint as Checkpoint, answers: read.answers },
+        reference,
+      );
       const words = outcome.outcome === "fail" ? `Fails: ${outcome.message}` : outcome.outcome === "pass" ? "Passes" : "Does not apply";
       return { outcome: outcome.outcome, right: expected === outcome.outcome, detail: words };
     });

@@ -16,7 +16,6 @@ import {
   DOMAIN_LABELS,
   DOMAINS,
   OUTCOME_LABELS,
-  criterionFormValues,
   liveCriterionCheck,
 } from "../forms/criterion.ts";
 import { criterionForEditing, saveCriterionFromForm } from "../.server/criteria-authoring.ts";
@@ -201,7 +200,14 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
         <Checkboxes
           field={fields.modelTypes}
           legend="Models it applies to"
-          groups={[{ choices: [{ value: "MCP", label: "MCP" }, { value: "PACS", label: "PACS" }] }]}
+          groups={[
+            {
+              choices: [
+                { value: "MCP", label: "MCP" },
+                { value: "PACS", label: "PACS" },
+              ],
+            },
+          ]}
         />
         <Checkboxes
           field={fields.checkpoints}
@@ -226,7 +232,9 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
             {d.tableNames.length > 0 ? (
               <details className="nhsuk-details">
                 <summary className="nhsuk-details__summary">
-                  <span className="nhsuk-details__summary-text">Names this table defines ({d.tableNames.map((n) => n.name).join(", ")})</span>
+                  <span className="nhsuk-details__summary-text">
+                    Names this table defines ({d.tableNames.map((n) => n.name).join(", ")})
+                  </span>
                 </summary>
                 <div className="nhsuk-details__text">
                   <dl className="nhsuk-summary-list">
@@ -254,8 +262,8 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                     <>
                       <input type="hidden" name={r.keep.name} value={String(r.keep.value ?? r.keep.initialValue ?? "")} />
                       <p>
-                        For each item of <code>{kept?.list ?? "a list"}</code>, its {kept?.rules ?? 0} rules are checked in turn. List rules are
-                        kept as they are here; history shows them in full.
+                        For each item of <code>{kept?.list ?? "a list"}</code>, its {kept?.rules ?? 0} rules are checked in turn. List rules
+                        are kept as they are here; history shows them in full.
                       </p>
                     </>
                   ) : (
@@ -269,7 +277,7 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                       <CodeArea
                         field={r.message}
                         label="Message (FEEL text)"
-                        hint={"What the lead reads, in quotes, like \"Enter the contract term\""}
+                        hint={'What the lead reads, in quotes, like "Enter the contract term"'}
                         problems={live.rules[index]?.message}
                       />
                       <CodeArea
@@ -325,10 +333,10 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
 
             <h2 id="examples">Examples</h2>
             <p>
-              The criterion's own tests: at least one example that passes and one that fails. Write each as the answers of a partial submission,
-              one a line: the field's path, an equals sign and the answer as a lead would give it, like{" "}
-              <code>population.registeredPopulation = 220,000</code>. Money is in pounds, dates like 1 March 2017, yes or no, and a choice by
-              its name.
+              The criterion's own tests: at least one example that passes and one that fails. Write each as the answers of a partial
+              submission, one a line: the field's path, an equals sign and the answer as a lead would give it, like{" "}
+              <code>population.registeredPopulation = 220,000</code>. Money is in pounds, dates like 1 March 2017, yes or no, and a choice
+              by its name.
             </p>
             {examples.map((example, index) => {
               const e = example.getFieldset();
@@ -385,8 +393,8 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                     Copy an example from a real submission, anonymised
                   </label>
                   <div className="nhsuk-hint" id="copy-from-hint">
-                    Its reference (the last part of its address, after /reviews/). Only the answers this criterion points at are copied; names
-                    and other free text are replaced. Your changes above are saved first.
+                    Its reference (the last part of its address, after /reviews/). Only the answers this criterion points at are copied;
+                    names and other free text are replaced. Your changes above are saved first.
                   </div>
                   <input className="nhsuk-input nhsuk-input--width-30" id="copy-from" name="copyFrom" aria-describedby="copy-from-hint" />
                 </div>

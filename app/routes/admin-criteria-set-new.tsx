@@ -74,7 +74,11 @@ export default function NewCriteriaSet({ loaderData: d, actionData }: Route.Comp
         it changes nothing until you publish it and move submissions to it.
       </p>
       <Form method="post" {...getFormProps(form)}>
-        <Radios field={fields.basedOn} legend="Which set do you want to start from?" choices={d.sets.map((s) => ({ value: s.id, label: s.title }))} />
+        <Radios
+          field={fields.basedOn}
+          legend="Which set do you want to start from?"
+          choices={d.sets.map((s) => ({ value: s.id, label: s.title }))}
+        />
         <TextInput field={fields.id} label="Name of the new version" hint="The planning years it covers, like 2018-19." />
         <TextInput field={fields.title} label="Title" hint="Like ‘New care models assurance criteria 2018-19’." />
         <TextInput

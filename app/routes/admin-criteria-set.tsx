@@ -17,7 +17,12 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 }
 
 const ChangeSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("move"), criterionId: z.string().max(20), direction: z.enum(["up", "down"]), version: z.coerce.number().int() }),
+  z.object({
+    intent: z.literal("move"),
+    criterionId: z.string().max(20),
+    direction: z.enum(["up", "down"]),
+    version: z.coerce.number().int(),
+  }),
   z.object({ intent: z.literal("retire"), criterionId: z.string().max(20), version: z.coerce.number().int() }),
   z.object({ intent: z.literal("simulate") }),
 ]);
@@ -135,7 +140,8 @@ export default function CriteriaSetPage({ loaderData: d, actionData }: Route.Com
                 </Link>
                 <br />
                 <span className="nhsuk-body-s">
-                  {c.kind === "automatic" ? "Automatic check" : "Reviewers' judgement"}, {c.severity === "blocking" ? "blocking" : "warning"}
+                  {c.kind === "automatic" ? "Automatic check" : "Reviewers' judgement"},{" "}
+                  {c.severity === "blocking" ? "blocking" : "warning"}
                 </span>
               </th>
               <td className="nhsuk-table__cell">
@@ -160,7 +166,9 @@ export default function CriteriaSetPage({ loaderData: d, actionData }: Route.Com
               {draft ? (
                 <td className="nhsuk-table__cell">
                   <div className="app-button-row">
-                    {index > 0 ? <ChangeButton setVersion={set.version} criterionId={c.id} intent="move" direction="up" label="Up" /> : null}
+                    {index > 0 ? (
+                      <ChangeButton setVersion={set.version} criterionId={c.id} intent="move" direction="up" label="Up" />
+                    ) : null}
                     {index < set.criteria.length - 1 ? (
                       <ChangeButton setVersion={set.version} criterionId={c.id} intent="move" direction="down" label="Down" />
                     ) : null}

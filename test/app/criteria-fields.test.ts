@@ -2,11 +2,12 @@
 // every field of a submission with the forms' own labels, example answers typed as a person would
 // are stored as a submission stores them, and anonymised answers keep what criteria judge while
 // dropping every name.
+import { answersFromContent } from "../../workflows/criteria-data/answers.ts";
+import { SECTION_NAMES } from "../../workflows/criteria-data/engine.ts";
 import { describe, expect, it } from "vitest";
 import {
   answerAsText,
   answerFromText,
-  answersFromContent,
   anonymiseAnswers,
   CONTEXT_NAMES,
   CRITERIA_FIELD_TYPES,
@@ -232,7 +233,7 @@ describe("anonymising a real submission's answers", () => {
 
   it("drops every practice name and keeps list sizes, numbers, dates and choices", () => {
     const original = content();
-    const answers = answersFromContent(original);
+    const answers = answersFromContent(original, SECTION_NAMES);
     const anonymised = anonymiseAnswers(answers);
     const practices = original.population?.practices ?? [];
     expect(practices.length).toBeGreaterThan(2);
@@ -252,7 +253,7 @@ describe("anonymising a real submission's answers", () => {
   });
 
   it("replaces ODS codes with made-up valid ones, the same practice keeping the same code", () => {
-    const answers = answersFromContent(content());
+    const answers = answersFromContent(content(), SECTION_NAMES);
     const anonymised = anonymiseAnswers(answers);
     const codes = Object.entries(anonymised).filter(([path]) => path.endsWith(".odsCode"));
     const originals = Object.entries(answers).filter(([path]) => path.endsWith(".odsCode"));

@@ -61,7 +61,9 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
     const sets = await loadCriteriaSets(t.db);
     expect(sets.byId.has("2018-19")).toBe(false);
     expect(sets.latest.id).toBe("2017-19");
-    expect(await createDraftSet(t.db, admin, { basedOn: "2017-19", id: "2018-19", title: "Again", publishedOn: "2018-04-01" })).toMatchObject({
+    expect(
+      await createDraftSet(t.db, admin, { basedOn: "2017-19", id: "2018-19", title: "Again", publishedOn: "2018-04-01" }),
+    ).toMatchObject({
       ok: false,
       field: "id",
     });
@@ -97,7 +99,9 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
       v.rules[1].when = "population.registeredPopulation < 200000";
       v.rules[1].message = v.rules[1].message.replace("250,000", "200,000");
     });
-    expect(await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: "NCM-05", version, input, copyFrom: null })).toEqual({ ok: true });
+    expect(await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: "NCM-05", version, input, copyFrom: null })).toEqual({
+      ok: true,
+    });
     const set = (await criteriaSetForAuthoring(t.db, "2018-19"))!;
     expect(set.problems.map((p) => p.message)).toEqual([expect.stringMatching(/NCM-05.*200,000 people.*should fail but passes/)]);
 
@@ -112,9 +116,16 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
 
   it("adds a criterion with its examples, reorders and retires, each audited", async () => {
     const fixed = await formOf(t, "2018-19", "NCM-05", (v) => {
-      v.examples[1] = { name: "A PACS of 180,000 people", expected: "fail", checkpoint: "1", answers: "about.modelType = PACS\npopulation.registeredPopulation = 180,000" };
+      v.examples[1] = {
+        name: "A PACS of 180,000 people",
+        expected: "fail",
+        checkpoint: "1",
+        answers: "about.modelType = PACS\npopulation.registeredPopulation = 180,000",
+      };
     });
-    expect(await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: "NCM-05", ...fixed, copyFrom: null })).toEqual({ ok: true });
+    expect(await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: "NCM-05", ...fixed, copyFrom: null })).toEqual({
+      ok: true,
+    });
 
     const added = await formOf(t, "2018-19", "new", (v) => {
       Object.assign(v, {
@@ -137,19 +148,35 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
           },
         ],
         examples: [
-          { name: "Fully integrated for 15 years", expected: "pass", checkpoint: "1", answers: "about.modelType = MCP\ncontract.contractOption = fully_integrated\ncontract.contractTermYears = 15" },
-          { name: "Fully integrated for 7 years", expected: "fail", checkpoint: "1", answers: "about.modelType = MCP\ncontract.contractOption = Fully integrated\ncontract.contractTermYears = 7" },
+          {
+            name: "Fully integrated for 15 years",
+            expected: "pass",
+            checkpoint: "1",
+            answers: "about.modelType = MCP\ncontract.contractOption = fully_integrated\ncontract.contractTermYears = 15",
+          },
+          {
+            name: "Fully integrated for 7 years",
+            expected: "fail",
+            checkpoint: "1",
+            answers: "about.modelType = MCP\ncontract.contractOption = Fully integrated\ncontract.contractTermYears = 7",
+          },
         ],
       });
     });
-    expect(await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: null, ...added, copyFrom: null })).toEqual({ ok: true });
+    expect(await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: null, ...added, copyFrom: null })).toEqual({
+      ok: true,
+    });
     let set = (await criteriaSetForAuthoring(t.db, "2018-19"))!;
     expect(set.problems).toEqual([]);
     expect(set.criteria.at(-1)).toMatchObject({ id: "NCM-15", examples: 2, wrongExamples: 0 });
 
     // A stale version is refused rather than overwriting someone else's change.
-    expect(await moveCriterion(t.db, admin, { setId: "2018-19", version: set.version - 1, criterionId: "NCM-15", direction: "up" })).toMatchObject({ ok: false });
-    expect(await moveCriterion(t.db, admin, { setId: "2018-19", version: set.version, criterionId: "NCM-15", direction: "up" })).toEqual({ ok: true });
+    expect(
+      await moveCriterion(t.db, admin, { setId: "2018-19", version: set.version - 1, criterionId: "NCM-15", direction: "up" }),
+    ).toMatchObject({ ok: false });
+    expect(await moveCriterion(t.db, admin, { setId: "2018-19", version: set.version, criterionId: "NCM-15", direction: "up" })).toEqual({
+      ok: true,
+    });
     set = (await criteriaSetForAuthoring(t.db, "2018-19"))!;
     expect(set.criteria.at(-2)?.id).toBe("NCM-15");
     expect(await retireCriterion(t.db, admin, { setId: "2018-19", version: set.version, criterionId: "BCF-15" })).toEqual({ ok: true });
@@ -175,7 +202,9 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
     expect(simulation.result!.live).toBeGreaterThan(0);
 
     const draft = (await readCriteriaSetRows(t.db, "2018-19"))!;
-    expect(await publishCriteriaSet(t.db, admin, { setId: "2018-19", simulationId: started.id, reason: "The 2018-19 planning guidance" })).toEqual({
+    expect(
+      await publishCriteriaSet(t.db, admin, { setId: "2018-19", simulationId: started.id, reason: "The 2018-19 planning guidance" }),
+    ).toEqual({
       ok: true,
     });
     const published = (await readCriteriaSetRows(t.db, "2018-19"))!;
@@ -187,15 +216,27 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
       .where("chain", "=", ADMIN_CHAIN)
       .where("action", "=", "PUBLISH_CRITERIA_SET")
       .execute();
-    expect(JSON.parse(audit[0]!.payload)).toMatchObject({ setId: "2018-19", contentHash: draft.contentHash, reason: "The 2018-19 planning guidance" });
+    expect(JSON.parse(audit[0]!.payload)).toMatchObject({
+      setId: "2018-19",
+      contentHash: draft.contentHash,
+      reason: "The 2018-19 planning guidance",
+    });
 
     // Immutable from now on, whoever asks.
     expect(await saveDraftRows(t.db, "2018-19", published.version, published.rows.slice(1))).toBe(false);
-    expect(await retireCriterion(t.db, admin, { setId: "2018-19", version: published.version, criterionId: "NCM-05" })).toMatchObject({ ok: false });
+    expect(await retireCriterion(t.db, admin, { setId: "2018-19", version: published.version, criterionId: "NCM-05" })).toMatchObject({
+      ok: false,
+    });
     // Published, it judges: it is the latest set, and submissions can move to it.
     const sets = await loadCriteriaSets(t.db);
     expect(sets.latest.id).toBe("2018-19");
-    const moved = await moveToCriteriaSet(t.db, admin, { scope: "all", submission: [], reason: "New round", target: "2018-19", simulationId: started.id });
+    const moved = await moveToCriteriaSet(t.db, admin, {
+      scope: "all",
+      submission: [],
+      reason: "New round",
+      target: "2018-19",
+      simulationId: started.id,
+    });
     expect(moved.moved).toBe(simulation.result!.live - simulation.result!.alreadyOnTarget);
     expect((await verifyAuditChains(t.db)).intact).toBe(true);
   });
