@@ -310,6 +310,18 @@ export async function replaceFailingCriteria(
     .execute();
 }
 
+/** The warnings a submission's draft fails, by criterion id, as last recorded with its checks. */
+export async function failingWarnings(db: Db, submissionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("failing_criterion")
+    .select("criterion_id")
+    .where("submission_id", "=", submissionId)
+    .where("severity", "=", "warning")
+    .orderBy("criterion_id")
+    .execute();
+  return rows.map((r) => r.criterion_id);
+}
+
 export interface SubmissionListItem {
   id: string;
   title: string;

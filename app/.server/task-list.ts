@@ -3,7 +3,8 @@ import { fieldPathLabel } from "../forms/answers.ts";
 import { answerLookups } from "./reference.ts";
 import { actorNameIn, auditTrail } from "../../db/audit.ts";
 import { findFootprint } from "../../db/reference.ts";
-import { findVersion, listVersions } from "../../db/submissions.ts";
+import { failingWarnings, findVersion, listVersions } from "../../db/submissions.ts";
+import { pinnedCriteriaSet } from "../../db/criteria-sets.ts";
 import { userNames } from "../../db/users.ts";
 import { listComments } from "../../db/reviews.ts";
 import { hasTag, whoseTurn } from "../../workflows/assurance.machine.ts";
@@ -74,6 +75,13 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
     return content;
   };
   const checks = await draftChecksFor(db, loaded, draftContent);
+  // The warnings by name, so a lead sees which national criteria the reviewers will see them miss.
+  const warningCriteria =
+    checks.warnings > 0
+      ? await Promise.all([failingWarnings(db, submission.id), pinnedCriteriaSet(db, submission.criteria_set)]).then(([ids, set]) =>
+          set.criteria.filter((c) => ids.includes(c.id)).map((c) => ({ id: c.id, title: c.title, rule: c.rule })),
+        )
+      : [];
   const [footprint, trail, versions] = await Promise.all([
     findFootprint(db, submission.footprint_code),
     auditTrail(db, submission.id),
@@ -134,6 +142,7 @@ export async function taskListFor(db: Db, loaded: LoadedSubmission) {
         : { href: "/pipeline", text: "Back to the pipeline" },
     blocking: checks.blocking,
     warnings: checks.warnings,
+    warningCriteria,
     sections: SECTION_SLUGS.map((slug) => ({ slug, title: SECTION_TITLES[slug], status: checks.sections[slug] })),
     changeRequests: hasTag(submission.state, "returned")
       ? ctx.changeRequests.map((r) => ({

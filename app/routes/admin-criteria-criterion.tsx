@@ -10,14 +10,7 @@ import { FormErrors } from "../components/form/FormErrors.tsx";
 import { TextInput } from "../components/form/TextInput.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
 import { CRITERIA_FIELDS } from "../forms/criteria-fields.ts";
-import {
-  type CriterionInput,
-  CriterionSchema,
-  DOMAIN_LABELS,
-  DOMAINS,
-  OUTCOME_LABELS,
-  liveCriterionCheck,
-} from "../forms/criterion.ts";
+import { type CriterionInput, CriterionSchema, DOMAIN_LABELS, DOMAINS, OUTCOME_LABELS, liveCriterionCheck } from "../forms/criterion.ts";
 import { criterionForEditing, saveCriterionFromForm } from "../.server/criteria-authoring.ts";
 import { db } from "../.server/db.ts";
 import { redirectWithFlash } from "../.server/flash.ts";

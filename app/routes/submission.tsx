@@ -122,6 +122,19 @@ export default function TaskList({ loaderData: d }: Route.ComponentProps) {
         {d.warnings > 0 ? `${d.warnings} ${d.warnings === 1 ? "warning" : "warnings"} for the reviewers to see.` : null} A section is ready
         when its answers pass the national criteria for checkpoint {d.targetCheckpoint}.
       </p>
+      {d.warningCriteria.length > 0 ? (
+        <div className="nhsuk-inset-text">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>The reviewers will see {d.warningCriteria.length === 1 ? "this warning" : "these warnings"}:</p>
+          <ul className="nhsuk-list nhsuk-list--bullet">
+            {d.warningCriteria.map((w) => (
+              <li key={w.id}>
+                <strong>{w.title}</strong> ({w.id}): {w.rule}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <ul className="nhsuk-task-list">
         {d.sections.map((s) => (
           <li key={s.slug} className="nhsuk-task-list__item nhsuk-task-list__item--with-link">
