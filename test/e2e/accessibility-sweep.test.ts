@@ -3,6 +3,8 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import routes from "../../app/routes.ts";
 import { simulateCriteriaImpact } from "../../app/.server/criteria-impact.ts";
+import { createDraftSet } from "../../app/.server/criteria-authoring.ts";
+import type { CurrentUser } from "../../app/.server/session.ts";
 import { inviteUser } from "../../app/.server/users.ts";
 import { EDITABLE_SECTIONS } from "../../app/forms/sections.ts";
 import { axeViolations, chromiumPath, isolatedServer, settled, signIn } from "./browser.ts";
@@ -218,6 +220,29 @@ const SWEEP: Record<string, (c: Context) => Visit[]> = {
     { who: "admin", path: "/admin/criteria/history" },
     { who: "admin", path: "/admin/criteria/history?compare=2017-19&with=no-such-version", status: 400 },
   ],
+  "admin/criteria/sets/new": () => [
+    { who: "admin", path: "/admin/criteria/sets/new", then: { state: "sent empty", act: sendEmpty("Start the draft") } },
+  ],
+  "admin/criteria/sets/:setId": () => [
+    { who: "admin", path: "/admin/criteria/sets/2018-19" },
+    { who: "admin", path: "/admin/criteria/sets/2017-19" },
+  ],
+  "admin/criteria/sets/:setId/criteria/:criterionId": () => [
+    {
+      who: "admin",
+      path: "/admin/criteria/sets/2018-19/criteria/NCM-05",
+      then: {
+        state: "sent without a title",
+        act: async (page) => {
+          await page.getByLabel("Title", { exact: true }).fill("");
+          await sendEmpty("Save criterion")(page);
+        },
+      },
+    },
+    { who: "admin", path: "/admin/criteria/sets/2018-19/criteria/new" },
+    // A published criterion with list rules, read only.
+    { who: "admin", path: "/admin/criteria/sets/2017-19/criteria/NCM-04" },
+  ],
   "admin/criteria/simulations/:id": (c) => [
     {
       who: "admin",
@@ -281,6 +306,14 @@ describe.skipIf(!chromiumPath)("every page of every role in Chromium, with axe (
     );
     if (!invited.ok) throw new Error(invited.reason);
     const link = new URL(invited.link);
+    // A draft criteria set to write in.
+    const drafted = await createDraftSet(env.database, admin as CurrentUser, {
+      basedOn: "2017-19",
+      id: "2018-19",
+      title: "New care models assurance criteria 2018-19",
+      publishedOn: "2018-04-01",
+    });
+    if (!drafted.ok) throw new Error(drafted.error);
     // A finished impact simulation, computed from the server's own database.
     const simulationId = "sweep-simulation";
     const result = await simulateCriteriaImpact(env.database, "2016-17");

@@ -75,10 +75,14 @@ describe.skipIf(!chromiumPath).each([
     await rule2.getByLabel("When").fill("population.registeredPopulation < 200000");
     await rule2
       .getByLabel("Message (FEEL text)")
-      .fill('"Your registered population of " + formatCount(population.registeredPopulation) + " is below the 200,000 a PACS usually covers"');
+      .fill(
+        '"Your registered population of " + formatCount(population.registeredPopulation) + " is below the 200,000 a PACS usually covers"',
+      );
     if (js) {
       // The examples' outcomes follow what is typed: 200,000 people no longer fails.
-      await expect.poll(() => page.getByRole("group", { name: "Example 2" }).locator(".app-example-outcome").textContent()).toMatch(/Wrong: pass/);
+      await expect
+        .poll(() => page.getByRole("group", { name: "Example 2" }).locator(".app-example-outcome").textContent())
+        .toMatch(/Wrong: pass/);
       // So do the expression's problems, before anything is sent.
       await rule2.getByLabel("When").fill("population.registeredPopulaton < 200000");
       await expect.poll(() => rule2.locator(".app-live-problem").first().textContent()).toMatch(/registeredPopulation/);
@@ -101,10 +105,14 @@ describe.skipIf(!chromiumPath).each([
     await rule1.getByLabel("Field at fault (FEEL text)").fill('"contract.contractTermYears"');
     const passing = page.getByRole("group", { name: "Example 1" });
     await passing.getByLabel("What it shows").fill("Fully integrated for 15 years");
-    await passing.getByLabel("Answers").fill("about.modelType = MCP\ncontract.contractOption = Fully integrated\ncontract.contractTermYears = 15");
+    await passing
+      .getByLabel("Answers")
+      .fill("about.modelType = MCP\ncontract.contractOption = Fully integrated\ncontract.contractTermYears = 15");
     const failing = page.getByRole("group", { name: "Example 2" });
     await failing.getByLabel("What it shows").fill("Fully integrated for 7 years");
-    await failing.getByLabel("Answers").fill("about.modelType = MCP\ncontract.contractOption = fully_integrated\ncontract.contractTermYears = 7");
+    await failing
+      .getByLabel("Answers")
+      .fill("about.modelType = MCP\ncontract.contractOption = fully_integrated\ncontract.contractTermYears = 7");
     if (js) await expect.poll(() => failing.locator(".app-example-outcome").textContent()).toMatch(/Right: fail/);
     await accessible(page);
     await save(page);
@@ -112,9 +120,14 @@ describe.skipIf(!chromiumPath).each([
 
     // Publishing is refused while NCM-05's failing example passes.
     await page.getByRole("button", { name: "Check examples and run the impact simulation" }).click();
-    await page.getByText(/NCM-05.*should fail but passes/).first().waitFor();
+    await page
+      .getByText(/NCM-05.*should fail but passes/)
+      .first()
+      .waitFor();
     await accessible(page);
-    expect((await env.database.selectFrom("criteria_simulation").select("id").where("target_set", "=", "2018-19").execute()).length).toBe(0);
+    expect((await env.database.selectFrom("criteria_simulation").select("id").where("target_set", "=", "2018-19").execute()).length).toBe(
+      0,
+    );
 
     // Fixed: the failing example is now a PACS of 180,000.
     await page.getByRole("link", { name: "NCM-05: PACS covers at least 200,000 people" }).click();
@@ -130,19 +143,31 @@ describe.skipIf(!chromiumPath).each([
     await page.getByRole("heading", { name: "By region" }).waitFor();
     const byRegion = page.getByRole("table", { name: "Checks that would flip, by region" });
     expect(await byRegion.getByRole("rowheader", { name: "North West" }).count()).toBe(1);
-    expect(await page.getByRole("table", { name: "Checks that would flip, by criterion" }).getByRole("rowheader", { name: "NCM-15" }).count()).toBe(
-      1,
-    );
+    expect(
+      await page.getByRole("table", { name: "Checks that would flip, by criterion" }).getByRole("rowheader", { name: "NCM-15" }).count(),
+    ).toBe(1);
     await accessible(page);
     await page.getByRole("button", { name: "Publish 2018-19" }).click();
     await page.getByText("Enter the reason for publishing it").first().waitFor();
     await page.getByLabel("Why is it being published?").fill("The 2018-19 planning guidance");
     await page.getByRole("button", { name: "Publish 2018-19" }).click();
     await page.getByText("2018-19 is published").first().waitFor();
-    const published = await env.database.selectFrom("criteria_set").select(["status", "content_hash"]).where("id", "=", "2018-19").executeTakeFirstOrThrow();
+    const published = await env.database
+      .selectFrom("criteria_set")
+      .select(["status", "content_hash"])
+      .where("id", "=", "2018-19")
+      .executeTakeFirstOrThrow();
     expect(published.status).toBe("published");
-    const audit = await env.database.selectFrom("audit_event").select("payload").where("action", "=", "PUBLISH_CRITERIA_SET").executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.payload)).toMatchObject({ setId: "2018-19", contentHash: published.content_hash, reason: "The 2018-19 planning guidance" });
+    const audit = await env.database
+      .selectFrom("audit_event")
+      .select("payload")
+      .where("action", "=", "PUBLISH_CRITERIA_SET")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.payload)).toMatchObject({
+      setId: "2018-19",
+      contentHash: published.content_hash,
+      reason: "The 2018-19 planning guidance",
+    });
 
     // Two submissions moved to it.
     await page.getByLabel("Only the ones I tick below").check();

@@ -246,6 +246,24 @@ const EXPECTATIONS: Record<string, RouteExpectation> = {
     action: { ...adminsOnly(), probe: { form: () => ({ target: "2016-17" }), harmless: () => ({}) } },
   },
   "routes/admin-criteria-history.tsx": { loader: adminsOnly() },
+  "routes/admin-criteria-set-new.tsx": {
+    loader: adminsOnly(),
+    action: {
+      ...adminsOnly(),
+      probe: { form: () => ({ basedOn: "2017-19", id: "2099-00", title: "Probe", publishedOn: "2099-01-01" }), harmless: () => ({}) },
+    },
+  },
+  // A published set: its page reads, and a change to it is refused whoever asks.
+  "routes/admin-criteria-set.tsx": {
+    url: "/admin/criteria/sets/2017-19",
+    loader: adminsOnly(),
+    action: { ...adminsOnly(), probe: { form: () => ({ intent: "retire", criterionId: "NCM-05", version: "1" }) } },
+  },
+  "routes/admin-criteria-criterion.tsx": {
+    url: "/admin/criteria/sets/2017-19/criteria/NCM-05",
+    loader: adminsOnly(),
+    action: { ...adminsOnly(), probe: { form: () => ({}) } },
+  },
   // A finished simulation whose id is the fixture's (see beforeAll); a move that would change every live submission.
   "routes/admin-criteria-simulation.tsx": {
     loader: adminsOnly(),

@@ -46,6 +46,8 @@ describe("a malformed set", () => {
     ["a range", withRule({ when: "some i in 1..1000000000 satisfies i < 0", outcome: "pass" }), /ranges are not allowed/],
     ["a regular expression", withRule({ when: 'matches("aaaa", "(a+)+$")', outcome: "pass" }), /uses matches\(\), which is not allowed/],
     ["the clock", withRule({ when: "today() = null", outcome: "pass" }), /uses today\(\), which is not allowed/],
+    ["a date constructor", withRule({ when: 'date("2017-01-01") = null', outcome: "pass" }), /date and time values are not allowed/],
+    ["a date literal", withRule({ when: '@"2017-01-01" = null', outcome: "pass" }), /date and time values are not allowed/],
     ["a too-long expression", withRule({ when: `${"1 + ".repeat(MAX_EXPRESSION_LENGTH)}1 > 0`, outcome: "pass" }), /longer than/],
     ["deep nesting", withRule({ when: `${"(".repeat(200)}true${")".repeat(200)}`, outcome: "pass" }), /nested deeper than/],
     [

@@ -204,7 +204,9 @@ export const FORBIDDEN_NODES: Readonly<Record<string, string>> = {
   FunctionDefinition: "function definitions are not allowed",
   Interval: "ranges are not allowed",
   "..": "ranges are not allowed",
-  SpecialFunctionName: "date and time constructors are not allowed",
+  // Dates are ISO text in a submission and compared as text; a FEEL date value beside one gives
+  // null, so constructors (date("…"), @"…", duration("…")) would only ever fail a check closed.
+  DateTimeLiteral: 'date and time values are not allowed: compare dates as text, like "2017-03-01"',
 };
 
 // Inside these a name may be bound by the expression itself (a loop variable, `item` or an item's
