@@ -366,3 +366,14 @@ export function liveCriterionCheck(value: LooseForm, saved: CriterionRow | null,
   }
   return live;
 }
+
+/**
+ * A key line of enquiry has no decision table and no examples: whatever the form still holds for
+ * them (it shows them until the choice is sent, without JavaScript) is dropped before reading it.
+ */
+export function withoutTableForJudgement(formData: FormData): FormData {
+  if (formData.get("kind") !== "judgement") return formData;
+  const kept = new FormData();
+  for (const [name, value] of formData) if (!/^(rules|examples)\[/.test(name)) kept.append(name, value);
+  return kept;
+}

@@ -10,7 +10,15 @@ import { FormErrors } from "../components/form/FormErrors.tsx";
 import { TextInput } from "../components/form/TextInput.tsx";
 import { Textarea } from "../components/form/Textarea.tsx";
 import { CRITERIA_FIELDS } from "../forms/criteria-fields.ts";
-import { type CriterionInput, CriterionSchema, DOMAIN_LABELS, DOMAINS, OUTCOME_LABELS, liveCriterionCheck } from "../forms/criterion.ts";
+import {
+  type CriterionInput,
+  CriterionSchema,
+  DOMAIN_LABELS,
+  DOMAINS,
+  liveCriterionCheck,
+  OUTCOME_LABELS,
+  withoutTableForJudgement,
+} from "../forms/criterion.ts";
 import { criterionForEditing, saveCriterionFromForm } from "../.server/criteria-authoring.ts";
 import { db } from "../.server/db.ts";
 import { redirectWithFlash } from "../.server/flash.ts";
@@ -27,7 +35,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 export async function action({ request, params }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const formData = await request.formData();
-  const form = parseForm(formData, CriterionSchema);
+  const form = parseForm(withoutTableForJudgement(formData), CriterionSchema);
   if (form.status !== "success") return data({ result: form.reply() }, { status: form.status === "error" ? 400 : 200 });
   const saved = await saveCriterionFromForm(db(), admin, {
     setId: params.setId,
@@ -97,7 +105,7 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
     id: "criterion",
     lastResult: actionData?.result,
     defaultValue: d.formValues as DefaultValue<CriterionInput>,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CriterionSchema }),
+    onValidate: ({ formData }) => parseWithZod(withoutTableForJudgement(formData), { schema: CriterionSchema }),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });

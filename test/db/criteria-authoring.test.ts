@@ -11,7 +11,8 @@ import {
 import { loadSimulation, moveToCriteriaSet, runSimulationToEnd, startImpactSimulation } from "../../app/.server/criteria-impact.ts";
 import type { Jobs } from "../../app/.server/jobs.ts";
 import { seedDemoSubmissions } from "../../app/.server/demo-submissions.ts";
-import { CriterionSchema } from "../../app/forms/criterion.ts";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { CriterionSchema, withoutTableForJudgement } from "../../app/forms/criterion.ts";
 import { ADMIN_CHAIN, verifyAuditChains } from "../../db/audit.ts";
 import { contentHash, loadCriteriaSets, readCriteriaSetRows, saveDraftRows } from "../../db/criteria-sets.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
@@ -187,6 +188,37 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
     expect(edits.map((e) => `${e.criterionId} ${e.change}`)).toEqual(
       expect.arrayContaining(["NCM-05 edited", "NCM-15 added", "NCM-15 moved up", "BCF-15 retired"]),
     );
+  });
+
+  it("adds a key line of enquiry, ignoring the table and examples the form still held for it", async () => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries({
+      id: "KLOE-09",
+      kind: "judgement",
+      title: "Workforce plan",
+      rule: "Is there a credible plan for the workforce the model needs?",
+      source: "S33",
+      domain: "judgement",
+      severity: "warning",
+      modelTypes: "MCP",
+      checkpoints: "2",
+      "rules[0].kind": "rule",
+      "rules[0].outcome": "fail",
+      "examples[0].expected": "pass",
+      "examples[0].checkpoint": "1",
+    }))
+      form.append(name, value);
+    const parsed = parseWithZod(withoutTableForJudgement(form), { schema: CriterionSchema });
+    if (parsed.status !== "success") throw new Error(JSON.stringify(parsed.error));
+    const { version } = (await readCriteriaSetRows(t.db, "2018-19"))!;
+    expect(
+      await saveCriterionFromForm(t.db, admin, { setId: "2018-19", criterionId: null, version, input: parsed.value, copyFrom: null }),
+    ).toEqual({
+      ok: true,
+    });
+    const saved = (await readCriteriaSetRows(t.db, "2018-19"))!.rows.find((r) => r.id === "KLOE-09");
+    expect(saved).toMatchObject({ kind: "judgement", appliesTo: { modelTypes: ["MCP"], checkpoints: [2] } });
+    expect(saved && "table" in saved).toBe(false);
   });
 
   it("refuses to publish on a simulation of older content, then publishes exactly what was simulated, audited with its hash", async () => {
