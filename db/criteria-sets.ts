@@ -194,15 +194,21 @@ export async function compiledCriteriaSetVersion(
     .where("id", "=", id)
     .executeTakeFirst();
   if (!stored) return undefined;
+  const published = stored.status === "published";
+  // A draft changes with every save: only its latest compile is kept, so edits never pile up.
   const key = `${stored.id}\n${stored.content_hash}`;
-  let set = compiled.get(key);
+  const latestDraft = published ? undefined : drafts.get(stored.id);
+  let set = published ? compiled.get(key) : latestDraft?.hash === stored.content_hash ? latestDraft.set : undefined;
   if (!set) {
     const { content } = await db.selectFrom("criteria_set").select("content").where("id", "=", id).executeTakeFirstOrThrow();
     set = compileStoredSet(stored, content);
-    compiled.set(key, set);
+    if (published) compiled.set(key, set);
+    else drafts.set(stored.id, { hash: stored.content_hash, set });
   }
-  return { set, status: stored.status === "published" ? "published" : "draft", contentHash: stored.content_hash };
+  return { set, status: published ? "published" : "draft", contentHash: stored.content_hash };
 }
+
+const drafts = new Map<string, { hash: string; set: CriteriaSet }>();
 
 type Writer = Db | Transaction<Database>;
 
@@ -213,7 +219,8 @@ export async function insertDraftSet(
 ): Promise<boolean> {
   const taken = await db.selectFrom("criteria_set").select("id").where("id", "=", draft.id).executeTakeFirst();
   if (taken) return false;
-  await db
+  // Insert-or-nothing: two drafts started under one name at the same moment cannot both be made.
+  const result = await db
     .insertInto("criteria_set")
     .values({
       id: draft.id,
@@ -229,8 +236,9 @@ export async function insertDraftSet(
       published_by: null,
       publish_reason: null,
     })
-    .execute();
-  return true;
+    .onConflict((oc) => oc.column("id").doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
 /**

@@ -229,21 +229,27 @@ export async function criteriaSetForAuthoring(db: Db, setId: string) {
  * Whether a draft may be published now, and if not why: every criterion's examples right, and an
  * impact simulation of exactly this content finished.
  */
-export async function publishRefusal(db: Db, setId: string, simulationId: string): Promise<string[]> {
+export async function publishRefusal(
+  db: Db,
+  setId: string,
+  simulationId: string,
+): Promise<{ reasons: string[]; checked?: { contentHash: string; basedOn: string | null } }> {
   const set = await criteriaSetForAuthoring(db, setId);
-  if (!set) return ["There is no such criteria set"];
-  if (set.status !== "draft") return [`${set.id} is already published`];
+  if (!set) return { reasons: ["There is no such criteria set"] };
+  if (set.status !== "draft") return { reasons: [`${set.id} is already published`] };
   const reasons = set.problems.map((p) => p.message);
   const simulation = await findSimulation(db, simulationId);
   if (simulation?.target_set !== setId || simulation.target_hash !== set.contentHash) {
     reasons.push(`${set.id} has changed since this simulation: run the impact simulation again before publishing`);
   } else if (simulation.status !== "done") reasons.push("Wait for the impact simulation to finish before publishing");
-  return reasons;
+  return { reasons, checked: { contentHash: set.contentHash, basedOn: set.basedOn } };
 }
 
 /**
- * Publishes a draft exactly as it was simulated: refused while any example is wrong or missing, or
- * when the content changed since the simulation; audited with the whole set's content hash.
+ * Publishes a draft exactly as it was checked and simulated: refused while any example is wrong or
+ * missing, or when the content changed since the simulation; the update is conditional on the hash
+ * that was checked, so a save in between refuses the publish rather than slipping through unchecked.
+ * Audited with the whole set's content hash.
  */
 export async function publishCriteriaSet(
   db: Db,
@@ -251,10 +257,9 @@ export async function publishCriteriaSet(
   input: { setId: string; simulationId: string; reason: string },
   now = new Date(),
 ): Promise<{ ok: true } | { ok: false; errors: string[] }> {
-  const refusals = await publishRefusal(db, input.setId, input.simulationId);
-  if (refusals.length > 0) return { ok: false, errors: refusals };
-  const stored = await readCriteriaSetRows(db, input.setId);
-  if (!stored) return { ok: false, errors: ["There is no such criteria set"] };
+  const { reasons, checked } = await publishRefusal(db, input.setId, input.simulationId);
+  if (reasons.length > 0 || !checked) return { ok: false, errors: reasons };
+  const stored = { id: input.setId, ...checked };
   const at = now.toISOString();
   const published = await inAuditedTransaction(db, async (trx) => {
     const ok = await publishDraftSet(trx, stored.id, stored.contentHash, { by: admin.id, at, reason: input.reason });
@@ -275,7 +280,9 @@ export async function publishCriteriaSet(
     }
     return ok;
   });
-  return published ? { ok: true } : { ok: false, errors: [CHANGED_MEANWHILE] };
+  return published
+    ? { ok: true }
+    : { ok: false, errors: [`${input.setId} changed or was published while you were publishing it: nothing was published`] };
 }
 
 /** One criterion of a set as its editing page starts: the form's values and what the page shows beside them. */
@@ -310,7 +317,14 @@ export async function criterionForEditing(db: Db, setId: string, criterionId: st
   };
 }
 
-export type SaveRefusal = { ok: false; formErrors?: string[]; fieldErrors?: Record<string, string[]>; conflict?: boolean };
+export type SaveRefusal = {
+  ok: false;
+  formErrors?: string[];
+  fieldErrors?: Record<string, string[]>;
+  conflict?: boolean;
+  /** Why an example could not be copied from the submission named (nothing was saved). */
+  copyError?: string;
+};
 
 /**
  * Saves a criterion as its form describes it: each example's answers read and each expression
@@ -354,7 +368,7 @@ export async function saveCriterionFromForm(
   let copied: string | undefined;
   if (input.copyFrom !== null) {
     const from = await copiedExample(db, row, input.copyFrom.trim().split("/").at(-1) ?? "");
-    if (!from.ok) return { ok: false, fieldErrors: { copyFrom: [from.error] }, formErrors: [from.error] };
+    if (!from.ok) return { ok: false, copyError: from.error };
     if (row.kind === "automatic") row.examples = [...(row.examples ?? []), from.example];
     copied = `Example copied from a live submission, anonymised, as example ${row.kind === "automatic" ? row.examples?.length : 0}: check what it must give`;
   }
@@ -378,7 +392,14 @@ async function copiedExample(
   const answers = anonymiseAnswers(answersFromContent(content, paths));
   const checkpoint = Math.min(3, Math.max(1, submission.checkpoint)) as Checkpoint;
   const draft: CriterionExample = { name: "Copied from a live submission, anonymised", expected: "pass", checkpoint, answers };
-  const compiled = compileCriteriaSet([row]).criteria[0];
-  const outcome = compiled?.kind === "automatic" ? judgeExample(compiled, draft, await referenceForCriteria(db)).outcome : "pass";
+  let outcome: CriterionExample["expected"];
+  try {
+    const compiled = compileCriteriaSet([row]).criteria[0];
+    if (compiled?.kind !== "automatic") return { ok: false, error: "Only an automatic check has examples" };
+    outcome = judgeExample(compiled, draft, await referenceForCriteria(db)).outcome;
+  } catch (error) {
+    if (error instanceof CriteriaDataError) return { ok: false, error: `Fix the rules before copying an example: ${error.message}` };
+    return { ok: false, error: "That submission's answers cannot be made into an example of this criterion" };
+  }
   return { ok: true, example: { ...draft, expected: outcome } };
 }

@@ -67,7 +67,7 @@ export const CriterionSchema = z
       .string({ error: "Enter the criterion's id, like NCM-15" })
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z]{2,6}-\d{2,3}$/, "Enter the id as letters, a hyphen and a number, like NCM-15"),
+      .regex(/^[A-Z]{1,6}-\d{1,3}$/, "Enter the id as letters, a hyphen and a number, like NCM-15"),
     kind: z.enum(["automatic", "judgement"], { error: "Choose how the criterion is judged" }),
     title: text("the title", 200),
     rule: text("the rule in plain English", 4000),
@@ -212,14 +212,41 @@ export function criterionRowFrom(input: CriterionInput, saved: CriterionRow | un
 // ---------------------------------------------------------------------------------------------
 // Examples written as answers, one a line: "population.registeredPopulation = 220,000".
 
-/** An example's answers as the form shows them: one line each, the path, " = " and the answer as a person writes it. */
+/**
+ * An example's answers as the form shows them: one line each, the path, " = " and the answer as a
+ * person writes it. Answers a lead's form would not accept, which an example may need in order to
+ * fail a check, are written so they read back exactly: blank text as "", an empty list as [], a
+ * number outside the form's range as the plain number.
+ */
 export function exampleAnswersText(example: Pick<CriterionExample, "answers">): string {
   return Object.entries(example.answers)
     .map(([path, value]) => {
       const field = fieldForPath(path);
-      return `${path} = ${field ? answerAsText(field, value) : String(value)}`;
+      if (value === "") return `${path} = ""`;
+      if (Array.isArray(value) && value.length === 0) return `${path} = []`;
+      if (!field) return `${path} = ${String(value)}`;
+      const text = answerAsText(field, value);
+      const read = answerFromText(field, text);
+      return `${path} = ${read.ok && JSON.stringify(read.value) === JSON.stringify(value) ? text : JSON.stringify(value)}`;
     })
     .join("\n");
+}
+
+const PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*|\[\d+\])*$/;
+
+/** An answer exactly as stored, for what a lead's form would refuse: "", [], a plain number, "quoted text", true or false. */
+function rawAnswer(text: string): ExampleAnswer | undefined {
+  if (text === "[]") return [];
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (text === "true" || text === "false") return text === "true";
+  if (/^"(?:[^"\\]|\\.)*"$/.test(text)) {
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Reads an example's answer lines; each line's problem names the line, so the person can find it. */
@@ -236,19 +263,38 @@ export function readExampleAnswers(text: string): { ok: true; answers: Record<st
       return;
     }
     const path = line.slice(0, equals).trim();
+    const answer = line.slice(equals + 1).trim();
     const field = fieldForPath(path);
-    if (!field || field.type === "group" || field.type === "list" || !/^[A-Za-z]+(\.[A-Za-z]+|\[\d+\])*$/.test(path)) {
+    if (!field || !PATH.test(path)) {
       errors.push(
         `${at}: there is no answer called ${path || "(nothing)"}; use a path from the list of fields, with row numbers like practices[0]`,
       );
       return;
     }
-    if (path.includes("[]")) {
-      errors.push(`${at}: say which row ${path} is, counting from 0, like ${path.replace("[]", "[0]")}`);
+    // Quoted, an answer is exact text: how blank or space-padded text is written.
+    const quoted = /^"(?:[^"\\]|\\.)*"$/.test(answer) && field.feelType === "string" ? rawAnswer(answer) : undefined;
+    if (typeof quoted === "string") {
+      answers[path] = quoted;
       return;
     }
-    const read = answerFromText(field, line.slice(equals + 1).trim());
-    if (read.ok) answers[path] = read.value;
+    const read = answerFromText(field, answer);
+    if (read.ok) {
+      answers[path] = read.value;
+      return;
+    }
+    // An example may hold what a lead's form would refuse (that is often what it tests), written
+    // exactly: "" for blank text, [] for an empty list, a plain number outside the usual range.
+    const exact = rawAnswer(answer);
+    const fits =
+      exact !== undefined &&
+      (Array.isArray(exact)
+        ? field.type === "list" || field.type === "choices"
+        : typeof exact === "number"
+          ? field.feelType === "number"
+          : typeof exact === "boolean"
+            ? field.feelType === "boolean"
+            : field.feelType === "string");
+    if (fits) answers[path] = exact;
     else errors.push(`${at}: ${read.message}`);
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, answers };
@@ -264,9 +310,23 @@ export function criterionExpressionProblems(input: CriterionInput, saved: Criter
     problems[name] = [...(problems[name] ?? []), message];
   };
   for (const line of (input.fieldPaths ?? "").split("\n").map((l) => l.trim())) {
-    if (line && !fieldForPath(line)) add("fieldPaths", `There is no field called ${line}: use a path from the list of fields`);
+    // "population.servicesInScope[]" points at any of a list's ticked options.
+    if (line && !fieldForPath(line) && !fieldForPath(line.replace(/\[\]$/, ""))) {
+      add("fieldPaths", `There is no field called ${line}: use a path from the list of fields`);
+    }
   }
   if (input.kind !== "automatic") return problems;
+  // A list's rules are kept from the saved criterion by position: each must still be there, once.
+  const savedRules = saved?.kind === "automatic" ? saved.table.rules : [];
+  const kept = new Set<number>();
+  input.rules.forEach((rule, index) => {
+    if (rule.kind !== "group") return;
+    const entry = savedRules[rule.keep];
+    if (!entry || !isRuleGroup(entry) || kept.has(rule.keep)) {
+      add(`rules[${index}]`, `Rule ${index + 1}'s list rules are not in the saved criterion any more: reload the page`);
+    }
+    kept.add(rule.keep);
+  });
   const row = criterionRowFrom(input, saved, []);
   if (row.kind !== "automatic") return problems;
   for (const problem of checkDecisionTable(row.table, CRITERIA_FIELD_TYPES)) {

@@ -2,6 +2,7 @@ import { type DefaultValue, type FieldMetadata, getFormProps, getTextareaProps, 
 import { parseWithZod } from "@conform-to/zod/v4";
 import { useMemo } from "react";
 import { data, Form, Link } from "react-router";
+import { z } from "zod";
 import type { Route } from "./+types/admin-criteria-criterion";
 import { ErrorSummary, summaryItems } from "../components/ErrorSummary.tsx";
 import { Checkboxes, choiceId, Radios } from "../components/form/Choices.tsx";
@@ -32,23 +33,35 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   return found;
 }
 
+const VersionSchema = z.coerce.number().int().min(1);
+const CHANGED_MEANWHILE =
+  "Someone else saved this draft since you opened this criterion. Your changes below are not saved: open the draft in another tab to see theirs, then save again to keep yours.";
+
 export async function action({ request, params }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const formData = await request.formData();
   const form = parseForm(withoutTableForJudgement(formData), CriterionSchema);
-  if (form.status !== "success") return data({ result: form.reply() }, { status: form.status === "error" ? 400 : 200 });
+  // The version the person's form was opened at travels with the form, so that a round trip (a rule
+  // added without JavaScript, an error) never quietly moves it on to someone else's save.
+  const version = VersionSchema.safeParse(formData.get("version"));
+  const copyFrom = formData.get("intent") === "copy" ? String(formData.get("copyFrom") ?? "") : null;
+  const reply = (result: ReturnType<typeof form.reply>, status: number, stale = false) =>
+    data({ result, version: version.success ? version.data : null, stale, copyFrom, copyError: null as string | null }, { status });
+  if (!version.success) return reply(form.reply({ formErrors: ["The form could not be read: reload the page and try again"] }), 400);
+  if (form.status !== "success") return reply(form.reply(), form.status === "error" ? 400 : 200);
   const saved = await saveCriterionFromForm(db(), admin, {
     setId: params.setId,
     criterionId: params.criterionId === "new" ? null : params.criterionId,
-    version: Number(formData.get("version")),
+    version: version.data,
     input: form.value,
-    copyFrom: formData.get("intent") === "copy" ? String(formData.get("copyFrom") ?? "") : null,
+    copyFrom,
   });
   if (!saved.ok) {
-    return data(
-      { result: form.reply({ formErrors: saved.formErrors, fieldErrors: saved.fieldErrors }) },
-      { status: saved.conflict ? 409 : 400 },
-    );
+    if (saved.copyError) {
+      return data({ result: form.reply(), version: version.data, stale: false, copyFrom, copyError: saved.copyError }, { status: 400 });
+    }
+    const formErrors = saved.conflict ? [CHANGED_MEANWHILE] : saved.formErrors;
+    return reply(form.reply({ formErrors, fieldErrors: saved.fieldErrors }), saved.conflict ? 409 : 400, saved.conflict);
   }
   const where = `/admin/criteria/sets/${params.setId}`;
   return saved.copied
@@ -142,6 +155,7 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
       ] as const;
     }),
     [fields.rules.errors, `${form.id}-rules`],
+    [actionData?.copyError ? [actionData.copyError] : undefined, "copy-from"],
     ...examples.flatMap((example) => {
       const e = example.getFieldset();
       return [
@@ -167,7 +181,15 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
 
       <Form method="post" {...getFormProps(form)}>
         <FormErrors formId={form.id} errors={form.errors} />
-        <input type="hidden" name="version" value={d.version} />
+        {/* Enter in a text box sends the form's first submit button: this one, not "Remove rule 1". */}
+        <button type="submit" hidden tabIndex={-1} aria-hidden="true">
+          Save criterion
+        </button>
+        <input
+          type="hidden"
+          name="version"
+          value={actionData && !actionData.stale && actionData.version ? actionData.version : d.version}
+        />
         {d.isNew ? (
           <>
             <TextInput field={fields.id} label="Criterion id" hint="Letters, a hyphen and a number, like NCM-15. It cannot change later." />
@@ -182,7 +204,7 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
           </>
         ) : (
           <>
-            <input type="hidden" name="id" value={d.criterionId ?? ""} />
+            <input type="hidden" name="id" id={fields.id.id} value={d.criterionId ?? ""} />
             <input type="hidden" name="kind" value={d.kind} />
           </>
         )}
@@ -258,6 +280,11 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
               return (
                 <fieldset className="nhsuk-fieldset app-repeated-row" key={rule.key} id={`${form.id}-${rule.name}`}>
                   <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Rule {index + 1}</legend>
+                  {rule.errors ? (
+                    <p className="nhsuk-error-message">
+                      <span className="nhsuk-u-visually-hidden">Error:</span> {rule.errors.join(". ")}
+                    </p>
+                  ) : null}
                   <input type="hidden" name={r.kind.name} value={group ? "group" : "rule"} />
                   {group ? (
                     <>
@@ -389,7 +416,7 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                 >
                   Add an example
                 </button>
-                <div className="nhsuk-form-group">
+                <div className={`nhsuk-form-group${actionData?.copyError ? " nhsuk-form-group--error" : ""}`}>
                   <label className="nhsuk-label" htmlFor="copy-from">
                     Copy an example from a real submission, anonymised
                   </label>
@@ -397,7 +424,18 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                     Its reference (the last part of its address, after /reviews/). Only the answers this criterion points at are copied;
                     names and other free text are replaced. Your changes above are saved first.
                   </div>
-                  <input className="nhsuk-input nhsuk-input--width-30" id="copy-from" name="copyFrom" aria-describedby="copy-from-hint" />
+                  {actionData?.copyError ? (
+                    <span className="nhsuk-error-message" id="copy-from-error">
+                      <span className="nhsuk-u-visually-hidden">Error:</span> {actionData.copyError}
+                    </span>
+                  ) : null}
+                  <input
+                    className={`nhsuk-input nhsuk-input--width-30${actionData?.copyError ? " nhsuk-input--error" : ""}`}
+                    id="copy-from"
+                    name="copyFrom"
+                    defaultValue={actionData?.copyFrom ?? ""}
+                    aria-describedby={actionData?.copyError ? "copy-from-hint copy-from-error" : "copy-from-hint"}
+                  />
                 </div>
                 <button className="nhsuk-button nhsuk-button--secondary" type="submit" name="intent" value="copy">
                   Save and copy the example

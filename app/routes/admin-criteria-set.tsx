@@ -30,24 +30,28 @@ const ChangeSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params }: Route.ActionArgs) {
   const admin = await requireRole(request, "admin");
   const parsed = ChangeSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ errors: ["That change could not be made: reload the page and try again"] }, { status: 400 });
+  if (!parsed.success)
+    return data({ errors: ["That change could not be made: reload the page and try again"], at: "criteria" }, { status: 400 });
   const change = parsed.data;
   const setId = params.setId;
   if (change.intent === "simulate") {
     // Publishing starts here: refused while an example is wrong or missing, before anything runs.
     const set = await criteriaSetForAuthoring(db(), setId);
     if (!set) throw data("Criteria set not found", { status: 404 });
-    if (set.status !== "draft") return data({ errors: [`${setId} is already published`] }, { status: 409 });
-    if (set.problems.length > 0) return data({ errors: set.problems.map((p) => p.message) }, { status: 400 });
+    if (set.status !== "draft") return data({ errors: [`${setId} is already published`], at: "criteria" }, { status: 409 });
+    if (set.problems.length > 0) return data({ errors: set.problems.map((p) => p.message), at: "publish" }, { status: 400 });
     const started = await startImpactSimulation(db(), jobs(), admin, setId);
-    if (!started.ok) return data({ errors: [started.error] }, { status: 400 });
+    if (!started.ok) return data({ errors: [started.error], at: "publish" }, { status: 400 });
     return redirect(`/admin/criteria/simulations/${started.id}`);
   }
   const done =
     change.intent === "move"
       ? await moveCriterion(db(), admin, { setId, ...change })
       : await retireCriterion(db(), admin, { setId, ...change });
-  if (!done.ok) return data({ errors: [done.error] }, { status: 409 });
+  if (!done.ok) {
+    const row = (await criteriaSetForAuthoring(db(), setId))?.criteria.some((c) => c.id === change.criterionId);
+    return data({ errors: [done.error], at: row ? `criterion-${change.criterionId}` : "criteria" }, { status: 409 });
+  }
   return change.intent === "retire"
     ? redirectWithFlash(`/admin/criteria/sets/${setId}`, `${change.criterionId} retired from ${setId}`)
     : redirect(`/admin/criteria/sets/${setId}#criterion-${change.criterionId}`);
@@ -59,7 +63,7 @@ export const meta: Route.MetaFunction = () => [];
 export default function CriteriaSetPage({ loaderData: d, actionData }: Route.ComponentProps) {
   const set = d.set;
   const draft = set.status === "draft";
-  const errors = (actionData?.errors ?? []).map((message) => ({ message, fieldId: "publish" }));
+  const errors = (actionData?.errors ?? []).map((message) => ({ message, fieldId: actionData?.at ?? "criteria" }));
   const automatic = set.criteria.filter((c) => c.kind === "automatic");
   return (
     <>
@@ -103,7 +107,9 @@ export default function CriteriaSetPage({ loaderData: d, actionData }: Route.Com
         <p>A published set never changes. To change a criterion, start a new version from it.</p>
       )}
 
-      <h2>Criteria</h2>
+      <h2 id="criteria" tabIndex={-1}>
+        Criteria
+      </h2>
       {draft ? (
         <p>
           <Link className="nhsuk-button nhsuk-button--secondary" to={`/admin/criteria/sets/${set.id}/criteria/new`}>

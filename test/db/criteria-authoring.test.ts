@@ -14,7 +14,7 @@ import { seedDemoSubmissions } from "../../app/.server/demo-submissions.ts";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { CriterionSchema, withoutTableForJudgement } from "../../app/forms/criterion.ts";
 import { ADMIN_CHAIN, verifyAuditChains } from "../../db/audit.ts";
-import { contentHash, loadCriteriaSets, readCriteriaSetRows, saveDraftRows } from "../../db/criteria-sets.ts";
+import { contentHash, loadCriteriaSets, publishDraftSet, readCriteriaSetRows, saveDraftRows } from "../../db/criteria-sets.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
@@ -234,6 +234,8 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
     expect(simulation.result!.live).toBeGreaterThan(0);
 
     const draft = (await readCriteriaSetRows(t.db, "2018-19"))!;
+    // Publishing is conditional on the content that was checked: any other content is not published.
+    expect(await publishDraftSet(t.db, "2018-19", contentHash([]), { by: admin.id, at: NOW.toISOString(), reason: "stale" })).toBe(false);
     expect(
       await publishCriteriaSet(t.db, admin, { setId: "2018-19", simulationId: started.id, reason: "The 2018-19 planning guidance" }),
     ).toEqual({

@@ -88,8 +88,16 @@ describe.skipIf(!chromiumPath).each([
       await expect.poll(() => rule2.locator(".app-live-problem").first().textContent()).toMatch(/registeredPopulation/);
       await rule2.getByLabel("When").fill("population.registeredPopulation < 200000");
     }
-    await save(page);
+    // Enter in a text box saves: the form's first submit button is a hidden "Save criterion", not "Remove rule 1".
+    await page.getByLabel("Title", { exact: true }).press("Enter");
+    await page.getByRole("heading", { level: 1, name: "New care models assurance criteria 2018-19" }).waitFor();
     expect(await page.locator("#criterion-NCM-05").getByText("Needs attention").count()).toBe(1);
+    const stored = await env.database.selectFrom("criteria_set").select("content").where("id", "=", "2018-19").executeTakeFirstOrThrow();
+    const ncm05 = (JSON.parse(stored.content) as { id: string; table?: { rules: { when: string }[] } }[]).find((c) => c.id === "NCM-05");
+    expect(ncm05?.table?.rules.map((r) => r.when)).toEqual([
+      "population.registeredPopulation = null",
+      "population.registeredPopulation < 200000",
+    ]);
 
     // A new warning criterion with its two examples.
     await page.getByRole("link", { name: "Add a criterion" }).click();
