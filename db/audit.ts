@@ -98,6 +98,30 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
 }
 
 /**
+ * An administrator's action on the shared `admin` chain: it belongs to no submission and moves no
+ * state, so only who, what, the details and when vary.
+ */
+export function appendAdminEvent(
+  trx: Transaction<Database>,
+  actor: { id: string; name: string },
+  action: string,
+  payload: Record<string, unknown>,
+  at: string,
+): Promise<AuditEventRow> {
+  return appendAuditEvent(trx, {
+    chain: ADMIN_CHAIN,
+    submissionId: null,
+    actorId: actor.id,
+    actorName: actor.name,
+    action,
+    fromState: null,
+    toState: null,
+    payload,
+    at,
+  });
+}
+
+/**
  * Whether an error is the database refusing a second entry with the same (chain, seq): someone
  * appended to the chain after its last link was read. Nothing was written; the chain is whole.
  */

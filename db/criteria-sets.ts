@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../workflows/criteria-data/canonical.ts";
 import { CriteriaDataError, compileCriteriaSet } from "../workflows/criteria-data/engine.ts";
 import { CriterionExamplesSchema } from "../workflows/criteria-data/examples.ts";
 import { type CriteriaSets, criteriaSetsOf } from "../workflows/criteria-data/sets.ts";
@@ -29,17 +30,7 @@ export class CriteriaSetLoadError extends Error {
   }
 }
 
-/** JSON with every object's keys sorted and no spaces: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 /** The content hash of a set's rows: SHA-256 (hex) of their canonical JSON. */
 export function contentHash(rows: unknown): string {

@@ -1,7 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Db } from "../../db/client.ts";
 import type { Database } from "../../db/schema.ts";
-import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
+import { appendAdminEvent } from "../../db/audit.ts";
 import { findReviewerConflict, insertReviewerConflict, removeReviewerConflict } from "../../db/users.ts";
 import { mayWithdrawConflict } from "../../workflows/policy.ts";
 import { actorFrom } from "./assurance.ts";
@@ -65,15 +65,11 @@ export async function insertConflict(
       env().baseUrl,
     );
   }
-  await appendAuditEvent(trx, {
-    chain: ADMIN_CHAIN,
-    submissionId: null,
-    actorId: by.id,
-    actorName: by.name,
-    action: own ? "DECLARE_CONFLICT" : "RECORD_CONFLICT",
-    fromState: null,
-    toState: null,
-    payload: {
+  await appendAdminEvent(
+    trx,
+    by,
+    own ? "DECLARE_CONFLICT" : "RECORD_CONFLICT",
+    {
       userId: person.id,
       ...(own ? { actorRole: by.role } : { name: person.name }),
       footprintCode: input.footprintCode,
@@ -81,7 +77,7 @@ export async function insertConflict(
       reason: input.reason,
     },
     at,
-  });
+  );
   return true;
 }
 
@@ -113,16 +109,12 @@ export async function deleteConflict(
 ): Promise<boolean> {
   const removed = await removeReviewerConflict(trx, { userId, footprintCode });
   if (!removed) return false;
-  await appendAuditEvent(trx, {
-    chain: ADMIN_CHAIN,
-    submissionId: null,
-    actorId: by.id,
-    actorName: by.name,
-    action: "WITHDRAW_CONFLICT",
-    fromState: null,
-    toState: null,
-    payload: { userId, actorRole: by.role, footprintCode, reason: removed.reason, declaredAt: removed.declaredAt },
-    at: new Date().toISOString(),
-  });
+  await appendAdminEvent(
+    trx,
+    by,
+    "WITHDRAW_CONFLICT",
+    { userId, actorRole: by.role, footprintCode, reason: removed.reason, declaredAt: removed.declaredAt },
+    new Date().toISOString(),
+  );
   return true;
 }

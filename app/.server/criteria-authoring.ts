@@ -1,5 +1,4 @@
-import type { Transaction } from "kysely";
-import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
+import { appendAdminEvent } from "../../db/audit.ts";
 import type { Db } from "../../db/client.ts";
 import { findSimulation } from "../../db/criteria.ts";
 import {
@@ -13,7 +12,6 @@ import {
   shippedExamples,
   type StoredCriteriaSet,
 } from "../../db/criteria-sets.ts";
-import type { Database } from "../../db/schema.ts";
 import { CriteriaDataError, compileCriteriaSet } from "../../workflows/criteria-data/engine.ts";
 import { type ExampleProblem, exampleProblems, judgeExample, withExamples } from "../../workflows/criteria-data/examples.ts";
 import { answersFromContent } from "../../workflows/criteria-data/answers.ts";
@@ -51,20 +49,6 @@ import type { CurrentUser } from "./session.ts";
 export type Refusal = { ok: false; error: string; field?: string };
 export type Done<T = object> = ({ ok: true } & T) | Refusal;
 
-async function audit(trx: Transaction<Database>, admin: CurrentUser, action: string, payload: Record<string, unknown>, at: string) {
-  await appendAuditEvent(trx, {
-    chain: ADMIN_CHAIN,
-    submissionId: null,
-    actorId: admin.id,
-    actorName: admin.name,
-    action,
-    fromState: null,
-    toState: null,
-    payload,
-    at,
-  });
-}
-
 /** The published sets a draft may start from, newest first. */
 export async function publishedSetChoices(db: Db) {
   return [...(await loadCriteriaSets(db)).list].reverse().map((set) => ({ id: set.id, title: set.title }));
@@ -85,7 +69,13 @@ export async function createDraftSet(
   const created = await inAuditedTransaction(db, async (trx) => {
     const inserted = await insertDraftSet(trx, { ...input, basedOn: base.id, rows, createdBy: admin.id, at });
     if (inserted)
-      await audit(trx, admin, "CREATE_CRITERIA_DRAFT", { setId: input.id, basedOn: base.id, contentHash: contentHash(rows) }, at);
+      await appendAdminEvent(
+        trx,
+        admin,
+        "CREATE_CRITERIA_DRAFT",
+        { setId: input.id, basedOn: base.id, contentHash: contentHash(rows) },
+        at,
+      );
     return inserted;
   });
   return created
@@ -134,7 +124,7 @@ async function saveRows(
   const at = now.toISOString();
   const saved = await inAuditedTransaction(db, async (trx) => {
     const ok = await saveDraftRows(trx, set.id, expectedVersion, rows);
-    if (ok) await audit(trx, admin, "EDIT_CRITERIA_DRAFT", { setId: set.id, ...change, contentHash: contentHash(rows) }, at);
+    if (ok) await appendAdminEvent(trx, admin, "EDIT_CRITERIA_DRAFT", { setId: set.id, ...change, contentHash: contentHash(rows) }, at);
     return ok;
   });
   return saved ? { ok: true } : { ok: false, error: CHANGED_MEANWHILE };
@@ -264,7 +254,7 @@ export async function publishCriteriaSet(
   const published = await inAuditedTransaction(db, async (trx) => {
     const ok = await publishDraftSet(trx, stored.id, stored.contentHash, { by: admin.id, at, reason: input.reason });
     if (ok) {
-      await audit(
+      await appendAdminEvent(
         trx,
         admin,
         "PUBLISH_CRITERIA_SET",

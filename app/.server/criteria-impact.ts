@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import { dialectOf } from "../../db/client.ts";
-import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
+import { appendAdminEvent, appendAuditEvent } from "../../db/audit.ts";
 import { readSimulationPartial, type StoredAnswers } from "../../db/stored.ts";
 import {
   countLiveSubmissions,
@@ -150,15 +150,11 @@ export async function startImpactSimulation(
   const total = await countLiveSubmissions(db);
   await inAuditedTransaction(db, async (trx) => {
     await insertSimulation(trx, { id, target_set: target, target_hash: version.contentHash, total, started_by: admin.id, started_at: at });
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: admin.id,
-      actorName: admin.name,
-      action: "SIMULATE_CRITERIA_SET",
-      fromState: null,
-      toState: null,
-      payload: {
+    await appendAdminEvent(
+      trx,
+      admin,
+      "SIMULATE_CRITERIA_SET",
+      {
         simulationId: id,
         targetSet: target,
         contentHash: version.contentHash,
@@ -166,7 +162,7 @@ export async function startImpactSimulation(
         liveSubmissions: total,
       },
       at,
-    });
+    );
   });
   await queue.send(SIMULATION_JOB, { simulationId: id }, { singletonKey: id });
   return { ok: true, id };
@@ -317,17 +313,13 @@ export async function moveToCriteriaSet(
         at,
       });
     }
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: admin.id,
-      actorName: admin.name,
-      action: "MOVE_CRITERIA_SET",
-      fromState: null,
-      toState: null,
-      payload: { targetSet: input.target, scope: input.scope, moved: rows.length, reason: input.reason, simulationId: input.simulationId },
+    await appendAdminEvent(
+      trx,
+      admin,
+      "MOVE_CRITERIA_SET",
+      { targetSet: input.target, scope: input.scope, moved: rows.length, reason: input.reason, simulationId: input.simulationId },
       at,
-    });
+    );
     return { moved: rows.length };
   });
 }

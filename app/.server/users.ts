@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import type { Transaction } from "kysely";
 import type { Db } from "../../db/client.ts";
-import { ADMIN_CHAIN, appendAuditEvent } from "../../db/audit.ts";
+import { ADMIN_CHAIN, appendAdminEvent, appendAuditEvent } from "../../db/audit.ts";
 import { queueNotifications } from "../../db/notifications.ts";
 import type { Database, Role } from "../../db/schema.ts";
 import {
@@ -162,17 +162,13 @@ export async function inviteUser(
       const userId = await insertInvitedUser(trx, { email, name: input.name, role: input.role, at });
       await replaceFootprintMembers(trx, { userId, codes, at });
       const { token, expiresAt } = await queueInvitation(trx, { userId, email, name: input.name, createdBy: admin.id, at, baseUrl });
-      await appendAuditEvent(trx, {
-        chain: ADMIN_CHAIN,
-        submissionId: null,
-        actorId: admin.id,
-        actorName: admin.name,
-        action: "INVITE_USER",
-        fromState: null,
-        toState: null,
-        payload: { userId, name: input.name, email, role: input.role, footprints: codes, linkExpiresAt: expiresAt },
+      await appendAdminEvent(
+        trx,
+        admin,
+        "INVITE_USER",
+        { userId, name: input.name, email, role: input.role, footprints: codes, linkExpiresAt: expiresAt },
         at,
-      });
+      );
       return { userId, link: `${baseUrl}${setPasswordPath(token)}`, expiresAt };
     });
     deliverSoon();
@@ -211,17 +207,7 @@ export async function resendInvitation(
       at,
       baseUrl,
     });
-    await appendAuditEvent(trx, {
-      chain: ADMIN_CHAIN,
-      submissionId: null,
-      actorId: admin.id,
-      actorName: admin.name,
-      action: "RESEND_INVITATION",
-      fromState: null,
-      toState: null,
-      payload: { userId, email: user.email, linkExpiresAt: expiresAt },
-      at,
-    });
+    await appendAdminEvent(trx, admin, "RESEND_INVITATION", { userId, email: user.email, linkExpiresAt: expiresAt }, at);
     return { link: `${baseUrl}${setPasswordPath(token)}`, expiresAt };
   });
   deliverSoon();
@@ -306,18 +292,7 @@ export async function changeRoleAndFootprints(
 
   const at = new Date().toISOString();
   const changed = await inAuditedTransaction(database, async (trx) => {
-    const audit = (action: string, payload: Record<string, unknown>) =>
-      appendAuditEvent(trx, {
-        chain: ADMIN_CHAIN,
-        submissionId: null,
-        actorId: admin.id,
-        actorName: admin.name,
-        action,
-        fromState: null,
-        toState: null,
-        payload,
-        at,
-      });
+    const audit = (action: string, payload: Record<string, unknown>) => appendAdminEvent(trx, admin, action, payload, at);
     let any = false;
     if (input.role !== user.role) {
       await updateUserRole(trx, { userId, role: input.role, at });

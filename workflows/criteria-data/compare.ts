@@ -1,5 +1,6 @@
 // Two versions of a criteria set compared criterion by criterion, in words an administrator reads
 // (issue 14, step 6: history). Pure: the caller loads the two versions' rows.
+import { canonicalJson } from "./canonical.ts";
 import type { Checkpoint, ModelType } from "../submission.ts";
 import {
   type Binding,
@@ -89,19 +90,7 @@ function checkpointsNow(checkpoints: readonly Checkpoint[] | undefined): string 
 const severityWords = (severity: string) => (severity === "blocking" ? "blocking" : "a warning");
 const quoted = (text: string) => `‘${text}’`;
 
-/** Canonical JSON (keys sorted): equal values compare equal whatever order their keys were written in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonical(child)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 // ---------------------------------------------------------------------------------------------
 // Lining two lists up.
