@@ -18,6 +18,8 @@ import { contentHash, loadCriteriaSets, publishDraftSet, readCriteriaSetRows, sa
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findUserProfile, type UserProfile } from "../../db/users.ts";
 import { databaseKinds, type TestDatabase } from "../support/databases.ts";
+import { readSections } from "../../db/submissions.ts";
+import { parseSubmissionContent } from "../../workflows/submission.ts";
 
 const NOW = new Date("2026-12-03T09:00:00Z");
 const queue: Pick<Jobs, "send"> = { send: async () => null };
@@ -69,6 +71,55 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
       field: "id",
     });
     // The copy is checked: every example of 2017-19 still gives its outcome.
+    expect((await criteriaSetForAuthoring(t.db, "2018-19"))!.problems).toEqual([]);
+  });
+
+  it("copies an example from a live submission, anonymised: names replaced, figures kept", async () => {
+    const live = await t.db
+      .selectFrom("submission")
+      .select("id")
+      .where("whose_turn", "<>", "closed")
+      .where("model_type", "=", "MCP")
+      .orderBy("id")
+      .execute();
+    let from: { id: string; practices: { name?: string; listSize?: number }[] } | undefined;
+    for (const s of live) {
+      const { content } = parseSubmissionContent(await readSections(t.db, s.id));
+      if ((content.population?.practices?.length ?? 0) > 1) {
+        from = { id: s.id, practices: content.population!.practices! };
+        break;
+      }
+    }
+    if (!from) throw new Error("the demo has no live MCP with practices");
+    const { input, version } = await formOf(t, "2018-19", "NCM-02", () => {});
+    const before = input.examples.length;
+    const refused = await saveCriterionFromForm(t.db, admin, {
+      setId: "2018-19",
+      criterionId: "NCM-02",
+      version,
+      input,
+      copyFrom: "no-such-submission",
+    });
+    expect(refused).toMatchObject({ ok: false, copyError: expect.stringMatching(/reference of a submission/) });
+    const copied = await saveCriterionFromForm(t.db, admin, {
+      setId: "2018-19",
+      criterionId: "NCM-02",
+      version,
+      input,
+      copyFrom: `https://assure.example/reviews/${from.id}`,
+    });
+    expect(copied).toMatchObject({ ok: true, copied: expect.stringMatching(/anonymised/) });
+    const row = (await readCriteriaSetRows(t.db, "2018-19"))!.rows.find((r) => r.id === "NCM-02");
+    if (row?.kind !== "automatic") throw new Error("NCM-02 is automatic");
+    expect(row.examples).toHaveLength(before + 1);
+    const example = row.examples!.at(-1)!;
+    const text = JSON.stringify(example.answers);
+    from.practices.forEach((practice, i) => {
+      if (practice.name) expect(text).not.toContain(JSON.stringify(practice.name));
+      expect(example.answers[`population.practices[${i}].name`]).toBe(`Practice ${i + 1}`);
+      expect(example.answers[`population.practices[${i}].listSize`]).toBe(practice.listSize);
+    });
+    // It expects what it gets now, so the draft stays publishable.
     expect((await criteriaSetForAuthoring(t.db, "2018-19"))!.problems).toEqual([]);
   });
 
