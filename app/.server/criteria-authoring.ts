@@ -190,8 +190,10 @@ export function exampleOutcomes(criterion: AutomaticCriterion, row: CriterionRow
 
 /** A version of a set for its page: its criteria with their examples' outcomes, and what stops publishing it. */
 export async function criteriaSetForAuthoring(db: Db, setId: string) {
-  const stored = await readCriteriaSetRows(db, setId);
-  if (!stored) return undefined;
+  const found = await readCriteriaSetRows(db, setId);
+  if (!found) return undefined;
+  // A shipped set keeps its examples beside its rows: shown with them, as a copy will carry them.
+  const stored = { ...found, rows: withExamples(found.rows, await shippedExamples(db, setId)) };
   const compiled = await compiledCriteriaSetVersion(db, setId);
   if (!compiled) return undefined;
   const reference = await referenceForCriteria(db);
@@ -281,7 +283,8 @@ export async function criterionForEditing(db: Db, setId: string, criterionId: st
   if (!set) return undefined;
   const isNew = criterionId === "new";
   if (isNew && set.status !== "draft") return undefined;
-  const saved = isNew ? undefined : set.rows.find((row) => row.id === criterionId);
+  const rows = withExamples(set.rows, await shippedExamples(db, set.id));
+  const saved = isNew ? undefined : rows.find((row) => row.id === criterionId);
   if (!isNew && !saved) return undefined;
   const table = saved?.kind === "automatic" ? saved.table : undefined;
   return {

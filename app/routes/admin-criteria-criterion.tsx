@@ -1,6 +1,6 @@
 import { type DefaultValue, type FieldMetadata, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { useMemo } from "react";
+import { type ReactNode, useMemo } from "react";
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/admin-criteria-criterion";
@@ -82,7 +82,7 @@ function CodeArea({
 }: {
   field: FieldMetadata<string | undefined>;
   label: string;
-  hint?: string;
+  hint?: ReactNode;
   rows?: number;
   problems?: readonly string[];
 }) {
@@ -240,7 +240,11 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
         <CodeArea
           field={fields.fieldPaths}
           label="Fields it may point at"
-          hint="One field path a line, like contract.contractTermYears. A lead following a failure lands on the field."
+          hint={
+            <>
+              One field path a line, like <code>contract.contractTermYears</code>. A lead following a failure lands on the field.
+            </>
+          }
           rows={3}
           problems={live.fieldPaths}
         />
@@ -255,15 +259,15 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
             {d.tableNames.length > 0 ? (
               <details className="nhsuk-details">
                 <summary className="nhsuk-details__summary">
-                  <span className="nhsuk-details__summary-text">
-                    Names this table defines ({d.tableNames.map((n) => n.name).join(", ")})
-                  </span>
+                  <span className="nhsuk-details__summary-text">Names this table defines ({d.tableNames.length})</span>
                 </summary>
                 <div className="nhsuk-details__text">
                   <dl className="nhsuk-summary-list">
                     {d.tableNames.map((n) => (
                       <div className="nhsuk-summary-list__row" key={n.name}>
-                        <dt className="nhsuk-summary-list__key">{n.name}</dt>
+                        <dt className="nhsuk-summary-list__key">
+                          <code>{n.name}</code>
+                        </dt>
                         <dd className="nhsuk-summary-list__value">
                           <code>{n.value}</code>
                         </dd>
@@ -311,7 +315,11 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                       <CodeArea
                         field={r.fieldPath}
                         label="Field at fault (FEEL text)"
-                        hint={'In quotes, like "contract.contractTermYears"'}
+                        hint={
+                          <>
+                            In quotes, like <code>"contract.contractTermYears"</code>
+                          </>
+                        }
                         problems={live.rules[index]?.fieldPath}
                       />
                       <Radios
@@ -390,9 +398,9 @@ export default function CriterionEditor({ loaderData: d, actionData }: Route.Com
                   <p className="app-example-outcome" aria-live="polite" data-example={index}>
                     {outcome?.outcome ? (
                       outcome.right ? (
-                        <strong className="nhsuk-tag nhsuk-tag--green">Right: {outcome.outcome}</strong>
+                        <strong className="nhsuk-tag nhsuk-tag--green">Right: {OUTCOME_LABELS[outcome.outcome].toLowerCase()}</strong>
                       ) : (
-                        <strong className="nhsuk-tag nhsuk-tag--red">Wrong: {outcome.outcome}</strong>
+                        <strong className="nhsuk-tag nhsuk-tag--red">Wrong: {OUTCOME_LABELS[outcome.outcome].toLowerCase()}</strong>
                       )
                     ) : null}{" "}
                     {outcome?.detail ?? ""}

@@ -70,6 +70,9 @@ describe.each(databaseKinds)("writing and publishing a criteria set on $engine",
       ok: false,
       field: "id",
     });
+    // A shipped set shows the examples kept beside it, all right.
+    const shipped = (await criteriaSetForAuthoring(t.db, "2017-19"))!;
+    expect(shipped.criteria.find((c) => c.id === "NCM-05")).toMatchObject({ examples: 3, wrongExamples: 0 });
     // The copy is checked: every example of 2017-19 still gives its outcome.
     expect((await criteriaSetForAuthoring(t.db, "2018-19"))!.problems).toEqual([]);
   });

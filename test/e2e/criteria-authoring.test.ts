@@ -82,7 +82,7 @@ describe.skipIf(!chromiumPath).each([
       // The examples' outcomes follow what is typed: 200,000 people no longer fails.
       await expect
         .poll(() => page.getByRole("group", { name: "Example 2" }).locator(".app-example-outcome").textContent())
-        .toMatch(/Wrong: pass/);
+        .toMatch(/Wrong: passes/);
       // So do the expression's problems, before anything is sent.
       await rule2.getByLabel("When").fill("population.registeredPopulaton < 200000");
       await expect.poll(() => rule2.locator(".app-live-problem").first().textContent()).toMatch(/registeredPopulation/);
@@ -121,7 +121,7 @@ describe.skipIf(!chromiumPath).each([
     await failing
       .getByLabel("Answers")
       .fill("about.modelType = MCP\ncontract.contractOption = fully_integrated\ncontract.contractTermYears = 7");
-    if (js) await expect.poll(() => failing.locator(".app-example-outcome").textContent()).toMatch(/Right: fail/);
+    if (js) await expect.poll(() => failing.locator(".app-example-outcome").textContent()).toMatch(/Right: fails/);
     await accessible(page);
     await save(page);
     expect(await page.locator("#criterion-NCM-15").getByText("2 right").count()).toBe(1);
@@ -142,7 +142,7 @@ describe.skipIf(!chromiumPath).each([
     const example2 = page.getByRole("group", { name: "Example 2" });
     await example2.getByLabel("What it shows").fill("A PACS of 180,000 people");
     await example2.getByLabel("Answers").fill("about.modelType = PACS\npopulation.registeredPopulation = 180,000");
-    if (js) await expect.poll(() => example2.locator(".app-example-outcome").textContent()).toMatch(/Right: fail/);
+    if (js) await expect.poll(() => example2.locator(".app-example-outcome").textContent()).toMatch(/Right: fails/);
     await save(page);
 
     // The simulation: what would flip, by region; then published with a reason.

@@ -24,12 +24,14 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /**
  * The text of an HTML page a person can read (visually hidden text included: a screen reader
- * reads it), without scripts, styles, `<code>` and `<pre>`; an email address or a web address
- * printed for someone to copy counts as words.
+ * reads it), without scripts, styles, `<code>` and `<pre>`, nor a text box marked as code
+ * (`app-code-input`: a criterion's FEEL and its examples' answers, written by administrators as
+ * code); an email address or a web address printed for someone to copy counts as words.
  */
 export function readableText(html: string): string {
   return html
     .replace(/<(script|style|code|pre|template)\b[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<textarea\b[^>]*\bapp-code-input\b[^>]*>[\s\S]*?<\/textarea>/gi, " ")
     .replace(/<[^>]+>/g, " ")
     .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? whole)
     .replace(/\S+@\S+\.\S+/g, " ")
