@@ -344,9 +344,14 @@ export function sectionOfFieldPath(path: string): SectionSlug | undefined {
   return match && isSectionSlug(match[0]) ? match[0] : undefined;
 }
 
-type Segment = { kind: "key"; key: string } | { kind: "index"; any: boolean };
+export type FieldPathSegment = { kind: "key"; key: string } | { kind: "index"; any: boolean; index: number };
+type Segment = FieldPathSegment;
 
-function parseFieldPath(path: string): Segment[] | undefined {
+/**
+ * "population.practices[1].listSize" → its keys and row indexes; `[]` is any row. Undefined when
+ * malformed (a leading zero too, which would give one row two names).
+ */
+export function parseFieldPath(path: string): Segment[] | undefined {
   const segments: Segment[] = [];
   const token = /([A-Za-z][A-Za-z0-9]*)|\[(\d*)\]|(\.)/y;
   let expectKey = true;
@@ -361,7 +366,7 @@ function parseFieldPath(path: string): Segment[] | undefined {
       if (expectKey) return undefined;
       // Leading zeros would give one row two names.
       if (match[2].length > 1 && match[2].startsWith("0")) return undefined;
-      segments.push({ kind: "index", any: match[2] === "" });
+      segments.push({ kind: "index", any: match[2] === "", index: match[2] === "" ? -1 : Number(match[2]) });
     } else {
       if (expectKey) return undefined;
       expectKey = true;

@@ -2,33 +2,14 @@
 // a partial submission someone authoring a criterion can read and edit a line at a time. These turn
 // answers into the content a criterion judges, and take the answers a criterion looks at out of a
 // submission (how the shipped sets' examples were made from whole example submissions).
-import { isKnownFieldPath, type SubmissionContent } from "../submission.ts";
+import { isKnownFieldPath, parseFieldPath, type SubmissionContent } from "../submission.ts";
 import type { ExampleAnswer } from "./types.ts";
 
 type Segment = string | number;
 
-/** "population.practices[1].listSize" → ["population", "practices", 1, "listSize"]; undefined if malformed. */
+/** "population.practices[1].listSize" → ["population", "practices", 1, "listSize"], `[]` as -1; undefined if malformed. */
 function segmentsOf(path: string): Segment[] | undefined {
-  const segments: Segment[] = [];
-  const token = /([A-Za-z][A-Za-z0-9]*)|\[(\d+)\]|\[\]|(\.)/y;
-  let expectKey = true;
-  while (token.lastIndex < path.length) {
-    const match = token.exec(path);
-    if (!match) return undefined;
-    if (match[1] !== undefined) {
-      if (!expectKey) return undefined;
-      segments.push(match[1]);
-      expectKey = false;
-    } else if (match[3] !== undefined) {
-      if (expectKey) return undefined;
-      expectKey = true;
-    } else {
-      if (expectKey) return undefined;
-      // `[]` (any row) is kept as -1, for answersFromContent to expand.
-      segments.push(match[2] === undefined ? -1 : Number(match[2]));
-    }
-  }
-  return expectKey ? undefined : segments;
+  return parseFieldPath(path)?.map((segment) => (segment.kind === "key" ? segment.key : segment.index));
 }
 
 function pathOf(segments: readonly Segment[]): string {
