@@ -1,31 +1,58 @@
-// `npm test`: every suite, in order: unit and integration (SQLite, and PostgreSQL when
-// TEST_DATABASE_URL names one), a fresh production build, then end-to-end in Chromium.
+// `npm test`: every suite: unit and integration (SQLite, and PostgreSQL when TEST_DATABASE_URL
+// names one), a fresh production build, then the suites that need it: the browser journeys in
+// Chromium, and beside them the HTTP security and reliability suites (server processes, mostly
+// waiting on a restart, a job's expiry or cron's next minute, so they cost the browser little).
 // Ends with one line `N passed, N failed` and, under CI=true, fails if anything was skipped.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 
 const ci = process.env.CI === "true";
 fs.mkdirSync("test-results", { recursive: true });
 
-function run(label, command, args) {
-  console.log(`\n=== ${label} ===`);
+/**
+ * Runs a command. With `log`, its output goes to that file and is printed whole when it ends, so two
+ * suites running at once never interleave their lines; without, it is shown as it comes.
+ */
+function run(label, command, args, log) {
   const started = Date.now();
-  const result = spawnSync(command, args, { stdio: "inherit" });
-  console.log(`=== ${label}: ${result.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
-  return result.status === 0;
+  console.log(`\n=== ${label}${log ? ` (started; its output follows when it ends, and is in ${log})` : ""} ===`);
+  return new Promise((resolve) => {
+    const out = log ? fs.openSync(log, "w") : "inherit";
+    const child = spawn(command, args, { stdio: ["ignore", out, out] });
+    child.on("close", (code) => {
+      if (log) {
+        fs.closeSync(out);
+        console.log(`\n=== ${label}: output ===`);
+        process.stdout.write(fs.readFileSync(log, "utf8"));
+      }
+      console.log(`=== ${label}: ${code === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+      resolve(code === 0);
+    });
+  });
 }
 
-function vitest(label, extra, report) {
-  const ok = run(label, "npx", ["vitest", "run", ...extra, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+async function vitest(label, extra, report, log) {
+  const ok = await run(label, "npx", ["vitest", "run", ...extra, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], log);
   return { ok, report };
 }
 
-const suites = [vitest("unit and integration", [], "test-results/unit.json")];
-const built = run("production build", "npm", ["run", "build", "--silent"]);
-if (built)
+const started = Date.now();
+const suites = [await vitest("unit and integration", [], "test-results/unit.json")];
+const built = await run("production build", "npm", ["run", "build", "--silent"]);
+if (built) {
+  const e2e = ["--config", "vitest.e2e.config.ts"];
   suites.push(
-    vitest("end-to-end (Chromium), HTTP security and reliability", ["--config", "vitest.e2e.config.ts"], "test-results/e2e.json"),
+    ...(await Promise.all([
+      vitest("end-to-end in Chromium", [...e2e, "test/e2e/"], "test-results/e2e.json"),
+      vitest(
+        "HTTP security and reliability",
+        [...e2e, "test/security/", "test/reliability/"],
+        "test-results/servers.json",
+        "test-results/servers.log",
+      ),
+    ])),
   );
+}
 
 let passed = 0;
 let failed = 0;
@@ -52,5 +79,6 @@ console.log(
 const allOk = built && suites.every((s) => s.ok);
 if (ci && skipped > 0) console.log(`CI=true: ${skipped} tests were skipped, which counts as a failure.`);
 if (ci && byDatabase.postgres === 0) console.log("CI=true: no test ran on PostgreSQL, which counts as a failure.");
+console.log(`every suite in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(allOk && failed === 0 && !(ci && (skipped > 0 || byDatabase.postgres === 0)) ? 0 : 1);
