@@ -32,7 +32,12 @@ function run(label, command, args, log) {
 }
 
 async function vitest(label, extra, report, log) {
-  const ok = await run(label, "npx", ["vitest", "run", ...extra, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], log);
+  const ok = await run(
+    label,
+    "npx",
+    ["vitest", "run", ...extra, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    log,
+  );
   return { ok, report };
 }
 
