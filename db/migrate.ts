@@ -16,6 +16,7 @@ import * as jobs from "./migrations/2026-12-02T0700-jobs.ts";
 import * as criteriaSets from "./migrations/2026-12-02T0800-criteria-sets.ts";
 import * as criteriaExamples from "./migrations/2026-12-03T0900-criteria-examples.ts";
 import * as criteriaDrafts from "./migrations/2026-12-03T1000-criteria-drafts.ts";
+import * as pausedClockFigure from "./migrations/2026-12-03T1100-paused-clock-figure.ts";
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the production
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-02T0800-criteria-sets": criteriaSets,
   "2026-12-03T0900-criteria-examples": criteriaExamples,
   "2026-12-03T1000-criteria-drafts": criteriaDrafts,
+  "2026-12-03T1100-paused-clock-figure": pausedClockFigure,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

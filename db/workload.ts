@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import type { AssuranceEventType } from "../workflows/assurance.machine.ts";
 import {
   AT_RISK_SHARE,
-  clockFor,
   DEFAULT_TARGET_WORKING_DAYS,
   liveClock,
   nationalClockOffset,
@@ -190,28 +189,20 @@ async function stateTrails(db: Db, submissionIds: string[]): Promise<Map<string,
 
 /**
  * The review as its holders carry it, or null when it is not open: a paused submission is an open
- * review only if it was paused during that checkpoint's review, not while with the local system.
- * A pause stores no clock figure (the clock's figure is kept only in a checkpoint's states), so a
- * paused review's days come from its trail.
+ * review only if it was paused during that checkpoint's review, not while with the local system
+ * (its trail says which). Its days are the stored figure, kept where the clock stopped.
  */
 function openReview(a: Assignment, trail: readonly StateEntry[], now: Date): Omit<OpenReview, "as"> | null {
   const target = DEFAULT_TARGET_WORKING_DAYS;
   let pausedDuring: StateKey | null = null;
-  let nationalDaysUsed: number;
-  let running = false;
   if (a.state === PAUSED) {
     const pausedAt = trail.findLastIndex((e) => e.state === PAUSED);
     const before = trail[pausedAt - 1]?.state;
     const step = REVIEW_STEPS.find((s) => s === before);
     if (!step || checkpointOf(step) !== a.checkpoint) return null;
     pausedDuring = step;
-    const clock = clockFor(trail, now, { targetWorkingDays: target });
-    nationalDaysUsed = clock.checkpoints.find((c) => c.checkpoint === a.checkpoint)?.nationalWorkingDaysUsed ?? 0;
-  } else {
-    const live = liveClock(a, now, target);
-    nationalDaysUsed = live.nationalDaysUsed;
-    running = live.running;
   }
+  const { nationalDaysUsed, running } = liveClock(a, now, target);
   return {
     submissionId: a.submissionId,
     title: a.title,

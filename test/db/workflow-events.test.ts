@@ -9,8 +9,9 @@ import { listOutbox } from "../../db/notifications.ts";
 import { seedDemoAccounts } from "../../db/seed/demo.ts";
 import { findSubmission, findSubmissionForEvent, replaceFailingCriteria, saveSection } from "../../db/submissions.ts";
 import { findUserProfile } from "../../db/users.ts";
+import * as pausedClockFigure from "../../db/migrations/2026-12-03T1100-paused-clock-figure.ts";
 import { type EventWrite, writeWorkflowEvent } from "../../db/workflow-events.ts";
-import { clockFor } from "../../workflows/clock.ts";
+import { clockFor, liveClock } from "../../workflows/clock.ts";
 import { checkpointOf } from "../../workflows/states.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { SECTION_SLUGS } from "../../workflows/submission.ts";
@@ -306,15 +307,18 @@ describe.each(databaseKinds)("a workflow event's write on $engine", (kind) => {
       [one, { type: "PROPOSE_DECISION", decision: "proceed", confidence: "green", rationale: "Sound" }, "2026-04-09T16:45:00.000Z"],
       [two, { type: "COUNTERSIGN", agree: false, reason: "Not yet" }, "2026-04-10T09:00:00.000Z"],
       [admin, { type: "PAUSE", reason: "Again" }, "2026-04-13T12:00:00.000Z"],
+      // An event that leaves it paused keeps the figure.
+      [admin, { type: "REASSIGN", leadReviewerId: two.id, secondReviewerId: one.id, reason: "Swap" }, "2026-04-15T12:00:00.000Z"],
       [admin, { type: "RESUME", reason: "Again released" }, "2026-04-20T12:00:00.000Z"],
-      [one, { type: "PROPOSE_DECISION", decision: "proceed", confidence: "green", rationale: "Sound" }, "2026-04-21T10:00:00.000Z"],
-      [two, { type: "COUNTERSIGN", agree: true }, "2026-04-22T10:00:00.000Z"],
+      [two, { type: "PROPOSE_DECISION", decision: "proceed", confidence: "green", rationale: "Sound" }, "2026-04-21T10:00:00.000Z"],
+      [one, { type: "COUNTERSIGN", agree: true }, "2026-04-22T10:00:00.000Z"],
       [lead, { type: "SUBMIT", declaration: true }, "2026-05-04T10:00:00.000Z"],
       [admin, { type: "ASSIGN", leadReviewerId: one.id, secondReviewerId: two.id }, "2026-05-06T10:00:00.000Z"],
       [admin, { type: "PAUSE", reason: "Third" }, "2026-05-07T10:00:00.000Z"],
       [admin, { type: "RESUME", reason: "Third released" }, "2026-05-08T10:00:00.000Z"],
     ];
     await save(1);
+    let before = (await findSubmission(t.db, id))!;
     for (const [actor, command, at] of steps) {
       if (command.type === "SUBMIT" && at.startsWith("2026-05")) await save(2);
       const result = await applyEvent(t.db, id, actor, command, { at: new Date(at) });
@@ -323,13 +327,58 @@ describe.each(databaseKinds)("a workflow event's write on $engine", (kind) => {
       const trail = (await auditTrail(t.db, id)).filter((e) => e.to_state !== null).map((e) => ({ at: e.at, state: e.to_state! }));
       // As the runtime always computed it: from the whole trail, for the checkpoint of the state entered.
       const whole = clockFor(trail, new Date(at));
-      expect(row.national_days_used, `${command.type} at ${at} (${row.state})`).toBe(
-        checkpointOf(row.state) && whole.checkpoint ? whole.checkpoint.nationalWorkingDaysUsed : 0,
-      );
+      if (row.state === "paused" && before.state === "paused") {
+        expect(row.national_days_used, `${command.type} at ${at}, still paused`).toBe(before.national_days_used);
+      } else if (row.state === "paused") {
+        // Stopped where it stood: the figure the row showed as it was paused, and the trail's to a tenth.
+        const shown = liveClock(
+          { whoseTurn: before.whose_turn, nationalDaysUsed: before.national_days_used, stateEnteredAt: before.state_entered_at },
+          new Date(at),
+        ).nationalDaysUsed;
+        expect(row.national_days_used, `${command.type} at ${at}`).toBe(shown);
+        expect(shown).toBeGreaterThan(0);
+        expect(Math.abs(shown - whole.checkpoint!.nationalWorkingDaysUsed)).toBeLessThanOrEqual(0.1);
+      } else {
+        expect(row.national_days_used, `${command.type} at ${at} (${row.state})`).toBe(
+          checkpointOf(row.state) && whole.checkpoint ? whole.checkpoint.nationalWorkingDaysUsed : 0,
+        );
+      }
+      before = row;
     }
     const row = (await findSubmission(t.db, id))!;
     expect(row).toMatchObject({ state: "checkpoint2.in_review", checkpoint: 2 });
     expect(row.national_days_used).toBeGreaterThan(0);
+  });
+
+  it("gives a submission paused before the pause kept its figure the figure from its trail (migration)", async () => {
+    const inReview = await newSubmission("Paused in review", new Date("2026-06-01T09:00:00.000Z"));
+    const answers = exampleSubmission({ modelType: "MCP", footprintName: "Kent and Medway", footprintCode: "E54000032", checkpoint: 1 });
+    for (const section of SECTION_SLUGS) {
+      const data = (answers as Record<string, unknown>)[section];
+      if (data !== undefined)
+        await saveSection(t.db, { submissionId: inReview, section, data, updatedBy: lead.id, at: "2026-06-01T09:00:00.000Z" });
+    }
+    const steps: [NamedActor, Parameters<typeof applyEvent>[3], string][] = [
+      [lead, { type: "SUBMIT", declaration: true }, "2026-06-01T10:00:00.000Z"],
+      [admin, { type: "ASSIGN", leadReviewerId: one.id, secondReviewerId: two.id }, "2026-06-03T10:00:00.000Z"],
+      [admin, { type: "PAUSE", reason: "Intervention" }, "2026-06-10T15:30:00.000Z"],
+    ];
+    for (const [actor, command, at] of steps)
+      expect(await applyEvent(t.db, inReview, actor, command, { at: new Date(at) })).toMatchObject({ ok: true });
+    const inDraft = await newSubmission("Paused as a draft", new Date("2026-06-01T09:00:00.000Z"));
+    expect(
+      await applyEvent(t.db, inDraft, admin, { type: "PAUSE", reason: "Held" }, { at: new Date("2026-06-02T09:00:00.000Z") }),
+    ).toMatchObject({
+      ok: true,
+    });
+    const kept = (await findSubmission(t.db, inReview))!.national_days_used;
+    // Monday 1 June 10:00 to Wednesday 10 June 15:30: 7 working days and 5.5 hours.
+    expect(kept).toBe(7.2);
+    // As a row paused before this release was stored.
+    await t.db.updateTable("submission").set({ national_days_used: 0 }).where("id", "in", [inReview, inDraft]).execute();
+    await pausedClockFigure.up(t.db);
+    expect((await findSubmission(t.db, inReview))!.national_days_used).toBe(kept);
+    expect((await findSubmission(t.db, inDraft))!.national_days_used).toBe(0);
   });
 });
 
