@@ -1,9 +1,14 @@
 import {
+  AlignmentType,
+  Bookmark,
   BorderStyle,
   Document,
+  Footer,
   HeadingLevel,
+  InternalHyperlink,
   type ITableCellBorders,
   Packer,
+  PageNumber,
   Paragraph,
   Table,
   TableCell,
@@ -37,10 +42,54 @@ export function proposalDocx(proposal: Proposal): Promise<Buffer> {
 
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4] as const;
 
-/** The print view's heading level (h2 to h5) as Word's (Heading 1 to Heading 4). */
-function heading(htmlLevel: number, text: string, options: { newPage?: boolean } = {}): Paragraph {
+/**
+ * The print view's heading level (h2 to h5) as Word's (Heading 1 to Heading 4); with `bookmark`,
+ * the heading is the target of that contents entry.
+ */
+function heading(htmlLevel: number, text: string, options: { newPage?: boolean; bookmark?: string } = {}): Paragraph {
   const level = HEADINGS[Math.min(Math.max(htmlLevel - 2, 0), HEADINGS.length - 1)];
-  return new Paragraph({ heading: level, keepNext: true, pageBreakBefore: options.newPage, children: [new TextRun(words(text))] });
+  const run = new TextRun(words(text));
+  return new Paragraph({
+    heading: level,
+    keepNext: true,
+    pageBreakBefore: options.newPage,
+    children: [options.bookmark ? new Bookmark({ id: options.bookmark, children: [run] }) : run],
+  });
+}
+
+/**
+ * The contents, on the title page: each part a link to its heading. Written out rather than a
+ * Word contents field, which is empty until Word is asked to update it (and many previewers
+ * never do); page numbers are in every page's footer instead.
+ */
+function contents(parts: readonly { title: string; bookmark: string }[]): Paragraph[] {
+  return [
+    new Paragraph({ spacing: { before: 360 }, keepNext: true, children: [new TextRun({ text: "Contents", bold: true })] }),
+    ...parts.map(
+      (part) =>
+        new Paragraph({
+          bullet: { level: 0 },
+          children: [
+            new InternalHyperlink({ anchor: part.bookmark, children: [new TextRun({ text: words(part.title), style: "Hyperlink" })] }),
+          ],
+        }),
+    ),
+  ];
+}
+
+/** "Page 3 of 12" at the foot of every page after the title page, with the proposal's title. */
+function pageFooter(title: string): Footer {
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        children: [
+          new TextRun({ text: `${words(title)}    `, size: 18, color: "4C6272" }),
+          new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES], size: 18, color: "4C6272" }),
+        ],
+      }),
+    ],
+  });
 }
 
 /** Stored answers may hold characters XML 1.0 cannot carry (U+FFFE, lone surrogates), which Word refuses to open. */
@@ -161,16 +210,19 @@ export function proposalDocument(p: Proposal): Document {
     summaryTable(p.particulars.map((row) => ({ label: row.label, lines: [row.value] }))),
   ];
 
+  const parts = [...p.sections.map((s) => s.title), checks.heading, "Evidence"].map((title, i) => ({ title, bookmark: `part-${i + 1}` }));
+  children.push(...contents(parts));
+
   // The title page stands alone, as the front of a board paper.
   p.sections.forEach((section, i) => {
-    children.push(heading(2, section.title, { newPage: i === 0 }));
+    children.push(heading(2, section.title, { newPage: i === 0, bookmark: parts[i]!.bookmark }));
     children.push(...(section.blocks.length === 0 ? [paragraph("Not started.")] : answerBlocks(section.blocks, 3)));
   });
 
-  children.push(heading(2, checks.heading), ...checks.summary.map((line) => paragraph(line)));
+  children.push(heading(2, checks.heading, { bookmark: parts.at(-2)!.bookmark }), ...checks.summary.map((line) => paragraph(line)));
   for (const group of checks.groups) children.push(heading(3, group.heading), ...checkList(group.checks));
 
-  children.push(heading(2, "Evidence"));
+  children.push(heading(2, "Evidence", { bookmark: parts.at(-1)!.bookmark }));
   children.push(...(p.evidence.length === 0 ? [paragraph("No documents uploaded.")] : answerBlocks(p.evidence, 3)));
 
   return new Document({
@@ -187,6 +239,9 @@ export function proposalDocument(p: Proposal): Document {
         heading4: { run: { font: "Arial", size: 22, bold: true, italics: true, color: "212B32" }, paragraph: { spacing: { before: 160 } } },
       },
     },
-    sections: [{ children }],
+    // The title page has no footer of its own (titlePage: its `first` footer is empty).
+    sections: [
+      { properties: { titlePage: true }, footers: { default: pageFooter(p.title), first: new Footer({ children: [] }) }, children },
+    ],
   });
 }

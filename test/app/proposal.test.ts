@@ -4,7 +4,7 @@ import type { AnswerBlock } from "../../app/forms/answers.ts";
 import { exampleSubmission } from "../../workflows/fixtures.ts";
 import { type PopulationSection, SECTION_SLUGS, SECTION_TITLES, type SubmissionContent } from "../../workflows/submission.ts";
 import { databaseKinds } from "../support/databases.ts";
-import { type WordParagraph, wordParagraphs } from "../support/docx.ts";
+import { unzip, type WordParagraph, wordParagraphs } from "../support/docx.ts";
 import { appRequest, context, prepareAppDatabaseOn, sessionCookieFor, settle } from "../support/app.ts";
 
 /**
@@ -167,6 +167,39 @@ describe.each(databaseKinds.map((kind) => [kind.engine, kind] as const))("the pr
     expect(answers).toBeGreaterThan(200);
     expect(texts).toContain(renamed.after);
     expect(texts).not.toContain(renamed.before);
+  });
+
+  it("opens with contents that link to each part, and numbers every page after the title page", async () => {
+    const response = (await download(LEAD)) as Response;
+    const files = unzip(new Uint8Array(await response.arrayBuffer()));
+    const xml = files.get("word/document.xml")!.toString("utf8");
+    const parts = [
+      ...SECTION_SLUGS.filter((s) => s !== "evidence").map((s) => SECTION_TITLES[s]),
+      "National checks: New care models assurance criteria 2017-19",
+      "Evidence",
+    ];
+    // Each contents entry is a link on the title page (before the first page break) to a bookmark
+    // around its heading.
+    const titlePage = xml.slice(0, xml.indexOf("<w:pageBreakBefore"));
+    const links = [...titlePage.matchAll(/<w:hyperlink[^>]*\sw:anchor="([^"]+)"[^>]*>[\s\S]*?<w:t[^>]*>([^<]*)<\/w:t>/g)].map(
+      ([, anchor, text]) => ({ anchor, text }),
+    );
+    expect(links.map((l) => l.text)).toEqual(parts);
+    for (const { anchor, text } of links) {
+      const bookmark = new RegExp(`<w:bookmarkStart[^>]*\\sw:name="${anchor}"[^>]*/>[\\s\\S]*?<w:t[^>]*>([^<]*)</w:t>`).exec(xml);
+      expect(bookmark?.[1], `the bookmark ${anchor}`).toBe(text);
+    }
+    // A different (empty) footer on the title page; "Page N of M" as Word fields on the others.
+    expect(xml).toMatch(/<w:titlePg\/>/);
+    const footers = [...files.keys()]
+      .filter((name) => /^word\/footer\d+\.xml$/.test(name))
+      .map((name) => files.get(name)!.toString("utf8"));
+    const numbered = footers.filter((f) => /PAGE/.test(f));
+    expect(numbered).toHaveLength(1);
+    expect(numbered[0]).toContain(TITLE);
+    expect(numbered[0]).toMatch(
+      /<w:t[^>]*>Page <\/w:t>[\s\S]*<w:instrText[^>]*>PAGE<\/w:instrText>[\s\S]*<w:t[^>]*> of <\/w:t>[\s\S]*<w:instrText[^>]*>NUMPAGES<\/w:instrText>/,
+    );
   });
 
   it("lists the national checks with each result's message", async () => {

@@ -41,8 +41,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // Legacy mode runs axe.run in the page itself. The default opens a blank page for every analysis
   // to merge the results of cross-origin frames, which these pages don't have; without it the
   // accessibility sweep's 95 pages and states took 305 s instead of 393 s on this 2-core machine.
+  // Only violations are wanted: axe then describes one node of each pass, not every node checked
+  // (the pipeline page: 1.35 s instead of 1.9–2.2 s; the outbox: 1.6 s instead of 2.4–3.2 s).
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .options({ resultTypes: ["violations"] })
     .setLegacyMode()
     .analyze();
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);

@@ -55,6 +55,16 @@ describe.skipIf(!chromiumPath)("the proposal as a document in Chromium", () => {
     // The paper itself still prints whole: its title, sections and checks.
     expect(await page.getByRole("heading", { level: 2, name: "About the proposal" }).isVisible()).toBe(true);
     expect(await page.getByRole("heading", { level: 2, name: /^National checks: / }).isVisible()).toBe(true);
+    // Each printed page is numbered: Chromium read the page rule's bottom margin box (an unknown or
+    // malformed one would be dropped from the style sheet).
+    const marginBoxes = await page.evaluate(() =>
+      [...document.styleSheets].flatMap((sheet) =>
+        [...sheet.cssRules]
+          .filter((rule): rule is CSSPageRule => rule instanceof CSSPageRule)
+          .flatMap((rule) => [...rule.cssRules].map((margin) => margin.cssText)),
+      ),
+    );
+    expect(marginBoxes).toEqual([expect.stringMatching(/^@bottom-right \{.*content: "Page " counter\(page\) " of " counter\(pages\);/)]);
     await context.close();
   });
 });
