@@ -1,7 +1,8 @@
-// `npm test`: every suite: unit and integration (SQLite, and PostgreSQL when TEST_DATABASE_URL
-// names one), a fresh production build, then the suites that need it: the browser journeys in
-// Chromium, and beside them the HTTP security and reliability suites (server processes, mostly
-// waiting on a restart, a job's expiry or cron's next minute, so they cost the browser little).
+// `npm test`: every suite. The unit and integration suites (SQLite, and PostgreSQL when
+// TEST_DATABASE_URL names one) run beside a fresh production build; then the suites that need the
+// build: the browser journeys in Chromium, and beside them the HTTP security and reliability suites
+// (server processes that spend much of their time waiting on a restart, a job's expiry or cron's
+// next minute, so the two share the 2 cores better than one after the other).
 // Ends with one line `N passed, N failed` and, under CI=true, fails if anything was skipped.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -42,8 +43,12 @@ async function vitest(label, extra, report, log) {
 }
 
 const started = Date.now();
-const suites = [await vitest("unit and integration", [], "test-results/unit.json")];
-const built = await run("production build", "npm", ["run", "build", "--silent"]);
+// The build beside the unit suites, which never read it.
+const [unit, built] = await Promise.all([
+  vitest("unit and integration", [], "test-results/unit.json"),
+  run("production build", "npm", ["run", "build", "--silent"], "test-results/build.log"),
+]);
+const suites = [unit];
 if (built) {
   const e2e = ["--config", "vitest.e2e.config.ts"];
   suites.push(
