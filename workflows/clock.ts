@@ -286,6 +286,17 @@ export function liveClock(row: StoredClock, now: Date, target: number = DEFAULT_
   };
 }
 
+/**
+ * The national figure a submission's row keeps on entering `state` at `at`, from the row as it
+ * stood: null in a checkpoint's states, whose figure is the checkpoint's own from the trail
+ * (clockFor); the figure the row showed when paused, since a pause stops the clock where it stood
+ * rather than resetting it (an event that leaves it paused keeps it); 0 anywhere else.
+ */
+export function nationalDaysKept(row: StoredClock, state: string, at: Date): number | null {
+  if (whoseTurn(state) === "paused") return row.whoseTurn === "paused" ? row.nationalDaysUsed : liveClock(row, at).nationalDaysUsed;
+  return checkpointOf(state) === null ? 0 : null;
+}
+
 /** The clock of one submission from its trail of state entries (oldest first) as of `now`. */
 export function clockFor(
   trail: readonly StateEntry[],

@@ -20,7 +20,7 @@ import {
   stateKey,
   whoseTurn,
 } from "../../workflows/assurance.machine.ts";
-import { clockFor, liveClock } from "../../workflows/clock.ts";
+import { clockFor, nationalDaysKept } from "../../workflows/clock.ts";
 import { decide, NOT_FOUND } from "../../workflows/policy.ts";
 import { loadCriteriaSets } from "../../db/criteria-sets.ts";
 import { type EvaluationSummary, evaluate, failingCriteria, summarise } from "../../workflows/evaluate.ts";
@@ -236,19 +236,16 @@ export async function applyEvent(
     const changedState = toState !== fromState;
     const at = (options.at ?? new Date()).toISOString();
 
-    // The national clock's figure is kept in a checkpoint's states, and only the entries since that
-    // checkpoint began count towards it. A pause stops the clock where it stood, so it keeps the
-    // figure the row showed as it was paused (a stopped clock is not a reset one). 0 elsewhere.
+    // A checkpoint's figure counts only the entries since that checkpoint began: no trail is read
+    // for any other state (nationalDaysKept says what those keep).
     const checkpoint = checkpointOf(toState);
-    let nationalDaysUsed = 0;
-    if (whoseTurn(toState) === "paused") {
-      nationalDaysUsed = changedState
-        ? liveClock(
-            { whoseTurn: row.whose_turn, nationalDaysUsed: row.national_days_used, stateEnteredAt: row.state_entered_at },
-            new Date(at),
-          ).nationalDaysUsed
-        : row.national_days_used;
-    } else if (checkpoint) {
+    let nationalDaysUsed =
+      nationalDaysKept(
+        { whoseTurn: row.whose_turn, nationalDaysUsed: row.national_days_used, stateEnteredAt: row.state_entered_at },
+        toState,
+        new Date(at),
+      ) ?? 0;
+    if (checkpoint) {
       let trail = await stateEntries(db, submissionId, { since: statesOfCheckpoint(checkpoint) });
       // A trail that never entered the state the row is in (not written by this runtime): all of it, as before.
       if (trail.length === 0 && !changedState) trail = await stateEntries(db, submissionId);

@@ -4,6 +4,7 @@ import {
   clockFor,
   nationalClockKey,
   nationalClockOffset,
+  nationalDaysKept,
   ENGLAND_BANK_HOLIDAYS,
   type HolidayCalendar,
   isWorkingDay,
@@ -251,5 +252,23 @@ describe("the working day a running clock reaches its target", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("the figure a row keeps on entering a state", () => {
+  // In review since Monday 1 June 2026 10:00 with 2 days already used this checkpoint.
+  const inReview = { whoseTurn: "national", nationalDaysUsed: 2, stateEnteredAt: "2026-06-01T10:00:00.000Z" };
+
+  it("keeps a paused clock where it stood, however long the pause", () => {
+    // Wednesday 3 June 16:00: 2 days, then 14 h on Monday, all Tuesday and 16 h on Wednesday (2.25 days).
+    const paused = nationalDaysKept(inReview, "paused", d("2026-06-03T16:00:00.000Z"));
+    expect(paused).toBe(4.3);
+    const whilePaused = { whoseTurn: "paused", nationalDaysUsed: paused!, stateEnteredAt: "2026-06-03T16:00:00.000Z" };
+    expect(nationalDaysKept(whilePaused, "paused", d("2026-07-30T09:00:00.000Z"))).toBe(4.3);
+  });
+
+  it("leaves a checkpoint's figure to its trail, and keeps none outside a checkpoint", () => {
+    expect(nationalDaysKept(inReview, "checkpoint1.awaiting_countersign", d("2026-06-03T16:00:00.000Z"))).toBeNull();
+    expect(nationalDaysKept(inReview, "procurement", d("2026-06-03T16:00:00.000Z"))).toBe(0);
   });
 });
